@@ -1,0 +1,321 @@
+// The one place that decides what Veil may record about a node. Everything
+// here is pure: it reads attributes through a function, so the same rules run
+// on live DOM elements (at capture), on serialized nodes (in the scrubber),
+// and on a server that re-scrubs what it receives.
+import { maskChars, maskPersonalData, words } from './detect';
+import { scrubCss, scrubSrcset, scrubUrl } from './url';
+import type { PrivacyMode } from './types';
+
+/** How strongly a region is protected; the strongest mark on the way to the root wins. */
+export type Region = 0 | 1 | 2 | 3;
+export const RECORD: Region = 0;
+export const UNMASK: Region = 1;
+export const MASK: Region = 2;
+export const BLOCK: Region = 3;
+
+/** What kind of value a form control holds. */
+export type FieldKind = 0 | 1 | 2 | 3;
+export const NOT_A_FIELD: FieldKind = 0;
+export const PLAIN_FIELD: FieldKind = 1;
+export const PERSONAL_FIELD: FieldKind = 2;
+export const SENSITIVE_FIELD: FieldKind = 3;
+
+/** What a text child is: page text, script source (never recorded), or CSS. */
+export type Content = 0 | 1 | 2;
+const TEXT: Content = 0;
+const SCRIPT: Content = 1;
+const STYLE: Content = 2;
+
+export type AttributeReader = (name: string) => string | null | undefined;
+
+/** What an element says about itself, from its own tag and attributes. */
+export interface OwnFacts {
+  mark: Region;
+  field: FieldKind;
+  /** Text inside is an input value (textarea, select, datalist). */
+  valueHost: boolean;
+  /** contenteditable: 0 inherits, 1 editable, 2 explicitly not editable. */
+  editable: 0 | 1 | 2;
+  content: Content;
+}
+
+/** What a node inherits from its ancestors and itself. */
+export interface Context {
+  region: Region;
+  /** Kind of the nearest enclosing form control (or of the editable region). */
+  field: FieldKind;
+  /** Text here is an input value rather than page text. */
+  inValue: boolean;
+  editable: boolean;
+  content: Content;
+}
+
+export const ROOT_CONTEXT: Context = { region: RECORD, field: NOT_A_FIELD, inValue: false, editable: false, content: TEXT };
+
+export const MODE_STRICT = 0;
+export const MODE_BALANCED = 1;
+export const MODE_RELAXED = 2;
+export type ModeLevel = 0 | 1 | 2;
+
+export function modeLevel(mode: PrivacyMode): ModeLevel {
+  return mode === 'relaxed' ? MODE_RELAXED : mode === 'balanced' ? MODE_BALANCED : MODE_STRICT;
+}
+
+/** Elements that show images or moving pictures: blocked in strict mode. */
+export const STRICT_MEDIA_TAGS = ['img', 'picture', 'video', 'audio', 'canvas', 'embed', 'object'];
+const STRICT_MEDIA = new Set(STRICT_MEDIA_TAGS);
+
+/** A `data-veil` value; anything unrecognised fails closed to `mask`. */
+export function parseMark(value: string): Region {
+  const v = value.trim().toLowerCase();
+  if (v === 'block') return BLOCK;
+  if (v === 'unmask') return UNMASK;
+  return MASK;
+}
+
+export function isKnownMark(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  return v === 'block' || v === 'mask' || v === 'unmask';
+}
+
+function classMark(className: string): Region {
+  let mark: Region = RECORD;
+  for (const c of className.split(/\s+/)) {
+    if (c === 'veil-block') return BLOCK;
+    if (c === 'veil-mask') mark = MASK;
+    else if (c === 'veil-unmask' && mark < UNMASK) mark = UNMASK;
+  }
+  return mark;
+}
+
+// Names, ids and autocomplete values that announce a secret. Short words must
+// be whole words ("pin" but not "shipping"); long ones may hide inside others.
+const SECRET_WORDS = new Set([
+  'password', 'passwd', 'pwd', 'pw', 'pass', 'passcode', 'passphrase', 'secret', 'token', 'apikey', 'otp', 'totp',
+  'hotp', 'mfa', '2fa', 'pin', 'pincode', 'cvv', 'cvv2', 'cvc', 'cvc2', 'csc', 'cvn', 'iban', 'ssn', 'ccn', 'ccnum',
+  'ccnumber', 'cardnumber', 'creditcard', 'securitycode', 'credential', 'credentials', 'privatekey', 'bic', 'swift',
+]);
+const SECRET_PAIRS: [string, string][] = [
+  ['api', 'key'], ['card', 'number'], ['card', 'num'], ['card', 'no'], ['cc', 'number'], ['cc', 'num'], ['cc', 'no'],
+  ['security', 'code'], ['credit', 'card'], ['social', 'security'], ['account', 'number'], ['routing', 'number'],
+  ['tax', 'id'], ['private', 'key'], ['secret', 'key'], ['access', 'key'], ['verification', 'code'], ['one', 'time'],
+  ['auth', 'code'], ['sort', 'code'], ['card', 'code'], ['card', 'cvc'], ['card', 'cvv'],
+];
+const SECRET_INSIDE = /password|passwd|passphrase|passcode|secret|token|apikey|cardnumber|creditcard|ccnumber|securitycode|cvv|iban/;
+
+const PERSONAL_WORDS = new Set([
+  'email', 'mail', 'phone', 'tel', 'telephone', 'mobile', 'birthday', 'birthdate', 'dob', 'address', 'street',
+  'zip', 'zipcode', 'postcode', 'postal', 'surname', 'firstname', 'lastname', 'fullname', 'username',
+]);
+const PERSONAL_PAIRS: [string, string][] = [['first', 'name'], ['last', 'name'], ['full', 'name'], ['given', 'name'], ['family', 'name'], ['user', 'name'], ['date', 'birth']];
+
+function hasPair(parts: string[], pairs: [string, string][]): boolean {
+  for (let i = 0; i + 1 < parts.length; i++) {
+    for (const [a, b] of pairs) if (parts[i] === a && parts[i + 1] === b) return true;
+  }
+  // "date of birth": allow one word between
+  for (let i = 0; i + 2 < parts.length; i++) {
+    for (const [a, b] of pairs) if (parts[i] === a && parts[i + 2] === b) return true;
+  }
+  return false;
+}
+
+/** Kind of field an identifier (name, id) suggests, in any case and style. */
+export function identifierKind(identifier: string | null | undefined): FieldKind {
+  if (!identifier) return NOT_A_FIELD;
+  const parts = words(identifier);
+  if (parts.some((w) => SECRET_WORDS.has(w)) || hasPair(parts, SECRET_PAIRS) || SECRET_INSIDE.test(parts.join(''))) {
+    return SENSITIVE_FIELD;
+  }
+  if (parts.some((w) => PERSONAL_WORDS.has(w)) || hasPair(parts, PERSONAL_PAIRS)) return PERSONAL_FIELD;
+  return NOT_A_FIELD;
+}
+
+const SENSITIVE_AUTOCOMPLETE = new Set(['current-password', 'new-password', 'one-time-code']);
+const PERSONAL_AUTOCOMPLETE = new Set([
+  'name', 'honorific-prefix', 'given-name', 'additional-name', 'family-name', 'honorific-suffix', 'nickname',
+  'username', 'street-address', 'country', 'country-name', 'postal-code', 'sex', 'email', 'impp', 'photo',
+  'organization-title', 'webauthn',
+]);
+
+/** Kind of field an `autocomplete` value announces. */
+export function autocompleteKind(value: string | null | undefined): FieldKind {
+  if (!value) return NOT_A_FIELD;
+  let kind: FieldKind = NOT_A_FIELD;
+  for (const token of value.toLowerCase().split(/\s+/)) {
+    if (!token) continue;
+    if (token.startsWith('cc-') || SENSITIVE_AUTOCOMPLETE.has(token)) return SENSITIVE_FIELD;
+    if (PERSONAL_AUTOCOMPLETE.has(token) || token.startsWith('address-') || token.startsWith('tel') || token.startsWith('bday')) {
+      kind = PERSONAL_FIELD;
+    }
+  }
+  return kind;
+}
+
+const SENSITIVE_INPUT_TYPES = new Set(['password', 'hidden', 'file']);
+const PERSONAL_INPUT_TYPES = new Set(['email', 'tel']);
+
+function max<T extends number>(a: T, b: T): T {
+  return a > b ? a : b;
+}
+
+/**
+ * The kind of value a form control holds, or NOT_A_FIELD for other elements.
+ * `type=password`, `hidden` and `file`, `cc-*` and password autocomplete, and
+ * secret-looking names or ids make a field sensitive.
+ */
+export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
+  let kind: FieldKind;
+  if (tag === 'input') {
+    const type = (attr('type') ?? '').trim().toLowerCase();
+    if (SENSITIVE_INPUT_TYPES.has(type)) return SENSITIVE_FIELD;
+    kind = PERSONAL_INPUT_TYPES.has(type) ? PERSONAL_FIELD : PLAIN_FIELD;
+  } else if (tag === 'textarea' || tag === 'select' || tag === 'button') {
+    kind = PLAIN_FIELD;
+  } else {
+    return NOT_A_FIELD;
+  }
+  kind = max(kind, autocompleteKind(attr('autocomplete')));
+  if (kind === SENSITIVE_FIELD) return kind;
+  kind = max(kind, identifierKind(attr('name')));
+  if (kind === SENSITIVE_FIELD) return kind;
+  return max(kind, identifierKind(attr('id')));
+}
+
+/** Facts an element states about itself. `tag` is lower case. */
+export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): OwnFacts {
+  let mark: Region = RECORD;
+  const veil = attr('data-veil');
+  if (veil != null) mark = parseMark(veil);
+  if (mark !== BLOCK) {
+    const cls = attr('class');
+    if (cls && cls.includes('veil-')) mark = max(mark, classMark(cls));
+  }
+  if (mode === MODE_STRICT && STRICT_MEDIA.has(tag)) mark = BLOCK;
+  const ce = attr('contenteditable');
+  let editable: 0 | 1 | 2 = 0;
+  if (ce != null) editable = ce.trim().toLowerCase() === 'false' ? 2 : 1;
+  return {
+    mark,
+    field: fieldKind(tag, attr),
+    valueHost: tag === 'textarea' || tag === 'select' || tag === 'datalist',
+    editable,
+    content: tag === 'script' ? SCRIPT : tag === 'style' ? STYLE : TEXT,
+  };
+}
+
+/** The context of a node whose parent's context is `parent`. */
+export function combine(parent: Context, own: OwnFacts): Context {
+  const region = own.mark > parent.region ? own.mark : parent.region;
+  const editable = own.editable === 0 ? parent.editable : own.editable === 1;
+  const inValue = parent.inValue || own.valueHost || editable;
+  let field = own.field !== NOT_A_FIELD ? own.field : parent.field;
+  if (inValue && field === NOT_A_FIELD) field = PLAIN_FIELD;
+  const content = own.content !== TEXT ? own.content : parent.content;
+  if (region === parent.region && field === parent.field && inValue === parent.inValue && editable === parent.editable && content === parent.content) {
+    return parent;
+  }
+  return { region, field, inValue, editable, content };
+}
+
+/** Whether page text (and text-bearing attributes) in this region is masked. */
+export function textMasked(region: Region, mode: ModeLevel): boolean {
+  return region >= MASK || (mode === MODE_STRICT && region !== UNMASK);
+}
+
+/** Whether an input value of this kind in this region is masked. */
+export function valueMasked(kind: FieldKind, region: Region, mode: ModeLevel): boolean {
+  if (kind >= PERSONAL_FIELD || region >= MASK || mode === MODE_STRICT) return true;
+  return mode === MODE_BALANCED && region !== UNMASK;
+}
+
+/** What a sensitive field shows instead of its value: a fixed placeholder, so not even its length is sent. */
+export const SENSITIVE_PLACEHOLDER = '********';
+
+/** The recordable form of an input value. */
+export function scrubValue(value: string, kind: FieldKind, region: Region, mode: ModeLevel): string {
+  if (!value) return value;
+  if (kind === SENSITIVE_FIELD) return SENSITIVE_PLACEHOLDER;
+  if (valueMasked(kind, region, mode)) return maskChars(value);
+  return maskPersonalData(value);
+}
+
+/** The recordable form of a text node's content in `ctx`; '' when nothing may be sent. */
+export function scrubText(text: string, ctx: Context, mode: ModeLevel): string {
+  if (!text) return text;
+  if (ctx.region === BLOCK || ctx.content === SCRIPT) return '';
+  if (ctx.content === STYLE) return scrubCss(text);
+  if (ctx.inValue) return scrubValue(text, ctx.field, ctx.region, mode);
+  return textMasked(ctx.region, mode) ? maskChars(text) : maskPersonalData(text);
+}
+
+const URL_ATTRIBUTES = new Set([
+  'href', 'src', 'action', 'formaction', 'poster', 'cite', 'background', 'ping', 'data', 'longdesc', 'xlink:href',
+  'manifest', 'codebase', 'archive', 'rr_src', 'itemid', 'itemtype', 'profile', 'usemap',
+]);
+const SRCSET_ATTRIBUTES = new Set(['srcset', 'imagesrcset']);
+const TEXT_ATTRIBUTES = new Set([
+  'title', 'alt', 'placeholder', 'label', 'summary', 'abbr', 'content', 'download', 'value', 'standby', 'prompt',
+  'aria-label', 'aria-description', 'aria-valuetext', 'aria-roledescription', 'aria-placeholder', 'aria-braillelabel',
+  'aria-brailleroledescription', 'aria-keyshortcuts',
+]);
+/** Elements whose `value` attribute is an input value. */
+const VALUE_TAGS = new Set(['input', 'textarea', 'select', 'option', 'button']);
+/** Attributes never needed to replay a page and able to carry data. */
+function droppedAttribute(name: string): boolean {
+  return (name.startsWith('on') && name.length > 2) || name === 'srcdoc' || name === 'rr_dataurl' || name === 'nonce' || name === 'integrity';
+}
+
+const SECRET_META = /csrf|xsrf|token|secret|nonce|session|auth|password|signature|credential|(^|[^a-z])key([^a-z]|$)|api[-_]?key/i;
+
+function metaIsSecret(attrs: Record<string, unknown>): boolean {
+  for (const n of ['name', 'property', 'http-equiv', 'itemprop']) {
+    const v = attrs[n];
+    if (typeof v === 'string' && SECRET_META.test(v)) return true;
+  }
+  return false;
+}
+
+/**
+ * Scrubs a serialized element's attributes in place. `ctx` is the element's
+ * own context (its marks included); `kind` its own field kind.
+ */
+export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx: Context, mode: ModeLevel): void {
+  const textHidden = textMasked(ctx.region, mode);
+  const isValueTag = VALUE_TAGS.has(tag);
+  // an <option> belongs to its <select>; anything else uses its own kind
+  const kind = ctx.field;
+  const hideValue = isValueTag && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, mode));
+  for (const rawName in attrs) {
+    const value = attrs[rawName];
+    const name = rawName.toLowerCase();
+    if (droppedAttribute(name)) {
+      delete attrs[rawName];
+      continue;
+    }
+    if (typeof value !== 'string') {
+      // booleans and numbers: checked / selected reveal a choice in a masked control
+      if (hideValue && (name === 'checked' || name === 'selected')) delete attrs[rawName];
+      continue;
+    }
+    if (!value) continue;
+    let out: string;
+    if (URL_ATTRIBUTES.has(name)) out = scrubUrl(value);
+    else if (SRCSET_ATTRIBUTES.has(name)) out = scrubSrcset(value);
+    else if (name === 'style' || name === '_csstext') out = scrubCss(value);
+    else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, mode);
+    else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
+    else if (name === 'data-veil' || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete') out = maskPersonalData(value);
+    else if (textHidden && (TEXT_ATTRIBUTES.has(name) || name.startsWith('data-') || name.startsWith('aria-'))) out = maskChars(value);
+    else out = maskPersonalData(value);
+    if (out !== value) attrs[rawName] = out;
+  }
+}
+
+/** What may remain of a blocked element: its size and classes, for an empty box of the same size. */
+export function blockedAttributes(attrs: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of ['rr_width', 'rr_height']) if (attrs[name] !== undefined) kept[name] = attrs[name];
+  if (typeof attrs.class === 'string') kept.class = maskPersonalData(attrs.class);
+  return kept;
+}

@@ -1,0 +1,345 @@
+import { record } from '@rrweb/record';
+import { createCapture, type Capture } from './capture';
+import { modeLevel, parseMark, type Region, BLOCK, MASK, UNMASK } from './classify';
+import { checkSelector, resolveOptions, type ResolvedOptions } from './options';
+import { rememberPasswordFields } from './passwords';
+import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
+import { toTransport } from './transport';
+import type {
+  MarkTarget,
+  RecordedEvent,
+  Recorder,
+  RecorderListener,
+  RecorderOptions,
+  RecorderState,
+  RecordingBatch,
+  StopOptions,
+  Transport,
+} from './types';
+import { warnOnce } from './warn';
+
+// rrweb keeps global state: one recording per page at a time.
+let activeRecorder: Recorder | null = null;
+
+function newSessionId(): string {
+  const c = (globalThis as { crypto?: Crypto }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const bytes = new Uint8Array(16);
+  if (c?.getRandomValues) c.getRandomValues(bytes);
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function inBrowser(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined';
+}
+
+const MARK_NAMES: Record<number, string> = { [UNMASK]: 'unmask', [MASK]: 'mask', [BLOCK]: 'block' };
+
+/**
+ * Creates a recorder. Nothing is recorded until `start()`; nothing touches the
+ * page before that but a watch on password fields, so a field toggled to plain
+ * text before recording starts stays sensitive.
+ *
+ * @example
+ * const recorder = createRecorder({ privacy: 'strict', transport: 'https://collector.example.com/v1/ingest' });
+ * recorder.start();
+ */
+export function createRecorder(options: RecorderOptions): Recorder {
+  const opts: ResolvedOptions = resolveOptions(options);
+  const mode = modeLevel(opts.privacy);
+  const transport: Transport = toTransport(opts.transport);
+  const selectors = { mask: [...opts.mask], block: [...opts.block], unmask: [...opts.unmask] };
+  const listeners = new Set<RecorderListener>();
+  if (inBrowser()) rememberPasswordFields();
+
+  let state: RecorderState = 'idle';
+  let wanted = false; // start() was called and stop() was not
+  let consent: 'unknown' | 'granted' | 'revoked' = 'unknown';
+  let sessionId: string | null = null;
+  let seq = 0;
+  let buffer: RecordedEvent[] = [];
+  const inFlight = new Set<Promise<unknown>>();
+  let stopRrweb: (() => void) | undefined;
+  let scrubber: Scrubber | undefined;
+  let capture: Capture | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let checkoutTimer: ReturnType<typeof setTimeout> | undefined;
+  let detachPage: (() => void) | undefined;
+
+  const self: Recorder = {
+    get state() {
+      return state;
+    },
+    get sessionId() {
+      return sessionId;
+    },
+    start,
+    stop,
+    flush,
+    grantConsent,
+    revokeConsent,
+    mask: (target) => mark(target, MASK),
+    block: (target) => mark(target, BLOCK),
+    unmask: (target) => mark(target, UNMASK),
+    subscribe(listener) {
+      if (typeof listener !== 'function') throw new Error('[veil] subscribe(listener) expects a function.');
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+
+  function setState(next: RecorderState) {
+    if (next === state) return;
+    state = next;
+    for (const l of Array.from(listeners)) {
+      try {
+        l(next);
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+
+  function report(error: unknown) {
+    if (opts.onError) {
+      try {
+        opts.onError(error);
+      } catch {
+        // an error handler that throws must not take the page down either
+      }
+    } else {
+      warnOnce('error', `recording error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  function gpcOn(): boolean {
+    return opts.respectGlobalPrivacyControl && typeof navigator !== 'undefined' && (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+  }
+
+  function consentMissing(): boolean {
+    return opts.requireConsent ? consent !== 'granted' : consent === 'revoked';
+  }
+
+  function start() {
+    if (state === 'recording') return;
+    if (activeRecorder && activeRecorder !== self) {
+      throw new Error('[veil] Another recorder is already recording on this page. Call stop() on it before starting this one (rrweb can record only once per page).');
+    }
+    if (!inBrowser()) {
+      warnOnce('ssr', 'start() was called outside a browser; nothing is recorded. Start the recorder in client-side code.');
+      return;
+    }
+    wanted = true;
+    if (gpcOn()) {
+      warnOnce('gpc', 'not recording: the browser sends Global Privacy Control (set respectGlobalPrivacyControl: false only if your policy allows).');
+      return;
+    }
+    if (consentMissing()) {
+      setState('awaiting-consent');
+      return;
+    }
+    begin();
+  }
+
+  function rrwebOptions(cap: Capture) {
+    return {
+      emit: (event: unknown) => accept(event as RecordedEvent),
+      maskAllInputs: true,
+      maskInputFn: (text: string, el: HTMLElement) => cap.value(text, el),
+      maskTextSelector: '*',
+      maskTextFn: (text: string, el: HTMLElement | null) => cap.text(text, el),
+      blockSelector: cap.blockSelector,
+      slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaVerification: true },
+      recordCanvas: false,
+      collectFonts: false,
+      inlineImages: false,
+      recordCrossOriginIframes: false,
+      errorHandler: (error: unknown) => {
+        fail(error);
+        return true;
+      },
+    };
+  }
+
+  function startRrweb() {
+    capture = createCapture(mode, selectors);
+    const cap = capture;
+    scrubber = createScrubber({
+      privacy: opts.privacy,
+      elementHint: (id) => {
+        const node = record.mirror.getNode(id);
+        return node && node.nodeType === 1 ? cap.hint(node as Element) : undefined;
+      },
+    });
+    stopRrweb = record(rrwebOptions(cap) as Parameters<typeof record>[0]) ?? undefined;
+  }
+
+  function begin() {
+    activeRecorder = self;
+    sessionId = newSessionId();
+    seq = 0;
+    buffer = [];
+    try {
+      setState('recording');
+      startRrweb();
+      timer = setInterval(send, opts.flushInterval);
+      detachPage = watchPage();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function accept(event: RecordedEvent) {
+    if (state !== 'recording' || !scrubber) return;
+    try {
+      const clean = scrubber.scrub(event);
+      if (clean) buffer.push(clean);
+      if (scrubber.takeCheckoutRequest()) scheduleCheckout();
+      if (buffer.length >= opts.maxBatchEvents) send();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function scheduleCheckout() {
+    if (checkoutTimer !== undefined) return;
+    checkoutTimer = setTimeout(() => {
+      checkoutTimer = undefined;
+      if (state === 'recording') record.takeFullSnapshot(true);
+    }, 0);
+  }
+
+  function send(final = false) {
+    if (!buffer.length || !sessionId) return;
+    const batch: RecordingBatch = { v: 1, sessionId, seq: seq++, events: buffer };
+    buffer = [];
+    try {
+      if (final && transport.sendFinal) {
+        transport.sendFinal(batch);
+        return;
+      }
+      const result = transport.send(batch);
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        const p = Promise.resolve(result).catch(report);
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function watchPage(): () => void {
+    const onHide = () => send(true);
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') send(true);
+    };
+    const onNavigate = () => {
+      if (state === 'recording') record.addCustomEvent(`${CUSTOM_EVENT_PREFIX}navigation`, { href: location.href });
+    };
+    window.addEventListener('pagehide', onHide);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('popstate', onNavigate);
+    window.addEventListener('hashchange', onNavigate);
+    // single-page apps navigate with history.pushState/replaceState, which fire no event
+    const history = window.history;
+    const originals = { pushState: history.pushState, replaceState: history.replaceState };
+    const wrap = (name: 'pushState' | 'replaceState') =>
+      function (this: History, ...args: Parameters<History['pushState']>) {
+        const out = originals[name].apply(this, args);
+        onNavigate();
+        return out;
+      };
+    const wrapped = { pushState: wrap('pushState'), replaceState: wrap('replaceState') };
+    history.pushState = wrapped.pushState;
+    history.replaceState = wrapped.replaceState;
+    return () => {
+      window.removeEventListener('pagehide', onHide);
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('popstate', onNavigate);
+      window.removeEventListener('hashchange', onNavigate);
+      // leave another library's later wrapper in place rather than cut it out
+      if (history.pushState === wrapped.pushState) history.pushState = originals.pushState;
+      if (history.replaceState === wrapped.replaceState) history.replaceState = originals.replaceState;
+    };
+  }
+
+  function end(discard: boolean) {
+    const wasRecording = state === 'recording';
+    try {
+      stopRrweb?.();
+    } catch (error) {
+      report(error);
+    }
+    stopRrweb = undefined;
+    if (timer !== undefined) clearInterval(timer);
+    if (checkoutTimer !== undefined) clearTimeout(checkoutTimer);
+    timer = checkoutTimer = undefined;
+    detachPage?.();
+    detachPage = undefined;
+    if (discard) buffer = [];
+    else if (wasRecording) send();
+    buffer = [];
+    scrubber = undefined;
+    capture = undefined;
+    if (activeRecorder === self) activeRecorder = null;
+  }
+
+  function fail(error: unknown) {
+    report(error);
+    wanted = false;
+    end(false);
+    setState('stopped');
+  }
+
+  function stop(stopOptions: StopOptions = {}) {
+    if (typeof stopOptions !== 'object' || stopOptions === null) throw new Error('[veil] stop(options) expects an object like { discard: true }.');
+    wanted = false;
+    if (state === 'idle' && !sessionId) return;
+    end(stopOptions.discard === true);
+    setState('stopped');
+  }
+
+  async function flush() {
+    send();
+    while (inFlight.size) await Promise.all(Array.from(inFlight));
+  }
+
+  function grantConsent() {
+    consent = 'granted';
+    if (wanted && state === 'awaiting-consent') begin();
+  }
+
+  function revokeConsent() {
+    consent = 'revoked';
+    if (state === 'recording') end(true);
+    if (wanted) setState('awaiting-consent');
+  }
+
+  function mark(target: MarkTarget, region: Region) {
+    const name = MARK_NAMES[region];
+    if (typeof target === 'string') {
+      checkSelector(name, target);
+      selectors[name as 'mask' | 'block' | 'unmask'].push(target);
+    } else if (target && typeof target === 'object' && (target as Element).nodeType === 1) {
+      const el = target as Element;
+      const existing = el.getAttribute('data-veil');
+      // run-time calls only add protection: unmask never lifts a mask or block already there
+      if (region === UNMASK ? existing == null : existing == null || parseMark(existing) < region) el.setAttribute('data-veil', name);
+    } else {
+      throw new Error(`[veil] recorder.${name}(target) expects an Element or a CSS selector string.`);
+    }
+    if (state === 'recording') {
+      // re-evaluate what is already recorded under the new rules
+      try {
+        stopRrweb?.();
+        startRrweb();
+      } catch (error) {
+        fail(error);
+      }
+    }
+  }
+
+  return self;
+}

@@ -1,0 +1,399 @@
+// The last line of defence: every event passes through here before it can
+// reach a transport. The scrubber keeps its own map of the recorded tree
+// (node id -> parent and the attributes that classify it), built only from
+// the events it has passed, so it decides each text, attribute, input and
+// added subtree itself instead of trusting the capture layer's masking.
+import {
+  BLOCK,
+  PLAIN_FIELD,
+  ROOT_CONTEXT,
+  SENSITIVE_FIELD,
+  blockedAttributes,
+  combine,
+  modeLevel,
+  ownFacts,
+  scrubAttributes,
+  scrubText,
+  scrubValue,
+  valueMasked,
+  type Context,
+  type ModeLevel,
+  type OwnFacts,
+  type Region,
+} from './classify';
+import { maskPersonalData } from './detect';
+import { scrubCss, scrubUrl } from './url';
+import type { PrivacyMode, RecordedEvent } from './types';
+
+/** Facts the live page knows about a recorded element and the serialized form cannot show. */
+export interface ElementHint {
+  /** A mark from a configured or run-time selector. */
+  mark?: Region;
+  /** The element was a password field at some point of its life. */
+  sensitive?: boolean;
+}
+
+export interface ScrubberOptions {
+  privacy?: PrivacyMode;
+  /** Asked once per element as it enters the recording and when its attributes change. */
+  elementHint?: (id: number) => ElementHint | undefined;
+}
+
+/** Scrubs a stream of recorded events, keeping what it needs between them. */
+export interface Scrubber {
+  /** The event to send (scrubbed in place), or `null` when nothing of it may be sent. */
+  scrub(event: RecordedEvent): RecordedEvent | null;
+  /** True once an event raised a region's protection after it was recorded: a fresh full snapshot re-evaluates it. */
+  takeCheckoutRequest(): boolean;
+}
+
+// rrweb's wire vocabulary, named here so the rules read plainly.
+const EVENT_DOM_LOADED = 0;
+const EVENT_LOAD = 1;
+const EVENT_FULL_SNAPSHOT = 2;
+const EVENT_INCREMENTAL = 3;
+const EVENT_META = 4;
+const EVENT_CUSTOM = 5;
+
+const NODE_DOCUMENT = 0;
+const NODE_DOCTYPE = 1;
+const NODE_ELEMENT = 2;
+
+const SOURCE_MUTATION = 0;
+const SOURCE_MOUSE_MOVE = 1;
+const SOURCE_MOUSE_INTERACTION = 2;
+const SOURCE_SCROLL = 3;
+const SOURCE_VIEWPORT_RESIZE = 4;
+const SOURCE_INPUT = 5;
+const SOURCE_TOUCH_MOVE = 6;
+const SOURCE_MEDIA_INTERACTION = 7;
+const SOURCE_STYLE_SHEET_RULE = 8;
+const SOURCE_DRAG = 12;
+const SOURCE_STYLE_DECLARATION = 13;
+const SOURCE_SELECTION = 14;
+const SOURCE_ADOPTED_STYLE_SHEET = 15;
+const SOURCE_CUSTOM_ELEMENT = 16;
+
+/** Attributes that change how an element is classified. */
+const CLASSIFYING = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable'] as const;
+
+interface NodeRecord {
+  parent: number;
+  tag: string;
+  /** Classifying attributes; undefined for text, comments and documents. */
+  attrs?: Record<string, string>;
+  own?: OwnFacts;
+  /** Once sensitive, always sensitive (a password shown as text is still a password). */
+  sensitive?: boolean;
+}
+
+type Serialized = {
+  type: number;
+  id: number;
+  tagName?: string;
+  attributes?: Record<string, unknown>;
+  childNodes?: Serialized[];
+  textContent?: string;
+  [k: string]: unknown;
+};
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
+
+export const CUSTOM_EVENT_PREFIX = 'veil.';
+
+/**
+ * Creates a scrubber for one recording. Without `elementHint` it needs no DOM
+ * (a collector can run it over what it receives).
+ *
+ * @example
+ * const scrubber = createScrubber({ privacy: 'relaxed' });
+ * const safe = events.map((e) => scrubber.scrub(e)).filter(Boolean);
+ */
+export function createScrubber(options: ScrubberOptions = {}): Scrubber {
+  const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
+  const hintFor = options.elementHint;
+  const nodes = new Map<number, NodeRecord>();
+  let memo = new Map<number, Context | null>();
+  let checkoutWanted = false;
+
+  function facts(id: number, rec: NodeRecord): OwnFacts {
+    const attrs = rec.attrs!;
+    const own = ownFacts(rec.tag, (n) => attrs[n], mode);
+    const hint = hintFor?.(id);
+    if (hint?.mark !== undefined && hint.mark > own.mark) own.mark = hint.mark;
+    if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
+    if (hint?.sensitive || rec.sensitive) own.field = SENSITIVE_FIELD;
+    return own;
+  }
+
+  function classifyingAttrs(attributes: Record<string, unknown>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const n of CLASSIFYING) {
+      const v = attributes[n];
+      if (typeof v === 'string') out[n] = v;
+    }
+    return out;
+  }
+
+  /** The context of a recorded node, or null when it (or an ancestor) is not in the recording. */
+  function contextOf(id: number): Context | null {
+    const cached = memo.get(id);
+    if (cached !== undefined) return cached;
+    const rec = nodes.get(id);
+    let ctx: Context | null = null;
+    if (rec) {
+      const parentCtx = rec.parent === -1 ? ROOT_CONTEXT : contextOf(rec.parent);
+      if (parentCtx) ctx = rec.own ? combine(parentCtx, rec.own) : parentCtx;
+    }
+    memo.set(id, ctx);
+    return ctx;
+  }
+
+  /** Whether events about this node may be sent: it is recorded and not inside a blocked region. */
+  function visible(id: unknown): boolean {
+    if (typeof id !== 'number') return false;
+    const rec = nodes.get(id);
+    if (!rec) return false;
+    const parentCtx = rec.parent === -1 ? ROOT_CONTEXT : contextOf(rec.parent);
+    return parentCtx !== null && parentCtx.region !== BLOCK && contextOf(id) !== null;
+  }
+
+  /** Registers and scrubs a serialized subtree under `parentId`; false when it must not be sent at all. */
+  function admit(node: Serialized, parentId: number, parentCtx: Context): boolean {
+    if (!isObject(node) || typeof node.id !== 'number') return false;
+    const id = node.id;
+    if (node.type === NODE_ELEMENT) {
+      const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
+      const tag = String(node.tagName ?? '').toLowerCase();
+      const rec: NodeRecord = { parent: parentId, tag, attrs: classifyingAttrs(attributes) };
+      const previous = nodes.get(id);
+      if (previous?.sensitive) rec.sensitive = true;
+      rec.own = facts(id, rec);
+      nodes.set(id, rec);
+      const ctx = combine(parentCtx, rec.own);
+      memo.set(id, ctx);
+      if (ctx.region === BLOCK) {
+        node.attributes = blockedAttributes(attributes);
+        node.childNodes = [];
+        return true;
+      }
+      scrubAttributes(tag, attributes, ctx, mode);
+      admitChildren(node, id, ctx);
+      return true;
+    }
+    nodes.set(id, { parent: parentId, tag: '' });
+    memo.set(id, parentCtx);
+    if (node.type === NODE_DOCUMENT) {
+      admitChildren(node, id, parentCtx);
+    } else if (node.type !== NODE_DOCTYPE) {
+      // text, CDATA and comments
+      if (typeof node.textContent === 'string') node.textContent = scrubText(node.textContent, parentCtx, mode);
+      else node.textContent = '';
+    }
+    return true;
+  }
+
+  function admitChildren(node: Serialized, id: number, ctx: Context): void {
+    if (!Array.isArray(node.childNodes)) {
+      node.childNodes = [];
+      return;
+    }
+    node.childNodes = node.childNodes.filter((child) => admit(child, id, ctx));
+  }
+
+  function scrubFullSnapshot(data: Record<string, any>): boolean {
+    nodes.clear();
+    memo.clear();
+    if (!isObject(data.node)) return false;
+    return admit(data.node as Serialized, -1, ROOT_CONTEXT);
+  }
+
+  function scrubStyleValue(value: unknown): unknown {
+    if (typeof value === 'string') return scrubCss(maskPersonalData(value));
+    if (Array.isArray(value)) return value.map(scrubStyleValue);
+    if (isObject(value)) {
+      for (const k of Object.keys(value)) value[k] = scrubStyleValue(value[k]);
+    }
+    return value;
+  }
+
+  function scrubMutation(data: Record<string, any>): boolean {
+    const attributeChanges: any[] = Array.isArray(data.attributes) ? data.attributes : [];
+    // Classification first: rrweb reports final attribute values, and text or
+    // nodes added in the same batch already live under them.
+    for (const change of attributeChanges) {
+      const rec = isObject(change) ? nodes.get(change.id) : undefined;
+      if (!rec?.attrs || !isObject(change.attributes)) continue;
+      let touched = false;
+      for (const n of CLASSIFYING) {
+        if (!(n in change.attributes)) continue;
+        const v = change.attributes[n];
+        if (typeof v === 'string') rec.attrs[n] = v;
+        else delete rec.attrs[n];
+        touched = true;
+      }
+      if (touched) {
+        const before = rec.own!.mark;
+        rec.own = facts(change.id, rec);
+        if (rec.own.mark !== before) checkoutWanted = true;
+        memo = new Map();
+      }
+    }
+
+    const removes = Array.isArray(data.removes) ? data.removes : [];
+    data.removes = removes.filter((r: any) => {
+      if (!isObject(r) || !visible(r.parentId) || contextOf(r.parentId)?.region === BLOCK) return false;
+      nodes.delete(r.id);
+      memo = new Map();
+      return true;
+    });
+
+    let pending: any[] = Array.isArray(data.adds) ? data.adds.filter(isObject) : [];
+    const admitted = new Set<any>();
+    // an add can name a parent that is itself added later in the same batch
+    for (let progress = true; progress && pending.length; ) {
+      progress = false;
+      const next: any[] = [];
+      for (const add of pending) {
+        const parentCtx = nodes.has(add.parentId) ? contextOf(add.parentId) : null;
+        if (!parentCtx) {
+          next.push(add);
+          continue;
+        }
+        progress = true;
+        if (parentCtx.region !== BLOCK && admit(add.node, add.parentId, parentCtx)) admitted.add(add);
+      }
+      pending = next;
+    }
+    data.adds = (Array.isArray(data.adds) ? data.adds : []).filter((a: any) => admitted.has(a));
+
+    const texts = Array.isArray(data.texts) ? data.texts : [];
+    data.texts = texts.filter((t: any) => {
+      if (!isObject(t) || !visible(t.id)) return false;
+      const ctx = contextOf(t.id)!;
+      if (typeof t.value === 'string') t.value = scrubText(t.value, ctx, mode);
+      return true;
+    });
+
+    data.attributes = attributeChanges.filter((change: any) => {
+      if (!isObject(change) || !isObject(change.attributes) || !visible(change.id)) return false;
+      const rec = nodes.get(change.id)!;
+      const ctx = contextOf(change.id)!;
+      if (ctx.region === BLOCK) {
+        // the element itself is the blocked box: only its size and classes may change
+        change.attributes = blockedAttributes(change.attributes);
+        return Object.keys(change.attributes).length > 0;
+      }
+      const attrs = change.attributes;
+      const styleObject = isObject(attrs.style) ? attrs.style : undefined;
+      if (styleObject) delete attrs.style;
+      const nulls = Object.keys(attrs).filter((k) => attrs[k] === null);
+      for (const k of nulls) delete attrs[k];
+      // meta content is judged by the element's name, which the change may not carry
+      const scratch: Record<string, unknown> = rec.tag === 'meta' ? { ...rec.attrs, ...attrs } : attrs;
+      scrubAttributes(rec.tag, scratch, ctx, mode);
+      if (scratch !== attrs) for (const k of Object.keys(attrs)) attrs[k] = scratch[k];
+      for (const k of Object.keys(attrs)) if (!(k in scratch)) delete attrs[k];
+      for (const k of nulls) attrs[k] = null;
+      if (styleObject) attrs.style = scrubStyleValue(styleObject);
+      return Object.keys(attrs).length > 0;
+    });
+
+    return data.adds.length + data.removes.length + data.texts.length + data.attributes.length > 0;
+  }
+
+  function scrubInput(data: Record<string, any>): boolean {
+    if (!visible(data.id)) return false;
+    const ctx = contextOf(data.id)!;
+    if (ctx.region === BLOCK) return false;
+    const kind = ctx.field || PLAIN_FIELD;
+    if (typeof data.text === 'string') data.text = scrubValue(data.text, kind, ctx.region, mode);
+    if (data.isChecked && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, mode))) data.isChecked = false;
+    return true;
+  }
+
+  function scrubIncremental(data: Record<string, any>): boolean {
+    switch (data.source) {
+      case SOURCE_MUTATION:
+        return scrubMutation(data);
+      case SOURCE_INPUT:
+        return scrubInput(data);
+      case SOURCE_MOUSE_MOVE:
+      case SOURCE_TOUCH_MOVE:
+      case SOURCE_DRAG:
+        if (!Array.isArray(data.positions)) return false;
+        for (const p of data.positions) if (isObject(p) && !visible(p.id)) p.id = -1;
+        return true;
+      case SOURCE_MOUSE_INTERACTION:
+      case SOURCE_SCROLL:
+      case SOURCE_MEDIA_INTERACTION:
+        return visible(data.id);
+      case SOURCE_VIEWPORT_RESIZE:
+      case SOURCE_CUSTOM_ELEMENT:
+        return true;
+      case SOURCE_SELECTION:
+        if (!Array.isArray(data.ranges)) return false;
+        data.ranges = data.ranges.filter((r: any) => isObject(r) && visible(r.start) && visible(r.end));
+        return data.ranges.length > 0;
+      case SOURCE_STYLE_SHEET_RULE:
+      case SOURCE_STYLE_DECLARATION:
+      case SOURCE_ADOPTED_STYLE_SHEET:
+        if (data.id !== undefined && !visible(data.id)) return false;
+        for (const k of Object.keys(data)) if (k !== 'source' && k !== 'id' && k !== 'styleId') data[k] = scrubStyleValue(data[k]);
+        return true;
+      default:
+        // canvas, fonts, console logs, and anything newer than this scrubber: never sent
+        return false;
+    }
+  }
+
+  function scrubCustom(data: Record<string, any>): boolean {
+    if (typeof data.tag !== 'string' || !data.tag.startsWith(CUSTOM_EVENT_PREFIX)) return false;
+    const clean = (v: unknown): unknown => {
+      if (typeof v === 'string') return maskPersonalData(scrubUrl(v));
+      if (Array.isArray(v)) return v.map(clean);
+      if (isObject(v)) {
+        for (const k of Object.keys(v)) v[k] = clean(v[k]);
+      }
+      return v;
+    };
+    data.payload = clean(data.payload);
+    return true;
+  }
+
+  return {
+    scrub(event) {
+      if (!isObject(event) || !isObject(event.data) && event.type !== EVENT_DOM_LOADED && event.type !== EVENT_LOAD) return null;
+      const data = event.data as Record<string, any>;
+      let keep: boolean;
+      switch (event.type) {
+        case EVENT_DOM_LOADED:
+        case EVENT_LOAD:
+          keep = true;
+          break;
+        case EVENT_FULL_SNAPSHOT:
+          keep = scrubFullSnapshot(data);
+          break;
+        case EVENT_INCREMENTAL:
+          memo = new Map();
+          keep = scrubIncremental(data);
+          break;
+        case EVENT_META:
+          if (typeof data.href === 'string') data.href = scrubUrl(data.href);
+          keep = true;
+          break;
+        case EVENT_CUSTOM:
+          keep = scrubCustom(data);
+          break;
+        default:
+          keep = false;
+      }
+      return keep ? event : null;
+    },
+    takeCheckoutRequest() {
+      const wanted = checkoutWanted;
+      checkoutWanted = false;
+      return wanted;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { maskChars, maskEmails, scrubSecretParams } from './detect';
+
+// user:password@ in an authority
+const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
+
+/**
+ * Removes secrets from a URL without resolving or re-encoding it: values of
+ * secret-looking query and fragment parameters, credentials in the authority,
+ * and e-mail addresses anywhere (also percent-encoded).
+ */
+export function scrubUrl(url: string): string {
+  if (!url) return url;
+  let out = url;
+  if (out.includes('@')) out = out.replace(USERINFO, (_all, scheme: string, info: string) => `${scheme}${maskChars(info)}@`);
+  out = scrubSecretParams(out);
+  out = maskEmails(out);
+  return out;
+}
+
+/** Scrubs each URL of a `srcset` list, keeping the descriptors. */
+export function scrubSrcset(srcset: string): string {
+  return srcset
+    .split(',')
+    .map((candidate) => candidate.replace(/^(\s*)(\S+)/, (_all, space: string, url: string) => space + scrubUrl(url)))
+    .join(',');
+}
+
+const CSS_URL = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
+
+/** Scrubs the URLs inside CSS text (`url(...)`), e.g. style attributes and stylesheets. */
+export function scrubCss(css: string): string {
+  if (!css.includes('url(') && !css.includes('URL(')) return css;
+  return css.replace(CSS_URL, (_all, quote: string, url: string) => `url(${quote}${scrubUrl(url)}${quote})`);
+}

@@ -1,0 +1,64 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../src/options';
+import { createRecorder } from '../../src/index';
+
+const transport = () => undefined;
+
+describe('recorder options', () => {
+  it('defaults to strict privacy, no consent requirement, and honouring Global Privacy Control', () => {
+    const o = resolveOptions({ transport });
+    expect(o.privacy).toBe('strict');
+    expect(o.requireConsent).toBe(false);
+    expect(o.respectGlobalPrivacyControl).toBe(true);
+    expect(o.mask).toEqual([]);
+  });
+  it('names an unknown option, suggests the closest one and lists the accepted ones', () => {
+    expect(() => resolveOptions({ transport, maks: ['.x'] })).toThrow(/Unknown option "maks".*Did you mean "mask"\?.*Accepted options: privacy, mask/);
+  });
+  it('names the option and the accepted values for an unknown privacy mode', () => {
+    expect(() => resolveOptions({ transport, privacy: 'paranoid' })).toThrow(/"privacy".*'strict', 'balanced', 'relaxed'.*"paranoid"/);
+  });
+  it('rejects selectors that are not arrays of valid CSS selectors', () => {
+    expect(() => resolveOptions({ transport, mask: '.x' })).toThrow(/"mask".*array of CSS selectors/);
+    expect(() => resolveOptions({ transport, block: ['#ok', 'div['] })).toThrow(/"block".*not a valid CSS selector/);
+    expect(() => resolveOptions({ transport, unmask: [''] })).toThrow(/"unmask"/);
+  });
+  it('requires a transport and says what it accepts', () => {
+    expect(() => resolveOptions({})).toThrow(/"transport".*function.*send\(batch\).*URL.*required/);
+    expect(() => resolveOptions({ transport: 42 })).toThrow(/"transport"/);
+    expect(() => resolveOptions({ transport: 'not a url' })).toThrow(/"transport".*absolute http\(s\) URL/);
+    expect(() => resolveOptions({ transport: 'ftp://x.example/ingest' })).toThrow(/"transport"/);
+    expect(resolveOptions({ transport: 'https://c.example/v1/ingest' }).transport).toBe('https://c.example/v1/ingest');
+    expect(() => resolveOptions({ transport: { send() {} } })).not.toThrow();
+  });
+  it('rejects wrong types for flags, callbacks and numbers', () => {
+    expect(() => resolveOptions({ transport, requireConsent: 'yes' })).toThrow(/"requireConsent".*true or false/);
+    expect(() => resolveOptions({ transport, onError: 'log' })).toThrow(/"onError".*function/);
+    expect(() => resolveOptions({ transport, flushInterval: -5 })).toThrow(/"flushInterval".*milliseconds/);
+    expect(() => resolveOptions({ transport, maxBatchEvents: 0.5 })).toThrow(/"maxBatchEvents"/);
+  });
+  it('rejects a missing options object with a hint', () => {
+    expect(() => resolveOptions(undefined)).toThrow(/expects an options object/);
+  });
+});
+
+describe('createRecorder outside recording', () => {
+  it('starts idle and validates run-time marks', () => {
+    const rec = createRecorder({ transport });
+    expect(rec.state).toBe('idle');
+    expect(() => rec.mask('div[')).toThrow(/"mask".*not a valid CSS selector/);
+    expect(() => rec.block(42 as never)).toThrow(/Element or a CSS selector/);
+  });
+  it('marks an element at run time without weakening a stronger mark', () => {
+    const rec = createRecorder({ transport });
+    const el = document.createElement('div');
+    rec.unmask(el);
+    expect(el.getAttribute('data-veil')).toBe('unmask');
+    rec.block(el);
+    expect(el.getAttribute('data-veil')).toBe('block');
+    rec.mask(el);
+    rec.unmask(el);
+    expect(el.getAttribute('data-veil')).toBe('block');
+  });
+});

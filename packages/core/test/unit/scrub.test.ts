@@ -1,0 +1,112 @@
+// The scrubber on its own, fed raw events as an old or tampered client could
+// send them: nothing masked at capture. It must decide everything itself.
+import { describe, expect, it } from 'vitest';
+import { createScrubber } from '../../src/scrub';
+import type { RecordedEvent } from '../../src/types';
+
+let ids = 0;
+const el = (tagName: string, attributes: Record<string, unknown> = {}, childNodes: unknown[] = []) => ({ type: 2, id: ++ids, tagName, attributes, childNodes });
+const text = (textContent: string) => ({ type: 3, id: ++ids, textContent });
+const doc = (...children: unknown[]) => ({ type: 0, id: ++ids, childNodes: [el('html', {}, [el('body', {}, children)])] });
+const full = (node: unknown): RecordedEvent => ({ type: 2, timestamp: 1, data: { node, initialOffset: { top: 0, left: 0 } } });
+const mutation = (data: Record<string, unknown>): RecordedEvent => ({ type: 3, timestamp: 2, data: { source: 0, texts: [], attributes: [], removes: [], adds: [], ...data } });
+const input = (id: number, value: string, isChecked = false): RecordedEvent => ({ type: 3, timestamp: 3, data: { source: 5, id, text: value, isChecked } });
+const sent = (e: RecordedEvent | null) => JSON.stringify(e);
+
+describe('scrubber', () => {
+  it('masks a password typed into a field, in every mode, also after it turned into a text field', () => {
+    for (const privacy of ['strict', 'balanced', 'relaxed'] as const) {
+      const pw = el('input', { type: 'password' });
+      const s = createScrubber({ privacy });
+      s.scrub(full(doc(pw)));
+      expect(sent(s.scrub(input(pw.id, 'Hunter2Secret')))).not.toContain('Hunter2');
+      s.scrub(mutation({ attributes: [{ id: pw.id, attributes: { type: 'text' } }] }));
+      expect(sent(s.scrub(input(pw.id, 'Hunter3Secret')))).not.toContain('Hunter3');
+    }
+  });
+
+  it('drops the inside of a blocked element and everything later sent about it', () => {
+    const inner = el('p', { title: 'BlkTitle' }, [text('BlkText')]);
+    const box = el('div', { 'data-veil': 'block', rr_width: '10px', rr_height: '5px', title: 'x' }, [inner]);
+    const field = el('input', {});
+    const s = createScrubber({ privacy: 'relaxed' });
+    const snap = sent(s.scrub(full(doc(box, field))));
+    expect(snap).not.toMatch(/BlkTitle|BlkText/);
+    expect(snap).toContain('"rr_width":"10px"');
+    expect(s.scrub(input(inner.id, 'x'))).toBeNull();
+    expect(s.scrub(mutation({ adds: [{ parentId: box.id, nextId: null, node: text('BlkAdded') }] }))).toBeNull();
+    expect(s.scrub(mutation({ texts: [{ id: (inner.childNodes[0] as { id: number }).id, value: 'BlkLater' }] }))).toBeNull();
+  });
+
+  it('masks text that arrives under a region marked in the same batch', () => {
+    const p = el('p', {}, [text('public')]);
+    const d = el('div', {}, [p]);
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(d)));
+    const out = sent(s.scrub(mutation({
+      attributes: [{ id: d.id, attributes: { 'data-veil': 'mask' } }],
+      adds: [{ parentId: p.id, nextId: null, node: text('MarkedLate77') }],
+    })));
+    expect(out).not.toContain('MarkedLate77');
+    expect(s.takeCheckoutRequest()).toBe(true);
+  });
+
+  it('admits nodes whose parent is added later in the same batch, and refuses orphans', () => {
+    const body = el('section');
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(body)));
+    const child = text('Orderly text');
+    const parent = el('div', { 'data-veil': 'mask' });
+    const out = sent(s.scrub(mutation({
+      adds: [
+        { parentId: parent.id, nextId: null, node: child },
+        { parentId: body.id, nextId: null, node: parent },
+        { parentId: 9999, nextId: null, node: text('OrphanText') },
+      ],
+    })));
+    expect(out).not.toMatch(/Orderly|OrphanText/);
+    expect(out).toContain('"*******');
+  });
+
+  it('says nothing about a node removed from the page', () => {
+    const field = el('input', { name: 'q' });
+    const body = el('div', {}, [field]);
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(body)));
+    expect(s.scrub(mutation({ removes: [{ parentId: body.id, id: field.id }] }))).not.toBeNull();
+    expect(s.scrub(input(field.id, 'after removal'))).toBeNull();
+    expect(s.scrub({ type: 3, timestamp: 4, data: { source: 2, type: 2, id: field.id, x: 1, y: 1 } })).toBeNull();
+  });
+
+  it('keeps ordinary text and values where the mode records them', () => {
+    const q = el('input', { type: 'search', name: 'q' });
+    const s = createScrubber({ privacy: 'relaxed' });
+    const snap = sent(s.scrub(full(doc(el('h1', {}, [text('Plain Headline')]), q))));
+    expect(snap).toContain('Plain Headline');
+    expect(sent(s.scrub(input(q.id, 'blue shoes')))).toContain('blue shoes');
+  });
+
+  it('masks page text in strict mode except in unmask regions', () => {
+    const s = createScrubber({ privacy: 'strict' });
+    const snap = sent(s.scrub(full(doc(el('p', {}, [text('Hidden words')]), el('p', { 'data-veil': 'unmask' }, [text('Shown words')])))));
+    expect(snap).not.toContain('Hidden words');
+    expect(snap).toContain('Shown words');
+  });
+
+  it('scrubs the page URL, custom navigation events and drops events it does not know', () => {
+    const s = createScrubber();
+    expect(sent(s.scrub({ type: 4, timestamp: 0, data: { href: 'https://x.example/r?token=Tok123&a=1', width: 1, height: 1 } }))).not.toContain('Tok123');
+    expect(sent(s.scrub({ type: 5, timestamp: 0, data: { tag: 'veil.navigation', payload: { href: '/o?email=a%40b.example' } } }))).not.toContain('a%40b');
+    expect(s.scrub({ type: 5, timestamp: 0, data: { tag: 'other', payload: {} } })).toBeNull();
+    expect(s.scrub({ type: 6, timestamp: 0, data: { plugin: 'console', payload: {} } })).toBeNull();
+    expect(s.scrub({ type: 3, timestamp: 0, data: { source: 11, payload: ['x'] } })).toBeNull();
+    expect(s.scrub({ type: 99, timestamp: 0, data: {} })).toBeNull();
+  });
+
+  it('survives malformed events without throwing', () => {
+    const s = createScrubber();
+    for (const bad of [null, {}, { type: 2, data: {} }, { type: 3, data: { source: 0, adds: 'x' } }, { type: 3, data: { source: 5 } }]) {
+      expect(() => s.scrub(bad as never)).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { scrubCss, scrubSrcset, scrubUrl } from '../../src/url';
+
+describe('scrubUrl', () => {
+  it('redacts every secret-looking query parameter the design names', () => {
+    for (const name of ['token', 'access_token', 'refresh_token', 'id_token', 'code', 'password', 'secret', 'key', 'api_key', 'auth', 'session', 'sid', 'signature', 'email']) {
+      const out = scrubUrl(`https://shop.example/p?${name}=S3cretValue9&lang=en`);
+      expect(out, name).toBe(`https://shop.example/p?${name}=redacted&lang=en`);
+    }
+  });
+  it('handles any case of the parameter name', () => {
+    expect(scrubUrl('/r?Token=abc&ApiKey=def')).toBe('/r?Token=redacted&ApiKey=redacted');
+  });
+  it('redacts parameters in the fragment (OAuth implicit flow)', () => {
+    expect(scrubUrl('https://a.example/cb#access_token=xyz&expires_in=3600')).toBe('https://a.example/cb#access_token=redacted&expires_in=3600');
+  });
+  it('masks e-mail addresses in paths and values, plain or percent-encoded', () => {
+    expect(scrubUrl('/users/pat@example.com/orders')).not.toContain('pat@example.com');
+    expect(scrubUrl('/orders?user=pat%40example.com')).not.toContain('pat%40example.com');
+  });
+  it('masks credentials in the authority', () => {
+    expect(scrubUrl('https://admin:hunter2@example.com/x')).toBe('https://*************@example.com/x');
+  });
+  it('leaves ordinary URLs unchanged', () => {
+    for (const u of ['https://example.com/', '/products/42?color=red#reviews', 'mailto:', '#top']) expect(scrubUrl(u)).toBe(u);
+  });
+  it('scrubs each URL of a srcset and URLs inside CSS', () => {
+    expect(scrubSrcset('/a.png?token=1 1x, /b.png?sig=2 2x')).toBe('/a.png?token=redacted 1x, /b.png?sig=redacted 2x');
+    expect(scrubCss('background: url("/i.png?token=abc") no-repeat')).toBe('background: url("/i.png?token=redacted") no-repeat');
+  });
+});

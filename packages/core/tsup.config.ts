@@ -1,7 +1,10 @@
 import { defineConfig } from 'tsup';
+import { trimRrweb } from './build/trim-rrweb';
 
-// Two configs run in parallel: only the first cleans dist/, or it could
-// delete the other's output.
+// rrweb is bundled (trimmed, see build/trim-rrweb.ts) rather than left to the
+// application's bundler: it stays behind the core, and the canvas recorder
+// Veil never uses does not ship. Two configs run in parallel: only the first
+// cleans dist/, or it could delete the other's output.
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -11,6 +14,8 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2020',
     treeshake: true,
+    noExternal: ['@rrweb/record'],
+    esbuildPlugins: [trimRrweb()],
   },
   {
     entry: { index: 'src/browser.ts' },
@@ -21,5 +26,6 @@ export default defineConfig([
     target: 'es2020',
     platform: 'browser',
     noExternal: [/.*/],
+    esbuildPlugins: [trimRrweb()],
   },
 ]);

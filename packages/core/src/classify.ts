@@ -236,7 +236,8 @@ export const SENSITIVE_PLACEHOLDER = '********';
 export function scrubValue(value: string, kind: FieldKind, region: Region, mode: ModeLevel): string {
   if (!value) return value;
   if (kind === SENSITIVE_FIELD) return SENSITIVE_PLACEHOLDER;
-  if (valueMasked(kind, region, mode)) return maskChars(value);
+  // spaces too: a value has no layout to keep, and word lengths say a lot about a name
+  if (valueMasked(kind, region, mode)) return '*'.repeat(value.length);
   return maskPersonalData(value);
 }
 
@@ -265,6 +266,14 @@ const VALUE_TAGS = new Set(['input', 'textarea', 'select', 'option', 'button']);
 function droppedAttribute(name: string): boolean {
   return (name.startsWith('on') && name.length > 2) || name === 'srcdoc' || name === 'rr_dataurl' || name === 'nonce' || name === 'integrity';
 }
+
+/** Attributes whose values are ids of other elements or rrweb's own markers, not text. */
+const REFERENCE_ATTRIBUTES = new Set([
+  'aria-labelledby', 'aria-describedby', 'aria-controls', 'aria-owns', 'aria-activedescendant', 'aria-details',
+  'aria-errormessage', 'aria-flowto', 'data-rr-is-password',
+]);
+/** Meta tags that configure the page rather than describe it. */
+const TECHNICAL_META = /^(viewport|theme-color|color-scheme|referrer|robots|googlebot|format-detection|generator)$/i;
 
 const SECRET_META = /csrf|xsrf|token|secret|nonce|session|auth|password|signature|credential|(^|[^a-z])key([^a-z]|$)|api[-_]?key/i;
 
@@ -305,7 +314,8 @@ export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx
     else if (name === 'style' || name === '_csstext') out = scrubCss(value);
     else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, mode);
     else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
-    else if (name === 'data-veil' || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete') out = maskPersonalData(value);
+    else if (tag === 'meta' && name === 'content' && TECHNICAL_META.test(String(attrs.name ?? ''))) out = value;
+    else if (name === 'data-veil' || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete' || REFERENCE_ATTRIBUTES.has(name)) out = maskPersonalData(value);
     else if (textHidden && (TEXT_ATTRIBUTES.has(name) || name.startsWith('data-') || name.startsWith('aria-'))) out = maskChars(value);
     else out = maskPersonalData(value);
     if (out !== value) attrs[rawName] = out;

@@ -7,13 +7,13 @@ export function maskChars(value: string): string {
   return value.replace(/\S/g, '*');
 }
 
-function maskSpan(value: string, start: number, end: number): string {
-  return value.slice(0, start) + maskChars(value.slice(start, end)) + value.slice(end);
+function maskDigits(value: string, start: number, end: number): string {
+  return value.slice(0, start) + value.slice(start, end).replace(/\d/g, '*') + value.slice(end);
 }
 
 // Local part and domain are broad on purpose: a missed address is a leak, an
 // extra masked word is only a cosmetic loss.
-const EMAIL = /[\p{L}\p{N}._%+!#$&'*=?^`{|}~-]+(?:@|%40)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/giu;
+const EMAIL = /[\p{L}\p{N}._%+!#$&'=?^`{|}~-]+(?:@|%40)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/giu;
 
 /** True when the string contains something shaped like an e-mail address. */
 export function hasEmail(value: string): boolean {
@@ -79,7 +79,7 @@ export function maskCardNumbers(value: string): string {
         digits += groups[last];
         if (digits.length > 19) break;
         if (digits.length >= 13 && luhnValid(digits)) {
-          masked = maskSpan(masked, starts[first], starts[last] + groups[last].length);
+          masked = maskDigits(masked, starts[first], starts[last] + groups[last].length);
         }
       }
     }

@@ -88,7 +88,7 @@ describe('what each mode records', () => {
     const script = combine(ROOT_CONTEXT, ownFacts('script', attrs({}), MODE_RELAXED));
     expect(scrubText('window.user = 1', script, MODE_RELAXED)).toBe('');
     const textarea = combine(ROOT_CONTEXT, ownFacts('textarea', attrs({}), MODE_BALANCED));
-    expect(scrubText('draft text', textarea, MODE_BALANCED)).toBe('***** ****');
+    expect(scrubText('draft text', textarea, MODE_BALANCED)).toBe('**********');
   });
 });
 
@@ -108,5 +108,19 @@ describe('attributes', () => {
     const a: Record<string, unknown> = { name: 'csrf-token', content: 'abc123def' };
     scrubAttributes('meta', a, ROOT_CONTEXT, MODE_RELAXED);
     expect(a.content).toBe('*********');
+  });
+});
+
+describe('attributes that are not text', () => {
+  it('keeps technical meta tags, id references and rrweb markers readable in strict mode', () => {
+    const meta: Record<string, unknown> = { name: 'viewport', content: 'width=device-width, initial-scale=1' };
+    scrubAttributes('meta', meta, ROOT_CONTEXT, MODE_STRICT);
+    expect(meta.content).toBe('width=device-width, initial-scale=1');
+    const div: Record<string, unknown> = { 'aria-labelledby': 'title-1', 'aria-label': 'Pat' };
+    scrubAttributes('div', div, ROOT_CONTEXT, MODE_STRICT);
+    expect(div).toEqual({ 'aria-labelledby': 'title-1', 'aria-label': '***' });
+  });
+  it('masks a masked value completely, spaces included', () => {
+    expect(scrubValue('Ada Lovelace', PLAIN_FIELD, MASK, MODE_RELAXED)).toBe('************');
   });
 });

@@ -1,0 +1,77 @@
+// @rrweb/record always bundles code Veil never runs: the canvas recorder with
+// its inline web worker (Veil never records canvas content, which could show
+// anything), the rewriting of events relayed from cross-origin iframes (Veil
+// records only same-origin frames), font collection (off), the virtual DOM
+// node class of rrweb's player, and a deprecated global mirror that wraps
+// itself in a Proxy at import time. Together about a fifth of rrweb.
+// This esbuild plugin cuts both out of rrweb's pinned build and leaves inert
+// stand-ins with the same interface. A marker that is not found fails the
+// build, so an rrweb upgrade cannot silently ship a broken copy.
+import { readFile } from 'node:fs/promises';
+import type { Plugin } from 'esbuild';
+
+interface Cut {
+  what: string;
+  from: string;
+  to: string;
+  mustContain: string;
+  replacement: string;
+}
+
+const CUTS: Cut[] = [
+  {
+    what: 'canvas recorder',
+    from: 'var chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";',
+    to: 'class StylesheetManager {',
+    mustContain: 'class CanvasManager {',
+    replacement: 'class CanvasManager { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} }\n',
+  },
+  {
+    what: 'cross-origin iframe event rewriting',
+    from: '  transformCrossOriginEvent(iframeEl, e) {',
+    to: 'class ShadowDomManager {',
+    mustContain: 'patchRootIdOnNode(node, rootId) {',
+    replacement: '  transformCrossOriginEvent() {\n    return false;\n  }\n}\n',
+  },
+  {
+    what: 'font collection',
+    from: 'function initFontObserver({ fontCb, doc }) {',
+    to: 'function initSelectionObserver(',
+    mustContain: 'FontFace',
+    replacement: 'function initFontObserver() {\n  return () => {};\n}\n',
+  },
+  {
+    what: "player's virtual DOM node class",
+    from: 'class BaseRRNode {',
+    to: 'function on(type, fn, target = document) {',
+    mustContain: 'RRDomException',
+    replacement: 'class BaseRRNode {}\n',
+  },
+  {
+    what: 'deprecated global mirror',
+    from: 'const DEPARTED_MIRROR_ACCESS_WARNING',
+    to: 'function throttle(',
+    mustContain: 'new Proxy(_mirror',
+    replacement: '',
+  },
+];
+
+export function trimRrweb(): Plugin {
+  return {
+    name: 'veil-trim-rrweb',
+    setup(build) {
+      build.onLoad({ filter: /@rrweb[\\/]record[\\/]dist[\\/]record\.js$/ }, async (args) => {
+        let source = await readFile(args.path, 'utf8');
+        for (const cut of CUTS) {
+          const start = source.indexOf(cut.from);
+          const end = source.indexOf(cut.to, start);
+          if (start < 0 || end < 0 || !source.slice(start, end).includes(cut.mustContain)) {
+            throw new Error(`veil-trim-rrweb: the ${cut.what} in ${args.path} was not found; check the markers against this rrweb version.`);
+          }
+          source = source.slice(0, start) + cut.replacement + source.slice(end);
+        }
+        return { contents: source, loader: 'js' };
+      });
+    },
+  };
+}

@@ -1,0 +1,327 @@
+// End-to-end test of the plain-HTML demo in Debian's Chromium: type secrets
+// into every sensitive, personal and marked field, in every privacy mode, and
+// check what reached the recorder's transport (window.__veilBatches) and what
+// rrweb's player rebuilt from it in the replay panel.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer } from '../server.mjs';
+
+interface SentEvent {
+  type: number;
+  timestamp: number;
+  data: unknown;
+}
+interface SentBatch {
+  v: 1;
+  sessionId: string;
+  seq: number;
+  events: SentEvent[];
+}
+declare global {
+  interface Window {
+    __veilBatches: SentBatch[];
+    __veilDemo: {
+      readonly mode: string;
+      readonly recorder: { readonly state: string; readonly sessionId: string | null } | null;
+      flush(): Promise<void>;
+    };
+  }
+}
+
+const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const MODES = ['strict', 'balanced', 'relaxed'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Ordinary page text, outside any marked region. */
+const PRODUCT = 'Linen Overshirt';
+/** Text inside the data-veil="unmask" region. */
+const UNMASKED_TEXT = 'Free shipping on orders over';
+/** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
+const SEARCH = 'chunky wool scarf';
+/** A style rule demo.js has the player inject into the replay iframe: sent only if the (blocked) replay panel was recorded. */
+const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
+/** Text of the (blocked) replay panel. */
+const REPLAY_PANEL_TEXT = 'what a collector would store';
+
+/** Typed by the visitor. Unique strings; none occurs anywhere on the page. */
+const TYPED = {
+  'full name (autocomplete=name)': 'Ottoline Brackenridge-Vasquez',
+  'e-mail (type=email)': 'ottoline.secret7731@example.net',
+  'password, typed before "show"': 'PwBefore-Zq7xKd2',
+  'password, typed after "show" (type=text now)': 'PwAfter-Mv4rLt9',
+  'card number (cc-number)': '4242 4242 4242 4242',
+  'expiry (cc-exp)': '09/31',
+  'CVC (cc-csc)': '7294',
+  'name on card (cc-name)': 'OTTOLINE Q HALLORAN',
+  'street address (street-address)': '221 Quillfeather Lane, Flat 9',
+  'postal code (postal-code)': 'QX9 4ZT',
+  'chat message (data-veil="block")': 'Chat-Secret-Halcyon-8812',
+} as const;
+
+/** Already on the page, inside marked regions. */
+const ON_PAGE = {
+  'customer name (data-veil="mask")': 'Margarethe Quellbrunn',
+  'customer e-mail (data-veil="mask")': 'm.quellbrunn@example.org',
+  'customer id, a data-* attribute (data-veil="mask")': 'CU-88421-QB',
+  'order number (data-veil="mask")': 'VX-58213-QB',
+  'support agent name (data-veil="block")': 'Wrenna',
+} as const;
+
+const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
+
+const squash = (s: string) => s.toLowerCase().replace(/[\s\-–—]+/g, '');
+
+/** Every string (keys and values) in a JSON value. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      strings(item, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where each secret appears in what was sent. Long secrets are looked for in
+ * the whole JSON text, as typed and with case, whitespace and dashes ignored,
+ * and so is their first 8 characters (a leak of a value typed half-way).
+ * Short ones (a CVC, an expiry, a postal code: a 4-digit CVC occurs by chance
+ * in timestamps and coordinates) are looked for in every string of the JSON,
+ * as typed and squashed the same way.
+ */
+function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
+  const json = JSON.stringify(sent);
+  const lower = json.toLowerCase();
+  const squashed = squash(json);
+  const leaves = strings(sent);
+  const squashedLeaves = leaves.map(squash);
+  const leaks: string[] = [];
+  for (const [label, secret] of Object.entries(secrets)) {
+    const needles = [secret];
+    if (squash(secret).length > 10) needles.push(secret.slice(0, 8));
+    for (const needle of needles) {
+      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
+      if (squash(needle).length >= 8) {
+        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
+        else if (squashed.includes(squash(needle)))
+          leaks.push(`${label}: "${what}" in the JSON, ignoring whitespace, dashes and case`);
+      } else {
+        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
+        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
+        if (at >= 0) leaks.push(`${label}: "${what}" in the string ${JSON.stringify(leaves[at].slice(0, 200))}`);
+        else if (atSquashed >= 0)
+          leaks.push(`${label}: "${what}" (squashed) in the string ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
+      }
+    }
+  }
+  return leaks;
+}
+
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+async function openDemo(query = ''): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error && error.stack ? error.stack : error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(new URL(query, server.url).href);
+  await page.waitForFunction(() => window.__veilDemo?.recorder?.state === 'recording', undefined, {
+    timeout: 15_000,
+  });
+  return { context, page, pageErrors, consoleErrors };
+}
+
+/** Types every secret into its field, the way a visitor would (key by key). */
+async function fillEverything(page: Page): Promise<void> {
+  const type = (selector: string, text: string) => page.locator(selector).pressSequentially(text);
+  await type('#full-name', TYPED['full name (autocomplete=name)']);
+  await type('#email', TYPED['e-mail (type=email)']);
+  await type('#password', TYPED['password, typed before "show"']);
+  await page.click('#toggle-password');
+  await page.locator('#password').press('End'); // carry on typing after what is there
+  if ((await page.getAttribute('#password', 'type')) !== 'text') throw new Error('"show" did not reveal the password');
+  await type('#password', TYPED['password, typed after "show" (type=text now)']);
+  await type('#card-number', TYPED['card number (cc-number)']);
+  await type('#card-exp', TYPED['expiry (cc-exp)']);
+  await type('#card-cvc', TYPED['CVC (cc-csc)']);
+  await type('#card-name', TYPED['name on card (cc-name)']);
+  await type('#street', TYPED['street address (street-address)']);
+  await type('#postal-code', TYPED['postal code (postal-code)']);
+  await page.selectOption('#country', 'IS');
+  await type('#chat-input', TYPED['chat message (data-veil="block")']);
+  await page.press('#chat-input', 'Enter');
+  // greeting, ours, the agent's reply
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .msg').length === 3);
+  await page.click('button.add[data-product="Linen Overshirt"]');
+  await type('#search', SEARCH);
+}
+
+async function sentBatches(page: Page): Promise<SentBatch[]> {
+  await page.evaluate(() => window.__veilDemo.flush());
+  return page.evaluate(() => window.__veilBatches);
+}
+
+/** What rrweb's player rebuilt in the replay panel's iframe. */
+async function replayed(page: Page) {
+  return page.evaluate(() => {
+    const frame = document.querySelector<HTMLIFrameElement>('#replay-stage iframe');
+    const doc = frame?.contentDocument;
+    if (!doc || !doc.body) return null;
+    return {
+      text: doc.body.textContent ?? '',
+      html: doc.documentElement.outerHTML,
+      // (rrweb's rebuild sets autocomplete=off on every field: find them by id)
+      hasCardField: doc.querySelector('#card-number') !== null,
+      hasPasswordField: doc.querySelector('#password') !== null,
+      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
+      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
+    };
+  });
+}
+
+describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
+  let opened: Opened;
+  let batches: SentBatch[];
+
+  beforeAll(async () => {
+    opened = await openDemo(`/?privacy=${mode}`);
+    const started = await opened.page.evaluate(() => window.__veilDemo.mode);
+    if (started !== mode) throw new Error(`the demo started in ${started} mode, not ${mode}`);
+    await fillEverything(opened.page);
+    batches = await sentBatches(opened.page);
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+  });
+
+  it('sends none of the secrets typed into sensitive, personal and marked fields, or shown in marked regions', () => {
+    expect(batches.length).toBeGreaterThan(0);
+    expect(findLeaks(batches, SECRETS)).toEqual([]);
+  });
+
+  it('sends well-formed batches that start with a full snapshot', () => {
+    const events = batches.flatMap((batch) => batch.events);
+    expect(events.some((event) => event.type === 2)).toBe(true);
+    const sessions = new Set(batches.map((batch) => batch.sessionId));
+    expect(sessions.size).toBe(1);
+    expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
+    expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
+    // incremental events were recorded (typing, clicks), not just the snapshot
+    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+  });
+
+  it('does not record the blocked replay panel or its replay iframe (no feedback loop)', () => {
+    const json = JSON.stringify(batches);
+    expect(json.includes(REPLAY_IFRAME_TRACE), 'the replay iframe was recorded').toBe(false);
+    expect(json.includes(REPLAY_PANEL_TEXT), 'the replay panel was recorded').toBe(false);
+  });
+
+  it(`sends the page content that ${mode} mode records`, () => {
+    const json = JSON.stringify(batches);
+    const sent = (text: string) => json.includes(text);
+    if (mode === 'strict') {
+      expect(sent(PRODUCT), `strict mode masks ordinary page text ("${PRODUCT}")`).toBe(false);
+      expect(sent(UNMASKED_TEXT), 'strict mode records text in data-veil="unmask"').toBe(true);
+    } else {
+      expect(sent(PRODUCT), `${mode} mode records ordinary page text ("${PRODUCT}")`).toBe(true);
+      expect(sent(UNMASKED_TEXT), `${mode} mode records text in data-veil="unmask"`).toBe(true);
+    }
+    if (mode === 'relaxed') expect(sent(SEARCH), 'relaxed mode records ordinary input values').toBe(true);
+    else expect(sent(SEARCH), `${mode} mode masks every input value (the search box)`).toBe(false);
+  });
+
+  it('rebuilds the page in the live replay panel from what was sent', async () => {
+    const { page } = opened;
+    const visible = mode === 'strict' ? UNMASKED_TEXT : PRODUCT;
+    await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(visible);
+    if (mode === 'relaxed') {
+      // the replay has caught up with the visitor's typing once the search box shows the search
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 30_000 }).toBe(SEARCH);
+    }
+    const replay = await replayed(page);
+    expect(replay).not.toBeNull();
+    expect(replay!.hasCardField).toBe(true);
+    expect(replay!.hasPasswordField).toBe(true);
+    if (mode === 'strict') expect(replay!.text.includes(PRODUCT), 'strict replay shows no page text').toBe(false);
+    expect(findLeaks({ html: replay!.html, values: replay!.values }, SECRETS)).toEqual([]);
+    if (mode === 'relaxed') {
+      await page.waitForTimeout(1000); // let the replay settle (scrolling) for a tidy picture
+      await page.screenshot({ path: '/tmp/demo-html.png' });
+    }
+  });
+
+  it('runs without page errors or console errors', () => {
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
+describe('the privacy mode switch', () => {
+  it('stops the recorder and starts a new session in the chosen mode', async () => {
+    const { context, page, pageErrors } = await openDemo('/');
+    try {
+      expect(await page.evaluate(() => window.__veilDemo.mode)).toBe('strict');
+      const first = await page.evaluate(() => window.__veilDemo.recorder!.sessionId);
+      await page.click('.modes label:has(input[value="relaxed"])');
+      await page.waitForFunction(
+        () => window.__veilDemo.mode === 'relaxed' && window.__veilDemo.recorder?.state === 'recording',
+      );
+      expect(new URL(page.url()).searchParams.get('privacy')).toBe('relaxed');
+      await fillEverything(page);
+      const batches = await sentBatches(page);
+
+      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      expect(sessions.length).toBe(2);
+      if (first) expect(sessions[0]).toBe(first);
+      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      for (const part of [strictPart, relaxedPart]) {
+        expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
+        expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      }
+      expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
+      expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
+      expect(findLeaks(batches, SECRETS)).toEqual([]);
+
+      await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(PRODUCT);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -15,7 +15,12 @@ function maskDigits(value: string, start: number, end: number): string {
 // extra masked word is only a cosmetic loss.
 const EMAIL = /[\p{L}\p{N}._%+!#$&'=?^`{|}~-]+(?:@|%40)[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/giu;
 
-/** True when the string contains something shaped like an e-mail address. */
+/**
+ * True when the string contains something shaped like an e-mail address.
+ *
+ * @example
+ * hasEmail('write to pat@example.com'); // true
+ */
 export function hasEmail(value: string): boolean {
   if (!value.includes('@') && !value.includes('%40')) return false;
   EMAIL.lastIndex = 0;
@@ -27,7 +32,12 @@ export function maskEmails(value: string): string {
   return value.replace(EMAIL, maskChars);
 }
 
-/** Luhn checksum over a string of digits. */
+/**
+ * Luhn checksum over a string of digits.
+ *
+ * @example
+ * luhnValid('4111111111111111'); // true
+ */
 export function luhnValid(digits: string): boolean {
   let sum = 0;
   let double = false;
@@ -87,7 +97,12 @@ export function maskCardNumbers(value: string): string {
   });
 }
 
-/** ISO 13616 mod-97 check over a compact IBAN (no spaces). */
+/**
+ * ISO 13616 mod-97 check over a compact IBAN (no spaces).
+ *
+ * @example
+ * ibanValid('DE89370400440532013000'); // true
+ */
 export function ibanValid(compact: string): boolean {
   if (compact.length < 15 || compact.length > 34) return false;
   const s = (compact.slice(4) + compact.slice(0, 4)).toUpperCase();
@@ -173,6 +188,9 @@ export function scrubSecretParams(value: string): string {
  * Masks every kind of personal data Veil detects in free text: e-mail
  * addresses, Luhn-valid card numbers, IBANs with a valid checksum, and secret
  * URL parameters.
+ *
+ * @example
+ * maskPersonalData('Paid by pat@example.com'); // 'Paid by ***************'
  */
 export function maskPersonalData(value: string): string {
   if (value.length < 5) return value;

@@ -7,6 +7,9 @@ const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
  * Removes secrets from a URL without resolving or re-encoding it: values of
  * secret-looking query and fragment parameters, credentials in the authority,
  * and e-mail addresses anywhere (also percent-encoded).
+ *
+ * @example
+ * scrubUrl('https://shop.example/reset?token=abc&step=2'); // 'https://shop.example/reset?token=redacted&step=2'
  */
 export function scrubUrl(url: string): string {
   if (!url) return url;
@@ -17,7 +20,12 @@ export function scrubUrl(url: string): string {
   return out;
 }
 
-/** Scrubs each URL of a `srcset` list, keeping the descriptors. */
+/**
+ * Scrubs each URL of a `srcset` list, keeping the descriptors.
+ *
+ * @example
+ * scrubSrcset('/a.png?sig=1 1x, /b.png 2x'); // '/a.png?sig=redacted 1x, /b.png 2x'
+ */
 export function scrubSrcset(srcset: string): string {
   return srcset
     .split(',')

@@ -14,6 +14,8 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2020',
     treeshake: true,
+    // the URL transport is its own chunk, loaded when a recorder sends to a URL
+    splitting: true,
     noExternal: ['@rrweb/record'],
     esbuildPlugins: [trimRrweb()],
   },

@@ -1,6 +1,6 @@
 // @rrweb/record always bundles code Veil never runs: the canvas recorder with
-// its inline web worker (Veil never records canvas content, which could show
-// anything), the rewriting of events relayed from cross-origin iframes (Veil
+// its inline web worker and the snapshotting of canvas and image pixels (Veil
+// never records pixels, which could show anything), the rewriting of events relayed from cross-origin iframes (Veil
 // records only same-origin frames), font collection (off), the virtual DOM
 // node class of rrweb's player, and a deprecated global mirror that wraps
 // itself in a Proxy at import time. Together about a fifth of rrweb.
@@ -32,6 +32,20 @@ const CUTS: Cut[] = [
     to: 'class ShadowDomManager {',
     mustContain: 'patchRootIdOnNode(node, rootId) {',
     replacement: '  transformCrossOriginEvent() {\n    return false;\n  }\n}\n',
+  },
+  {
+    what: 'canvas and image pixel snapshots',
+    from: '  if (tagName === "canvas" && recordCanvas) {',
+    to: '  if (["audio", "video"].includes(tagName)) {',
+    mustContain: 'recordInlineImage',
+    replacement: '',
+  },
+  {
+    what: 'blank canvas check',
+    from: 'function is2DCanvasBlank(canvas) {',
+    to: 'function getInputType(element) {',
+    mustContain: 'getImageData',
+    replacement: '',
   },
   {
     what: 'font collection',

@@ -1,16 +1,19 @@
-import type { PrivacyMode, RecorderOptions, Transport, TransportFunction } from './types';
+import type { PrivacyMode, RecorderOptions, Transport, TransportFunction, UrlTransportOptions } from './types';
 
 export interface ResolvedOptions {
   privacy: PrivacyMode;
   mask: string[];
   block: string[];
   unmask: string[];
-  transport: TransportFunction | Transport | string;
+  transport: TransportFunction | Transport | UrlTransportOptions;
   requireConsent: boolean;
   respectGlobalPrivacyControl: boolean;
   onError: ((error: unknown) => void) | undefined;
   flushInterval: number;
   maxBatchEvents: number;
+  sampleRate: number;
+  checkoutInterval: number;
+  sessionTimeout: number;
 }
 
 const ACCEPTED: Record<keyof RecorderOptions, string> = {
@@ -18,12 +21,15 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   mask: 'an array of CSS selectors',
   block: 'an array of CSS selectors',
   unmask: 'an array of CSS selectors',
-  transport: 'a function, an object with a send(batch) method, or an http(s) URL string',
+  transport: 'a function, an object with a send(batch) method, an http(s) URL string, or { url, headers?, siteKey? }',
   requireConsent: 'true or false',
   respectGlobalPrivacyControl: 'true or false',
   onError: 'a function',
   flushInterval: 'a number of milliseconds, at least 100',
   maxBatchEvents: 'a whole number, at least 1',
+  sampleRate: 'a number from 0 to 1',
+  checkoutInterval: 'a number of milliseconds, 0 (off) or at least 1000',
+  sessionTimeout: 'a number of milliseconds, at least 1000',
 };
 const OPTION_NAMES = Object.keys(ACCEPTED) as (keyof RecorderOptions)[];
 const MODES: PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
@@ -39,20 +45,6 @@ function describe(value: unknown): string {
 export function optionError(name: string, value: unknown, detail?: string): Error {
   const accepted = ACCEPTED[name as keyof RecorderOptions];
   return new Error(`[veil] Invalid option "${name}": expected ${accepted}; got ${describe(value)}${detail ? ` (${detail})` : ''}.`);
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }
 
 /** Throws when `selector` is not valid CSS; checked against a real parser when a DOM is present. */
@@ -74,6 +66,37 @@ function selectorList(name: 'mask' | 'block' | 'unmask', value: unknown): string
   return value.map((s) => checkSelector(name, s));
 }
 
+function checkUrl(value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(String(value));
+  } catch {
+    url = undefined;
+  }
+  if (typeof value !== 'string' || !url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw optionError('transport', value, 'not an absolute http(s) URL');
+  }
+  return value;
+}
+
+function resolveTransport(value: unknown): ResolvedOptions['transport'] {
+  if (typeof value === 'function') return value as TransportFunction;
+  if (typeof value === 'string') return { url: checkUrl(value) };
+  if (typeof value === 'object' && value !== null) {
+    const t = value as Partial<Transport & UrlTransportOptions>;
+    if (typeof t.send === 'function') return t as Transport;
+    if ('url' in t) {
+      checkUrl(t.url);
+      if (t.siteKey !== undefined && (typeof t.siteKey !== 'string' || !t.siteKey)) throw optionError('transport', t.siteKey, 'siteKey must be a non-empty string');
+      if (t.headers !== undefined && (typeof t.headers !== 'object' || t.headers === null || Object.values(t.headers).some((h) => typeof h !== 'string'))) {
+        throw optionError('transport', t.headers, 'headers must map names to strings');
+      }
+      return t as UrlTransportOptions;
+    }
+  }
+  throw optionError('transport', value, value === undefined ? 'it is required: where should recordings go?' : undefined);
+}
+
 function bool(name: keyof RecorderOptions, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw optionError(name, value);
@@ -88,33 +111,27 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const o = input as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!(OPTION_NAMES as string[]).includes(key)) {
-      const near = OPTION_NAMES.filter((n) => editDistance(n.toLowerCase(), key.toLowerCase()) <= 2);
-      throw new Error(
-        `[veil] Unknown option "${key}".${near.length ? ` Did you mean "${near[0]}"?` : ''} Accepted options: ${OPTION_NAMES.join(', ')}.`,
-      );
+      throw new Error(`[veil] Unknown option "${key}". Accepted options: ${OPTION_NAMES.join(', ')}.`);
     }
   }
   const privacy = o.privacy ?? 'strict';
   if (!MODES.includes(privacy as PrivacyMode)) throw optionError('privacy', privacy);
 
-  const transport = o.transport;
-  if (typeof transport === 'string') {
-    let url: URL | undefined;
-    try {
-      url = new URL(transport);
-    } catch {
-      url = undefined;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw optionError('transport', transport, 'not an absolute http(s) URL');
-  } else if (typeof transport !== 'function' && !(typeof transport === 'object' && transport !== null && typeof (transport as Transport).send === 'function')) {
-    throw optionError('transport', transport, transport === undefined ? 'it is required: where should recordings go?' : undefined);
-  }
-
+  const transport = resolveTransport(o.transport);
   if (o.onError !== undefined && typeof o.onError !== 'function') throw optionError('onError', o.onError);
   const flushInterval = o.flushInterval ?? 5000;
   if (typeof flushInterval !== 'number' || !Number.isFinite(flushInterval) || flushInterval < 100) throw optionError('flushInterval', flushInterval);
   const maxBatchEvents = o.maxBatchEvents ?? 500;
   if (typeof maxBatchEvents !== 'number' || !Number.isInteger(maxBatchEvents) || maxBatchEvents < 1) throw optionError('maxBatchEvents', maxBatchEvents);
+
+  const sampleRate = o.sampleRate ?? 1;
+  if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw optionError('sampleRate', sampleRate);
+  const checkoutInterval = o.checkoutInterval ?? 300_000;
+  if (typeof checkoutInterval !== 'number' || !Number.isFinite(checkoutInterval) || (checkoutInterval !== 0 && checkoutInterval < 1000)) {
+    throw optionError('checkoutInterval', checkoutInterval);
+  }
+  const sessionTimeout = o.sessionTimeout ?? 1_800_000;
+  if (typeof sessionTimeout !== 'number' || !Number.isFinite(sessionTimeout) || sessionTimeout < 1000) throw optionError('sessionTimeout', sessionTimeout);
 
   return {
     privacy: privacy as PrivacyMode,
@@ -127,5 +144,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     onError: o.onError as ResolvedOptions['onError'],
     flushInterval,
     maxBatchEvents,
+    sampleRate,
+    checkoutInterval,
+    sessionTimeout,
   };
 }

@@ -19,27 +19,19 @@ export function rememberPasswordFields(doc: Document | undefined = typeof docume
   memory = seen;
   for (const el of Array.from(doc.querySelectorAll('input'))) if (isPasswordInput(el)) seen.add(el);
   if (typeof MutationObserver !== 'undefined') {
+    // a field added as a password and toggled later shows up here with oldValue "password"
     new MutationObserver((records) => {
       for (const r of records) {
-        if (r.type === 'attributes') {
-          if ((r.oldValue ?? '').trim().toLowerCase() === 'password' || isPasswordInput(r.target)) seen.add(r.target as Element);
-        } else {
-          for (const added of Array.from(r.addedNodes)) {
-            if (isPasswordInput(added)) seen.add(added as Element);
-            else if ((added as Element).querySelectorAll) {
-              for (const el of Array.from((added as Element).querySelectorAll('input'))) if (isPasswordInput(el)) seen.add(el);
-            }
-          }
-        }
+        if ((r.oldValue ?? '').trim().toLowerCase() === 'password' || isPasswordInput(r.target)) seen.add(r.target as Element);
       }
-    }).observe(doc, { subtree: true, childList: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
+    }).observe(doc, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
   }
   // Shadow roots are out of the observer's reach; focus and typing reach every field.
   const note = (e: Event) => {
     const target = e.composedPath ? e.composedPath()[0] : e.target;
     if (isPasswordInput(target)) seen.add(target);
   };
-  for (const type of ['focusin', 'input', 'keydown']) doc.addEventListener(type, note, { capture: true, passive: true });
+  for (const type of ['focusin', 'input']) doc.addEventListener(type, note, { capture: true, passive: true });
   return seen;
 }
 

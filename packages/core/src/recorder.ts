@@ -4,8 +4,9 @@ import { modeLevel, parseMark, type Region, BLOCK, MASK, UNMASK } from './classi
 import { checkSelector, resolveOptions, type ResolvedOptions } from './options';
 import { rememberPasswordFields } from './passwords';
 import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
-import { toTransport } from './transport';
+import { lazyUrlTransport } from './lazy-transport';
 import type {
+  RecorderEnvironment,
   MarkTarget,
   RecordedEvent,
   Recorder,
@@ -36,6 +37,39 @@ function inBrowser(): boolean {
 
 const MARK_NAMES: Record<number, string> = { [UNMASK]: 'unmask', [MASK]: 'mask', [BLOCK]: 'block' };
 
+/** Where a session lives between page loads of one tab. */
+export const SESSION_STORAGE_KEY = 'veil:session';
+
+interface Session {
+  id: string;
+  /** The next batch's sequence number. */
+  seq: number;
+  lastActivity: number;
+  sampled: boolean;
+}
+
+function readSession(raw: string | null): Session | null {
+  if (!raw) return null;
+  try {
+    const s = JSON.parse(raw) as Session;
+    return typeof s.id === 'string' && Number.isInteger(s.seq) && s.seq >= 0 && typeof s.lastActivity === 'number' && typeof s.sampled === 'boolean' ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function defaultStorage(): RecorderEnvironment['storage'] {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    // storage blocked (sandboxed frame, privacy settings): sessions last one page
+    return null;
+  }
+}
+
+// Incremental sources a visitor causes: mouse, scroll, input, touch, drag, selection.
+const ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12, 14]);
+
 /**
  * Creates a recorder. Nothing is recorded until `start()`; nothing touches the
  * page before that but a watch on password fields, so a field toggled to plain
@@ -45,10 +79,18 @@ const MARK_NAMES: Record<number, string> = { [UNMASK]: 'unmask', [MASK]: 'mask',
  * const recorder = createRecorder({ privacy: 'strict', transport: 'https://collector.example.com/v1/ingest' });
  * recorder.start();
  */
-export function createRecorder(options: RecorderOptions): Recorder {
+export function createRecorder(options: RecorderOptions, environment: RecorderEnvironment = {}): Recorder {
   const opts: ResolvedOptions = resolveOptions(options);
   const mode = modeLevel(opts.privacy);
-  const transport: Transport = toTransport(opts.transport);
+  const now = environment.now ?? Date.now;
+  const random = environment.random ?? Math.random;
+  const storage = environment.storage === undefined ? defaultStorage() : environment.storage;
+  const transport: Transport & { preload?(): void } =
+    typeof opts.transport === 'function'
+      ? { send: opts.transport }
+      : 'send' in opts.transport
+        ? opts.transport
+        : lazyUrlTransport(opts.transport, { fetch: environment.fetch, random, now, report });
   const selectors = { mask: [...opts.mask], block: [...opts.block], unmask: [...opts.unmask] };
   const listeners = new Set<RecorderListener>();
   if (inBrowser()) rememberPasswordFields();
@@ -56,8 +98,8 @@ export function createRecorder(options: RecorderOptions): Recorder {
   let state: RecorderState = 'idle';
   let wanted = false; // start() was called and stop() was not
   let consent: 'unknown' | 'granted' | 'revoked' = 'unknown';
+  let session: Session | null = null;
   let sessionId: string | null = null;
-  let seq = 0;
   let buffer: RecordedEvent[] = [];
   const inFlight = new Set<Promise<unknown>>();
   let stopRrweb: (() => void) | undefined;
@@ -145,6 +187,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
   function rrwebOptions(cap: Capture) {
     return {
       emit: (event: unknown) => accept(event as RecordedEvent),
+      checkoutEveryNms: opts.checkoutInterval || undefined,
       maskAllInputs: true,
       maskInputFn: (text: string, el: HTMLElement) => cap.value(text, el),
       maskTextSelector: '*',
@@ -175,13 +218,54 @@ export function createRecorder(options: RecorderOptions): Recorder {
     stopRrweb = record(rrwebOptions(cap) as Parameters<typeof record>[0]) ?? undefined;
   }
 
+  function storeSession() {
+    if (!session) return;
+    try {
+      storage?.setItem(SESSION_STORAGE_KEY, JSON.stringify(session));
+    } catch {
+      // full or blocked storage: the session just does not outlive this page
+    }
+  }
+
+  function forgetSession() {
+    try {
+      storage?.removeItem(SESSION_STORAGE_KEY);
+    } catch {
+      // nothing to forget
+    }
+  }
+
+  function newSession(): Session {
+    return { id: newSessionId(), seq: 0, lastActivity: now(), sampled: random() < opts.sampleRate };
+  }
+
+  /** Continues this tab's session if it is still active, else starts a new one. */
+  function openSession() {
+    let stored: Session | null = null;
+    try {
+      stored = readSession(storage?.getItem(SESSION_STORAGE_KEY) ?? null);
+    } catch {
+      stored = null;
+    }
+    session = stored && now() - stored.lastActivity <= opts.sessionTimeout ? stored : newSession();
+    session.lastActivity = now();
+    sessionId = session.id;
+    storeSession();
+  }
+
   function begin() {
     activeRecorder = self;
-    sessionId = newSessionId();
-    seq = 0;
     buffer = [];
     try {
+      openSession();
+      if (!session!.sampled) {
+        // sampled out: this session records nothing, on this page or the next
+        activeRecorder = null;
+        setState('idle');
+        return;
+      }
       setState('recording');
+      transport.preload?.();
       startRrweb();
       timer = setInterval(send, opts.flushInterval);
       detachPage = watchPage();
@@ -190,9 +274,31 @@ export function createRecorder(options: RecorderOptions): Recorder {
     }
   }
 
+  /** After a long pause the visitor starts a new session, which opens with its own full snapshot. */
+  function rotateSession() {
+    send();
+    session = newSession();
+    sessionId = session.id;
+    storeSession();
+    if (!session.sampled) {
+      end(false);
+      setState('idle');
+      return;
+    }
+    record.takeFullSnapshot(true);
+  }
+
   function accept(event: RecordedEvent) {
-    if (state !== 'recording' || !scrubber) return;
+    if (state !== 'recording' || !scrubber || !session) return;
     try {
+      if (event.type === 3 && ACTIVITY_SOURCES.has((event.data as { source?: number })?.source as number)) {
+        const t = now();
+        if (t - session.lastActivity > opts.sessionTimeout) {
+          rotateSession();
+          if (state !== 'recording' || !scrubber || !session) return;
+        }
+        session.lastActivity = t;
+      }
       const clean = scrubber.scrub(event);
       if (clean) buffer.push(clean);
       if (scrubber.takeCheckoutRequest()) scheduleCheckout();
@@ -211,9 +317,11 @@ export function createRecorder(options: RecorderOptions): Recorder {
   }
 
   function send(final = false) {
-    if (!buffer.length || !sessionId) return;
-    const batch: RecordingBatch = { v: 1, sessionId, seq: seq++, events: buffer };
+    if (!buffer.length || !session) return;
+    const batch: RecordingBatch = { v: 1, sessionId: session.id, seq: session.seq++, events: buffer };
     buffer = [];
+    // the sequence number is spent before sending, so a reload can never reuse it
+    storeSession();
     try {
       if (final && transport.sendFinal) {
         transport.sendFinal(batch);
@@ -231,9 +339,12 @@ export function createRecorder(options: RecorderOptions): Recorder {
   }
 
   function watchPage(): () => void {
-    const onHide = () => send(true);
+    const onHide = () => {
+      send(true);
+      storeSession();
+    };
     const onVisibility = () => {
-      if (document.visibilityState === 'hidden') send(true);
+      if (document.visibilityState === 'hidden') onHide();
     };
     const onNavigate = () => {
       if (state === 'recording') record.addCustomEvent(`${CUSTOM_EVENT_PREFIX}navigation`, { href: location.href });
@@ -281,6 +392,7 @@ export function createRecorder(options: RecorderOptions): Recorder {
     if (discard) buffer = [];
     else if (wasRecording) send();
     buffer = [];
+    if (discard) transport.close?.(true);
     scrubber = undefined;
     capture = undefined;
     if (activeRecorder === self) activeRecorder = null;
@@ -296,14 +408,18 @@ export function createRecorder(options: RecorderOptions): Recorder {
   function stop(stopOptions: StopOptions = {}) {
     if (typeof stopOptions !== 'object' || stopOptions === null) throw new Error('[veil] stop(options) expects an object like { discard: true }.');
     wanted = false;
-    if (state === 'idle' && !sessionId) return;
+    if (state === 'idle' && !session) return;
     end(stopOptions.discard === true);
+    // stop() ends the session: a later start() or the next page begins a new one
+    forgetSession();
+    session = null;
     setState('stopped');
   }
 
   async function flush() {
     send();
     while (inFlight.size) await Promise.all(Array.from(inFlight));
+    await transport.flush?.();
   }
 
   function grantConsent() {
@@ -314,6 +430,9 @@ export function createRecorder(options: RecorderOptions): Recorder {
   function revokeConsent() {
     consent = 'revoked';
     if (state === 'recording') end(true);
+    else transport.close?.(true);
+    forgetSession();
+    session = null;
     if (wanted) setState('awaiting-consent');
   }
 

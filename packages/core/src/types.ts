@@ -28,17 +28,34 @@ export interface RecordingBatch {
   seq: number;
   /** Events in the order they were recorded, already scrubbed. */
   events: RecordedEvent[];
+  /** The site's ingest key, added by the URL transport. */
+  siteKey?: string;
+  /** Batches (and their events) the URL transport had to drop since the last batch it delivered. */
+  dropped?: { batches: number; events: number };
 }
 
 /** A function that receives every batch, uncompressed. It may return a promise. */
 export type TransportFunction = (batch: RecordingBatch) => void | Promise<unknown>;
 
-/** A transport object: `send` for each batch; `close` when the recorder stops. */
+/** A transport object: `send` for each batch; the rest is optional. */
 export interface Transport {
   send(batch: RecordingBatch): void | Promise<unknown>;
-  /** Called with `pagehide` when the page may be about to unload: send synchronously if you can. */
+  /** The page may be about to unload (`pagehide`, or hidden): send this batch and anything held now, synchronously. */
   sendFinal?(batch: RecordingBatch): void;
-  close?(): void;
+  /** Resolves when everything handed over so far was delivered or given up. */
+  flush?(): Promise<void>;
+  /** The recorder stopped; `discard`: drop anything not yet delivered (consent was revoked). */
+  close?(discard: boolean): void;
+}
+
+/** Where the URL transport sends, and how it identifies the site. */
+export interface UrlTransportOptions {
+  /** The ingest endpoint, e.g. `https://collector.example.com/v1/ingest`. */
+  url: string;
+  /** Extra request headers (they make browsers send a CORS preflight first). */
+  headers?: Record<string, string>;
+  /** The site's ingest key; sent inside each batch. */
+  siteKey?: string;
 }
 
 /** Something to mark at run time: an element, or a CSS selector for present and future elements. */
@@ -53,8 +70,8 @@ export interface RecorderOptions {
   block?: string[];
   /** CSS selectors whose plain text is recorded in strict mode; never unmasks sensitive fields. */
   unmask?: string[];
-  /** Where batches go: a function, a `Transport` object, or an ingest URL. */
-  transport: TransportFunction | Transport | string;
+  /** Where batches go: a function, a `Transport` object, an ingest URL, or `{ url, headers, siteKey }`. */
+  transport: TransportFunction | Transport | string | UrlTransportOptions;
   /** `true`: nothing is recorded before `grantConsent()`. Default `false`. */
   requireConsent?: boolean;
   /** `true` (default): when `navigator.globalPrivacyControl` is `true`, do not record. */
@@ -65,6 +82,26 @@ export interface RecorderOptions {
   flushInterval?: number;
   /** A batch is sent as soon as it holds this many events. Default 500. */
   maxBatchEvents?: number;
+  /** Fraction of sessions recorded, from 0 to 1, decided once per session. Default 1. */
+  sampleRate?: number;
+  /** Milliseconds between full snapshots, so a replay can start anywhere; 0 turns them off. Default 300000 (5 minutes). */
+  checkoutInterval?: number;
+  /** Milliseconds without user activity after which the session ends; the next activity starts a new one. Default 1800000 (30 minutes). */
+  sessionTimeout?: number;
+}
+
+/**
+ * What a recorder takes from its surroundings; tests inject their own. Every
+ * member is optional and defaults to the browser's.
+ */
+export interface RecorderEnvironment {
+  /** The clock, in milliseconds. */
+  now?: () => number;
+  /** A number in [0, 1), for sampling and retry jitter. */
+  random?: () => number;
+  /** Where a session is kept across page loads in the same tab; `null` keeps it in memory only. */
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  fetch?: typeof fetch;
 }
 
 export interface StopOptions {

@@ -91,6 +91,9 @@ function resolveTransport(value: unknown): ResolvedOptions['transport'] {
       if (t.headers !== undefined && (typeof t.headers !== 'object' || t.headers === null || Object.values(t.headers).some((h) => typeof h !== 'string'))) {
         throw optionError('transport', t.headers, 'headers must map names to strings');
       }
+      if (t.maxQueueBytes !== undefined && !(typeof t.maxQueueBytes === 'number' && t.maxQueueBytes >= 1024)) {
+        throw optionError('transport', t.maxQueueBytes, 'maxQueueBytes must be a number of bytes, at least 1024');
+      }
       return t as UrlTransportOptions;
     }
   }

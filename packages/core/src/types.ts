@@ -42,7 +42,7 @@ export interface Transport {
   send(batch: RecordingBatch): void | Promise<unknown>;
   /** The page may be about to unload (`pagehide`, or hidden): send this batch and anything held now, synchronously. */
   sendFinal?(batch: RecordingBatch): void;
-  /** Resolves when everything handed over so far was delivered or given up. */
+  /** Resolves when everything handed over so far was sent, refused, or is waiting for a retry. */
   flush?(): Promise<void>;
   /** The recorder stopped; `discard`: drop anything not yet delivered (consent was revoked). */
   close?(discard: boolean): void;
@@ -56,6 +56,8 @@ export interface UrlTransportOptions {
   headers?: Record<string, string>;
   /** The site's ingest key; sent inside each batch. */
   siteKey?: string;
+  /** Most bytes (compressed) held while the endpoint cannot be reached; the oldest batches go first. Default 2 MiB. */
+  maxQueueBytes?: number;
 }
 
 /** Something to mark at run time: an element, or a CSS selector for present and future elements. */

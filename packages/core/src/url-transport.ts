@@ -19,12 +19,16 @@ export interface UrlTransportEnvironment {
 interface Queued {
   seq: number;
   events: number;
-  body: Uint8Array | string;
+  /** The batch as JSON; the drop count is added when it is first sent. */
+  text: string;
   bytes: number;
+  /** Compressed once, when first sent, and reused for retries. */
+  body?: Uint8Array | string;
+  /** The drop count this batch carries, to be counted again if it is dropped itself. */
+  carried?: { batches: number; events: number };
   attempt: number;
 }
 
-const MAX_QUEUE_BYTES = 2 * 1024 * 1024;
 const BASE_DELAY = 1000;
 const MAX_DELAY = 60_000;
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -64,41 +68,51 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const now = env.now ?? Date.now;
   const report = env.report ?? (() => undefined);
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
+  const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;
 
   const queue: Queued[] = [];
   let queuedBytes = 0;
   let dropped = { batches: 0, events: 0 };
   let busy = false;
   let timer: unknown;
-  // bumped when the recorder discards: compressions still running then are dropped
-  let generation = 0;
   let keepaliveInFlight = 0;
   const idle: (() => void)[] = [];
 
-  function bodyText(batch: RecordingBatch): string {
-    const wire: RecordingBatch = { ...batch };
-    if (options.siteKey) wire.siteKey = options.siteKey;
-    if (dropped.batches) {
-      wire.dropped = dropped;
-      dropped = { batches: 0, events: 0 };
-    }
-    return JSON.stringify(wire);
+  function item(batch: RecordingBatch): Queued {
+    const text = JSON.stringify(options.siteKey ? { ...batch, siteKey: options.siteKey } : batch);
+    return { seq: batch.seq, events: batch.events.length, text, bytes: encoder.encode(text).length, attempt: 0 };
   }
 
-  function enqueue(item: Queued) {
-    queue.push(item);
-    queuedBytes += item.bytes;
+  function enqueue(entry: Queued) {
+    queue.push(entry);
+    queuedBytes += entry.bytes;
     // keep the newest: drop whole batches from the front, never the one being sent
-    while (queuedBytes > MAX_QUEUE_BYTES && queue.length > 1) {
+    while (queuedBytes > maxQueueBytes && queue.length > 1) {
       const victim = busy ? queue.splice(1, 1)[0] : queue.shift()!;
       queuedBytes -= victim.bytes;
-      dropped.batches++;
-      dropped.events += victim.events;
+      dropped.batches += 1 + (victim.carried?.batches ?? 0);
+      dropped.events += victim.events + (victim.carried?.events ?? 0);
     }
   }
 
+  /** The request body: the drop count so far rides with the first batch sent after the drops. */
+  async function bodyOf(entry: Queued): Promise<Uint8Array | string> {
+    if (!entry.body) {
+      let text = entry.text;
+      if (dropped.batches) {
+        entry.carried = dropped;
+        dropped = { batches: 0, events: 0 };
+        text = `{"dropped":${JSON.stringify(entry.carried)},${text.slice(1)}`;
+      }
+      entry.body = await gzip(text);
+      entry.bytes = typeof entry.body === 'string' ? encoder.encode(entry.body).length : entry.body.byteLength;
+    }
+    return entry.body;
+  }
+
+  // flush() waits for one attempt at everything queued, not through an outage's retries
   function settle() {
-    if (!busy && !queue.length) for (const done of idle.splice(0)) done();
+    if (!busy && (!queue.length || timer !== undefined)) for (const done of idle.splice(0)) done();
   }
 
   function remove(item: Queued) {
@@ -124,11 +138,14 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
     busy = true;
     let retryIn: number | undefined;
     try {
+      const before = item.bytes;
+      const body = await bodyOf(item);
+      queuedBytes += item.bytes - before;
       const keepalive = item.bytes <= KEEPALIVE_LIMIT - keepaliveInFlight;
       if (keepalive) keepaliveInFlight += item.bytes;
       let res: Response;
       try {
-        res = await doFetch(options.url, { method: 'POST', body: item.body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
+        res = await doFetch(options.url, { method: 'POST', body: body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
       } finally {
         if (keepalive) keepaliveInFlight -= item.bytes;
       }
@@ -140,6 +157,9 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
         item.attempt++;
       } else {
         remove(item);
+        // the receiver can tell a refused batch from a lost one only by this count
+        dropped.batches += 1 + (item.carried?.batches ?? 0);
+        dropped.events += item.events + (item.carried?.events ?? 0);
         report(new Error(`[veil] the ingest endpoint refused batch ${item.seq} with status ${res.status}; it is dropped, not retried.`));
       }
     } catch {
@@ -150,8 +170,8 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
       busy = false;
     }
     if (retryIn !== undefined) schedule(retryIn);
-    else void pump();
     settle();
+    if (retryIn === undefined) void pump();
   }
 
   function backoff(attempt: number): number {
@@ -171,27 +191,20 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
 
   return {
     send(batch) {
-      const sentIn = generation;
-      const text = bodyText(batch);
-      return gzip(text).then(
-        (body) => {
-          if (sentIn !== generation) return;
-          enqueue({ seq: batch.seq, events: batch.events.length, body, bytes: typeof body === 'string' ? encoder.encode(body).length : body.byteLength, attempt: 0 });
-          void pump();
-        },
-        (error) => report(error),
-      );
+      enqueue(item(batch));
+      void pump();
     },
     sendFinal(batch) {
       // the page may be gone before a compression finishes: send queued batches
       // (already compressed) and this one as plain JSON, by beacon where they fit
-      for (const item of queue.slice()) {
-        if (beacon(item.body as BodyInit, item.bytes)) remove(item);
+      for (const entry of queue.slice()) {
+        if (entry !== queue[0] || !busy) {
+          if (beacon((entry.body ?? entry.text) as BodyInit, entry.bytes)) remove(entry);
+        }
       }
-      const text = bodyText(batch);
-      const bytes = encoder.encode(text).length;
-      if (!beacon(text, bytes)) {
-        enqueue({ seq: batch.seq, events: batch.events.length, body: text, bytes, attempt: 0 });
+      const last = item(batch);
+      if (!beacon(last.text, last.bytes)) {
+        enqueue(last);
         void pump();
       }
     },
@@ -203,7 +216,6 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
     },
     close(discard) {
       if (!discard) return;
-      generation++;
       if (timer !== undefined) cancel(timer);
       timer = undefined;
       queue.length = 0;

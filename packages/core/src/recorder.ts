@@ -108,6 +108,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   let timer: ReturnType<typeof setInterval> | undefined;
   let checkoutTimer: ReturnType<typeof setTimeout> | undefined;
   let detachPage: (() => void) | undefined;
+  let broken = false;
 
   const self: Recorder = {
     get state() {
@@ -184,14 +185,33 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     begin();
   }
 
+  /**
+   * rrweb swallows errors thrown while it serializes. A hook that fails
+   * instead returns nothing, marks the recording broken so no event of the
+   * stretch in progress is kept, and stops recording right after.
+   */
+  function guarded<A extends unknown[]>(hook: (...args: A) => string): (...args: A) => string {
+    return (...args) => {
+      try {
+        return hook(...args);
+      } catch (error) {
+        if (!broken) {
+          broken = true;
+          queueMicrotask(() => fail(error));
+        }
+        return '';
+      }
+    };
+  }
+
   function rrwebOptions(cap: Capture) {
     return {
       emit: (event: unknown) => accept(event as RecordedEvent),
       checkoutEveryNms: opts.checkoutInterval || undefined,
       maskAllInputs: true,
-      maskInputFn: (text: string, el: HTMLElement) => cap.value(text, el),
+      maskInputFn: guarded((text: string, el: HTMLElement) => cap.value(text, el)),
       maskTextSelector: '*',
-      maskTextFn: (text: string, el: HTMLElement | null) => cap.text(text, el),
+      maskTextFn: guarded((text: string, el: HTMLElement | null) => cap.text(text, el)),
       blockSelector: cap.blockSelector,
       slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaVerification: true },
       recordCanvas: false,
@@ -216,6 +236,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       },
     });
     stopRrweb = record(rrwebOptions(cap) as Parameters<typeof record>[0]) ?? undefined;
+    if (!stopRrweb) throw new Error('[veil] rrweb could not start recording this page (see the console for its warning).');
   }
 
   function storeSession() {
@@ -256,6 +277,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function begin() {
     activeRecorder = self;
     buffer = [];
+    broken = false;
     try {
       openSession();
       if (!session!.sampled) {
@@ -289,7 +311,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   }
 
   function accept(event: RecordedEvent) {
-    if (state !== 'recording' || !scrubber || !session) return;
+    if (state !== 'recording' || !scrubber || !session || broken) return;
     try {
       if (event.type === 3 && ACTIVITY_SOURCES.has((event.data as { source?: number })?.source as number)) {
         const t = now();

@@ -1,0 +1,189 @@
+// The recorder's life in a real page: states, one recording at a time,
+// failures that stop recording instead of breaking the page, run-time marks.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from './harness';
+
+let browser: Browser;
+let server: http.Server;
+let base = '';
+
+beforeAll(async () => {
+  const js = await bundle();
+  server = http.createServer((req, res) => {
+    if (req.url === '/veil.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' });
+      return res.end(js);
+    }
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><script src="/veil.js"></script></head><body>
+      <h1>Account</h1><p id="p">Ordinary text</p><div id="box"><p id="inner">Box text</p></div><input id="q" name="q">
+      <script>
+        window.sent = [];
+        window.make = (extra) => Veil.createRecorder({ privacy: 'relaxed', transport: (b) => { window.sent.push(JSON.stringify(b)); }, ...extra });
+      </script></body></html>`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+async function page(): Promise<Page> {
+  const ctx = await browser.newContext();
+  const p = await ctx.newPage();
+  await p.goto(base);
+  return p;
+}
+
+describe('recorder lifecycle', () => {
+  it('reports every state change to subscribers until they unsubscribe', async () => {
+    const p = await page();
+    const states = await p.evaluate(async () => {
+      const seen: string[] = [];
+      const rec = (window as any).make({ requireConsent: true });
+      const off = rec.subscribe((s: string) => seen.push(s));
+      rec.start();
+      rec.grantConsent();
+      rec.stop();
+      off();
+      rec.start();
+      return seen;
+    });
+    expect(states).toEqual(['awaiting-consent', 'recording', 'stopped']);
+  });
+
+  it('refuses to start a second recorder while one records, saying what to do', async () => {
+    const p = await page();
+    const message = await p.evaluate(() => {
+      const a = (window as any).make();
+      const b = (window as any).make();
+      a.start();
+      a.start(); // starting twice is harmless
+      try {
+        b.start();
+        return 'no error';
+      } catch (e) {
+        return String((e as Error).message);
+      } finally {
+        a.stop();
+        b.start();
+        b.stop();
+      }
+    });
+    expect(message).toMatch(/\[veil\] Another recorder is already recording.*stop\(\)/);
+  });
+
+  it('stops and reports through onError when recording fails, and never sends the unscrubbed page', async () => {
+    const p = await page();
+    const result = await p.evaluate(async () => {
+      // an element whose attributes cannot be read: classification throws while rrweb serializes it
+      class Hostile extends HTMLElement {
+        override getAttribute(): string | null {
+          throw new Error('hostile element');
+        }
+      }
+      customElements.define('hostile-box', Hostile);
+      const h = document.createElement('hostile-box');
+      h.textContent = 'HostileCanary77';
+      document.body.append(h);
+      const errors: string[] = [];
+      const rec = (window as any).make({ onError: (e: Error) => errors.push(e.message) });
+      rec.start();
+      await new Promise((r) => setTimeout(r, 100));
+      document.getElementById('p')!.textContent = 'AfterFailure';
+      await rec.flush();
+      return { state: rec.state, errors, sent: (window as any).sent.join('\n') };
+    });
+    expect(result.state).toBe('stopped');
+    expect(result.errors.join(' ')).toContain('hostile element');
+    expect(result.sent).not.toContain('HostileCanary77');
+    expect(result.sent).not.toContain('AfterFailure');
+    // the page itself still works
+    await p.fill('#q', 'still typing');
+    expect(await p.inputValue('#q')).toBe('still typing');
+  });
+
+  it('reports a transport that throws through onError and keeps recording', async () => {
+    const p = await page();
+    const result = await p.evaluate(async () => {
+      const errors: string[] = [];
+      const rec = (window as any).Veil.createRecorder({
+        transport: () => {
+          throw new Error('collector unreachable');
+        },
+        onError: (e: Error) => errors.push(e.message),
+      });
+      rec.start();
+      await rec.flush();
+      const state = rec.state;
+      rec.stop();
+      return { state, errors };
+    });
+    expect(result.state).toBe('recording');
+    expect(result.errors).toEqual(['collector unreachable']);
+  });
+
+  it('masks a region marked at run time, including what was already recorded, from the next snapshot on', async () => {
+    const p = await page();
+    const sent = await p.evaluate(async () => {
+      const rec = (window as any).make();
+      rec.start();
+      await rec.flush();
+      (window as any).sent.length = 0;
+      rec.mask('#box');
+      document.getElementById('inner')!.textContent = 'RuntimeMasked31';
+      await new Promise((r) => setTimeout(r, 50));
+      await rec.flush();
+      rec.stop();
+      return (window as any).sent.join('\n');
+    });
+    expect(sent).not.toContain('RuntimeMasked31');
+    expect(sent).not.toContain('Box text');
+    expect(sent).toContain('Ordinary text');
+  });
+
+  it('blocks an element given at run time by marking it, and never weakens a stronger mark', async () => {
+    const p = await page();
+    const { sent, mark } = await p.evaluate(async () => {
+      const rec = (window as any).make();
+      rec.start();
+      await rec.flush();
+      (window as any).sent.length = 0;
+      const box = document.getElementById('box')!;
+      rec.block(box);
+      rec.unmask(box);
+      box.insertAdjacentHTML('beforeend', '<b>RuntimeBlocked52</b>');
+      await new Promise((r) => setTimeout(r, 50));
+      await rec.flush();
+      rec.stop();
+      return { sent: (window as any).sent.join('\n'), mark: box.getAttribute('data-veil') };
+    });
+    expect(mark).toBe('block');
+    expect(sent).not.toMatch(/RuntimeBlocked52|Box text/);
+  });
+
+  it('records single-page navigations with their URLs scrubbed', async () => {
+    const p = await page();
+    const sent = await p.evaluate(async () => {
+      const rec = (window as any).make();
+      rec.start();
+      history.pushState({}, '', '/orders?token=NavToken88&page=2');
+      await rec.flush();
+      rec.stop();
+      return (window as any).sent.join('\n');
+    });
+    expect(sent).toContain('veil.navigation');
+    expect(sent).toContain('page=2');
+    expect(sent).not.toContain('NavToken88');
+  });
+});

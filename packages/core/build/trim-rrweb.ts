@@ -1,7 +1,8 @@
 // @rrweb/record always bundles code Veil never runs: the canvas recorder with
 // its inline web worker and the snapshotting of canvas and image pixels (Veil
 // never records pixels, which could show anything), the rewriting of events relayed from cross-origin iframes (Veil
-// records only same-origin frames), font collection (off), the virtual DOM
+// records only same-origin frames), user hooks and font collection (both
+// unused), the virtual DOM
 // node class of rrweb's player, and a deprecated global mirror that wraps
 // itself in a Proxy at import time. Together about a fifth of rrweb.
 // This esbuild plugin cuts both out of rrweb's pinned build and leaves inert
@@ -46,6 +47,13 @@ const CUTS: Cut[] = [
     to: 'function getInputType(element) {',
     mustContain: 'getImageData',
     replacement: '',
+  },
+  {
+    what: 'user hooks around observer callbacks (Veil passes none)',
+    from: 'function mergeHooks(o, hooks) {',
+    to: 'function initObservers(o, hooks = {}) {',
+    mustContain: 'mediaInteractionCb',
+    replacement: 'function mergeHooks() {}\n',
   },
   {
     what: 'font collection',

@@ -134,8 +134,8 @@ export function identifierKind(identifier: string | null | undefined): FieldKind
 const SENSITIVE_AUTOCOMPLETE = new Set(['current-password', 'new-password', 'one-time-code']);
 const PERSONAL_AUTOCOMPLETE = new Set([
   'name', 'honorific-prefix', 'given-name', 'additional-name', 'family-name', 'honorific-suffix', 'nickname',
-  'username', 'street-address', 'country', 'country-name', 'postal-code', 'sex', 'email', 'impp', 'photo',
-  'organization-title', 'webauthn',
+  'username', 'street-address', 'country', 'country-name', 'postal-code', 'sex', 'email', 'impp',
+  'organization-title',
 ]);
 
 /** Kind of field an `autocomplete` value announces. */
@@ -250,16 +250,12 @@ export function scrubText(text: string, ctx: Context, mode: ModeLevel): string {
   return textMasked(ctx.region, mode) ? maskChars(text) : maskPersonalData(text);
 }
 
-const URL_ATTRIBUTES = new Set([
-  'href', 'src', 'action', 'formaction', 'poster', 'cite', 'background', 'ping', 'data', 'longdesc', 'xlink:href',
-  'manifest', 'codebase', 'archive', 'rr_src', 'itemid', 'itemtype', 'profile', 'usemap',
-]);
+// Other attributes still get secret parameters and e-mail addresses removed
+// by maskPersonalData; these also lose credentials in the authority.
+const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'background', 'ping', 'data', 'xlink:href', 'rr_src']);
 const SRCSET_ATTRIBUTES = new Set(['srcset', 'imagesrcset']);
-const TEXT_ATTRIBUTES = new Set([
-  'title', 'alt', 'placeholder', 'label', 'summary', 'abbr', 'content', 'download', 'value', 'standby', 'prompt',
-  'aria-label', 'aria-description', 'aria-valuetext', 'aria-roledescription', 'aria-placeholder', 'aria-braillelabel',
-  'aria-brailleroledescription', 'aria-keyshortcuts',
-]);
+/** Text-bearing attributes besides data-* and aria-*, masked where text is. */
+const TEXT_ATTRIBUTES = new Set(['title', 'alt', 'placeholder', 'label', 'summary', 'abbr', 'content', 'download', 'value', 'standby', 'prompt']);
 /** Elements whose `value` attribute is an input value. */
 const VALUE_TAGS = new Set(['input', 'textarea', 'select', 'option', 'button']);
 /** Attributes never needed to replay a page and able to carry data. */

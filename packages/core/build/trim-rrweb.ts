@@ -1,11 +1,10 @@
 // @rrweb/record always bundles code Veil never runs: the canvas recorder with
-// its inline web worker and the snapshotting of canvas and image pixels (Veil
-// never records pixels, which could show anything), the rewriting of events relayed from cross-origin iframes (Veil
-// records only same-origin frames), user hooks and font collection (both
-// unused), the virtual DOM
-// node class of rrweb's player, and a deprecated global mirror that wraps
-// itself in a Proxy at import time. Together about a fifth of rrweb.
-// This esbuild plugin cuts both out of rrweb's pinned build and leaves inert
+// its inline web worker, snapshots of canvas and image pixels (Veil never
+// records pixels, which could show anything), the relaying of events from
+// cross-origin iframes (Veil records same-origin frames only), user hooks and
+// font collection (both unused), the virtual DOM node class of rrweb's player,
+// and a deprecated global mirror that wraps itself in a Proxy at import time.
+// This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
 import { readFile } from 'node:fs/promises';

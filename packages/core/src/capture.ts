@@ -21,7 +21,7 @@ import {
   type Region,
   MODE_STRICT,
 } from './classify';
-import { maskChars } from './detect';
+import { maskChars, maskPersonalData } from './detect';
 import { wasPasswordField } from './passwords';
 import type { ElementHint } from './scrub';
 
@@ -116,8 +116,9 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   return {
     blockSelector,
     text(text, element) {
-      // text right under a shadow root has no parent element: nothing to judge it by, so mask it
-      if (!element) return maskChars(text);
+      // Text right under a shadow root comes without its host. Strict mode masks
+      // it; otherwise the scrubber, which knows the host, decides after this.
+      if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
       return scrubText(text, contextOf(element), mode);
     },
     value(text, element) {

@@ -2,7 +2,7 @@
 // here is pure: it reads attributes through a function, so the same rules run
 // on live DOM elements (at capture), on serialized nodes (in the scrubber),
 // and on a server that re-scrubs what it receives.
-import { maskChars, maskPersonalData, words } from './detect';
+import { maskChars, maskPersonalData, maskPersonalValue, words } from './detect';
 import { scrubCss, scrubSrcset, scrubUrl } from './url';
 import type { PrivacyMode } from './types';
 
@@ -238,7 +238,7 @@ export function scrubValue(value: string, kind: FieldKind, region: Region, mode:
   if (kind === SENSITIVE_FIELD) return SENSITIVE_PLACEHOLDER;
   // spaces too: a value has no layout to keep, and word lengths say a lot about a name
   if (valueMasked(kind, region, mode)) return '*'.repeat(value.length);
-  return maskPersonalData(value);
+  return maskPersonalValue(value);
 }
 
 /** The recordable form of a text node's content in `ctx`; '' when nothing may be sent. */

@@ -141,7 +141,8 @@ export function maskIbans(value: string): string {
 }
 
 // key=value pairs inside URLs, query strings and fragments.
-const PARAM = /([?&#;])([^=&#;?\s"'<>]{1,64})=([^&#;\s"'<>]*)/g;
+// A value stops at '?' too, so "url=/next?token=…" (meta refresh) yields the inner parameter.
+const PARAM = /([?&#;])([^=&#;?\s"'<>]{1,64})=([^&#;?\s"'<>]*)/g;
 
 const SECRET_PARAM_WORDS = new Set([
   'token', 'password', 'passwd', 'pwd', 'pass', 'secret', 'key', 'auth', 'authorization', 'session', 'sid',
@@ -199,4 +200,28 @@ export function maskPersonalData(value: string): string {
   out = maskCardNumbers(out);
   out = maskIbans(out);
   return out;
+}
+
+// While a visitor types, every keystroke is an input event: a card number or an
+// address is sent many times before it is complete and detectable. Values
+// therefore also lose what is on its way to becoming one.
+const PARTIAL_EMAIL = /[^\s@]+@[^\s@]*/g;
+const LONG_DIGIT_RUN = /\d(?:[ \-]?\d){8,}/g;
+const IBAN_START = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){8,}/g;
+
+/**
+ * maskPersonalData for input values: also masks anything with an '@', the
+ * start of an IBAN, and runs of 9 to 15 digits (where a card number being
+ * typed passes through), so a half-typed one is masked too. A complete number
+ * of 16 digits or more that fails the Luhn check, such as an order number,
+ * stays readable.
+ */
+export function maskPersonalValue(value: string): string {
+  let out = maskPersonalData(value);
+  if (out.includes('@')) out = out.replace(PARTIAL_EMAIL, maskChars);
+  out = out.replace(LONG_DIGIT_RUN, (run) => {
+    const digits = run.replace(/\D/g, '').length;
+    return digits <= 15 ? run.replace(/\d/g, '*') : run;
+  });
+  return out.replace(IBAN_START, maskChars);
 }

@@ -109,6 +109,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   let checkoutTimer: ReturnType<typeof setTimeout> | undefined;
   let detachPage: (() => void) | undefined;
   let broken = false;
+  let unwatchMarks: (() => void) | undefined;
 
   const self: Recorder = {
     get state() {
@@ -225,7 +226,27 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     };
   }
 
+  /**
+   * Tells the scrubber about marks and classes as they change, before rrweb
+   * reports (or, for an element that just became blocked, fails to report)
+   * the mutations under them. Observers are called in the order they were
+   * created, so this one, created first, always runs before rrweb's.
+   */
+  function watchMarks(): () => void {
+    const watcher = new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as Element;
+        const id = record.mirror.getId(el);
+        if (id > 0) scrubber?.noteAttributes(id, { 'data-veil': el.getAttribute('data-veil'), class: el.getAttribute('class'), id: el.getAttribute('id') });
+      }
+    });
+    watcher.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-veil', 'class', 'id'] });
+    return () => watcher.disconnect();
+  }
+
   function startRrweb() {
+    unwatchMarks?.();
+    unwatchMarks = watchMarks();
     capture = createCapture(mode, selectors);
     const cap = capture;
     scrubber = createScrubber({
@@ -406,6 +427,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       report(error);
     }
     stopRrweb = undefined;
+    unwatchMarks?.();
+    unwatchMarks = undefined;
     if (timer !== undefined) clearInterval(timer);
     if (checkoutTimer !== undefined) clearTimeout(checkoutTimer);
     timer = checkoutTimer = undefined;

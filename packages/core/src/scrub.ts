@@ -45,6 +45,12 @@ export interface Scrubber {
   scrub(event: RecordedEvent): RecordedEvent | null;
   /** True once an event raised a region's protection after it was recorded: a fresh full snapshot re-evaluates it. */
   takeCheckoutRequest(): boolean;
+  /**
+   * Tells the scrubber a recorded element's classifying attributes changed
+   * when no event will say so: rrweb does not report the attribute that
+   * turns an element into a blocked one.
+   */
+  noteAttributes(id: number, attributes: Record<string, string | null>): void;
 }
 
 // rrweb's wire vocabulary, named here so the rules read plainly.
@@ -217,27 +223,31 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return value;
   }
 
+  function reclassify(id: number, attributes: Record<string, unknown>): void {
+    const rec = nodes.get(id);
+    if (!rec?.attrs) return;
+    let touched = false;
+    for (const n of CLASSIFYING) {
+      if (!(n in attributes)) continue;
+      const v = attributes[n];
+      if (typeof v === 'string') rec.attrs[n] = v;
+      else delete rec.attrs[n];
+      touched = true;
+    }
+    if (touched) {
+      const before = rec.own!.mark;
+      rec.own = facts(id, rec);
+      if (rec.own.mark !== before) checkoutWanted = true;
+      memo = new Map();
+    }
+  }
+
   function scrubMutation(data: Record<string, any>): boolean {
     const attributeChanges: any[] = Array.isArray(data.attributes) ? data.attributes : [];
     // Classification first: rrweb reports final attribute values, and text or
     // nodes added in the same batch already live under them.
     for (const change of attributeChanges) {
-      const rec = isObject(change) ? nodes.get(change.id) : undefined;
-      if (!rec?.attrs || !isObject(change.attributes)) continue;
-      let touched = false;
-      for (const n of CLASSIFYING) {
-        if (!(n in change.attributes)) continue;
-        const v = change.attributes[n];
-        if (typeof v === 'string') rec.attrs[n] = v;
-        else delete rec.attrs[n];
-        touched = true;
-      }
-      if (touched) {
-        const before = rec.own!.mark;
-        rec.own = facts(change.id, rec);
-        if (rec.own.mark !== before) checkoutWanted = true;
-        memo = new Map();
-      }
+      if (isObject(change) && isObject(change.attributes)) reclassify(change.id, change.attributes);
     }
 
     const removes = Array.isArray(data.removes) ? data.removes : [];
@@ -390,6 +400,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       }
       return keep ? event : null;
     },
+    noteAttributes: reclassify,
     takeCheckoutRequest() {
       const wanted = checkoutWanted;
       checkoutWanted = false;

@@ -82,3 +82,31 @@ describe('maskPersonalData', () => {
     expect(maskPersonalData('Welcome back! Your order 1234 ships today.')).toBe('Welcome back! Your order 1234 ships today.');
   });
 });
+
+describe('maskPersonalValue (input values, typed one key at a time)', () => {
+  it('masks half-typed e-mail addresses, card numbers and IBANs', async () => {
+    const { maskPersonalValue } = await import('../../src/detect');
+    expect(maskPersonalValue('pat.doe@mailbox.e')).not.toMatch(/pat|mailbox/);
+    expect(maskPersonalValue('4485 3143 53')).not.toMatch(/\d{3}/);
+    expect(maskPersonalValue('GB89 NWBK 5304')).not.toMatch(/NWBK|5304/);
+  });
+  it('keeps short numbers and ordinary words', async () => {
+    const { maskPersonalValue } = await import('../../src/detect');
+    expect(maskPersonalValue('size 42, qty 3')).toBe('size 42, qty 3');
+    expect(maskPersonalValue('order 12345678')).toBe('order 12345678');
+  });
+});
+
+describe('parameters inside parameter values', () => {
+  it('finds a secret parameter inside a meta refresh URL', () => {
+    expect(scrubSecretParams('3600;url=/next?token=abc&x=1')).toBe('3600;url=/next?token=redacted&x=1');
+  });
+});
+
+describe('maskPersonalValue and complete numbers', () => {
+  it('keeps a complete 16-digit number that fails the Luhn check, masks a valid card', async () => {
+    const { maskPersonalValue } = await import('../../src/detect');
+    expect(maskPersonalValue('7302 5873 3562 8110')).toBe('7302 5873 3562 8110');
+    expect(maskPersonalValue('4111 1111 1111 1111')).toBe('**** **** **** ****');
+  });
+});

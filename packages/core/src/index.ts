@@ -16,4 +16,7 @@ export type {
   StopOptions,
   RecorderListener,
   Recorder,
+  ConsentState,
+  UrlTransportOptions,
+  RecorderEnvironment,
 } from './types';

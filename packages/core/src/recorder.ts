@@ -6,6 +6,7 @@ import { rememberPasswordFields } from './passwords';
 import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
 import { lazyUrlTransport } from './lazy-transport';
 import type {
+  ConsentState,
   RecorderEnvironment,
   MarkTarget,
   RecordedEvent,
@@ -52,7 +53,7 @@ function readSession(raw: string | null): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Session;
-    return typeof s.id === 'string' && Number.isInteger(s.seq) && s.seq >= 0 && typeof s.lastActivity === 'number' && typeof s.sampled === 'boolean' ? s : null;
+    return typeof s.id === 'string' && s.seq >= 0 && s.lastActivity > 0 ? s : null;
   } catch {
     return null;
   }
@@ -97,7 +98,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
 
   let state: RecorderState = 'idle';
   let wanted = false; // start() was called and stop() was not
-  let consent: 'unknown' | 'granted' | 'revoked' = 'unknown';
+  let consent: ConsentState = 'unknown';
   let session: Session | null = null;
   let sessionId: string | null = null;
   let buffer: RecordedEvent[] = [];
@@ -118,6 +119,9 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     get sessionId() {
       return sessionId;
     },
+    get consent() {
+      return consent;
+    },
     start,
     stop,
     flush,
@@ -133,8 +137,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     },
   };
 
-  function setState(next: RecorderState) {
-    if (next === state) return;
+  function setState(next: RecorderState, force = false) {
+    if (next === state && !force) return;
     state = next;
     for (const l of Array.from(listeners)) {
       try {
@@ -468,8 +472,10 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   }
 
   function grantConsent() {
+    const changed = consent !== 'granted';
     consent = 'granted';
     if (wanted && state === 'awaiting-consent') begin();
+    else if (changed) setState(state, true);
   }
 
   function revokeConsent() {
@@ -478,7 +484,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     else transport.close?.(true);
     forgetSession();
     session = null;
-    if (wanted) setState('awaiting-consent');
+    setState(wanted ? 'awaiting-consent' : state, true);
   }
 
   function mark(target: MarkTarget, region: Region) {

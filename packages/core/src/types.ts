@@ -111,11 +111,17 @@ export interface StopOptions {
   discard?: boolean;
 }
 
+/** What the visitor said about being recorded: nothing yet, yes, or no. */
+export type ConsentState = 'unknown' | 'granted' | 'revoked';
+
+/** Called on every change of `state` or `consent`, with the current state. */
 export type RecorderListener = (state: RecorderState) => void;
 
 export interface Recorder {
   /** The current state; `subscribe` tells when it changes. */
   readonly state: RecorderState;
+  /** What the visitor decided through `grantConsent()` / `revokeConsent()`. */
+  readonly consent: ConsentState;
   /** The id of the current (or last) recording session, or `null` before the first. */
   readonly sessionId: string | null;
   start(): void;
@@ -128,6 +134,6 @@ export interface Recorder {
   mask(target: MarkTarget): void;
   block(target: MarkTarget): void;
   unmask(target: MarkTarget): void;
-  /** Calls `listener` on every state change; returns a function that unsubscribes. */
+  /** Calls `listener` on every change of `state` or `consent`; returns a function that unsubscribes. */
   subscribe(listener: RecorderListener): () => void;
 }

@@ -1,8 +1,10 @@
 const warned = new Set<string>();
 
+// Written plainly so bundlers replace process.env.NODE_ENV; without a bundler
+// there is no process, and the ReferenceError means development.
 function inProduction(): boolean {
   try {
-    return typeof process !== 'undefined' && process.env?.NODE_ENV === 'production';
+    return process.env.NODE_ENV === 'production';
   } catch {
     return false;
   }

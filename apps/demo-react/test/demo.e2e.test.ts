@@ -1,0 +1,394 @@
+// End-to-end test of the React demo in Debian's Chromium: build it with Vite,
+// serve the build with Vite's preview server, grant consent, type unique secrets
+// into every sensitive, personal and marked field in each privacy mode, and check
+// what reached the recorder's transport (window.__veilBatches) and what rrweb's
+// player rebuilt from it in the replay panel.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+interface SentBatch {
+  v: 1;
+  sessionId: string;
+  seq: number;
+  events: { type: number; timestamp: number; data: unknown }[];
+}
+interface DemoWindow {
+  __veilBatches: SentBatch[];
+  __veilDemo: {
+    mode: string;
+    recorder: { state: string; sessionId: string | null };
+    flush(): Promise<void>;
+  };
+}
+const demo = () => window as unknown as DemoWindow;
+
+const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const MODES = ['strict', 'balanced', 'relaxed'] as const;
+type Mode = (typeof MODES)[number];
+const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Ordinary page text, outside any marked region. */
+const PRODUCT = 'Harbour Rain Jacket';
+/** Text inside <Unmask>. */
+const UNMASKED_TEXT = 'Free shipping on orders over';
+/** Text of the element marked with useUnmask(). */
+const BASKET_TEXT = 'In your basket:';
+/** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
+const SEARCH = 'waxed canvas';
+/** A style rule the replay panel puts in the player's iframe: sent only if the (blocked) panel was recorded. */
+const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
+/** Text of the (blocked) replay panel. */
+const REPLAY_PANEL_TEXT = 'what a collector would store';
+
+/** Typed by the visitor. Unique strings; none occurs anywhere on the page. */
+const TYPED = {
+  'full name (autocomplete=name)': 'Ottilie Fernsby-Quarrington',
+  'e-mail (type=email)': 'ottilie.secret5519@example.net',
+  'password, typed before "show"': 'PwBefore-Jx8qLr3',
+  'password, typed after "show" (type=text now)': 'PwAfter-Nc6tWz1',
+  'card number (cc-number)': '4111 1111 1111 1111',
+  'expiry (cc-exp)': '08/32',
+  'CVC (cc-csc)': '6183',
+  'name on card (cc-name)': 'OTTILIE R FERNSBY',
+  'street address (street-address)': '48 Marrowgate Row, Unit 12',
+  'city (address-level2)': 'Bramblecombe',
+  'postal code (postal-code)': 'ZK7 3QW',
+  'phone (type=tel)': '+44 7700 900461',
+  'delivery notes (useSensitive())': 'Gate code Xylo-5530 by the shed',
+  'account note (inside <Sensitive>)': 'Note-Secret-Quillon-2291',
+  'chat message (inside <NoRecord>)': 'Chat-Secret-Marlowe-6604',
+} as const;
+
+/** Already on the page, inside marked regions. */
+const ON_PAGE = {
+  'customer name (<Sensitive>)': 'Cordelia Ashdown-Pryce',
+  'customer e-mail (<Sensitive>)': 'c.ashdown@example.org',
+  'customer id, a data-* attribute (<Sensitive>)': 'CU-40917-KX',
+  'order number (<Sensitive>)': 'VX-31877-KX',
+  'support agent name (<NoRecord>)': 'Isolde',
+  'backup code (useNoRecord())': '7Q4M-K2XP-91DZ',
+} as const;
+
+const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
+
+const squash = (text: string) => text.toLowerCase().replace(/[\s\-_.]+/g, '');
+
+/** Every string in a JSON value (keys too). */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      strings(item, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where each secret appears in what was sent. Secrets of 8 characters or more
+ * (and the first 8 characters of long ones: a value leaked half-typed) are looked
+ * for in the whole JSON, as typed and with case, whitespace and dashes ignored.
+ * Short ones (a CVC, an expiry: 4 digits occur by chance in numbers) are looked
+ * for in every string of the JSON, the same two ways.
+ */
+function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
+  const json = JSON.stringify(sent);
+  const lower = json.toLowerCase();
+  const squashed = squash(json);
+  const leaves = strings(sent);
+  const squashedLeaves = leaves.map(squash);
+  const leaks: string[] = [];
+  for (const [label, secret] of Object.entries(secrets)) {
+    const needles = [secret];
+    if (squash(secret).length > 10) needles.push(secret.slice(0, 8));
+    for (const needle of needles) {
+      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
+      if (squash(needle).length >= 8) {
+        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
+        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, squashed`);
+      } else {
+        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
+        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
+        if (at >= 0) leaks.push(`${label}: "${what}" in ${JSON.stringify(leaves[at].slice(0, 200))}`);
+        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
+      }
+    }
+  }
+  return leaks;
+}
+
+let outDir: string;
+let server: PreviewServer;
+let baseUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  // turbo builds the packages this app depends on; the app itself is built here,
+  // as a production build, into a directory of its own
+  outDir = await mkdtemp(path.join(tmpdir(), 'veil-demo-react-'));
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: appDir, logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+  server = await preview({
+    root: appDir,
+    logLevel: 'error',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+  });
+  baseUrl = server.resolvedUrls?.local[0] ?? '';
+  if (!baseUrl.startsWith('http://127.0.0.1:')) throw new Error(`unexpected preview URL ${baseUrl}`);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+/** Opens the demo and waits until its recorder waits for consent. */
+async function openDemo(query = ''): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(new URL(query, baseUrl).href);
+  await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent');
+  return { context, page, pageErrors, consoleErrors };
+}
+
+async function grantConsent(page: Page): Promise<void> {
+  await page.getByRole('dialog', { name: 'May we record this visit?' }).getByRole('button', { name: 'Allow recording' }).click();
+  await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo.recorder.state === 'recording');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+}
+
+/**
+ * Types every secret into its field, the way a visitor would: key by key (so a
+ * value leaked half-typed would show), or all at once where that is enough.
+ */
+async function fillEverything(page: Page, { keyByKey = true } = {}): Promise<void> {
+  const type = (selector: string, text: string) =>
+    keyByKey ? page.locator(selector).pressSequentially(text) : page.locator(selector).fill(text);
+  await type('#full-name', TYPED['full name (autocomplete=name)']);
+  await type('#email', TYPED['e-mail (type=email)']);
+  // the password always key by key: "show" turns it into a plain text field
+  await page.locator('#password').pressSequentially(TYPED['password, typed before "show"']);
+  await page.click('#toggle-password');
+  await page.locator('#password').press('End');
+  if ((await page.getAttribute('#password', 'type')) !== 'text') throw new Error('"show" did not reveal the password');
+  await page.locator('#password').pressSequentially(TYPED['password, typed after "show" (type=text now)']);
+  await type('#card-number', TYPED['card number (cc-number)']);
+  await type('#card-exp', TYPED['expiry (cc-exp)']);
+  await type('#card-cvc', TYPED['CVC (cc-csc)']);
+  await type('#card-name', TYPED['name on card (cc-name)']);
+  await type('#street', TYPED['street address (street-address)']);
+  await type('#city', TYPED['city (address-level2)']);
+  await type('#postal-code', TYPED['postal code (postal-code)']);
+  await page.selectOption('#country', 'IS');
+  await type('#phone', TYPED['phone (type=tel)']);
+  await type('#delivery-notes', TYPED['delivery notes (useSensitive())']);
+  await type('#account-note', TYPED['account note (inside <Sensitive>)']);
+  await type('#chat-input', TYPED['chat message (inside <NoRecord>)']);
+  await page.press('#chat-input', 'Enter');
+  // the greeting, ours, the agent's reply
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .msg').length === 3);
+  await page.click(`button.add[data-product="${PRODUCT}"]`);
+  await type('#search', SEARCH);
+}
+
+async function sentBatches(page: Page): Promise<SentBatch[]> {
+  await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.flush());
+  return page.evaluate(() => (window as unknown as DemoWindow).__veilBatches);
+}
+
+/** What rrweb's player rebuilt in the replay panel's iframe. */
+async function replayed(page: Page) {
+  return page.evaluate(() => {
+    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
+    if (!doc?.body) return null;
+    return {
+      text: doc.body.textContent ?? '',
+      html: doc.documentElement.outerHTML,
+      hasCardField: doc.querySelector('#card-number') !== null,
+      hasPasswordField: doc.querySelector('#password') !== null,
+      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
+      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
+    };
+  });
+}
+
+describe.each(MODES)('the React demo in %s mode', (mode: Mode) => {
+  let opened: Opened;
+  let batches: SentBatch[];
+
+  beforeAll(async () => {
+    opened = await openDemo(`/?privacy=${mode}`);
+    expect(await opened.page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.mode)).toBe(mode);
+    await grantConsent(opened.page);
+    // key by key in relaxed mode, where ordinary input values are recorded and a
+    // value leaked half-typed would show; strict and balanced mask every value
+    await fillEverything(opened.page, { keyByKey: mode === 'relaxed' });
+    batches = await sentBatches(opened.page);
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+  });
+
+  it('sends none of the secrets typed into sensitive, personal and marked fields, or shown in marked regions', () => {
+    expect(batches.length).toBeGreaterThan(0);
+    expect(findLeaks(batches, SECRETS)).toEqual([]);
+  });
+
+  it('sends one session of well-formed batches that starts with a full snapshot', () => {
+    const events = batches.flatMap((batch) => batch.events);
+    expect(events.filter((event) => event.type === 2).length).toBeGreaterThanOrEqual(1);
+    expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
+    expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
+    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+  });
+
+  it('does not record the <NoRecord> replay panel or its replay iframe (no feedback loop)', () => {
+    const json = JSON.stringify(batches);
+    expect(json.includes(REPLAY_IFRAME_TRACE), 'the replay iframe was recorded').toBe(false);
+    expect(json.includes(REPLAY_PANEL_TEXT), 'the replay panel was recorded').toBe(false);
+  });
+
+  it(`sends the page content that ${mode} mode records`, () => {
+    const json = JSON.stringify(batches);
+    const sent = (text: string) => json.includes(text);
+    expect(sent(UNMASKED_TEXT), 'text in <Unmask> is recorded').toBe(true);
+    expect(sent(BASKET_TEXT), 'text marked with useUnmask() is recorded').toBe(true);
+    if (mode === 'strict') expect(sent(PRODUCT), `strict mode masks ordinary page text ("${PRODUCT}")`).toBe(false);
+    else expect(sent(PRODUCT), `${mode} mode records ordinary page text ("${PRODUCT}")`).toBe(true);
+    if (mode === 'relaxed') expect(sent(SEARCH), 'relaxed mode records ordinary input values').toBe(true);
+    else expect(sent(SEARCH), `${mode} mode masks every input value (the search box)`).toBe(false);
+  });
+
+  it('rebuilds the page in the live replay panel from what was sent', async () => {
+    const { page } = opened;
+    const visible = mode === 'strict' ? UNMASKED_TEXT : PRODUCT;
+    await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(visible);
+    if (mode === 'relaxed') {
+      // the replay has caught up with the visitor once the search box shows the search
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe(SEARCH);
+    }
+    const replay = await replayed(page);
+    expect(replay).not.toBeNull();
+    expect(replay!.hasCardField).toBe(true);
+    expect(replay!.hasPasswordField).toBe(true);
+    if (mode === 'strict') expect(replay!.text.includes(PRODUCT), 'the strict replay shows no page text').toBe(false);
+    expect(findLeaks({ html: replay!.html, values: replay!.values }, SECRETS)).toEqual([]);
+    if (mode === 'relaxed') {
+      await page.waitForTimeout(500); // let the replay settle for a tidy picture
+      await page.screenshot({ path: '/tmp/demo-react.png' });
+    }
+  });
+
+  it('runs without page errors or console errors', () => {
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
+describe('consent in the React demo', () => {
+  it('records nothing before consent, nor after "No thanks", and starts when the visitor allows it later', async () => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await expect.poll(() => page.getByRole('dialog', { name: 'May we record this visit?' }).count()).toBe(1);
+      await page.locator('#search').fill('before consent');
+      expect(await sentBatches(page)).toEqual([]); // (sentBatches flushes first)
+
+      await page.getByRole('button', { name: 'No thanks' }).click();
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      await page.locator('#full-name').fill('after declining');
+      expect(await sentBatches(page)).toEqual([]);
+      expect(await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.recorder.state)).toBe('awaiting-consent');
+
+      await page.getByRole('button', { name: 'allow recording' }).click();
+      await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo.recorder.state === 'recording');
+      const batches = await sentBatches(page);
+      expect(batches.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      expect(JSON.stringify(batches)).toContain(PRODUCT);
+
+      await page.getByRole('button', { name: 'withdraw consent' }).click();
+      await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo.recorder.state === 'awaiting-consent');
+      const count = (await sentBatches(page)).length;
+      await page.locator('#search').fill('after withdrawing');
+      expect((await sentBatches(page)).length).toBe(count);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the privacy mode switch', () => {
+  it('hands the provider a new recorder in the chosen mode, keeping consent and what was typed', async () => {
+    const { context, page, pageErrors } = await openDemo('/');
+    try {
+      await grantConsent(page);
+      await page.locator('#coupon').pressSequentially('SPRING10');
+      const first = await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.recorder.sessionId);
+      await page.click('.modes label:has(input[value="relaxed"])');
+      await page.waitForFunction(() => {
+        const d = (window as unknown as DemoWindow).__veilDemo;
+        return d.mode === 'relaxed' && d.recorder.state === 'recording';
+      });
+      expect(new URL(page.url()).searchParams.get('privacy')).toBe('relaxed');
+      expect(await page.getByRole('dialog').count(), 'consent is not asked again').toBe(0);
+      expect(await page.inputValue('#coupon'), 'the page was not remounted').toBe('SPRING10');
+
+      await fillEverything(page, { keyByKey: false });
+      const batches = await sentBatches(page);
+      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      expect(sessions).toHaveLength(2);
+      expect(sessions[0]).toBe(first);
+      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      for (const part of [strictPart, relaxedPart]) {
+        expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
+        expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      }
+      expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
+      expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
+      expect(findLeaks(batches, SECRETS)).toEqual([]);
+      await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(PRODUCT);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

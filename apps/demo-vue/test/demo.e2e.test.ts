@@ -1,0 +1,425 @@
+// End-to-end test of the Vue demo in Debian's Chromium: build it with vite,
+// serve the build, consent, type secrets into every sensitive, personal and
+// marked field in every privacy mode, and check what reached the recorder's
+// transport (window.__veilBatches) and what rrweb's player rebuilt from it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+interface SentBatch {
+  v: 1;
+  sessionId: string;
+  seq: number;
+  events: { type: number; timestamp: number; data: unknown }[];
+}
+interface DemoWindow {
+  __veilBatches: SentBatch[];
+  __veilDemo: {
+    readonly mode: string;
+    readonly recorder: { readonly state: string; readonly sessionId: string | null };
+    flush(): Promise<void>;
+  };
+}
+const demo = () => window as unknown as DemoWindow;
+
+const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const MODES = ['strict', 'balanced', 'relaxed'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Ordinary page text, outside any marked region. */
+const PRODUCT = 'Harbour Rain Shell';
+/** Text under v-unmask. */
+const UNMASKED_TEXT = 'Free shipping on orders over';
+/** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
+const SEARCH = 'speckled enamel mug';
+/** A style rule the replay panel has the player inject into its iframe. */
+const REPLAY_IFRAME_TRACE = 'veil-vue-replay-frame';
+/** Text of the replay panel (a separate app under v-no-record). */
+const REPLAY_PANEL_TEXT = 'what a collector would store';
+
+/** Typed by the visitor; none occurs anywhere on the page. */
+const TYPED = {
+  'full name (autocomplete=name)': 'Ottilie Fairweather-Quince',
+  'e-mail (type=email)': 'ottilie.q8815@example.net',
+  'password, typed before "show"': 'PwBefore-Hx7qVn3',
+  'password, typed after "show" (type=text now)': 'PwAfter-Ty5mRw8',
+  'card number (cc-number)': '4242 4242 4242 4242',
+  'expiry (cc-exp)': '08/32',
+  'CVC (cc-csc)': '6183',
+  'name on card (cc-name)': 'OTTILIE M FAIRWEATHER',
+  'street address (street-address)': '17 Larkspur Quay, Apt 4',
+  'postal code (postal-code)': 'ZX7 9QP',
+  'city (address-level2)': 'Kittiwake Sands',
+  'phone (type=tel)': '+44 7700 900481',
+  'bio (v-sensitive="bioPrivate", on)': 'Bio-Secret-Marram-6604',
+  'chat message (v-no-record)': 'Chat-Secret-Gannet-2291',
+} as const;
+
+/** Already on the page, inside marked regions. */
+const ON_PAGE = {
+  'customer name (v-sensitive)': 'Isolde Varnhagen',
+  'customer e-mail (v-sensitive)': 'i.varnhagen@example.org',
+  'customer id, a data-* attribute (v-sensitive)': 'CU-73019-TW',
+  'order number (v-sensitive)': 'TW-90417-KR',
+  'support agent (v-no-record)': 'Ruairí from support',
+} as const;
+
+const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
+
+const squash = (s: string) => s.toLowerCase().replace(/[\s\-–—]+/g, '');
+
+/** Every string (keys and values) in a JSON value. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      strings(item, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where each secret shows up in `sent`. Long secrets (8+ characters once
+ * squashed) are looked for in the whole JSON text, as typed and ignoring case,
+ * whitespace and dashes, and so is their first 8 characters (half-typed).
+ * Short ones (expiry, CVC, postal code: 4 digits occur by chance in
+ * timestamps) are looked for inside each string of the JSON, the same ways.
+ */
+function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
+  const json = JSON.stringify(sent);
+  const lower = json.toLowerCase();
+  const squashed = squash(json);
+  const leaves = strings(sent);
+  const squashedLeaves = leaves.map(squash);
+  const leaks: string[] = [];
+  for (const [label, secret] of Object.entries(secrets)) {
+    const needles = squash(secret).length > 10 ? [secret, secret.slice(0, 8)] : [secret];
+    for (const needle of needles) {
+      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
+      if (squash(needle).length >= 8) {
+        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
+        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, ignoring case, whitespace and dashes`);
+      } else {
+        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
+        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
+        if (at >= 0) leaks.push(`${label}: "${what}" in ${JSON.stringify(leaves[at].slice(0, 200))}`);
+        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
+      }
+    }
+  }
+  return leaks;
+}
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+let outDir: string;
+let server: PreviewServer;
+let baseUrl: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'veil-demo-vue-'));
+  const configFile = join(appDir, 'vite.config.ts');
+  await build({ root: appDir, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  server = await preview({ root: appDir, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
+  baseUrl = server.resolvedUrls?.local[0] ?? '';
+  if (!baseUrl) throw new Error('vite preview did not report its URL');
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+const stateIs = (page: Page, state: string) =>
+  page.waitForFunction((s) => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === s, state, { timeout: 15_000 });
+
+/** Opens the demo; it waits for consent. */
+async function openDemo(query = ''): Promise<Opened> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(new URL(query, baseUrl).href);
+  await stateIs(page, 'awaiting-consent');
+  return { context, page, pageErrors, consoleErrors };
+}
+
+async function sentBatches(page: Page): Promise<SentBatch[]> {
+  await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.flush());
+  return page.evaluate(() => (window as unknown as DemoWindow).__veilBatches);
+}
+
+async function accept(page: Page): Promise<void> {
+  await page.click('#consent-accept');
+  await stateIs(page, 'recording');
+  await page.waitForSelector('#consent-accept', { state: 'detached' });
+}
+
+/**
+ * Types every secret into its field: key by key, the way a visitor would (so a
+ * half-typed value would show up too), or with `fast` one input event a field.
+ */
+async function fillEverything(page: Page, { fast = false } = {}): Promise<void> {
+  const type = async (selector: string, text: string) => {
+    const field = page.locator(selector);
+    if (!fast) return field.pressSequentially(text);
+    await field.click();
+    await field.press('End');
+    return page.keyboard.insertText(text);
+  };
+  await type('#full-name', TYPED['full name (autocomplete=name)']);
+  await type('#email', TYPED['e-mail (type=email)']);
+  await type('#password', TYPED['password, typed before "show"']);
+  await page.click('#toggle-password');
+  await page.locator('#password').press('End');
+  if ((await page.getAttribute('#password', 'type')) !== 'text') throw new Error('"show" did not reveal the password');
+  await type('#password', TYPED['password, typed after "show" (type=text now)']);
+  await type('#card-number', TYPED['card number (cc-number)']);
+  await type('#card-exp', TYPED['expiry (cc-exp)']);
+  await type('#card-cvc', TYPED['CVC (cc-csc)']);
+  await type('#card-name', TYPED['name on card (cc-name)']);
+  await type('#street', TYPED['street address (street-address)']);
+  await type('#postal-code', TYPED['postal code (postal-code)']);
+  await type('#city', TYPED['city (address-level2)']);
+  await page.selectOption('#country', 'IS');
+  await type('#phone', TYPED['phone (type=tel)']);
+  const bioMark = await page.locator('#bio').evaluate((el) => el.closest('[data-veil]')?.getAttribute('data-veil'));
+  if (bioMark !== 'mask') throw new Error(`the bio should be under v-sensitive (data-veil="mask"), found ${bioMark}`);
+  await type('#bio', TYPED['bio (v-sensitive="bioPrivate", on)']);
+  await type('#chat-input', TYPED['chat message (v-no-record)']);
+  await page.press('#chat-input', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .msg').length === 3); // greeting, ours, reply
+  await page.click(`button.add[data-product="${PRODUCT}"]`);
+  await type('#search', SEARCH);
+}
+
+/** What rrweb's player rebuilt in the replay panel's iframe. */
+async function replayed(page: Page) {
+  return page.evaluate(() => {
+    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
+    if (!doc?.body) return null;
+    return {
+      text: doc.body.textContent ?? '',
+      html: doc.documentElement.outerHTML,
+      hasCardField: doc.querySelector('#card-number') !== null,
+      hasPasswordField: doc.querySelector('#password') !== null,
+      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
+      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
+    };
+  });
+}
+
+interface ModeRun {
+  opened: Opened;
+  /** What was sent before the visitor consented. */
+  before: SentBatch[];
+  /** What was sent once everything was typed. */
+  batches: SentBatch[];
+}
+
+/** Opens the demo in `mode`, consents and types every secret. */
+async function runMode(mode: Mode): Promise<ModeRun> {
+  const opened = await openDemo(`/?privacy=${mode}`);
+  const { page } = opened;
+  const started = await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.mode);
+  if (started !== mode) throw new Error(`the demo started in ${started} mode, not ${mode}`);
+  const before = await sentBatches(page);
+  await accept(page);
+  await fillEverything(page);
+  return { opened, before, batches: await sentBatches(page) };
+}
+
+// The three modes run side by side, each in its own browser context.
+const modeRuns = new Map<Mode, Promise<ModeRun>>();
+beforeAll(async () => {
+  for (const mode of MODES) modeRuns.set(mode, runMode(mode));
+  await Promise.allSettled(modeRuns.values());
+});
+afterAll(async () => {
+  for (const run of modeRuns.values()) await run.then(({ opened }) => opened.context.close()).catch(() => undefined);
+});
+
+describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
+  let opened: Opened;
+  let before: SentBatch[];
+  let batches: SentBatch[];
+
+  beforeAll(async () => {
+    ({ opened, before, batches } = await modeRuns.get(mode)!);
+  });
+
+  it('sends nothing before the visitor consents', () => {
+    expect(before).toEqual([]);
+  });
+
+  it('sends none of the secrets typed into sensitive, personal and marked fields, or shown in marked regions', () => {
+    expect(batches.length).toBeGreaterThan(0);
+    expect(findLeaks(batches, SECRETS)).toEqual([]);
+  });
+
+  it('sends well-formed batches of one session that start with a full snapshot', () => {
+    const events = batches.flatMap((batch) => batch.events);
+    expect(batches[0].events.some((event) => event.type === 2)).toBe(true);
+    expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
+    expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
+    expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
+    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+  });
+
+  it('does not record the replay panel or its replay iframe (no feedback loop)', () => {
+    const json = JSON.stringify(batches);
+    expect(json.includes(REPLAY_IFRAME_TRACE), 'the replay iframe was recorded').toBe(false);
+    expect(json.includes(REPLAY_PANEL_TEXT), 'the replay panel was recorded').toBe(false);
+  });
+
+  it(`sends the page content that ${mode} mode records`, () => {
+    const json = JSON.stringify(batches);
+    const sent = (text: string) => json.includes(text);
+    expect(sent(UNMASKED_TEXT), 'text under v-unmask is recorded').toBe(true);
+    if (mode === 'strict') expect(sent(PRODUCT), `strict mode masks ordinary page text ("${PRODUCT}")`).toBe(false);
+    else expect(sent(PRODUCT), `${mode} mode records ordinary page text ("${PRODUCT}")`).toBe(true);
+    if (mode === 'relaxed') expect(sent(SEARCH), 'relaxed mode records ordinary input values').toBe(true);
+    else expect(sent(SEARCH), `${mode} mode masks every input value (the search box)`).toBe(false);
+  });
+
+  it('rebuilds the page in the live replay panel from what was sent', async () => {
+    const { page } = opened;
+    const visible = mode === 'strict' ? UNMASKED_TEXT : PRODUCT;
+    await expect
+      .poll(async () => (await replayed(page))?.text.includes(visible) ?? false, { timeout: 20_000, message: `the replay shows "${visible}"` })
+      .toBe(true);
+    if (mode === 'relaxed') {
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe(SEARCH);
+    }
+    const replay = (await replayed(page))!;
+    expect(replay.hasCardField).toBe(true);
+    expect(replay.hasPasswordField).toBe(true);
+    if (mode === 'strict') expect(replay.text.includes(PRODUCT), 'the strict replay shows no page text').toBe(false);
+    expect(findLeaks({ html: replay.html, values: replay.values }, SECRETS)).toEqual([]);
+    if (mode === 'relaxed') {
+      await page.waitForTimeout(500); // let the player settle for a tidy picture
+      await page.screenshot({ path: '/tmp/demo-vue.png' });
+    }
+  });
+
+  it('runs without page errors or console errors', () => {
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
+describe.concurrent('the demo', () => {
+  it('records nothing after "No, thanks", records after "Record this visit", and nothing more once consent is withdrawn', async ({ expect }) => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await page.click('#consent-decline');
+      await page.waitForSelector('#consent-decline', { state: 'detached' });
+      await page.locator('#search').pressSequentially('declined visit');
+      expect(await sentBatches(page)).toEqual([]);
+      expect(await page.textContent('#rec-state')).toBe('not recording · declined');
+      await page.locator('#search').fill('');
+
+      await page.click('#consent-regrant');
+      await stateIs(page, 'recording');
+      await page.locator('#search').pressSequentially('consented visit');
+      const granted = await sentBatches(page);
+      expect(JSON.stringify(granted).includes('consented visit'), 'typing after consent is recorded').toBe(true);
+
+      await page.click('#consent-withdraw');
+      await stateIs(page, 'awaiting-consent');
+      await page.locator('#search').pressSequentially(' after withdrawal');
+      const after = await sentBatches(page);
+      expect(after.length, 'nothing is sent after consent was withdrawn').toBe(granted.length);
+      expect(JSON.stringify(after).includes('declined visit'), 'typing before consent is not recorded').toBe(false);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switches the privacy mode by remounting the app: a new session, consent kept', async ({ expect }) => {
+    const { context, page, pageErrors } = await openDemo('/');
+    try {
+      await accept(page);
+      const first = await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.recorder.sessionId);
+      await page.click('.modes label:has(input[value="relaxed"])');
+      await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo.mode === 'relaxed');
+      await stateIs(page, 'recording'); // consent carried over: no banner
+      expect(await page.locator('#consent-accept').count()).toBe(0);
+      expect(new URL(page.url()).searchParams.get('privacy')).toBe('relaxed');
+      await fillEverything(page, { fast: true });
+      const batches = await sentBatches(page);
+
+      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      expect(sessions).toHaveLength(2);
+      expect(sessions[0]).toBe(first);
+      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      for (const part of [strictPart, relaxedPart]) {
+        expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
+        expect(part[0].events.some((event) => event.type === 2)).toBe(true);
+      }
+      expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
+      expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
+      expect(findLeaks(batches, SECRETS)).toEqual([]);
+      await expect
+        .poll(async () => (await replayed(page))?.text.includes(PRODUCT) ?? false, { timeout: 20_000, message: 'the replay shows the relaxed session' })
+        .toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('masks the bio while v-sensitive="bioPrivate" is on, and records it once the visitor unticks it (relaxed)', async ({ expect }) => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await accept(page);
+      const bio = page.locator('#bio');
+      await bio.pressSequentially('Sandpiper-3318-Quietbio');
+      expect(findLeaks(await sentBatches(page), { 'typed while private': 'Sandpiper-3318-Quietbio' })).toEqual([]);
+      await bio.fill('');
+      await page.uncheck('#bio-private');
+      expect(await bio.evaluate((el) => el.closest('[data-veil]'))).toBeNull();
+      await bio.pressSequentially('Pelican-Dune public bio');
+      expect(JSON.stringify(await sentBatches(page)).includes('Pelican-Dune public bio'), 'the bio is recorded once public').toBe(true);
+      await page.check('#bio-private');
+      await bio.fill('');
+      await bio.pressSequentially('Cormorant-5120-Hushbio');
+      const batches = await sentBatches(page);
+      expect(findLeaks(batches, { 'typed while private': 'Sandpiper-3318-Quietbio', 'typed once private again': 'Cormorant-5120-Hushbio' })).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

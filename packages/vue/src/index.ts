@@ -1,0 +1,28 @@
+// @veil/vue: Vue 3 bindings for Veil. Privacy rules live in @veil/core; this
+// package only provides its recorder to an app and renders data-veil markers.
+export { createVeil } from './plugin';
+export { vSensitive, vNoRecord, vUnmask } from './directives';
+export { useRecorder } from './useRecorder';
+export { useConsent } from './useConsent';
+export { recorderKey } from './context';
+
+export type { Veil, VeilOptions, VeilPluginOptions } from './plugin';
+export type { VeilDirective, VeilDirectiveValue } from './directives';
+export type { UseRecorderReturn } from './useRecorder';
+export type { UseConsentReturn, ConsentDecision } from './useConsent';
+
+// The core's public types, so an app needs one import.
+export type {
+  PrivacyMode,
+  RegionMark,
+  RecorderState,
+  RecordedEvent,
+  RecordingBatch,
+  TransportFunction,
+  Transport,
+  MarkTarget,
+  RecorderOptions,
+  StopOptions,
+  RecorderListener,
+  Recorder,
+} from '@veil/core';

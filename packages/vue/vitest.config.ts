@@ -1,0 +1,43 @@
+import { defineConfig } from 'vitest/config';
+import { chromiumBrowser } from '../../vitest.browser.ts';
+
+// Two projects: component and recording tests in real Chromium (vitest browser
+// mode), and server-side rendering in plain node (no window, no document).
+export default defineConfig({
+  define: {
+    __VUE_OPTIONS_API__: 'true',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
+  test: {
+    // the one line Vue's browser build prints on load
+    onConsoleLog: (log) => !log.includes('You are running a development build of Vue'),
+    projects: [
+      {
+        extends: true,
+        // Vue's browser build with the template compiler: tests write components
+        // with template strings.
+        resolve: { alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-browser.js' }] },
+        optimizeDeps: { include: ['vue/dist/vue.esm-browser.js', '@vue/test-utils'] },
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          browser: chromiumBrowser,
+          testTimeout: 20_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'ssr',
+          include: ['test/node/**/*.test.ts'],
+          environment: 'node',
+          // load the core's build as node would, untransformed (it is large)
+          server: { deps: { external: [/\/packages\/core\/dist\//] } },
+          hookTimeout: 60_000,
+          testTimeout: 20_000,
+        },
+      },
+    ],
+  },
+});

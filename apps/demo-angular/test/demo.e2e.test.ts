@@ -1,0 +1,360 @@
+// End-to-end test of the Angular demo in Debian's Chromium: grant consent, type
+// unique secrets into every sensitive, personal and marked field in each
+// privacy mode, and check what reached the recorder's transport
+// (window.__veilBatches) and what rrweb's player rebuilt in the replay panel.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startServer } from '../server.mjs';
+
+interface SentBatch {
+  v: 1;
+  sessionId: string;
+  seq: number;
+  events: { type: number; timestamp: number; data: unknown }[];
+}
+declare global {
+  interface Window {
+    __veilBatches?: SentBatch[];
+    __veilDemo?: { readonly mode: string; readonly state: string; readonly sessionId: string | null; flush(): Promise<void> };
+  }
+}
+
+const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const MODES = ['strict', 'balanced', 'relaxed'] as const;
+type Mode = (typeof MODES)[number];
+
+/** Ordinary page text, outside any marked region. */
+const PRODUCT = 'Linen Overshirt';
+/** Text under [unmask]: recorded in every mode. */
+const UNMASKED_TEXT = 'Free shipping on orders over';
+/** Typed into ordinary fields: recorded in relaxed mode only. */
+const SEARCH = 'chunky wool scarf';
+const GIFT = 'Many happy returns, Olwen';
+/** Only in the replay panel's own document (a style rule) and its text: sent only if the noRecord panel were recorded. */
+const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
+const REPLAY_PANEL_TEXT = 'what a collector would store';
+
+/** Typed by the visitor; unique strings that occur nowhere else. */
+const TYPED = {
+  'full name (autocomplete=name)': 'Ottoline Brackenridge-Vasquez',
+  'e-mail (type=email)': 'ottoline.secret7731@example.net',
+  'password, typed before "show"': 'PwBefore-Zq7xKd2',
+  'password, typed after "show" (type=text now)': 'PwAfter-Mv4rLt9',
+  'card number (cc-number)': '4242 4242 4242 4242',
+  'expiry (cc-exp)': '09/31',
+  'CVC (cc-csc)': '7294',
+  'name on card (cc-name)': 'OTTOLINE Q HALLORAN',
+  'street address (street-address)': '221 Quillfeather Lane, Flat 9',
+  'postal code (postal-code)': 'QX9 4ZT',
+  'city (address-level2)': 'Brackwater-on-Sea',
+  'phone (type=tel)': '+44 7700 900461',
+  'chat message (noRecord)': 'Chat-Secret-Halcyon-8812',
+} as const;
+
+/** On the page already, inside marked regions. */
+const ON_PAGE = {
+  'customer name ([sensitive])': 'Margarethe Quellbrunn',
+  'customer e-mail ([sensitive])': 'm.quellbrunn@example.org',
+  'customer id, a data-* attribute ([sensitive])': 'CU-88421-QB',
+  'order number ([sensitive])': 'VX-58213-QB',
+  'support agent name (noRecord)': 'Wrenna',
+} as const;
+
+const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
+
+const squash = (s: string) => s.toLowerCase().replace(/[\s\-–—]+/g, '');
+
+/** Every string (keys and values) in a JSON value. */
+function strings(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      out.push(key);
+      strings(item, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Where each secret shows up in what was sent. Long secrets (and their first 8
+ * characters, a value leaked half-typed) are looked for in the whole JSON text,
+ * as typed and with case, whitespace and dashes ignored. Short ones (a CVC, an
+ * expiry: 4 digits occur by chance in timestamps) in each string of the JSON.
+ */
+function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
+  const json = JSON.stringify(sent);
+  const lower = json.toLowerCase();
+  const squashed = squash(json);
+  const leaves = strings(sent);
+  const squashedLeaves = leaves.map(squash);
+  const leaks: string[] = [];
+  for (const [label, secret] of Object.entries(secrets)) {
+    const needles = squash(secret).length > 10 ? [secret, secret.slice(0, 8)] : [secret];
+    for (const needle of needles) {
+      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
+      if (squash(needle).length >= 8) {
+        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
+        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, ignoring whitespace, dashes and case`);
+      } else {
+        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
+        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
+        if (at >= 0) leaks.push(`${label}: "${what}" in the string ${JSON.stringify(leaves[at].slice(0, 200))}`);
+        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
+      }
+    }
+  }
+  return leaks;
+}
+
+let server: { url: string; close: () => Promise<void> };
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ port: 0, root: inject('demoRoot') });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Opened {
+  context: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  consoleErrors: string[];
+}
+
+async function openDemo(query = '', context?: BrowserContext): Promise<Opened> {
+  context ??= await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(new URL(query, server.url).href);
+  await page.waitForFunction(() => window.__veilDemo?.state === 'awaiting-consent' || window.__veilDemo?.state === 'recording', undefined, {
+    timeout: 30_000,
+  });
+  return { context, page, pageErrors, consoleErrors };
+}
+
+const state = (page: Page) => page.evaluate(() => window.__veilDemo!.state);
+
+async function allow(page: Page): Promise<void> {
+  await page.click('#consent-allow');
+  await page.waitForFunction(() => window.__veilDemo?.state === 'recording', undefined, { timeout: 15_000 });
+}
+
+/** Types every secret into its field, key by key, the way a visitor would. */
+async function fillEverything(page: Page): Promise<void> {
+  const type = (selector: string, text: string) => page.locator(selector).pressSequentially(text);
+  await type('#full-name', TYPED['full name (autocomplete=name)']);
+  await type('#email', TYPED['e-mail (type=email)']);
+  await type('#password', TYPED['password, typed before "show"']);
+  await page.click('#toggle-password');
+  await page.waitForSelector('#password[type=text]', { timeout: 5_000 }); // "show" revealed it
+  await page.locator('#password').press('End');
+  await type('#password', TYPED['password, typed after "show" (type=text now)']);
+  await type('#card-number', TYPED['card number (cc-number)']);
+  await type('#card-exp', TYPED['expiry (cc-exp)']);
+  await type('#card-cvc', TYPED['CVC (cc-csc)']);
+  await type('#card-name', TYPED['name on card (cc-name)']);
+  await type('#gift-message', GIFT);
+  await type('#street', TYPED['street address (street-address)']);
+  await type('#postal-code', TYPED['postal code (postal-code)']);
+  await type('#city', TYPED['city (address-level2)']);
+  await page.selectOption('#country', 'IS');
+  await type('#phone', TYPED['phone (type=tel)']);
+  await page.click('#profile-form button[type=submit]'); // shows the saved address as [sensitive] page text
+  await page.waitForSelector('#saved-address');
+  await type('#chat-input', TYPED['chat message (noRecord)']);
+  await page.press('#chat-input', 'Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#chat-log .msg').length === 3); // greeting, ours, the reply
+  await page.click('button.add[data-product="Linen Overshirt"]');
+  await type('#search', SEARCH);
+}
+
+async function sentBatches(page: Page): Promise<SentBatch[]> {
+  await page.evaluate(() => window.__veilDemo!.flush());
+  return page.evaluate(() => window.__veilBatches ?? []);
+}
+
+/** What rrweb's player rebuilt in the replay panel's iframe. */
+async function replayed(page: Page) {
+  return page.evaluate(() => {
+    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
+    if (!doc?.body) return null;
+    return {
+      text: doc.body.textContent ?? '',
+      html: doc.documentElement.outerHTML,
+      hasCardField: doc.querySelector('#card-number') !== null,
+      hasPasswordField: doc.querySelector('#password') !== null,
+      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
+      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
+    };
+  });
+}
+
+describe.each(MODES)('the Angular demo in %s mode', (mode: Mode) => {
+  let opened: Opened;
+  let batches: SentBatch[];
+  let sentBeforeConsent: SentBatch[];
+
+  beforeAll(async () => {
+    opened = await openDemo(`/?privacy=${mode}`);
+    const { page } = opened;
+    expect(await page.evaluate(() => window.__veilDemo!.mode)).toBe(mode);
+    expect(await state(page)).toBe('awaiting-consent');
+    await page.locator('#search').pressSequentially('typed before consent');
+    sentBeforeConsent = await sentBatches(page);
+    await page.locator('#search').fill('');
+    await allow(page);
+    await fillEverything(page);
+    batches = await sentBatches(page);
+  });
+
+  afterAll(async () => {
+    await opened?.context.close();
+  });
+
+  it('sends nothing before the visitor allows recording', () => {
+    expect(sentBeforeConsent).toEqual([]);
+  });
+
+  it('sends none of the secrets typed into sensitive, personal and marked fields, or shown in marked regions', () => {
+    expect(batches.length).toBeGreaterThan(0);
+    expect(findLeaks(batches, SECRETS)).toEqual([]);
+  });
+
+  it('sends one session of well-formed batches that starts with a full snapshot', () => {
+    const events = batches.flatMap((batch) => batch.events);
+    expect(events.some((event) => event.type === 2)).toBe(true);
+    expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
+    expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
+    expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
+    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+  });
+
+  it('renders the markers and does not record the noRecord replay panel (no feedback loop)', async () => {
+    const { page } = opened;
+    const marks = await page.evaluate(() =>
+      ['customer-panel', 'support-chat', 'replay-panel', 'shipping-notice'].map((id) => document.getElementById(id)?.getAttribute('data-veil')),
+    );
+    expect(marks).toEqual(['mask', 'block', 'block', 'unmask']);
+    const json = JSON.stringify(batches);
+    expect(json.includes(REPLAY_IFRAME_TRACE), 'the replay iframe was recorded').toBe(false);
+    expect(json.includes(REPLAY_PANEL_TEXT), 'the replay panel was recorded').toBe(false);
+  });
+
+  it(`sends the page content that ${mode} mode records`, () => {
+    const json = JSON.stringify(batches);
+    const sent = (text: string) => json.includes(text);
+    expect(sent(UNMASKED_TEXT), 'text under [unmask] is recorded in every mode').toBe(true);
+    if (mode === 'strict') expect(sent(PRODUCT), `strict mode masks ordinary page text ("${PRODUCT}")`).toBe(false);
+    else expect(sent(PRODUCT), `${mode} mode records ordinary page text ("${PRODUCT}")`).toBe(true);
+    for (const value of [SEARCH, GIFT]) {
+      if (mode === 'relaxed') expect(sent(value), `relaxed mode records ordinary input values ("${value}")`).toBe(true);
+      else expect(sent(value), `${mode} mode masks every input value ("${value}")`).toBe(false);
+    }
+  });
+
+  it('rebuilds the page in the live replay panel from what was sent', async () => {
+    const { page } = opened;
+    const visible = mode === 'strict' ? UNMASKED_TEXT : PRODUCT;
+    await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(visible);
+    if (mode === 'relaxed') {
+      // caught up with the visitor once the search box shows the search
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 30_000 }).toBe(SEARCH);
+    }
+    const replay = (await replayed(page))!;
+    expect(replay.hasCardField).toBe(true);
+    expect(replay.hasPasswordField).toBe(true);
+    if (mode === 'strict') expect(replay.text.includes(PRODUCT), 'the strict replay shows no page text').toBe(false);
+    expect(findLeaks({ html: replay.html, values: replay.values }, SECRETS)).toEqual([]);
+    if (mode === 'relaxed') {
+      await page.waitForTimeout(1000); // let the replay settle for a tidy picture
+      await page.screenshot({ path: '/tmp/demo-angular.png' });
+    }
+  });
+
+  it('runs without page errors or console errors', () => {
+    expect(opened.pageErrors).toEqual([]);
+    expect(opened.consoleErrors).toEqual([]);
+  });
+});
+
+describe('consent and the privacy mode switch', () => {
+  it('records nothing after "No thanks", however much the visitor types', async () => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await page.click('#consent-decline');
+      await expect.poll(() => page.locator('#rec-state').textContent()).toContain('declined');
+      await fillEverything(page);
+      expect(await state(page)).toBe('awaiting-consent');
+      expect(await sentBatches(page)).toEqual([]);
+      // the answer is kept for the tab: a reload asks again only after "change"
+      await page.reload();
+      await page.waitForFunction(() => window.__veilDemo?.state === 'awaiting-consent');
+      expect(await page.locator('#consent-banner').count()).toBe(0);
+      await page.locator('#search').pressSequentially(SEARCH);
+      expect(await sentBatches(page)).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('switching the mode reloads into a recorder in that mode, keeping the consent given', async () => {
+    const { context, page, pageErrors } = await openDemo('/');
+    try {
+      expect(await page.evaluate(() => window.__veilDemo!.mode)).toBe('strict');
+      await allow(page);
+      const first = await page.evaluate(() => window.__veilDemo!.sessionId);
+      const strictPart = await sentBatches(page);
+      expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
+
+      await Promise.all([page.waitForURL(/privacy=relaxed/), page.click('.modes label:has(input[value="relaxed"])')]);
+      await page.waitForFunction(() => window.__veilDemo?.mode === 'relaxed' && window.__veilDemo.state === 'recording', undefined, {
+        timeout: 30_000,
+      });
+      expect(await page.locator('#consent-banner').count(), 'no second consent banner').toBe(0);
+      await fillEverything(page);
+      const relaxedPart = await sentBatches(page);
+      expect(relaxedPart.length).toBeGreaterThan(0);
+      expect(relaxedPart.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
+      expect(findLeaks([strictPart, relaxedPart], SECRETS)).toEqual([]);
+      // The core keeps a tab's session across page loads (sessionStorage), so the
+      // new recorder may continue it: then its batches carry on the numbering.
+      const second = await page.evaluate(() => window.__veilDemo!.sessionId);
+      expect(first).toBeTruthy();
+      expect(second).toBeTruthy();
+      expect(new Set(relaxedPart.map((batch) => batch.sessionId))).toEqual(new Set([second]));
+      // (the strict page may have sent one more batch as it unloaded, which this test did not see)
+      const firstSeq = relaxedPart[0].seq;
+      if (second === first) expect(firstSeq).toBeGreaterThan(strictPart[strictPart.length - 1].seq);
+      else expect(firstSeq).toBe(0);
+      expect(relaxedPart.map((batch) => batch.seq)).toEqual(relaxedPart.map((_, i) => firstSeq + i));
+      await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(PRODUCT);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

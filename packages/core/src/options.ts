@@ -1,3 +1,4 @@
+import { maskPersonalData } from './detect';
 import type { PrivacyMode, RecorderOptions, Transport, TransportFunction, UrlTransportOptions } from './types';
 
 export interface ResolvedOptions {
@@ -14,6 +15,7 @@ export interface ResolvedOptions {
   sampleRate: number;
   checkoutInterval: number;
   sessionTimeout: number;
+  visitorId: string | undefined;
 }
 
 const ACCEPTED: Record<keyof RecorderOptions, string> = {
@@ -30,6 +32,7 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   sampleRate: 'a number from 0 to 1',
   checkoutInterval: 'a number of milliseconds, 0 (off) or at least 1000',
   sessionTimeout: 'a number of milliseconds, at least 1000',
+  visitorId: 'an opaque id string of 1 to 128 characters (not an e-mail or other personal data)',
 };
 const OPTION_NAMES = Object.keys(ACCEPTED) as (keyof RecorderOptions)[];
 const MODES: PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
@@ -136,6 +139,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const sessionTimeout = o.sessionTimeout ?? 1_800_000;
   if (typeof sessionTimeout !== 'number' || !Number.isFinite(sessionTimeout) || sessionTimeout < 1000) throw optionError('sessionTimeout', sessionTimeout);
 
+  const visitorId = o.visitorId;
+  if (visitorId !== undefined && (typeof visitorId !== 'string' || !visitorId || visitorId.length > 128)) throw optionError('visitorId', visitorId);
+  // the id leaves the page with every batch, unscrubbed: it must not be the personal data it stands for
+  if (typeof visitorId === 'string' && maskPersonalData(visitorId) !== visitorId) throw optionError('visitorId', '(withheld)', 'it looks like personal data');
+
   return {
     privacy: privacy as PrivacyMode,
     mask: selectorList('mask', o.mask),
@@ -150,5 +158,6 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     sampleRate,
     checkoutInterval,
     sessionTimeout,
+    visitorId,
   };
 }

@@ -366,6 +366,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function send(final = false) {
     if (!buffer.length || !session) return;
     const batch: RecordingBatch = { v: 1, sessionId: session.id, seq: session.seq++, events: buffer };
+    if (opts.visitorId) batch.visitorId = opts.visitorId;
     buffer = [];
     // the sequence number is spent before sending, so a reload can never reuse it
     storeSession();

@@ -32,6 +32,8 @@ export interface RecordingBatch {
   siteKey?: string;
   /** Batches (and their events) the URL transport had to drop since the last batch it delivered. */
   dropped?: { batches: number; events: number };
+  /** The site's own opaque id for the visitor, when it gave one: lets a collector delete one visitor's sessions. */
+  visitorId?: string;
 }
 
 /** A function that receives every batch, uncompressed. It may return a promise. */
@@ -90,6 +92,12 @@ export interface RecorderOptions {
   checkoutInterval?: number;
   /** Milliseconds without user activity after which the session ends; the next activity starts a new one. Default 1800000 (30 minutes). */
   sessionTimeout?: number;
+  /**
+   * The site's opaque id for this visitor (at most 128 characters), sent with
+   * every batch so a data-subject request can find and delete their sessions.
+   * Never an e-mail address or other personal data: such values are refused.
+   */
+  visitorId?: string;
 }
 
 /**

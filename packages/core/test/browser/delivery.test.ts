@@ -11,7 +11,7 @@ interface Received {
   at: number;
   gzip: boolean;
   contentType: string;
-  batch: { v: number; sessionId: string; seq: number; siteKey?: string; dropped?: { batches: number; events: number }; events: { type: number; data: any }[] };
+  batch: { v: number; sessionId: string; seq: number; siteKey?: string; visitorId?: string; dropped?: { batches: number; events: number }; events: { type: number; data: any }[] };
 }
 
 /** How the ingest endpoint answers the next requests; 'ok' once the list runs out. */
@@ -132,6 +132,24 @@ describe('sending to an ingest URL', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(contiguous(seqs)).toBe(true);
     expect(received[0].batch.events.some((e) => e.type === 2)).toBe(true);
+  });
+
+  it('sends the visitor id the site gave with every batch, and none when it gave none', async () => {
+    const page = await open({ options: { visitorId: 'visitor-7f3c' } });
+    await page.fill('#note', 'first');
+    await flush(page);
+    await page.fill('#note', 'second');
+    await flush(page);
+    await waitFor(() => received.length >= 2);
+    expect(received.map((r) => r.batch.visitorId)).toEqual(received.map(() => 'visitor-7f3c'));
+    await context.close();
+    context = await browser.newContext();
+    received = [];
+    const anonymous = await open();
+    await anonymous.fill('#note', 'third');
+    await flush(anonymous);
+    await waitFor(() => received.length >= 1);
+    expect(received.every((r) => !('visitorId' in r.batch))).toBe(true);
   });
 
   it('continues the session across a page navigation, sending the last events on pagehide', async () => {

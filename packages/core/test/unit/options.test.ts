@@ -38,6 +38,20 @@ describe('recorder options', () => {
     expect(() => resolveOptions({ transport, flushInterval: -5 })).toThrow(/"flushInterval".*milliseconds/);
     expect(() => resolveOptions({ transport, maxBatchEvents: 0.5 })).toThrow(/"maxBatchEvents"/);
   });
+  it('accepts an opaque visitor id and refuses one that is personal data, without repeating it', () => {
+    expect(resolveOptions({ transport, visitorId: 'u_8f3a2c' }).visitorId).toBe('u_8f3a2c');
+    expect(() => resolveOptions({ transport, visitorId: '' })).toThrow(/"visitorId".*opaque id/);
+    expect(() => resolveOptions({ transport, visitorId: 'x'.repeat(129) })).toThrow(/"visitorId"/);
+    let message = '';
+    try {
+      resolveOptions({ transport, visitorId: 'ada.lovelace@example.org' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/"visitorId".*personal data/);
+    expect(message).not.toContain('lovelace');
+    expect(() => resolveOptions({ transport, visitorId: '4111 1111 1111 1111' })).toThrow(/"visitorId"/);
+  });
   it('rejects a missing options object with a hint', () => {
     expect(() => resolveOptions(undefined)).toThrow(/expects an options object/);
   });

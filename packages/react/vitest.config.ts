@@ -13,6 +13,8 @@ export default defineConfig({
     include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', 'react-dom/server', 'vitest-browser-react'],
   },
   test: {
+    // compat/react18 runs these same tests with 18
+    provide: { reactMajor: 19 },
     projects: [
       {
         extends: true,

@@ -1,6 +1,6 @@
 // Plain node, as on a server: no window, no document.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { renderToString } from 'react-dom/server';
+import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { renderToString, version as serverVersion } from 'react-dom/server';
 import {
   NoRecord,
   Sensitive,
@@ -61,6 +61,9 @@ function Page() {
 }
 
 describe('server rendering', () => {
+  it('runs on the react-dom/server this run was configured for', () => {
+    expect(serverVersion.split('.')[0]).toBe(String(inject('reactMajor')));
+  });
   it('emits the data-veil markers in the HTML, before any script runs', () => {
     const html = renderToString(<Page />);
     expect(html).toContain('<section id="customer" data-veil="mask">Ada Lovelace</section>');

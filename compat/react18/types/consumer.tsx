@@ -1,0 +1,57 @@
+// Compiled (never run) against @types/react 18: what a React 18 app writes
+// with @veil/react's published declarations must type-check.
+import { StrictMode, useRef } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  NoRecord,
+  Sensitive,
+  Unmask,
+  VeilProvider,
+  createRecorder,
+  useConsent,
+  useNoRecord,
+  useRecorder,
+  useSensitive,
+  useUnmask,
+  type Recorder,
+  type RecordingBatch,
+} from '@veil/react';
+
+function Checkout() {
+  const { state, start, stop } = useRecorder();
+  const consent = useConsent();
+  const sensitive = useSensitive();
+  const noRecord = useNoRecord();
+  const unmask = useUnmask();
+  const ref = useRef<HTMLFormElement>(null);
+  return (
+    <form ref={ref}>
+      <p>
+        {state} / {consent.state}
+      </p>
+      <button type="button" onClick={() => (state === 'recording' ? stop() : start())}>toggle</button>
+      <button type="button" onClick={consent.grant}>accept</button>
+      <button type="button" onClick={consent.revoke}>decline</button>
+      <input name="card" {...sensitive} />
+      <div {...noRecord}>chat</div>
+      <h2 {...unmask}>Your order</h2>
+      <Sensitive as="section" className="customer">Ada</Sensitive>
+      <NoRecord as="aside">support</NoRecord>
+      <Unmask as="span">Total</Unmask>
+    </form>
+  );
+}
+
+const sent: RecordingBatch[] = [];
+const recorder: Recorder = createRecorder({ transport: (batch) => void sent.push(batch) });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <VeilProvider options={{ transport: (batch) => void sent.push(batch), privacy: 'balanced' }}>
+      <Checkout />
+    </VeilProvider>
+    <VeilProvider recorder={recorder}>
+      <Checkout />
+    </VeilProvider>
+  </StrictMode>,
+);

@@ -4,7 +4,13 @@
 
 /** Replaces every non-space character with `*`, keeping length and layout. */
 export function maskChars(value: string): string {
-  return value.replace(/\S/g, '*');
+  // Most strings that reach here are layout whitespace between tags, or were
+  // masked once already at capture: those come back unchanged without a regex.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 42 && c !== 32 && c !== 10 && c !== 9 && c !== 13) return value.replace(/\S/g, '*');
+  }
+  return value;
 }
 
 function maskDigits(value: string, start: number, end: number): string {

@@ -105,6 +105,30 @@ type Serialized = {
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
+/**
+ * A map from rrweb node ids (small whole numbers counting up from 1) to
+ * values: an array for those, a Map for anything else a tampered stream
+ * may send. A full snapshot fills it tens of thousands of times in a row.
+ */
+class IdTable<T> {
+  private dense: (T | undefined)[] = [];
+  private other: Map<number, T> | undefined;
+  get(id: number): T | undefined {
+    return id >>> 0 === id ? this.dense[id] : this.other?.get(id);
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  set(id: number, value: T): void {
+    if (id >>> 0 === id) this.dense[id] = value;
+    else (this.other ??= new Map()).set(id, value);
+  }
+  delete(id: number): void {
+    if (id >>> 0 === id) this.dense[id] = undefined;
+    else this.other?.delete(id);
+  }
+}
+
 export const CUSTOM_EVENT_PREFIX = 'veil.';
 
 /**
@@ -118,8 +142,8 @@ export const CUSTOM_EVENT_PREFIX = 'veil.';
 export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
-  const nodes = new Map<number, NodeRecord>();
-  let memo = new Map<number, Context | null>();
+  let nodes = new IdTable<NodeRecord>();
+  let memo = new IdTable<Context | null>();
   let checkoutWanted = false;
 
   function facts(id: number, rec: NodeRecord): OwnFacts {
@@ -208,8 +232,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   }
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
-    nodes.clear();
-    memo.clear();
+    nodes = new IdTable();
+    memo = new IdTable();
     if (!isObject(data.node)) return false;
     return admit(data.node as Serialized, -1, ROOT_CONTEXT);
   }
@@ -238,7 +262,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       const before = rec.own!.mark;
       rec.own = facts(id, rec);
       if (rec.own.mark !== before) checkoutWanted = true;
-      memo = new Map();
+      memo = new IdTable();
     }
   }
 
@@ -254,7 +278,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     data.removes = removes.filter((r: any) => {
       if (!isObject(r) || !visible(r.parentId) || contextOf(r.parentId)?.region === BLOCK) return false;
       nodes.delete(r.id);
-      memo = new Map();
+      memo = new IdTable();
       return true;
     });
 
@@ -385,7 +409,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
-          memo = new Map();
+          memo = new IdTable();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:

@@ -1,13 +1,12 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { Recorder, RecorderState } from '@veil/core';
+import type { Recorder } from '@veil/core';
 import { useVeilRecorder } from './context';
 
 /**
  * Where the visitor's consent stands, as far as this page knows:
- * - `'pending'`: the recorder waits for consent (`requireConsent`, or consent was revoked and no choice made since): ask.
- * - `'granted'` / `'revoked'`: the last choice made with `grant()` / `revoke()`.
- * - `'unknown'`: no choice made through `useConsent()` and the recorder is not waiting for one
- *   (not started yet, consent not required, or given directly on the recorder).
+ * - `'pending'`: the recorder waits for consent (`requireConsent`) and the visitor has not answered: ask.
+ * - `'granted'` / `'revoked'`: the visitor's last answer, given with `grant()` / `revoke()` or on the recorder itself.
+ * - `'unknown'`: no answer yet and the recorder is not waiting for one (not started yet, or consent not required).
  */
 export type ConsentState = 'unknown' | 'pending' | 'granted' | 'revoked';
 
@@ -20,16 +19,10 @@ export interface ConsentControls {
   revoke(): void;
 }
 
-// The core keeps consent to itself and a choice made while waiting changes no
-// state it reports, so the choices made here are remembered per recorder.
-const choices = new WeakMap<Recorder, 'granted' | 'revoked'>();
-const choiceListeners = new Set<() => void>();
-
-function consentState(state: RecorderState, choice: 'granted' | 'revoked' | undefined): ConsentState {
-  if (state === 'awaiting-consent') return choice === 'revoked' ? 'revoked' : 'pending';
-  // recording after a revoke means consent was given on the recorder directly
-  if (state === 'recording' && choice) return 'granted';
-  return choice ?? 'unknown';
+/** The core's consent, with `'pending'` while the recorder waits for an answer. */
+function consentState(recorder: Recorder): ConsentState {
+  if (recorder.state === 'awaiting-consent' && recorder.consent !== 'revoked') return 'pending';
+  return recorder.consent;
 }
 
 const serverState = (): ConsentState => 'unknown';
@@ -47,27 +40,10 @@ const serverState = (): ConsentState => 'unknown';
  */
 export function useConsent(): ConsentControls {
   const recorder = useVeilRecorder('useConsent()');
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      const off = recorder.subscribe(onChange);
-      choiceListeners.add(onChange);
-      return () => {
-        off();
-        choiceListeners.delete(onChange);
-      };
-    },
-    [recorder],
-  );
-  const read = useCallback(() => consentState(recorder.state, choices.get(recorder)), [recorder]);
+  // the core announces consent changes through the same subscription as state changes
+  const subscribe = useCallback((onChange: () => void) => recorder.subscribe(onChange), [recorder]);
+  const read = useCallback(() => consentState(recorder), [recorder]);
   const state = useSyncExternalStore(subscribe, read, serverState);
-  const actions = useMemo(() => {
-    const choose = (choice: 'granted' | 'revoked') => {
-      choices.set(recorder, choice);
-      if (choice === 'granted') recorder.grantConsent();
-      else recorder.revokeConsent();
-      for (const listener of Array.from(choiceListeners)) listener();
-    };
-    return { grant: () => choose('granted'), revoke: () => choose('revoked') };
-  }, [recorder]);
+  const actions = useMemo(() => ({ grant: () => recorder.grantConsent(), revoke: () => recorder.revokeConsent() }), [recorder]);
   return useMemo(() => ({ state, ...actions }), [state, actions]);
 }

@@ -1,5 +1,5 @@
 import { hasInjectionContext, inject, onScopeDispose, getCurrentScope, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
-import type { Recorder, RecorderState } from '@veil/core';
+import type { ConsentState, Recorder, RecorderState } from '@veil/core';
 import { warnOnce } from './warn';
 
 /**
@@ -24,19 +24,25 @@ export function injectRecorder(caller: string): Recorder {
   return recorder;
 }
 
-/** The recorder's state and session id as refs, kept up to date until the calling scope is disposed. */
-export function watchRecorder(recorder: Recorder): { state: ShallowRef<RecorderState>; sessionId: ShallowRef<string | null> } {
+/** The recorder's state, consent and session id as refs, kept up to date until the calling scope is disposed. */
+export function watchRecorder(recorder: Recorder): {
+  state: ShallowRef<RecorderState>;
+  consent: ShallowRef<ConsentState>;
+  sessionId: ShallowRef<string | null>;
+} {
   const state = shallowRef(recorder.state);
+  const consent = shallowRef(recorder.consent);
   const sessionId = shallowRef(recorder.sessionId);
   // Nothing records on the server, and server-side component scopes are never
   // disposed: subscribe only in the browser.
   if (typeof document !== 'undefined') {
     const unsubscribe = recorder.subscribe((next) => {
       state.value = next;
+      consent.value = recorder.consent;
       sessionId.value = recorder.sessionId;
     });
     if (getCurrentScope()) onScopeDispose(unsubscribe);
     else warnOnce('scope', 'a Veil composable was called outside a component or effect scope: its subscription is never removed.');
   }
-  return { state, sessionId };
+  return { state, consent, sessionId };
 }

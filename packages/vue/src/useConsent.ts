@@ -1,8 +1,8 @@
-import type { Recorder, RecorderState } from '@veil/core';
-import { computed, shallowRef, type ComputedRef, type ShallowRef } from 'vue';
+import type { RecorderState } from '@veil/core';
+import { computed, type ComputedRef, type ShallowRef } from 'vue';
 import { injectRecorder, watchRecorder } from './context';
 
-/** The visitor's answer given through `useConsent()`, or `null` before any. */
+/** The visitor's answer about being recorded, or `null` before any. */
 export type ConsentDecision = 'granted' | 'revoked' | null;
 
 /** What `useConsent()` returns. */
@@ -11,16 +11,13 @@ export interface UseConsentReturn {
   state: Readonly<ShallowRef<RecorderState>>;
   /** `true` while the recorder waits for consent (state `'awaiting-consent'`). */
   awaiting: ComputedRef<boolean>;
-  /** The last answer given through `grant()` or `revoke()` in this app (shared by its components), or `null`. */
-  decision: Readonly<ShallowRef<ConsentDecision>>;
+  /** The visitor's last answer (through `grant()`, `revoke()` or the recorder itself), or `null` before any. */
+  decision: ComputedRef<ConsentDecision>;
   /** The visitor agrees: recording starts if it was waiting for consent. */
   grant(): void;
   /** The visitor declines or withdraws: recording stops and what was not sent is discarded. */
   revoke(): void;
 }
-
-// One decision per recorder, shared by every component that asks.
-const decisions = new WeakMap<Recorder, ShallowRef<ConsentDecision>>();
 
 /**
  * Consent for the app's recorder (with `requireConsent: true`, nothing is
@@ -33,21 +30,13 @@ const decisions = new WeakMap<Recorder, ShallowRef<ConsentDecision>>();
  */
 export function useConsent(): UseConsentReturn {
   const recorder = injectRecorder('useConsent');
-  const { state } = watchRecorder(recorder);
-  let decision = decisions.get(recorder);
-  if (!decision) decisions.set(recorder, (decision = shallowRef<ConsentDecision>(null)));
-  const shared = decision;
+  // the core keeps the answer and announces it like a state change
+  const { state, consent } = watchRecorder(recorder);
   return {
     state,
     awaiting: computed(() => state.value === 'awaiting-consent'),
-    decision: shared,
-    grant() {
-      recorder.grantConsent();
-      shared.value = 'granted';
-    },
-    revoke() {
-      recorder.revokeConsent();
-      shared.value = 'revoked';
-    },
+    decision: computed(() => (consent.value === 'unknown' ? null : consent.value)),
+    grant: () => recorder.grantConsent(),
+    revoke: () => recorder.revokeConsent(),
   };
 }

@@ -12,16 +12,16 @@ import {
   type Signal,
 } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
-import { createRecorder, type MarkTarget, type Recorder, type RecorderState, type StopOptions } from '@veil/core';
+import { createRecorder, type ConsentState, type MarkTarget, type Recorder, type RecorderState, type StopOptions } from '@veil/core';
 import { VEIL_OPTIONS } from './veil-options';
 
 /**
- * Where the visitor's consent stands, as far as this application knows (the
+ * Where the visitor's consent stands (the core recorder's `consent`, and the
  * same states as `@veil/react`'s `useConsent()`):
- * - `'pending'`: the recorder waits for consent (`requireConsent`, or consent
- *   was revoked and no choice made since): time to ask.
- * - `'granted'` / `'revoked'`: the last choice made with `grantConsent()` / `revokeConsent()`.
- * - `'unknown'`: no choice made and the recorder is not waiting for one.
+ * - `'pending'`: the recorder waits for consent (`requireConsent`) and the
+ *   visitor has not answered: time to ask.
+ * - `'granted'` / `'revoked'`: the visitor's last answer, through this service or the core recorder.
+ * - `'unknown'`: no answer yet and the recorder is not waiting for one.
  *
  * @example
  * private readonly veil = inject(VeilRecorder);
@@ -72,7 +72,7 @@ export class VeilRecorder {
   private readonly zone = inject(NgZone);
   private readonly core: Recorder | null;
   private readonly stateSignal = signal<RecorderState>('idle');
-  private readonly choice = signal<'granted' | 'revoked' | null>(null);
+  private readonly consentSignal = signal<ConsentState>('unknown');
   private readonly sessionSignal = signal<string | null>(null);
 
   /** `'idle'`, `'awaiting-consent'`, `'recording'` or `'stopped'`; follows the core recorder. */
@@ -81,10 +81,9 @@ export class VeilRecorder {
   readonly recording: Signal<boolean> = computed(() => this.stateSignal() === 'recording');
   /** Where consent stands: `'pending'` when the recorder waits for it (show your banner then). */
   readonly consent: Signal<VeilConsent> = computed(() => {
-    const state = this.stateSignal();
-    const choice = this.choice();
-    if (state === 'awaiting-consent') return choice === 'revoked' ? 'revoked' : 'pending';
-    return choice ?? 'unknown';
+    // the core keeps the visitor's answer; 'pending' is waiting without one
+    const consent = this.consentSignal();
+    return this.stateSignal() === 'awaiting-consent' && consent !== 'revoked' ? 'pending' : consent;
   });
   /**
    * The id of the current (or last) recording session, or `null` before the
@@ -151,13 +150,11 @@ export class VeilRecorder {
 
   /** The visitor agreed: with `requireConsent`, recording starts now if `start()` was called. */
   grantConsent(): void {
-    this.choice.set('granted');
     this.run((core) => core.grantConsent());
   }
 
   /** The visitor declined or withdrew: recording stops and what was not sent is discarded. */
   revokeConsent(): void {
-    this.choice.set('revoked');
     this.run((core) => core.revokeConsent());
   }
 
@@ -190,6 +187,7 @@ export class VeilRecorder {
     // Signals need no zone; NgZone.run() also tells zone-based change detection.
     const update = () => {
       this.sessionSignal.set(this.core?.sessionId ?? null);
+      this.consentSignal.set(this.core?.consent ?? 'unknown');
       this.stateSignal.set(state);
     };
     if (NgZone.isInAngularZone()) update();

@@ -1,4 +1,4 @@
-import type { Recorder, RecorderState, RecordingBatch } from '@veil/core';
+import type { ConsentState, Recorder, RecorderState, RecordingBatch } from '@veil/core';
 
 /** A function transport that keeps JSON copies of every batch it receives. */
 export function collectingTransport() {
@@ -24,6 +24,7 @@ export function fakeRecorder(initial: RecorderState = 'idle') {
   const listeners = new Set<(state: RecorderState) => void>();
   let state = initial;
   let sessionId: string | null = null;
+  let consent: ConsentState = 'unknown';
   const calls: string[] = [];
   const set = (next: RecorderState) => {
     state = next;
@@ -36,6 +37,9 @@ export function fakeRecorder(initial: RecorderState = 'idle') {
     },
     get sessionId() {
       return sessionId;
+    },
+    get consent() {
+      return consent;
     },
     start: () => {
       calls.push('start');
@@ -50,10 +54,12 @@ export function fakeRecorder(initial: RecorderState = 'idle') {
     },
     grantConsent: () => {
       calls.push('grantConsent');
+      consent = 'granted';
       set('recording');
     },
     revokeConsent: () => {
       calls.push('revokeConsent');
+      consent = 'revoked';
       set('awaiting-consent');
     },
     mask: () => calls.push('mask'),

@@ -1,20 +1,10 @@
 // The one real-browser set-up every package's vitest.config.ts imports:
 // Debian's Chromium driven by Playwright (nothing is downloaded), headless,
-// with the network-quiet flags this machine needs.
+// with the network-quiet flags this machine needs (see tools/test-support).
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/test-support/src/chromium';
 
-export const CHROMIUM_PATH = process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** `test.browser` for vitest browser mode. */
 export const chromiumBrowser = {

@@ -3,7 +3,8 @@
 // privacy mode, and check what reached the recorder's transport
 // (window.__veilBatches) and what rrweb's player rebuilt in the replay panel.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { findLeaks, launchChromium } from '@veil/test-support';
 import { startServer } from '../server.mjs';
 
 interface SentBatch {
@@ -19,17 +20,6 @@ declare global {
   }
 }
 
-const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MODES = ['strict', 'balanced', 'relaxed'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -72,59 +62,12 @@ const ON_PAGE = {
 
 const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
 
-const squash = (s: string) => s.toLowerCase().replace(/[\s\-–—]+/g, '');
-
-/** Every string (keys and values) in a JSON value. */
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      out.push(key);
-      // a session id is random, not recorded content: short secrets turn up in it by chance
-      if (key !== 'sessionId') strings(item, out);
-    }
-  }
-  return out;
-}
-
-/**
- * Where each secret shows up in what was sent. Long secrets (and their first 8
- * characters, a value leaked half-typed) are looked for in the whole JSON text,
- * as typed and with case, whitespace and dashes ignored. Short ones (a CVC, an
- * expiry: 4 digits occur by chance in timestamps) in each string of the JSON.
- */
-function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
-  const json = JSON.stringify(sent);
-  const lower = json.toLowerCase();
-  const squashed = squash(json);
-  const leaves = strings(sent);
-  const squashedLeaves = leaves.map(squash);
-  const leaks: string[] = [];
-  for (const [label, secret] of Object.entries(secrets)) {
-    const needles = squash(secret).length > 10 ? [secret, secret.slice(0, 8)] : [secret];
-    for (const needle of needles) {
-      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
-      if (squash(needle).length >= 8) {
-        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
-        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, ignoring whitespace, dashes and case`);
-      } else {
-        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
-        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
-        if (at >= 0) leaks.push(`${label}: "${what}" in the string ${JSON.stringify(leaves[at].slice(0, 200))}`);
-        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
-      }
-    }
-  }
-  return leaks;
-}
-
 let server: { url: string; close: () => Promise<void> };
 let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer({ port: 0, root: inject('demoRoot') });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { findLeaks, launchChromium } from '@veil/test-support';
 
 interface SentBatch {
   v: 1;
@@ -27,17 +28,6 @@ interface DemoWindow {
 }
 const demo = () => window as unknown as DemoWindow;
 
-const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MODES = ['strict', 'balanced', 'relaxed'] as const;
 type Mode = (typeof MODES)[number];
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,55 +76,6 @@ const ON_PAGE = {
 
 const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
 
-const squash = (text: string) => text.toLowerCase().replace(/[\s\-_.]+/g, '');
-
-/** Every string in a JSON value (keys too). */
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      out.push(key);
-      // a session id is random, not recorded content: short secrets turn up in it by chance
-      if (key !== 'sessionId') strings(item, out);
-    }
-  }
-  return out;
-}
-
-/**
- * Where each secret appears in what was sent. Secrets of 8 characters or more
- * (and the first 8 characters of long ones: a value leaked half-typed) are looked
- * for in the whole JSON, as typed and with case, whitespace and dashes ignored.
- * Short ones (a CVC, an expiry: 4 digits occur by chance in numbers) are looked
- * for in every string of the JSON, the same two ways.
- */
-function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
-  const json = JSON.stringify(sent);
-  const lower = json.toLowerCase();
-  const squashed = squash(json);
-  const leaves = strings(sent);
-  const squashedLeaves = leaves.map(squash);
-  const leaks: string[] = [];
-  for (const [label, secret] of Object.entries(secrets)) {
-    const needles = [secret];
-    if (squash(secret).length > 10) needles.push(secret.slice(0, 8));
-    for (const needle of needles) {
-      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
-      if (squash(needle).length >= 8) {
-        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
-        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, squashed`);
-      } else {
-        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
-        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
-        if (at >= 0) leaks.push(`${label}: "${what}" in ${JSON.stringify(leaves[at].slice(0, 200))}`);
-        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
-      }
-    }
-  }
-  return leaks;
-}
-
 let outDir: string;
 let server: PreviewServer;
 let baseUrl: string;
@@ -159,7 +100,7 @@ beforeAll(async () => {
   });
   baseUrl = server.resolvedUrls?.local[0] ?? '';
   if (!baseUrl.startsWith('http://127.0.0.1:')) throw new Error(`unexpected preview URL ${baseUrl}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

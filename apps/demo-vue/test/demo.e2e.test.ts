@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { findLeaks, launchChromium } from '@veil/test-support';
 
 interface SentBatch {
   v: 1;
@@ -26,17 +27,6 @@ interface DemoWindow {
 }
 const demo = () => window as unknown as DemoWindow;
 
-const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const MODES = ['strict', 'balanced', 'relaxed'] as const;
 type Mode = (typeof MODES)[number];
 
@@ -80,54 +70,6 @@ const ON_PAGE = {
 
 const SECRETS: Record<string, string> = { ...TYPED, ...ON_PAGE };
 
-const squash = (s: string) => s.toLowerCase().replace(/[\s\-–—]+/g, '');
-
-/** Every string (keys and values) in a JSON value. */
-function strings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const item of value) strings(item, out);
-  else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      out.push(key);
-      // a session id is random, not recorded content: short secrets turn up in it by chance
-      if (key !== 'sessionId') strings(item, out);
-    }
-  }
-  return out;
-}
-
-/**
- * Where each secret shows up in `sent`. Long secrets (8+ characters once
- * squashed) are looked for in the whole JSON text, as typed and ignoring case,
- * whitespace and dashes, and so is their first 8 characters (half-typed).
- * Short ones (expiry, CVC, postal code: 4 digits occur by chance in
- * timestamps) are looked for inside each string of the JSON, the same ways.
- */
-function findLeaks(sent: unknown, secrets: Record<string, string>): string[] {
-  const json = JSON.stringify(sent);
-  const lower = json.toLowerCase();
-  const squashed = squash(json);
-  const leaves = strings(sent);
-  const squashedLeaves = leaves.map(squash);
-  const leaks: string[] = [];
-  for (const [label, secret] of Object.entries(secrets)) {
-    const needles = squash(secret).length > 10 ? [secret, secret.slice(0, 8)] : [secret];
-    for (const needle of needles) {
-      const what = needle === secret ? secret : `${needle}… (start of ${secret})`;
-      if (squash(needle).length >= 8) {
-        if (lower.includes(needle.toLowerCase())) leaks.push(`${label}: "${what}" in the JSON`);
-        else if (squashed.includes(squash(needle))) leaks.push(`${label}: "${what}" in the JSON, ignoring case, whitespace and dashes`);
-      } else {
-        const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(needle.toLowerCase()));
-        const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(squash(needle)));
-        if (at >= 0) leaks.push(`${label}: "${what}" in ${JSON.stringify(leaves[at].slice(0, 200))}`);
-        else if (atSquashed >= 0) leaks.push(`${label}: "${what}" (squashed) in ${JSON.stringify(leaves[atSquashed].slice(0, 200))}`);
-      }
-    }
-  }
-  return leaks;
-}
-
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 let outDir: string;
 let server: PreviewServer;
@@ -141,7 +83,7 @@ beforeAll(async () => {
   server = await preview({ root: appDir, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
   baseUrl = server.resolvedUrls?.local[0] ?? '';
   if (!baseUrl) throw new Error('vite preview did not report its URL');
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

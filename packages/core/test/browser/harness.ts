@@ -24,7 +24,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 
 export type Mode = 'strict' | 'balanced' | 'relaxed';
@@ -165,21 +166,11 @@ function recorderScript(): Promise<string> {
 // ---------------------------------------------------------------------------
 // Browser
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browserPromise: Promise<Browser> | undefined;
 
 function browser(): Promise<Browser> {
-  browserPromise ??= chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browserPromise ??= launchChromium();
   return browserPromise;
 }
 

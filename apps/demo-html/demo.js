@@ -4,6 +4,11 @@
 //
 // For tests and the curious: window.__veilBatches holds every batch the
 // transport received (as JSON-parsed copies), window.__veilDemo the controls.
+//
+// Opt-in: `?collector=<ingest url>&siteKey=<key>` sends the recording to a
+// Veil collector (e.g. http://127.0.0.1:4180/v1/ingest) through the core's URL
+// transport instead of the in-page function; the live replay panel then stays
+// empty, since the batches leave the page compressed.
 (function () {
   'use strict';
 
@@ -66,11 +71,21 @@
     replay(JSON.parse(json));
   }
 
+  /** `{ url, siteKey }` from ?collector=&siteKey=, or null to keep the in-page transport. */
+  function collectorTransport() {
+    const params = new URLSearchParams(location.search);
+    const url = params.get('collector');
+    if (!url) return null;
+    if (!/^https?:\/\//.test(url)) throw new Error(`[veil demo] ?collector= must be an http(s) URL, got ${url}`);
+    const siteKey = params.get('siteKey');
+    return siteKey ? { url, siteKey } : { url };
+  }
+
   function createAndStart(nextMode) {
     mode = nextMode;
     recorder = window.Veil.createRecorder({
       privacy: nextMode,
-      transport,
+      transport: collectorTransport() ?? transport,
       // Short batches so the replay panel follows closely (the default is 5 s).
       flushInterval: 1000,
       onError: (error) => showError(`Recording stopped: ${error && error.message ? error.message : error}`),

@@ -47,19 +47,35 @@ const TYPES = {
 
 // Scripts only from this origin. Styles may be inline: the replayer rebuilds the
 // recorded page's <style> elements and style attributes inside its iframe.
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+// Connections go to this origin, and to the collector a page opened with
+// ?collector=<ingest url> sends its recording to (see README).
+function csp(collectorOrigin) {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "worker-src 'self' blob:",
+    collectorOrigin ? `connect-src 'self' ${collectorOrigin}` : "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The origin of the request's ?collector= URL, when it names an http(s) one. */
+function collectorOriginOf(requestUrl) {
+  try {
+    const param = new URL(requestUrl, 'http://localhost').searchParams.get('collector');
+    if (!param) return null;
+    const { protocol, origin } = new URL(param);
+    return (protocol === 'http:' || protocol === 'https:') && /^https?:\/\/[A-Za-z0-9.:[\]-]+$/.test(origin) ? origin : null;
+  } catch {
+    return null;
+  }
+}
 
 /** url path -> how to produce the body; `coreBundle` is the path of Veil's IIFE build. */
 const makeRoutes = (coreBundle) => ({
@@ -98,7 +114,7 @@ function send(res, status, body, headers = {}) {
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-    'Content-Security-Policy': CSP,
+    'Content-Security-Policy': csp(collectorOriginOf(res.req.url ?? '/')),
     'Content-Length': Buffer.byteLength(body),
     ...headers,
   });

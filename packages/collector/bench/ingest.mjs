@@ -1,0 +1,261 @@
+// Ingest throughput of the collector on loopback (a benchmark, not a test).
+//
+//   npm run build -w @veil/core -w @veil/collector
+//   node packages/collector/bench/ingest.mjs [--duration 10] [--connections 10]
+//
+// For SQLite, then PostgreSQL (when /usr/lib/postgresql/<major>/bin exists, or
+// VEIL_PG_BIN), it starts a collector in a child process (rate limits off),
+// and autocannon drives it: each connection is one visitor whose session
+// starts with a meta + full snapshot batch and continues with incremental
+// batches (mouse moves, text and attribute mutations, input), about 4 KiB
+// gzip each, every one a new (session, seq) so nothing is a duplicate.
+// Prints requests/s, p50/p99 latency and the collector's RSS under load.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.resolve(here, '..', 'dist', 'index.js');
+
+// ------------------------------------------------------------------ batches
+
+function randomWord(rand) {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let w = '';
+  for (let i = 3 + Math.floor(rand() * 7); i > 0; i--) w += letters[Math.floor(rand() * 26)];
+  return w;
+}
+
+function makeRandom(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** A page of ~300 nodes: sections of headings, paragraphs, inputs. */
+function snapshotEvents(rand, t) {
+  let id = 10;
+  const sections = [];
+  for (let s = 0; s < 30; s++) {
+    const words = Array.from({ length: 20 }, () => randomWord(rand)).join(' ');
+    sections.push({
+      type: 2, id: id++, tagName: 'section', attributes: { class: `s${s}` },
+      childNodes: [
+        { type: 2, id: id++, tagName: 'h2', attributes: {}, childNodes: [{ type: 3, id: id++, textContent: `Section ${randomWord(rand)}` }] },
+        { type: 2, id: id++, tagName: 'p', attributes: { title: randomWord(rand) }, childNodes: [{ type: 3, id: id++, textContent: words }] },
+        { type: 2, id: id++, tagName: 'input', attributes: { type: 'text', name: `field${s}`, value: '' }, childNodes: [] },
+      ],
+    });
+  }
+  return [
+    { type: 4, timestamp: t, data: { href: 'https://shop.example/products', width: 1280, height: 720 } },
+    {
+      type: 2, timestamp: t + 1,
+      data: {
+        initialOffset: { left: 0, top: 0 },
+        node: { type: 0, id: 1, childNodes: [
+          { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
+          { type: 2, id: 3, tagName: 'html', attributes: {}, childNodes: [
+            { type: 2, id: 4, tagName: 'head', attributes: {}, childNodes: [] },
+            { type: 2, id: 5, tagName: 'body', attributes: {}, childNodes: sections },
+          ] },
+        ] },
+      },
+    },
+  ];
+}
+
+/** Incremental events over the snapshot's nodes (section i: ids 10+6i … 15+6i). */
+function incrementalEvents(rand, t) {
+  const events = [];
+  for (let i = 0; i < 40; i++) {
+    const positions = Array.from({ length: 10 }, (_, k) => ({ x: Math.floor(rand() * 1280), y: Math.floor(rand() * 720), id: 5, timeOffset: -k * 50 }));
+    events.push({ type: 3, timestamp: t + i * 100, data: { source: 1, positions } });
+  }
+  for (let i = 0; i < 20; i++) {
+    const s = Math.floor(rand() * 30);
+    events.push({
+      type: 3, timestamp: t + 4000 + i,
+      data: {
+        source: 0,
+        texts: [{ id: 10 + 6 * s + 4, value: Array.from({ length: 8 }, () => randomWord(rand)).join(' ') }],
+        attributes: [{ id: 10 + 6 * s + 3, attributes: { title: randomWord(rand) } }],
+        removes: [], adds: [],
+      },
+    });
+    events.push({ type: 3, timestamp: t + 4100 + i, data: { source: 5, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false } });
+  }
+  return events;
+}
+
+function bodyFor(session, seq, key, rand) {
+  const t = Date.now();
+  const events = seq === 0 ? snapshotEvents(rand, t) : incrementalEvents(rand, t);
+  return gzipSync(JSON.stringify({ v: 1, sessionId: session, seq, siteKey: key, events }));
+}
+
+// ------------------------------------------------------------------ PostgreSQL (throw-away server)
+
+// Debian's newest installed server, as the tests find it
+const PG_BIN =
+  process.env.VEIL_PG_BIN ||
+  (() => {
+    try {
+      const majors = readdirSync('/usr/lib/postgresql').filter((n) => /^\d+$/.test(n)).sort((a, b) => b - a);
+      return path.join('/usr/lib/postgresql', majors[0] ?? '15', 'bin');
+    } catch {
+      return '/usr/lib/postgresql/15/bin';
+    }
+  })();
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPostgres() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-pg-'));
+  const data = path.join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout), Number(spawnSync('id', ['-g', 'postgres']).stdout));
+  const cmd = (bin, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]] : [path.join(PG_BIN, bin), args]);
+  const [ic, ia] = cmd('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
+  const init = spawnSync(ic, ia, { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
+  const port = await freePort();
+  const [pc, pa] = cmd('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
+  const child = spawn(pc, pa, { stdio: 'ignore' });
+  const { default: pg } = await import('pg');
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let i = 0; ; i++) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => {});
+      if (i > 300) throw new Error('postgres did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {}
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ------------------------------------------------------------------ parent: the load
+
+async function runOne(label, database, { duration, connections }) {
+  const { default: autocannon } = await import('autocannon');
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', database], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+  });
+  const rssSamples = [];
+  const sample = setInterval(() => child.send('rss'), 1000);
+  child.on('message', (m) => m.rss && rssSamples.push(m.rss));
+  let visitor = 0;
+  const rand = makeRandom(42);
+  const result = await autocannon({
+    url: `${ready.url}/v1/ingest`,
+    method: 'POST',
+    connections,
+    duration,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
+    requests: [
+      {
+        setupRequest(request, context) {
+          // each connection is a visitor; a new session every 50 batches
+          if (context.session === undefined || context.seq >= 50) {
+            context.session = `bench-${process.pid}-${visitor++}-${Date.now()}`;
+            context.seq = 0;
+          }
+          request.body = bodyFor(context.session, context.seq++, ready.key, rand);
+          return request;
+        },
+      },
+    ],
+  });
+  clearInterval(sample);
+  child.send('stop');
+  await new Promise((r) => child.once('exit', r));
+  const sizes = [bodyFor('x', 0, ready.key, rand).length, bodyFor('x', 1, ready.key, rand).length];
+  const steady = rssSamples.slice(Math.floor(rssSamples.length / 2));
+  return {
+    backend: label,
+    'requests/s': Math.round(result.requests.average),
+    'p50 ms': result.latency.p50,
+    'p99 ms': result.latency.p99,
+    requests: result.requests.total,
+    'non-2xx': result.non2xx,
+    errors: result.errors,
+    'RSS MiB (steady, max)': steady.length ? Math.round(Math.max(...steady) / 1024 / 1024) : null,
+    'body bytes (snapshot / incremental)': sizes.join(' / '),
+  };
+}
+
+async function runBench() {
+  if (!existsSync(dist)) {
+    console.error('packages/collector/dist is missing: run `npm run build -w @veil/core -w @veil/collector` first.');
+    process.exit(1);
+  }
+  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const options = { duration: Number(values.duration), connections: Number(values.connections) };
+  console.log(`Veil collector ingest benchmark: ${options.connections} connections, ${options.duration} s per back end, Node ${process.version}, ${os.cpus().length} cores`);
+  const rows = [];
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-'));
+  try {
+    rows.push(await runOne('sqlite', path.join(dir, 'bench.db'), options));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (existsSync(path.join(PG_BIN, 'postgres'))) {
+    const pg = await startPostgres();
+    try {
+      rows.push(await runOne('postgres', pg.url, options));
+    } finally {
+      await pg.stop();
+    }
+  } else {
+    console.warn(`PostgreSQL binaries not found in ${PG_BIN} (set VEIL_PG_BIN): skipping the PostgreSQL run.`);
+  }
+  console.table(rows);
+}
+
+// ------------------------------------------------------------------ entry: the parent, or the collector child
+
+if (process.argv[2] === '--serve') {
+  const { createCollector, addSite } = await import(dist);
+  const collector = await createCollector({
+    database: process.argv[3],
+    port: 0,
+    rateLimits: { ip: false, key: false },
+  });
+  const { key } = await addSite(collector.storage, { name: 'bench', origins: ['https://shop.example'], privacy: 'balanced' });
+  process.on('message', (message) => {
+    if (message === 'rss') process.send({ rss: process.memoryUsage().rss });
+    if (message === 'stop') collector.close().then(() => process.exit(0));
+  });
+  process.send({ url: collector.url, key });
+} else {
+  await runBench();
+}

@@ -1,0 +1,6 @@
+// The veil-collector bin (tsup adds the shebang).
+import { main } from './commands';
+
+main(process.argv.slice(2)).then((code) => {
+  if (code !== 0) process.exit(code);
+});

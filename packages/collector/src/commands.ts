@@ -1,0 +1,325 @@
+// The commands of veil-collector, separate from the bin so tests can run them
+// in-process with their output captured.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AdminError, addSite, addUser, requireSite, setSiteOrigins } from './admin';
+import { createCollector, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import { isPostgresUrl, openStorage } from './storage/index';
+import { normalizeOrigin } from './cors';
+import type { Storage } from './storage/types';
+
+const USAGE = `Usage: veil-collector [command] [options]
+
+Commands:
+  (none) | serve                       run the collector (ingest at /v1/ingest, viewer at /)
+  site add <name> --origin <origin>... [--privacy strict|balanced|relaxed]
+                                       create a site; prints its ingest key
+  site list                            list sites with their origins and privacy mode
+  site origins <name> [--origin <origin>...]
+                                       show a site's origins, or replace them
+  user add <email> --site <name>... [--password-stdin]
+                                       create a user (or reset their password) with access to sites
+  delete --site <name> --session <id>  delete one recorded session
+  delete --site <name> --visitor <id>  delete every session of one visitor
+  help                                 show this text
+
+Options for every command:
+  --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}) or PostgreSQL URL;
+                                       env VEIL_DATABASE_URL is used when the flag is absent
+
+Options for serve:
+  --host <address>                     default ${DEFAULT_HOST}
+  --port <port>                        default ${DEFAULT_PORT} (0: a free port)
+  --player-port <port>                 the replay player's own origin (default: --port + 1)
+  --player-origin <origin>             public origin of the player listener behind a proxy
+  --public-url <origin>                public origin of the viewer behind a proxy
+  --retention-days <days>              delete recordings older than this, on start and hourly (default ${DEFAULT_RETENTION_DAYS})
+  --tls-cert <file> --tls-key <file>   serve HTTPS directly
+  --trust-proxy                        trust X-Forwarded-For/-Proto from a reverse proxy in front
+  --ip-rate <n>                        ingest requests per second per client IP (default ${DEFAULT_RATE_LIMITS.ip.perSecond}, bursts of 10x)
+  --key-rate <n>                       ingest requests per second per site key (default ${DEFAULT_RATE_LIMITS.key.perSecond}, bursts of 5x)
+`;
+
+export class UsageError extends Error {}
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** The whole of stdin (for --password-stdin). */
+  readStdin(): Promise<string>;
+}
+
+const defaultIo: CliIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  readStdin,
+};
+
+let io: CliIo = defaultIo;
+
+function positiveNumber(flag: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) {
+    throw new UsageError(`${flag} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}
+
+function databaseFrom(value: string | undefined): string {
+  return value ?? process.env.VEIL_DATABASE_URL ?? DEFAULT_DATABASE;
+}
+
+async function withStorage<T>(database: string, fn: (storage: Storage) => Promise<T>): Promise<T> {
+  const storage = openStorage(database);
+  try {
+    await storage.migrate();
+    return await fn(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Reads a password from the terminal without echoing it. */
+async function promptPassword(question: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    throw new UsageError('No terminal to ask for the password: pipe it in with --password-stdin (e.g. `printf %s "$PW" | veil-collector user add … --password-stdin`).');
+  }
+  process.stderr.write(question);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const done = (error?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new UsageError('Cancelled.'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      database: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'player-port': { type: 'string' },
+      'player-origin': { type: 'string' },
+      'public-url': { type: 'string' },
+      'retention-days': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      'ip-rate': { type: 'string' },
+      'key-rate': { type: 'string' },
+    },
+  });
+  const portFlag = (flag: string, value: string | undefined) => {
+    const n = positiveNumber(flag, value, true);
+    if (n !== undefined && (!Number.isInteger(n) || n > 65535)) throw new UsageError(`${flag} must be an integer from 0 to 65535, got ${value}.`);
+    return n;
+  };
+  const port = portFlag('--port', values.port);
+  const playerPort = portFlag('--player-port', values['player-port']);
+  const originFlag = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const origin = normalizeOrigin(value);
+    if (!origin) throw new UsageError(`${flag} must be an origin such as https://replay.collector.example (no path), got ${JSON.stringify(value)}.`);
+    return origin;
+  };
+  const playerOrigin = originFlag('--player-origin', values['player-origin']);
+  const publicUrl = originFlag('--public-url', values['public-url']);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+    throw new UsageError('--tls-cert and --tls-key go together: give both files (PEM), or neither to serve plain HTTP.');
+  }
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new UsageError(`${flag}: cannot read ${file}: ${(error as Error).message}`);
+    }
+  };
+  const tls = values['tls-cert'] ? { cert: read('--tls-cert', values['tls-cert']), key: read('--tls-key', values['tls-key']!) } : undefined;
+  const ipRate = positiveNumber('--ip-rate', values['ip-rate']);
+  const keyRate = positiveNumber('--key-rate', values['key-rate']);
+  const database = databaseFrom(values.database);
+  const collector = await createCollector({
+    database,
+    host: values.host ?? DEFAULT_HOST,
+    port: port ?? DEFAULT_PORT,
+    playerPort: playerPort ?? ((port ?? DEFAULT_PORT) === 0 ? 0 : (port ?? DEFAULT_PORT) + 1),
+    playerOrigin,
+    publicUrl,
+    retentionDays: positiveNumber('--retention-days', values['retention-days']),
+    tls,
+    trustProxy: values['trust-proxy'] ?? false,
+    rateLimits: {
+      ...(ipRate ? { ip: { perSecond: ipRate, burst: ipRate * 10 } } : {}),
+      ...(keyRate ? { key: { perSecond: keyRate, burst: keyRate * 5 } } : {}),
+    },
+    logger: true,
+  });
+  const shownDb = isPostgresUrl(database) ? database.replace(/\/\/[^@/]*@/, '//…@') : database;
+  const sites = await collector.storage.listSites();
+  io.out(`Veil collector running at ${collector.url}/ (database: ${shownDb}; replay player at ${collector.playerUrl})`);
+  io.out(`  ingest: POST ${collector.url}/v1/ingest    viewer: ${collector.url}/login`);
+  if (values['trust-proxy'] && (!publicUrl || !playerOrigin)) {
+    io.err('Note: behind a proxy, pass --public-url (the viewer\'s public origin) and --player-origin (the player listener\'s public origin), or browsers will refuse to show replays.');
+  }
+  if (sites.length === 0) {
+    io.out(`
+No sites yet. Create one, then a user who may see it:
+  npx veil-collector site add shop --origin https://shop.example
+  npx veil-collector user add you@example.com --site shop
+(add --database ${JSON.stringify(database)} when it is not the default)`);
+  }
+  const stop = () => {
+    collector.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function site(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { database: { type: 'string' }, origin: { type: 'string', multiple: true }, privacy: { type: 'string' } },
+  });
+  const database = databaseFrom(values.database);
+  if (sub === 'add') {
+    const name = positionals[0];
+    if (!name) throw new UsageError('site add needs a name: veil-collector site add <name> --origin https://shop.example');
+    await withStorage(database, async (storage) => {
+      const { site, key } = await addSite(storage, { name, origins: values.origin ?? [], privacy: values.privacy });
+      io.out(`Site ${site.name} created (privacy: ${site.privacy}; origins: ${site.origins.join(', ')}).`);
+      io.out(`Ingest key (shown once, keep it with the site's recorder configuration):\n\n  ${key}\n`);
+      io.out(`Recorder: createRecorder({ transport: { url: '<collector url>/v1/ingest', siteKey: '${key}' } })`);
+    });
+  } else if (sub === 'list') {
+    await withStorage(database, async (storage) => {
+      const sites = await storage.listSites();
+      if (!sites.length) io.out('No sites. Create one with: veil-collector site add <name> --origin <origin>');
+      for (const s of sites) io.out(`${s.name}\t${s.privacy}\t${s.origins.join(' ')}`);
+    });
+  } else if (sub === 'origins') {
+    const name = positionals[0];
+    if (!name) throw new UsageError('site origins needs a site name: veil-collector site origins <name> [--origin …]');
+    await withStorage(database, async (storage) => {
+      const site = values.origin ? await setSiteOrigins(storage, name, values.origin) : await requireSite(storage, name);
+      io.out(site.origins.join('\n'));
+    });
+  } else {
+    throw new UsageError(`Unknown site command ${JSON.stringify(sub ?? '')}: use site add, site list or site origins.`);
+  }
+}
+
+async function user(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add <email> --site <name>.`);
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { database: { type: 'string' }, site: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' } },
+  });
+  const email = positionals[0];
+  if (!email) throw new UsageError('user add needs an e-mail address: veil-collector user add alice@example.com --site shop');
+  if (!values.site?.length) throw new UsageError('user add needs at least one --site the user may see.');
+  let password: string;
+  if (values['password-stdin']) {
+    password = (await io.readStdin()).replace(/\r?\n$/, '');
+  } else {
+    password = await promptPassword(`Password for ${email}: `);
+    const again = await promptPassword('Again: ');
+    if (again !== password) throw new UsageError('The passwords differ; nothing was changed.');
+  }
+  await withStorage(databaseFrom(values.database), async (storage) => {
+    const { user, created } = await addUser(storage, { email, password, sites: values.site! });
+    io.out(`${created ? 'Created' : 'Updated'} ${user.email}, with access to ${values.site!.join(', ')}.`);
+  });
+}
+
+async function remove(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { database: { type: 'string' }, site: { type: 'string' }, session: { type: 'string' }, visitor: { type: 'string' } },
+  });
+  if (!values.site) throw new UsageError('delete needs --site <name>, and --session <id> or --visitor <id>.');
+  if (Boolean(values.session) === Boolean(values.visitor)) {
+    throw new UsageError('delete needs exactly one of --session <id> (one session) or --visitor <id> (all of a visitor\'s sessions).');
+  }
+  await withStorage(databaseFrom(values.database), async (storage) => {
+    const s = await requireSite(storage, values.site!);
+    const count = values.session ? await storage.deleteSession(s.id, values.session) : await storage.deleteVisitor(s.id, values.visitor!);
+    io.out(`Deleted ${count} session${count === 1 ? '' : 's'} of site ${s.name}.`);
+  });
+}
+
+async function dispatch(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+      return serve([]);
+    case 'serve':
+      return serve(rest);
+    case 'site':
+      return site(rest);
+    case 'user':
+      return user(rest);
+    case 'delete':
+      return remove(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return;
+    default:
+      if (command.startsWith('--')) return serve(argv);
+      throw new UsageError(`Unknown command ${JSON.stringify(command)}.\n\n${USAGE}`);
+  }
+}
+
+/**
+ * Runs one veil-collector command. Resolves with the exit code (0, 1 for
+ * failures, 2 for usage errors) except for `serve`, which keeps running.
+ */
+export async function main(argv: string[], withIo: CliIo = defaultIo): Promise<number> {
+  io = withIo;
+  try {
+    await dispatch(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof AdminError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`veil-collector: ${(error as Error).message}`);
+      return 2;
+    }
+    io.err(`veil-collector: ${(error as Error).stack ?? error}`);
+    return 1;
+  }
+}

@@ -1,0 +1,31 @@
+// CORS for the ingest route. Browsers send batches as "simple" text/plain
+// requests, so there is usually no preflight; the key travels in the body, so
+// the decision for a POST is made after the body is read, against that key's
+// site. A preflight (a transport with extra headers) carries no body and no
+// key: it is answered for any origin some site lists.
+import type { FastifyReply } from 'fastify';
+
+/** The normalised origin of a URL-ish string, or null when it is not an http(s) origin. */
+export function normalizeOrigin(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
+  return url.origin;
+}
+
+export function allowOrigin(reply: FastifyReply, origin: string): void {
+  reply.header('Access-Control-Allow-Origin', origin);
+  reply.header('Access-Control-Expose-Headers', 'Retry-After');
+}
+
+export function answerPreflight(reply: FastifyReply, origin: string, requestedHeaders: string | undefined): void {
+  allowOrigin(reply, origin);
+  reply.header('Access-Control-Allow-Methods', 'POST');
+  if (requestedHeaders) reply.header('Access-Control-Allow-Headers', requestedHeaders);
+  reply.header('Access-Control-Max-Age', '600');
+}

@@ -1,0 +1,24 @@
+export { createCollector, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_DATABASE, DEFAULT_RETENTION_DAYS, DEFAULT_RATE_LIMITS } from './server';
+export type { Collector, CollectorOptions } from './server';
+export { createSqliteStorage } from './storage/sqlite';
+export type { SqliteStorageOptions } from './storage/sqlite';
+export { createPostgresStorage } from './storage/postgres';
+export type { PostgresStorageOptions } from './storage/postgres';
+export { openStorage, isPostgresUrl } from './storage/index';
+export type {
+  Storage,
+  Site,
+  SitePrivacy,
+  User,
+  SessionSummary,
+  GapRecord,
+  StoredBatch,
+  BatchWrite,
+  WriteResult,
+  LoginSession,
+} from './storage/types';
+export { addSite, addUser, setSiteOrigins, AdminError } from './admin';
+export { hashPassword, verifyPassword } from './auth/password';
+export { decodeBlob } from './scrub-sessions';
+export { decodeBody, hashKey, PROTOCOL_VERSION } from './ingest';
+export type { RateLimit } from './rate-limit';

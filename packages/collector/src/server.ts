@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import { ingestPlugin } from './ingest';
+import type { RateLimit } from './rate-limit';
+import { ScrubSessions } from './scrub-sessions';
+import { openStorage } from './storage/index';
+import type { Storage } from './storage/types';
+import { viewerPlugin } from './viewer/pages';
+import { layout } from './viewer/html';
+import { createPlayerApp } from './viewer/player';
+
+export const DEFAULT_PORT = 4180;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_DATABASE = 'veil-collector.db';
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PURGE_EVERY_MS = 60 * 60 * 1000;
+
+export const DEFAULT_RATE_LIMITS = {
+  /** A visitor's tab sends one batch every few seconds; a NAT can hide many visitors. */
+  ip: { perSecond: 50, burst: 500 },
+  key: { perSecond: 1000, burst: 5000 },
+  /** 10 attempts at once, then one a minute. */
+  loginIp: { perSecond: 1 / 60, burst: 10 },
+  /** 5 attempts at once, then one every two minutes. */
+  loginAccount: { perSecond: 1 / 120, burst: 5 },
+} as const;
+
+export interface CollectorOptions {
+  /** A SQLite file path, a `postgres://` URL, or a storage object. Default `veil-collector.db`. */
+  database?: string | Storage;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 4180; 0 picks a free port. */
+  port?: number;
+  /**
+   * Port of the replay player's own origin (a second listener on the same
+   * host; see viewer/player.ts). Default 0: a free port.
+   */
+  playerPort?: number;
+  /** Public origin of the player listener when a proxy sits in front, e.g. `https://replay.collector.example`. */
+  playerOrigin?: string;
+  /** Public origin of the viewer when a proxy sits in front (allowed to frame the player). */
+  publicUrl?: string;
+  /** `false`: build the app without listening (use `app.inject`). Default true. */
+  listen?: boolean;
+  /** Recordings older than this are deleted, on start and every hour. Default 30. */
+  retentionDays?: number;
+  /** Serve HTTPS directly. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Trust X-Forwarded-* from a reverse proxy (fastify's `trustProxy`: true, a hop count, or addresses). */
+  trustProxy?: boolean | number | string;
+  rateLimits?: {
+    ip?: RateLimit | false;
+    key?: RateLimit | false;
+    loginIp?: RateLimit;
+    loginAccount?: RateLimit;
+  };
+  maxBodyBytes?: number;
+  maxDecompressedBytes?: number;
+  /** Scrubbers kept in memory for sessions in progress. Default 2000. */
+  maxCachedSessions?: number;
+  logger?: boolean;
+  now?: () => number;
+}
+
+export interface Collector {
+  /** `http://127.0.0.1:4180` (no trailing slash); empty when not listening. */
+  url: string;
+  /** The replay player's origin. */
+  playerUrl: string;
+  app: FastifyInstance;
+  /** The player origin's server (the shell and its static files only). */
+  playerApp: FastifyInstance;
+  storage: Storage;
+  /** Deletes recordings past the retention period now; returns how many sessions went. */
+  purge(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** Static files, read once. From dist/ or src/ alike, static/ is one level up. */
+function loadStatic(): Map<string, { body: Buffer; type: string }> {
+  const own = path.resolve(here, '..', 'static');
+  const rrweb = path.dirname(require.resolve('@rrweb/replay'));
+  const files: [string, string, string][] = [
+    ['viewer.css', path.join(own, 'viewer.css'), 'text/css; charset=utf-8'],
+    ['player.css', path.join(own, 'player.css'), 'text/css; charset=utf-8'],
+    ['replay.js', path.join(own, 'replay.js'), 'text/javascript; charset=utf-8'],
+    ['player.js', path.join(own, 'player.js'), 'text/javascript; charset=utf-8'],
+    ['rrweb-replay.js', path.join(rrweb, 'replay.umd.min.cjs'), 'text/javascript; charset=utf-8'],
+    ['rrweb-replay.css', path.join(rrweb, 'style.css'), 'text/css; charset=utf-8'],
+  ];
+  return new Map(files.map(([name, file, type]) => [name, { body: readFileSync(file), type }]));
+}
+
+const viewerCsp = (playerOrigin: string) =>
+  [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "connect-src 'self'",
+    `frame-src ${playerOrigin}`,
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+/**
+ * Starts a collector: ingest at `/v1/ingest`, the viewer at `/`.
+ *
+ * @example
+ * const collector = await createCollector({ database: './veil.db', port: 0 });
+ * console.log(collector.url);
+ * await collector.close();
+ */
+export async function createCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const now = options.now ?? Date.now;
+  const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  if (!(retentionDays > 0)) throw new Error(`retentionDays must be a positive number of days, got ${retentionDays}.`);
+  const storage =
+    typeof options.database === 'object' ? options.database : openStorage(options.database ?? DEFAULT_DATABASE);
+  const ownsStorage = typeof options.database !== 'object';
+  try {
+    await storage.migrate();
+  } catch (error) {
+    if (ownsStorage) await storage.close().catch(() => undefined);
+    throw error;
+  }
+  const secret = await storage.getServerSecret();
+  const scrubSessions = new ScrubSessions(storage, options.maxCachedSessions);
+  const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const tls = options.tls;
+
+  const app = Fastify({
+    logger: options.logger ? { level: 'warn' } : false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: 64 * 1024,
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
+    // Wrong field types are refused, never coerced: "5" is not a sequence number.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
+  } as any) as unknown as FastifyInstance;
+
+  await app.register(cookie);
+  await app.register(formbody);
+
+  const statics = loadStatic();
+  let url = '';
+  let playerUrl = options.playerOrigin?.replace(/\/$/, '') ?? 'http://player.invalid';
+  const playerApp = createPlayerApp({
+    statics,
+    viewerOrigins: () => [options.publicUrl?.replace(/\/$/, '') ?? url].filter(Boolean),
+    https: tls,
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', viewerCsp(playerUrl));
+    if (!reply.hasHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    if (tls) reply.header('Strict-Transport-Security', 'max-age=31536000');
+    return payload;
+  });
+
+  const log = (message: string, error?: unknown) => app.log.error({ err: error }, message);
+
+  await app.register(ingestPlugin, {
+    storage,
+    scrubSessions,
+    ipRateLimit: limits.ip,
+    keyRateLimit: limits.key,
+    maxBodyBytes: options.maxBodyBytes,
+    maxDecompressedBytes: options.maxDecompressedBytes,
+    now,
+    log,
+  });
+
+  await app.register(async (viewer) => {
+    viewer.setErrorHandler(async (error: any, request, reply) => {
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return reply.code(error.statusCode).type('text/html; charset=utf-8').send(layout('Bad request', `<h1>Bad request</h1>`));
+      }
+      log(`viewer ${request.method} ${request.url} failed`, error);
+      return reply
+        .code(503)
+        .header('Retry-After', '5')
+        .type('text/html; charset=utf-8')
+        .send(layout('Unavailable', '<h1>Temporarily unavailable</h1><p>The database did not answer. Try again in a moment.</p>'));
+    });
+    await viewer.register(viewerPlugin, {
+      storage,
+      scrubSessions,
+      secret,
+      secureCookies: (request) => Boolean(tls) || request.protocol === 'https',
+      loginIpLimit: limits.loginIp,
+      loginAccountLimit: limits.loginAccount,
+      playerOrigin: () => playerUrl,
+      now,
+    });
+  });
+
+  app.get<{ Params: { file: string } }>('/static/:file', async (request, reply) => {
+    const file = statics.get(request.params.file);
+    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+    return reply.header('Cache-Control', 'no-cache').type(file.type).send(file.body);
+  });
+
+  // Browsers ask for it on every page; a 404 would be noise in their consoles.
+  app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('Cache-Control', 'max-age=86400').send());
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.url.startsWith('/v1/')) return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; batches go to POST /v1/ingest` });
+    return reply.code(404).type('text/html; charset=utf-8').send(layout('Not found', '<h1>Not found</h1><p><a href="/">Back to the sites</a></p>'));
+  });
+
+  async function purge(): Promise<number> {
+    const removed = await storage.purgeSessionsBefore(now() - retentionDays * DAY_MS);
+    await storage.purgeLoginSessions(now());
+    if (removed) scrubSessions.clear();
+    return removed;
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await purge();
+    timer = setInterval(() => {
+      purge().catch((error) => log('retention purge failed', error));
+    }, PURGE_EVERY_MS);
+    timer.unref();
+    if (options.listen !== false) {
+      const host = options.host ?? DEFAULT_HOST;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      const origin = (server: FastifyInstance) => {
+        const address = server.server.address();
+        return `${tls ? 'https' : 'http'}://${shownHost}:${typeof address === 'object' && address ? address.port : ''}`;
+      };
+      await playerApp.listen({ host, port: options.playerPort ?? 0 });
+      if (!options.playerOrigin) playerUrl = origin(playerApp);
+      await app.listen({ host, port: options.port ?? DEFAULT_PORT });
+      url = origin(app);
+    } else {
+      await Promise.all([app.ready(), playerApp.ready()]);
+    }
+  } catch (error) {
+    if (timer) clearInterval(timer);
+    await app.close().catch(() => undefined);
+    await playerApp.close().catch(() => undefined);
+    if (ownsStorage) await storage.close().catch(() => undefined);
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    playerUrl,
+    app,
+    playerApp,
+    storage,
+    purge,
+    close: () =>
+      (closing ??= (async () => {
+        if (timer) clearInterval(timer);
+        await app.close();
+        await playerApp.close();
+        if (ownsStorage) await storage.close();
+      })()),
+  };
+}

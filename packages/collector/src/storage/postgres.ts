@@ -1,0 +1,350 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { sessionFromRow } from './rows';
+import type { BatchWrite, GapRecord, Site, SitePrivacy, Storage, StoredBatch, WriteResult } from './types';
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
+  CREATE TABLE sites (
+    id SERIAL PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE,
+    origins JSONB NOT NULL,
+    privacy TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE users (
+    id SERIAL PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE user_sites (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, site_id)
+  );
+  CREATE TABLE login_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE TABLE sessions (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT,
+    started_at BIGINT,
+    ended_at BIGINT,
+    first_received_at BIGINT NOT NULL,
+    last_received_at BIGINT NOT NULL,
+    batches INTEGER NOT NULL,
+    events BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    pages INTEGER NOT NULL,
+    max_seq INTEGER NOT NULL,
+    dropped_batches BIGINT NOT NULL,
+    dropped_events BIGINT NOT NULL,
+    PRIMARY KEY (site_id, session_id)
+  );
+  CREATE INDEX sessions_by_site_time ON sessions (site_id, last_received_at);
+  CREATE INDEX sessions_by_visitor ON sessions (site_id, visitor_id);
+  CREATE INDEX sessions_by_time ON sessions (last_received_at);
+  CREATE TABLE batches (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at BIGINT NOT NULL,
+    event_count INTEGER NOT NULL,
+    has_full_snapshot BOOLEAN NOT NULL,
+    dropped_batches BIGINT NOT NULL,
+    dropped_events BIGINT NOT NULL,
+    blob BYTEA NOT NULL,
+    PRIMARY KEY (site_id, session_id, seq)
+  );
+  CREATE TABLE gaps (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    expected_seq INTEGER NOT NULL,
+    received_seq INTEGER NOT NULL,
+    received_at BIGINT NOT NULL
+  );
+  CREATE INDEX gaps_by_session ON gaps (site_id, session_id);
+  `,
+];
+
+// Any constant shared by every instance: serialises migrations across them.
+const MIGRATION_LOCK = 0x7e11c011;
+
+const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at,
+  batches, events, bytes, pages, max_seq, dropped_batches, dropped_events`;
+
+const siteFromRow = (row: any): Site => ({
+  id: Number(row.id),
+  name: row.name,
+  origins: row.origins as string[],
+  privacy: row.privacy as SitePrivacy,
+  createdAt: Number(row.created_at),
+});
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:password@host:port/database` */
+  connectionString: string;
+  /** Connections per instance. Default 10. */
+  poolSize?: number;
+}
+
+/**
+ * Storage in PostgreSQL, for several collector instances behind a load
+ * balancer: every instance sees the same sites, users, login sessions and
+ * recordings, and batch writes are serialised per session by a row lock.
+ *
+ * @example
+ * const storage = createPostgresStorage({ connectionString: process.env.VEIL_DATABASE_URL! });
+ * await storage.migrate();
+ */
+export function createPostgresStorage(options: PostgresStorageOptions): Storage {
+  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the next query gets a fresh connection or an error the caller answers with 503.
+  pool.on('error', () => undefined);
+
+  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  let closed = false;
+  const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0];
+  const toBatch = (row: any): StoredBatch => ({ seq: Number(row.seq), hasFullSnapshot: row.has_full_snapshot, blob: row.blob });
+
+  async function deleteWhere(where: string, params: unknown[]): Promise<number> {
+    return transaction(async (client) => {
+      const { rows } = await client.query(
+        `DELETE FROM sessions WHERE ${where} RETURNING site_id, session_id`,
+        params,
+      );
+      for (const row of rows) {
+        await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+        await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+      }
+      return rows.length;
+    });
+  }
+
+  return {
+    kind: 'postgres',
+    async migrate() {
+      await transaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+        const { rows } = await client.query('SELECT version FROM schema_version');
+        let version: number = rows[0]?.version ?? 0;
+        if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
+        for (; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]);
+        await client.query('UPDATE schema_version SET version = $1', [version]);
+        await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          'server_secret',
+          randomBytes(32),
+        ]);
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+    async getServerSecret() {
+      return (await one('SELECT value FROM meta WHERE key = $1', ['server_secret'])).value as Buffer;
+    },
+    async createSite({ name, origins, privacy, keyHash }) {
+      const row = await one(
+        'INSERT INTO sites (name, key_hash, origins, privacy, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+        [name, keyHash, JSON.stringify(origins), privacy, Date.now()],
+      );
+      return siteFromRow(row);
+    },
+    async listSites() {
+      return (await pool.query('SELECT * FROM sites ORDER BY name')).rows.map(siteFromRow);
+    },
+    async getSiteByName(name) {
+      const row = await one('SELECT * FROM sites WHERE name = $1', [name]);
+      return row ? siteFromRow(row) : null;
+    },
+    async getSiteByKeyHash(keyHash) {
+      const row = await one('SELECT * FROM sites WHERE key_hash = $1', [keyHash]);
+      return row ? siteFromRow(row) : null;
+    },
+    async setSiteOrigins(siteId, origins) {
+      await pool.query('UPDATE sites SET origins = $1 WHERE id = $2', [JSON.stringify(origins), siteId]);
+    },
+    async isKnownOrigin(origin) {
+      const row = await one('SELECT 1 AS ok FROM sites WHERE origins @> $1::jsonb LIMIT 1', [JSON.stringify([origin])]);
+      return Boolean(row);
+    },
+    async createUser({ email, passwordHash }) {
+      const row = await one('INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) RETURNING *', [
+        email,
+        passwordHash,
+        Date.now(),
+      ]);
+      return { id: Number(row.id), email: row.email, passwordHash: row.password_hash, createdAt: Number(row.created_at) };
+    },
+    async getUserByEmail(email) {
+      const row = await one('SELECT * FROM users WHERE email = $1', [email]);
+      return row
+        ? { id: Number(row.id), email: row.email, passwordHash: row.password_hash, createdAt: Number(row.created_at) }
+        : null;
+    },
+    async setUserPassword(userId, passwordHash) {
+      await pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+    },
+    async addUserToSite(userId, siteId) {
+      await pool.query('INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, siteId]);
+    },
+    async sitesOfUser(userId) {
+      const { rows } = await pool.query(
+        'SELECT sites.* FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = $1 ORDER BY sites.name',
+        [userId],
+      );
+      return rows.map(siteFromRow);
+    },
+    async createLoginSession(idHash, session) {
+      await pool.query('INSERT INTO login_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
+        idHash,
+        session.userId,
+        session.expiresAt,
+      ]);
+    },
+    async getLoginSession(idHash, now) {
+      const row = await one('SELECT user_id, expires_at FROM login_sessions WHERE id_hash = $1', [idHash]);
+      if (!row || Number(row.expires_at) <= now) return null;
+      return { userId: Number(row.user_id), expiresAt: Number(row.expires_at) };
+    },
+    async deleteLoginSession(idHash) {
+      await pool.query('DELETE FROM login_sessions WHERE id_hash = $1', [idHash]);
+    },
+    async hasBatch(siteId, sessionId, seq) {
+      return Boolean(
+        await one('SELECT 1 AS ok FROM batches WHERE site_id = $1 AND session_id = $2 AND seq = $3', [siteId, sessionId, seq]),
+      );
+    },
+    async writeBatch(b: BatchWrite): Promise<WriteResult> {
+      return transaction(async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+          [b.siteId, b.sessionId, b.seq, b.receivedAt, b.eventCount, b.hasFullSnapshot, b.droppedBatches, b.droppedEvents, b.blob],
+        );
+        if (inserted.rowCount === 0) return { stored: false, duplicate: true } as const;
+        // A placeholder row first, then a row lock: two instances writing batches
+        // of one session take turns, so the gap bookkeeping sees a settled max_seq.
+        await client.query(
+          `INSERT INTO sessions (${SESSION_COLUMNS})
+           VALUES ($1, $2, NULL, NULL, NULL, $3, $3, 0, 0, 0, 0, -1, 0, 0) ON CONFLICT DO NOTHING`,
+          [b.siteId, b.sessionId, b.receivedAt],
+        );
+        const { rows } = await client.query(
+          'SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE',
+          [b.siteId, b.sessionId],
+        );
+        const expected = Number(rows[0].max_seq) + 1;
+        let gap: GapRecord | null = null;
+        if (b.seq > expected) {
+          gap = { expectedSeq: expected, receivedSeq: b.seq, receivedAt: b.receivedAt };
+          await client.query(
+            'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES ($1, $2, $3, $4, $5)',
+            [b.siteId, b.sessionId, expected, b.seq, b.receivedAt],
+          );
+        }
+        await client.query(
+          `UPDATE sessions SET
+             visitor_id = coalesce(visitor_id, $3),
+             started_at = least(started_at, $4),
+             ended_at = greatest(ended_at, $5),
+             last_received_at = greatest(last_received_at, $6),
+             batches = batches + 1,
+             events = events + $7,
+             bytes = bytes + $8,
+             pages = pages + $9,
+             max_seq = greatest(max_seq, $10),
+             dropped_batches = dropped_batches + $11,
+             dropped_events = dropped_events + $12
+           WHERE site_id = $1 AND session_id = $2`,
+          [
+            b.siteId,
+            b.sessionId,
+            b.visitorId,
+            b.firstTimestamp,
+            b.lastTimestamp,
+            b.receivedAt,
+            b.eventCount,
+            b.blob.length,
+            b.pages,
+            b.seq,
+            b.droppedBatches,
+            b.droppedEvents,
+          ],
+        );
+        return { stored: true, gap } as const;
+      });
+    },
+    async batchesForRebuild(siteId, sessionId, beforeSeq) {
+      const full = await one(
+        'SELECT max(seq) AS seq FROM batches WHERE site_id = $1 AND session_id = $2 AND seq < $3 AND has_full_snapshot',
+        [siteId, sessionId, beforeSeq],
+      );
+      const from = full?.seq === null || full?.seq === undefined ? 0 : Number(full.seq);
+      const { rows } = await pool.query(
+        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
+        [siteId, sessionId, from, beforeSeq],
+      );
+      return rows.map(toBatch);
+    },
+    async getBatches(siteId, sessionId) {
+      const { rows } = await pool.query(
+        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
+        [siteId, sessionId],
+      );
+      return rows.map(toBatch);
+    },
+    async getSession(siteId, sessionId) {
+      const row = await one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = $1 AND session_id = $2`, [siteId, sessionId]);
+      return row ? sessionFromRow(row) : null;
+    },
+    async listSessions(siteId, { limit = 100, offset = 0 } = {}) {
+      const { rows } = await pool.query(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = $1 ORDER BY last_received_at DESC LIMIT $2 OFFSET $3`,
+        [siteId, limit, offset],
+      );
+      return rows.map(sessionFromRow);
+    },
+    async getGaps(siteId, sessionId) {
+      const { rows } = await pool.query(
+        'SELECT expected_seq, received_seq, received_at FROM gaps WHERE site_id = $1 AND session_id = $2 ORDER BY received_seq',
+        [siteId, sessionId],
+      );
+      return rows.map((r) => ({
+        expectedSeq: Number(r.expected_seq),
+        receivedSeq: Number(r.received_seq),
+        receivedAt: Number(r.received_at),
+      }));
+    },
+    deleteSession: (siteId, sessionId) => deleteWhere('site_id = $1 AND session_id = $2', [siteId, sessionId]),
+    deleteVisitor: (siteId, visitorId) => deleteWhere('site_id = $1 AND visitor_id = $2', [siteId, visitorId]),
+    purgeSessionsBefore: (before) => deleteWhere('last_received_at < $1', [before]),
+    async purgeLoginSessions(now) {
+      return (await pool.query('DELETE FROM login_sessions WHERE expires_at <= $1', [now])).rowCount ?? 0;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { SessionSummary } from './types';
+
+/** Maps a sessions row of either database (PostgreSQL returns BIGINT as strings). */
+export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
+  const n = (v: unknown) => Number(v);
+  const nOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const batches = n(row.batches);
+  const maxSeq = n(row.max_seq);
+  return {
+    siteId: n(row.site_id),
+    sessionId: String(row.session_id),
+    visitorId: (row.visitor_id as string | null) ?? null,
+    startedAt: nOrNull(row.started_at),
+    endedAt: nOrNull(row.ended_at),
+    firstReceivedAt: n(row.first_received_at),
+    lastReceivedAt: n(row.last_received_at),
+    batches,
+    events: n(row.events),
+    bytes: n(row.bytes),
+    pages: n(row.pages),
+    maxSeq,
+    missingBatches: Math.max(0, maxSeq + 1 - batches),
+    droppedBatches: n(row.dropped_batches),
+    droppedEvents: n(row.dropped_events),
+  };
+}

@@ -1,0 +1,398 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  BatchWrite,
+  GapRecord,
+  LoginSession,
+  Site,
+  SitePrivacy,
+  Storage,
+  StoredBatch,
+  User,
+  WriteResult,
+} from './types';
+import { sessionFromRow } from './rows';
+
+// Each entry runs once, in order, inside one transaction with its version bump.
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+  CREATE TABLE sites (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    key_hash TEXT NOT NULL UNIQUE,
+    origins TEXT NOT NULL,
+    privacy TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE user_sites (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, site_id)
+  );
+  CREATE TABLE login_sessions (
+    id_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT,
+    started_at INTEGER,
+    ended_at INTEGER,
+    first_received_at INTEGER NOT NULL,
+    last_received_at INTEGER NOT NULL,
+    batches INTEGER NOT NULL,
+    events INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    pages INTEGER NOT NULL,
+    max_seq INTEGER NOT NULL,
+    dropped_batches INTEGER NOT NULL,
+    dropped_events INTEGER NOT NULL,
+    PRIMARY KEY (site_id, session_id)
+  );
+  CREATE INDEX sessions_by_site_time ON sessions (site_id, last_received_at);
+  CREATE INDEX sessions_by_visitor ON sessions (site_id, visitor_id);
+  CREATE INDEX sessions_by_time ON sessions (last_received_at);
+  CREATE TABLE batches (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    event_count INTEGER NOT NULL,
+    has_full_snapshot INTEGER NOT NULL,
+    dropped_batches INTEGER NOT NULL,
+    dropped_events INTEGER NOT NULL,
+    blob BLOB NOT NULL,
+    PRIMARY KEY (site_id, session_id, seq)
+  );
+  CREATE TABLE gaps (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    expected_seq INTEGER NOT NULL,
+    received_seq INTEGER NOT NULL,
+    received_at INTEGER NOT NULL
+  );
+  CREATE INDEX gaps_by_session ON gaps (site_id, session_id);
+  `,
+];
+
+interface SiteRow {
+  id: number;
+  name: string;
+  origins: string;
+  privacy: string;
+  created_at: number;
+}
+
+const siteFromRow = (row: SiteRow): Site => ({
+  id: row.id,
+  name: row.name,
+  origins: JSON.parse(row.origins) as string[],
+  privacy: row.privacy as SitePrivacy,
+  createdAt: row.created_at,
+});
+
+const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at,
+  batches, events, bytes, pages, max_seq, dropped_batches, dropped_events`;
+
+export interface SqliteStorageOptions {
+  /** Path of the database file (created with its folder), or `:memory:`. */
+  filename: string;
+}
+
+/**
+ * Storage in one SQLite file (WAL mode): the default, for a single collector
+ * instance. Writes are synchronous inside better-sqlite3 and take microseconds,
+ * so the async wrapper costs nothing that matters.
+ *
+ * @example
+ * const storage = createSqliteStorage({ filename: './veil.db' });
+ * await storage.migrate();
+ */
+export function createSqliteStorage(options: SqliteStorageOptions): Storage {
+  if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
+  const db = new Database(options.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+
+  let statements: ReturnType<typeof prepare> | undefined;
+  function prepare() {
+    return {
+      siteByName: db.prepare('SELECT * FROM sites WHERE name = ?'),
+      siteByKey: db.prepare('SELECT * FROM sites WHERE key_hash = ?'),
+      hasBatch: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ?'),
+      insertBatch: db.prepare(
+        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      sessionMaxSeq: db.prepare('SELECT max_seq FROM sessions WHERE site_id = ? AND session_id = ?'),
+      upsertSession: db.prepare(
+        `INSERT INTO sessions (${SESSION_COLUMNS})
+         VALUES (@siteId, @sessionId, @visitorId, @first, @last, @receivedAt, @receivedAt, 1, @events, @bytes, @pages, @seq, @droppedBatches, @droppedEvents)
+         ON CONFLICT (site_id, session_id) DO UPDATE SET
+           visitor_id = coalesce(sessions.visitor_id, excluded.visitor_id),
+           started_at = min(coalesce(sessions.started_at, excluded.started_at), coalesce(excluded.started_at, sessions.started_at)),
+           ended_at = max(coalesce(sessions.ended_at, excluded.ended_at), coalesce(excluded.ended_at, sessions.ended_at)),
+           last_received_at = max(sessions.last_received_at, excluded.last_received_at),
+           batches = sessions.batches + 1,
+           events = sessions.events + excluded.events,
+           bytes = sessions.bytes + excluded.bytes,
+           pages = sessions.pages + excluded.pages,
+           max_seq = max(sessions.max_seq, excluded.max_seq),
+           dropped_batches = sessions.dropped_batches + excluded.dropped_batches,
+           dropped_events = sessions.dropped_events + excluded.dropped_events`,
+      ),
+      insertGap: db.prepare(
+        'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES (?, ?, ?, ?, ?)',
+      ),
+      lastFull: db.prepare(
+        `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
+      ),
+      batchesBetween: db.prepare(
+        `SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+      ),
+      getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
+    };
+  }
+  const st = () => (statements ??= prepare());
+
+  const write = db.transaction((b: BatchWrite): WriteResult => {
+    const s = st();
+    const inserted = s.insertBatch.run(
+      b.siteId,
+      b.sessionId,
+      b.seq,
+      b.receivedAt,
+      b.eventCount,
+      b.hasFullSnapshot ? 1 : 0,
+      b.droppedBatches,
+      b.droppedEvents,
+      b.blob,
+    );
+    if (inserted.changes === 0) return { stored: false, duplicate: true };
+    const previous = s.sessionMaxSeq.get(b.siteId, b.sessionId) as { max_seq: number } | undefined;
+    const expected = previous ? previous.max_seq + 1 : 0;
+    let gap: GapRecord | null = null;
+    if (b.seq > expected) {
+      gap = { expectedSeq: expected, receivedSeq: b.seq, receivedAt: b.receivedAt };
+      s.insertGap.run(b.siteId, b.sessionId, expected, b.seq, b.receivedAt);
+    }
+    s.upsertSession.run({
+      siteId: b.siteId,
+      sessionId: b.sessionId,
+      visitorId: b.visitorId,
+      first: b.firstTimestamp,
+      last: b.lastTimestamp,
+      receivedAt: b.receivedAt,
+      events: b.eventCount,
+      bytes: b.blob.length,
+      pages: b.pages,
+      seq: b.seq,
+      droppedBatches: b.droppedBatches,
+      droppedEvents: b.droppedEvents,
+    });
+    return { stored: true, gap };
+  });
+
+  // The selection runs inside the transaction: a batch arriving meanwhile cannot leave an orphan.
+  const deleteSessions = db.transaction((where: string, params: unknown[]) => {
+    const siteIdSessionIds = db.prepare(`SELECT site_id, session_id FROM sessions WHERE ${where}`).all(...params) as {
+      site_id: number;
+      session_id: string;
+    }[];
+    const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
+    const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
+    const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
+    for (const { site_id, session_id } of siteIdSessionIds) {
+      delBatches.run(site_id, session_id);
+      delGaps.run(site_id, session_id);
+      delSession.run(site_id, session_id);
+    }
+    return siteIdSessionIds.length;
+  });
+
+  const toBatch = (row: { seq: number; has_full_snapshot: number; blob: Buffer }): StoredBatch => ({
+    seq: row.seq,
+    hasFullSnapshot: row.has_full_snapshot === 1,
+    blob: row.blob,
+  });
+
+  let closed = false;
+  const open = () => {
+    if (closed) throw new Error('The SQLite storage is closed.');
+  };
+
+  return {
+    kind: 'sqlite',
+    async migrate() {
+      db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+      const run = db.transaction(() => {
+        const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+        let version = row?.version ?? 0;
+        if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
+        for (; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]);
+        db.prepare('UPDATE schema_version SET version = ?').run(version);
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run('server_secret', randomBytes(32));
+      });
+      run.immediate();
+      statements = undefined;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+    async getServerSecret() {
+      open();
+      const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('server_secret') as { value: Buffer };
+      return row.value;
+    },
+    async createSite({ name, origins, privacy, keyHash }) {
+      open();
+      const now = Date.now();
+      const info = db
+        .prepare('INSERT INTO sites (name, key_hash, origins, privacy, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(name, keyHash, JSON.stringify(origins), privacy, now);
+      return { id: Number(info.lastInsertRowid), name, origins, privacy, createdAt: now };
+    },
+    async listSites() {
+      open();
+      return (db.prepare('SELECT * FROM sites ORDER BY name').all() as SiteRow[]).map(siteFromRow);
+    },
+    async getSiteByName(name) {
+      open();
+      const row = st().siteByName.get(name) as SiteRow | undefined;
+      return row ? siteFromRow(row) : null;
+    },
+    async getSiteByKeyHash(keyHash) {
+      open();
+      const row = st().siteByKey.get(keyHash) as SiteRow | undefined;
+      return row ? siteFromRow(row) : null;
+    },
+    async setSiteOrigins(siteId, origins) {
+      open();
+      db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), siteId);
+    },
+    async isKnownOrigin(origin) {
+      open();
+      const rows = db.prepare('SELECT origins FROM sites').all() as { origins: string }[];
+      return rows.some((row) => (JSON.parse(row.origins) as string[]).includes(origin));
+    },
+    async createUser({ email, passwordHash }) {
+      open();
+      const now = Date.now();
+      const info = db
+        .prepare('INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, ?)')
+        .run(email, passwordHash, now);
+      return { id: Number(info.lastInsertRowid), email, passwordHash, createdAt: now };
+    },
+    async getUserByEmail(email) {
+      open();
+      const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as
+        | { id: number; email: string; password_hash: string; created_at: number }
+        | undefined;
+      return row ? ({ id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at } satisfies User) : null;
+    },
+    async setUserPassword(userId, passwordHash) {
+      open();
+      db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+    },
+    async addUserToSite(userId, siteId) {
+      open();
+      db.prepare('INSERT INTO user_sites (user_id, site_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(userId, siteId);
+    },
+    async sitesOfUser(userId) {
+      open();
+      const rows = db
+        .prepare('SELECT sites.* FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name')
+        .all(userId) as SiteRow[];
+      return rows.map(siteFromRow);
+    },
+    async createLoginSession(idHash, session: LoginSession) {
+      open();
+      db.prepare('INSERT INTO login_sessions (id_hash, user_id, expires_at) VALUES (?, ?, ?)').run(
+        idHash,
+        session.userId,
+        session.expiresAt,
+      );
+    },
+    async getLoginSession(idHash, now) {
+      open();
+      const row = db.prepare('SELECT user_id, expires_at FROM login_sessions WHERE id_hash = ?').get(idHash) as
+        | { user_id: number; expires_at: number }
+        | undefined;
+      if (!row || row.expires_at <= now) return null;
+      return { userId: row.user_id, expiresAt: row.expires_at };
+    },
+    async deleteLoginSession(idHash) {
+      open();
+      db.prepare('DELETE FROM login_sessions WHERE id_hash = ?').run(idHash);
+    },
+    async hasBatch(siteId, sessionId, seq) {
+      open();
+      return st().hasBatch.get(siteId, sessionId, seq) !== undefined;
+    },
+    async writeBatch(batch) {
+      open();
+      return write.immediate(batch);
+    },
+    async batchesForRebuild(siteId, sessionId, beforeSeq) {
+      open();
+      const s = st();
+      const full = s.lastFull.get(siteId, sessionId, beforeSeq) as { seq: number | null };
+      const from = full.seq ?? 0;
+      return (s.batchesBetween.all(siteId, sessionId, from, beforeSeq) as any[]).map(toBatch);
+    },
+    async getBatches(siteId, sessionId) {
+      open();
+      return (st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch);
+    },
+    async getSession(siteId, sessionId) {
+      open();
+      const row = st().getSession.get(siteId, sessionId) as Record<string, unknown> | undefined;
+      return row ? sessionFromRow(row) : null;
+    },
+    async listSessions(siteId, { limit = 100, offset = 0 } = {}) {
+      open();
+      const rows = db
+        .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = ? ORDER BY last_received_at DESC LIMIT ? OFFSET ?`)
+        .all(siteId, limit, offset) as Record<string, unknown>[];
+      return rows.map(sessionFromRow);
+    },
+    async getGaps(siteId, sessionId) {
+      open();
+      const rows = db
+        .prepare('SELECT expected_seq, received_seq, received_at FROM gaps WHERE site_id = ? AND session_id = ? ORDER BY received_seq')
+        .all(siteId, sessionId) as { expected_seq: number; received_seq: number; received_at: number }[];
+      return rows.map((r) => ({ expectedSeq: r.expected_seq, receivedSeq: r.received_seq, receivedAt: r.received_at }));
+    },
+    async deleteSession(siteId, sessionId) {
+      open();
+      return deleteSessions.immediate('site_id = ? AND session_id = ?', [siteId, sessionId]);
+    },
+    async deleteVisitor(siteId, visitorId) {
+      open();
+      return deleteSessions.immediate('site_id = ? AND visitor_id = ?', [siteId, visitorId]);
+    },
+    async purgeSessionsBefore(before) {
+      open();
+      return deleteSessions.immediate('last_received_at < ?', [before]);
+    },
+    async purgeLoginSessions(now) {
+      open();
+      return db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?').run(now).changes;
+    },
+  };
+}

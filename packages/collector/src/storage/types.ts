@@ -1,0 +1,131 @@
+/** The privacy mode a site's recordings are scrubbed with on the server. */
+export type SitePrivacy = 'strict' | 'balanced' | 'relaxed';
+
+export const SITE_PRIVACY_MODES: readonly SitePrivacy[] = ['strict', 'balanced', 'relaxed'];
+
+export interface Site {
+  id: number;
+  name: string;
+  /** Exact origins (`https://shop.example`) allowed to send, and to read CORS answers. */
+  origins: string[];
+  privacy: SitePrivacy;
+  createdAt: number;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface LoginSession {
+  userId: number;
+  expiresAt: number;
+}
+
+export interface SessionSummary {
+  siteId: number;
+  sessionId: string;
+  visitorId: string | null;
+  /** Earliest and latest event timestamps (client clock, ms). */
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Server clock (ms). */
+  firstReceivedAt: number;
+  lastReceivedAt: number;
+  batches: number;
+  events: number;
+  /** Compressed bytes stored. */
+  bytes: number;
+  /** Page loads and single-page navigations seen. */
+  pages: number;
+  maxSeq: number;
+  /** Sequence numbers below maxSeq that never arrived. */
+  missingBatches: number;
+  droppedBatches: number;
+  droppedEvents: number;
+}
+
+export interface GapRecord {
+  expectedSeq: number;
+  receivedSeq: number;
+  receivedAt: number;
+}
+
+export interface BatchWrite {
+  siteId: number;
+  sessionId: string;
+  seq: number;
+  visitorId: string | null;
+  receivedAt: number;
+  /** gzip-compressed JSON array of the scrubbed events. */
+  blob: Buffer;
+  eventCount: number;
+  firstTimestamp: number | null;
+  lastTimestamp: number | null;
+  pages: number;
+  hasFullSnapshot: boolean;
+  droppedBatches: number;
+  droppedEvents: number;
+}
+
+export interface StoredBatch {
+  seq: number;
+  hasFullSnapshot: boolean;
+  blob: Buffer;
+}
+
+export type WriteResult = { stored: true; gap: GapRecord | null } | { stored: false; duplicate: true };
+
+/**
+ * Everything the collector keeps. One implementation per database; every
+ * method is async so a networked database fits the same shape.
+ */
+export interface Storage {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Creates or upgrades the schema. Safe to run on every start, from several instances. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** A random secret shared by every instance on this database (CSRF tokens). */
+  getServerSecret(): Promise<Buffer>;
+
+  createSite(site: { name: string; origins: string[]; privacy: SitePrivacy; keyHash: string }): Promise<Site>;
+  listSites(): Promise<Site[]>;
+  getSiteByName(name: string): Promise<Site | null>;
+  getSiteByKeyHash(keyHash: string): Promise<Site | null>;
+  setSiteOrigins(siteId: number, origins: string[]): Promise<void>;
+  /** Whether any site lists this origin (CORS preflights carry no key). */
+  isKnownOrigin(origin: string): Promise<boolean>;
+
+  createUser(user: { email: string; passwordHash: string }): Promise<User>;
+  getUserByEmail(email: string): Promise<User | null>;
+  setUserPassword(userId: number, passwordHash: string): Promise<void>;
+  addUserToSite(userId: number, siteId: number): Promise<void>;
+  sitesOfUser(userId: number): Promise<Site[]>;
+
+  createLoginSession(idHash: string, session: LoginSession): Promise<void>;
+  getLoginSession(idHash: string, now: number): Promise<LoginSession | null>;
+  deleteLoginSession(idHash: string): Promise<void>;
+
+  hasBatch(siteId: number, sessionId: string, seq: number): Promise<boolean>;
+  /** Session upsert, batch insert and gap bookkeeping in one transaction. */
+  writeBatch(batch: BatchWrite): Promise<WriteResult>;
+  /**
+   * Stored batches of a session with `seq < beforeSeq`, in seq order, starting
+   * at the latest one that holds a full snapshot (all of them when none does).
+   */
+  batchesForRebuild(siteId: number, sessionId: string, beforeSeq: number): Promise<StoredBatch[]>;
+  getBatches(siteId: number, sessionId: string): Promise<StoredBatch[]>;
+  getSession(siteId: number, sessionId: string): Promise<SessionSummary | null>;
+  listSessions(siteId: number, options?: { limit?: number; offset?: number }): Promise<SessionSummary[]>;
+  getGaps(siteId: number, sessionId: string): Promise<GapRecord[]>;
+
+  /** Deletes a session and everything recorded in it; returns how many sessions went. */
+  deleteSession(siteId: number, sessionId: string): Promise<number>;
+  deleteVisitor(siteId: number, visitorId: string): Promise<number>;
+  /** Deletes sessions whose last batch arrived before `before` (ms); returns how many. */
+  purgeSessionsBefore(before: number): Promise<number>;
+  purgeLoginSessions(now: number): Promise<number>;
+}

@@ -1,0 +1,261 @@
+// The login-protected viewer: login, the sites and sessions a user may see,
+// the replay page and the deletion form. Every form carries a CSRF token bound
+// to the session (the login form to a pre-login session).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { csrfToken, csrfValid, CSRF_FIELD } from '../auth/csrf';
+import { dummyHash, verifyPassword } from '../auth/password';
+import {
+  PRE_SESSION_COOKIE,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  hashSessionId,
+  looksLikeSessionId,
+  newSessionId,
+} from '../auth/sessions';
+import { TokenBuckets, type RateLimit } from '../rate-limit';
+import { decodeBlob, type ScrubSessions } from '../scrub-sessions';
+import type { Site, Storage } from '../storage/types';
+import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
+
+export interface ViewerOptions {
+  storage: Storage;
+  scrubSessions: ScrubSessions;
+  secret: Buffer;
+  /** Whether cookies get `Secure` (TLS, or https behind a trusted proxy). */
+  secureCookies: (request: FastifyRequest) => boolean;
+  loginIpLimit: RateLimit;
+  loginAccountLimit: RateLimit;
+  /** Origin of the player listener (see player.ts), e.g. `http://127.0.0.1:4181`. */
+  playerOrigin: () => string;
+  now?: () => number;
+}
+
+interface Authed {
+  userId: number;
+  sessionId: string;
+  sites: Site[];
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer?: Authed;
+  }
+}
+
+const PRE_TOKEN_PREFIX = 'pre\u0000';
+
+export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
+  const { storage, secret, scrubSessions } = options;
+  const now = options.now ?? Date.now;
+  const loginIp = new TokenBuckets(options.loginIpLimit, now);
+  const loginAccount = new TokenBuckets(options.loginAccountLimit, now);
+
+  const cookieOptions = (request: FastifyRequest, maxAgeSeconds?: number) => ({
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: options.secureCookies(request),
+    ...(maxAgeSeconds !== undefined ? { maxAge: maxAgeSeconds } : {}),
+  });
+
+  async function authenticate(request: FastifyRequest): Promise<Authed | null> {
+    const id = request.cookies[SESSION_COOKIE];
+    if (!looksLikeSessionId(id)) return null;
+    const session = await storage.getLoginSession(hashSessionId(id), now());
+    if (!session) return null;
+    return { userId: session.userId, sessionId: id, sites: await storage.sitesOfUser(session.userId) };
+  }
+
+  /** preHandler for every page behind the login. */
+  async function requireUser(request: FastifyRequest, reply: FastifyReply) {
+    const viewer = await authenticate(request);
+    if (!viewer) {
+      if (request.method === 'GET' && !request.url.endsWith('.json')) return reply.redirect('/login', 303);
+      return reply.code(401).type('application/json').send({ error: 'log in first' });
+    }
+    request.viewer = viewer;
+  }
+
+  function requireCsrf(request: FastifyRequest, reply: FastifyReply): boolean {
+    const token = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+    if (csrfValid(secret, request.viewer?.sessionId, token)) return true;
+    reply.code(403).type('text/html; charset=utf-8').send(
+      layout('Form expired', '<h1>Form expired</h1><p>The form was missing its security token or it did not match your session. Go back, reload the page and try again.</p>'),
+    );
+    return false;
+  }
+
+  const siteOf = (request: FastifyRequest, name: string) => request.viewer!.sites.find((s) => s.name === name) ?? null;
+
+  function nav(request: FastifyRequest): string {
+    const token = csrfToken(secret, request.viewer!.sessionId);
+    return `<form class="logout" method="post" action="/logout"><input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}"><button type="submit">Log out</button></form>`;
+  }
+
+  const notFound = (reply: FastifyReply, what: string) =>
+    reply.code(404).type('text/html; charset=utf-8').send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
+
+  // ---------------------------------------------------------------- login
+
+  function loginPage(preId: string, message = ''): string {
+    const token = csrfToken(secret, PRE_TOKEN_PREFIX + preId);
+    return layout(
+      'Log in',
+      `<h1>Log in</h1>
+${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
+<form class="login" method="post" action="/login">
+<input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
+<label>E-mail <input type="email" name="email" autocomplete="username" required></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Log in</button>
+</form>`,
+    );
+  }
+
+  app.get('/login', async (request, reply) => {
+    if (await authenticate(request)) return reply.redirect('/', 303);
+    let preId = request.cookies[PRE_SESSION_COOKIE];
+    if (!looksLikeSessionId(preId)) {
+      preId = newSessionId();
+      reply.setCookie(PRE_SESSION_COOKIE, preId, cookieOptions(request, 3600));
+    }
+    return reply.type('text/html; charset=utf-8').send(loginPage(preId));
+  });
+
+  app.post<{ Body: Record<string, unknown> }>('/login', async (request, reply) => {
+    const body = request.body ?? {};
+    const preId = request.cookies[PRE_SESSION_COOKIE];
+    if (!looksLikeSessionId(preId) || !csrfValid(secret, PRE_TOKEN_PREFIX + preId, body[CSRF_FIELD])) {
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(layout('Form expired', '<h1>Form expired</h1><p>The login form was missing its security token. <a href="/login">Reload the login page</a> and try again.</p>'));
+    }
+    const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    const byIp = loginIp.take(request.ip);
+    const byAccount = byIp.ok ? loginAccount.take(email) : byIp;
+    if (!byAccount.ok) {
+      return reply
+        .code(429)
+        .header('Retry-After', String(byAccount.retryAfterSeconds))
+        .type('text/html; charset=utf-8')
+        .send(loginPage(preId, `Too many login attempts. Try again in ${byAccount.retryAfterSeconds} seconds.`));
+    }
+    const user = email ? await storage.getUserByEmail(email) : null;
+    // An unknown account costs the same scrypt run as a wrong password.
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (!user || !matches) {
+      return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));
+    }
+    // A brand-new id: whatever cookie the browser had before logging in (planted
+    // or not) never becomes an authenticated session.
+    const old = request.cookies[SESSION_COOKIE];
+    if (looksLikeSessionId(old)) await storage.deleteLoginSession(hashSessionId(old));
+    const id = newSessionId();
+    await storage.createLoginSession(hashSessionId(id), { userId: user.id, expiresAt: now() + SESSION_TTL_MS });
+    reply.setCookie(SESSION_COOKIE, id, cookieOptions(request, SESSION_TTL_MS / 1000));
+    reply.clearCookie(PRE_SESSION_COOKIE, cookieOptions(request));
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/logout', { preHandler: requireUser }, async (request, reply) => {
+    if (!requireCsrf(request, reply)) return reply;
+    await storage.deleteLoginSession(hashSessionId(request.viewer!.sessionId));
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
+    return reply.redirect('/login', 303);
+  });
+
+  // ---------------------------------------------------------------- sites and sessions
+
+  app.get('/', { preHandler: requireUser }, async (request, reply) => {
+    const sites = request.viewer!.sites;
+    const items = sites.length
+      ? `<ul class="sites">${sites.map((s) => `<li><a href="/sites/${encodeURIComponent(s.name)}">${esc(s.name)}</a> <span class="muted">${esc(s.privacy)} · ${esc(s.origins.join(', '))}</span></li>`).join('')}</ul>`
+      : '<p>You do not belong to any site yet. Ask an administrator to run <code>veil-collector user add &lt;e-mail&gt; --site &lt;site&gt;</code>.</p>';
+    return reply.type('text/html; charset=utf-8').send(layout('Sites', `<h1>Sites</h1>${items}`, { nav: nav(request) }));
+  });
+
+  app.get<{ Params: { site: string }; Querystring: { page?: string } }>(
+    '/sites/:site',
+    { preHandler: requireUser },
+    async (request, reply) => {
+      const site = siteOf(request, request.params.site);
+      if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+      const page = Math.max(0, Math.min(10_000, Number.parseInt(request.query.page ?? '0', 10) || 0));
+      const perPage = 50;
+      const sessions = await storage.listSessions(site.id, { limit: perPage + 1, offset: page * perPage });
+      const rows = sessions.slice(0, perPage).map((s) => {
+        const href = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(s.sessionId)}`;
+        const gaps = s.missingBatches + s.droppedBatches;
+        return `<tr>
+<td><a href="${esc(href)}">${esc(formatTime(s.startedAt))}</a></td>
+<td>${esc(formatDuration(s.startedAt === null || s.endedAt === null ? null : s.endedAt - s.startedAt))}</td>
+<td>${s.pages}</td>
+<td>${esc(formatBytes(s.bytes))}</td>
+<td class="mono">${esc(s.visitorId ?? '–')}</td>
+<td>${gaps ? `<span class="warn">${s.missingBatches} missing, ${s.droppedBatches} dropped</span>` : '–'}</td>
+<td class="mono">${esc(s.sessionId)}</td>
+</tr>`;
+      });
+      const pager = [
+        page > 0 ? `<a href="?page=${page - 1}">newer</a>` : '',
+        sessions.length > perPage ? `<a href="?page=${page + 1}">older</a>` : '',
+      ].join(' ');
+      const table = rows.length
+        ? `<table class="sessions"><thead><tr><th>start</th><th>duration</th><th>pages</th><th>size</th><th>visitor</th><th>gaps</th><th>session</th></tr></thead><tbody>${rows.join('')}</tbody></table><p>${pager}</p>`
+        : '<p>No sessions recorded yet.</p>';
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(layout(site.name, `<p><a href="/">Sites</a></p><h1>${esc(site.name)}</h1>${table}`, { nav: nav(request) }));
+    },
+  );
+
+  type SessionParams = { Params: { site: string; session: string } };
+
+  app.get<SessionParams>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
+    const site = siteOf(request, request.params.site);
+    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    const session = await storage.getSession(site.id, request.params.session);
+    if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
+    const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
+    const token = csrfToken(secret, request.viewer!.sessionId);
+    const gaps = await storage.getGaps(site.id, session.sessionId);
+    const body = `<p><a href="/">Sites</a> › <a href="/sites/${encodeURIComponent(site.name)}">${esc(site.name)}</a></p>
+<h1>Session <span class="mono">${esc(session.sessionId)}</span></h1>
+<dl class="facts">
+<dt>start</dt><dd>${esc(formatTime(session.startedAt))}</dd>
+<dt>duration</dt><dd>${esc(formatDuration(session.startedAt === null || session.endedAt === null ? null : session.endedAt - session.startedAt))}</dd>
+<dt>pages</dt><dd>${session.pages}</dd>
+<dt>events</dt><dd>${session.events} in ${session.batches} batches (${esc(formatBytes(session.bytes))})</dd>
+<dt>visitor</dt><dd class="mono">${esc(session.visitorId ?? '–')}</dd>
+<dt>gaps</dt><dd>${gaps.length ? gaps.map((g) => `expected ${g.expectedSeq}, received ${g.receivedSeq}`).map(esc).join('; ') : 'none'}${session.droppedBatches ? ` · the client dropped ${session.droppedBatches} batches (${session.droppedEvents} events)` : ''}</dd>
+</dl>
+<iframe id="player" class="player" title="Replay" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"></iframe>
+<form class="delete" method="post" action="${esc(base)}/delete">
+<input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
+<button type="submit" class="danger">Delete this session</button> <span class="muted">for a data-subject request: removes every batch of it, now</span>
+</form>
+<script src="/static/replay.js"></script>`;
+    return reply.type('text/html; charset=utf-8').send(layout(`Session ${session.sessionId}`, body, { nav: nav(request) }));
+  });
+
+  app.get<SessionParams>('/sites/:site/sessions/:session/events.json', { preHandler: requireUser }, async (request, reply) => {
+    const site = siteOf(request, request.params.site);
+    if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
+    const batches = await storage.getBatches(site.id, request.params.session);
+    if (!batches.length) return reply.code(404).send({ error: 'no such session' });
+    const events = [];
+    for (const batch of batches) events.push(...(await decodeBlob(batch.blob)));
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events }));
+  });
+
+  app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
+    if (!requireCsrf(request, reply)) return reply;
+    const site = siteOf(request, request.params.site);
+    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    await storage.deleteSession(site.id, request.params.session);
+    scrubSessions.forget(site.id, request.params.session);
+    return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
+  });
+}

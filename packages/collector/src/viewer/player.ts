@@ -1,0 +1,85 @@
+// The replay player lives on an origin of its own (a second listener), not in
+// the viewer's. Why not an opaque-origin sandbox (`sandbox="allow-scripts"`)
+// on the viewer's origin: rrweb's Replayer rebuilds the page in an iframe it
+// creates with `sandbox="allow-same-origin"` and must reach its document; in
+// an opaque-origin parent every nested frame gets a new opaque origin of its
+// own (sandbox flags are inherited), so the Replayer cannot start (checked in
+// Chromium: "createSandboxedIframe() requires root to be connected…").
+//
+// So: the viewer embeds the player from the player origin with
+// `sandbox="allow-scripts allow-same-origin"`; "same origin" there is the
+// player origin, which serves nothing but this shell and its static files: no
+// cookies are read, no data routes exist. The events come in by postMessage
+// from the viewer page. Inside, rrweb's own frame has no allow-scripts and
+// inherits this CSP (no inline script, no event handlers, no connections, no
+// remote images): a recorded script runs nowhere, and if the player itself
+// were ever subverted it would be stuck on an origin that holds nothing.
+import Fastify, { type FastifyInstance } from 'fastify';
+
+export const PLAYER_FILES = ['player.css', 'player.js', 'rrweb-replay.js', 'rrweb-replay.css'];
+
+export function playerCsp(viewerOrigins: string[]): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    // the replayer rebuilds the recorded page's <style> elements and style attributes
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    `frame-ancestors ${viewerOrigins.length ? viewerOrigins.join(' ') : "'none'"}`,
+  ].join('; ');
+}
+
+export function playerHtml(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Veil replay</title>
+<link rel="stylesheet" href="/static/rrweb-replay.css">
+<link rel="stylesheet" href="/static/player.css">
+</head>
+<body>
+<div class="controls">
+<button type="button" id="toggle" disabled>Play</button>
+<button type="button" id="restart" disabled>Restart</button>
+<span id="status">waiting for the recording…</span>
+</div>
+<div id="stage" class="stage"></div>
+<script src="/static/rrweb-replay.js"></script>
+<script src="/static/player.js"></script>
+</body>
+</html>
+`;
+}
+
+export interface PlayerAppOptions {
+  statics: Map<string, { body: Buffer; type: string }>;
+  /** Origins allowed to frame the player (the viewer's). */
+  viewerOrigins: () => string[];
+  https?: { cert: string | Buffer; key: string | Buffer };
+}
+
+/** The player origin's whole server: the shell and four static files. */
+export function createPlayerApp(options: PlayerAppOptions): FastifyInstance {
+  const app = Fastify({ logger: false, ...(options.https ? { https: options.https } : {}) } as any) as unknown as FastifyInstance;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('Content-Security-Policy', playerCsp(options.viewerOrigins()));
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+  app.get('/player', async (_request, reply) => reply.type('text/html; charset=utf-8').send(playerHtml()));
+  app.get<{ Params: { file: string } }>('/static/:file', async (request, reply) => {
+    const file = PLAYER_FILES.includes(request.params.file) ? options.statics.get(request.params.file) : undefined;
+    if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
+    return reply.header('Cache-Control', 'no-cache').type(file.type).send(file.body);
+  });
+  app.setNotFoundHandler(async (_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('Not found\n'));
+  return app;
+}

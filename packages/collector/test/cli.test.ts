@@ -1,0 +1,111 @@
+// The veil-collector commands, run in-process against a SQLite file.
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../src/commands';
+import { openStorage } from '../src/storage/index';
+import { createCollector } from '../src/server';
+import { batch, makeDatabase, send } from './helpers';
+
+let db: Awaited<ReturnType<typeof makeDatabase>>;
+beforeEach(async () => {
+  db = await makeDatabase('sqlite');
+});
+afterEach(() => db.cleanup());
+
+async function run(args: string[], stdin = '') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...args, '--database', db.database], {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+    readStdin: async () => stdin,
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('veil-collector site', () => {
+  it('add prints a random ingest key of at least 128 bits; list and origins show the site', async () => {
+    const added = await run(['site', 'add', 'shop', '--origin', 'https://shop.example', '--origin', 'http://127.0.0.1:4173/', '--privacy', 'balanced']);
+    expect(added.code, added.err).toBe(0);
+    const key = /\b(vk_[A-Za-z0-9_-]+)/.exec(added.out)![1];
+    expect(Buffer.from(key.slice(3), 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    const other = await run(['site', 'add', 'blog', '--origin', 'https://blog.example']);
+    expect(/\b(vk_[A-Za-z0-9_-]+)/.exec(other.out)![1]).not.toBe(key);
+
+    const list = await run(['site', 'list']);
+    expect(list.out).toContain('shop\tbalanced\thttps://shop.example http://127.0.0.1:4173');
+    expect(list.out).toContain('blog\tstrict\thttps://blog.example');
+
+    const set = await run(['site', 'origins', 'shop', '--origin', 'https://www.shop.example']);
+    expect(set.out).toBe('https://www.shop.example');
+    expect((await run(['site', 'origins', 'shop'])).out).toBe('https://www.shop.example');
+  });
+
+  it('refuses bad input with the flag and the accepted values', async () => {
+    const privacy = await run(['site', 'add', 'shop', '--origin', 'https://shop.example', '--privacy', 'loose']);
+    expect(privacy.code).toBe(2);
+    expect(privacy.err).toContain('--privacy must be one of strict, balanced, relaxed');
+    const origin = await run(['site', 'add', 'shop', '--origin', 'https://shop.example/path']);
+    expect(origin.code).toBe(2);
+    expect(origin.err).toContain('--origin "https://shop.example/path" is not an origin');
+    const none = await run(['site', 'add', 'shop']);
+    expect(none.err).toContain('at least one --origin');
+    const unknown = await run(['site', 'origins', 'nope']);
+    expect(unknown.err).toContain('No site named "nope"');
+    const flag = await run(['site', 'list', '--colour']);
+    expect(flag.code).toBe(2);
+  });
+});
+
+describe('veil-collector user add', () => {
+  it('reads the password from stdin and the user can log in to their sites only', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    const added = await run(['user', 'add', 'Alice@Example.com', '--site', 'shop', '--password-stdin'], 'correct horse battery\n');
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toContain('Created alice@example.com');
+    const storage = openStorage(db.database);
+    try {
+      const user = await storage.getUserByEmail('alice@example.com');
+      expect(user!.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+      expect((await storage.sitesOfUser(user!.id)).map((s) => s.name)).toEqual(['shop']);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it('refuses a short password, a missing --site, and an unknown site', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    expect((await run(['user', 'add', 'a@example.com', '--site', 'shop', '--password-stdin'], 'short')).err).toContain('at least 10 characters');
+    expect((await run(['user', 'add', 'a@example.com', '--password-stdin'], 'long enough pw')).err).toContain('--site');
+    expect((await run(['user', 'add', 'a@example.com', '--site', 'nope', '--password-stdin'], 'long enough pw')).err).toContain('No site named "nope"');
+  });
+});
+
+describe('veil-collector delete', () => {
+  it('deletes one session, or every session of a visitor', async () => {
+    const added = await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    const key = /\b(vk_[A-Za-z0-9_-]+)/.exec(added.out)![1];
+    const collector = await createCollector({ database: db.database, listen: false });
+    try {
+      for (const [sessionId, visitorId] of [['s1', 'v1'], ['s2', 'v1'], ['s3', 'v2']]) {
+        expect((await send(collector, batch({ siteKey: key, sessionId, visitorId }))).statusCode).toBe(200);
+      }
+    } finally {
+      await collector.close();
+    }
+    expect((await run(['delete', '--site', 'shop', '--visitor', 'v1'])).out).toBe('Deleted 2 sessions of site shop.');
+    expect((await run(['delete', '--site', 'shop', '--session', 's3'])).out).toBe('Deleted 1 session of site shop.');
+    expect((await run(['delete', '--site', 'shop', '--session', 's3'])).out).toBe('Deleted 0 sessions of site shop.');
+    const both = await run(['delete', '--site', 'shop', '--session', 'a', '--visitor', 'b']);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('exactly one of --session');
+  });
+});
+
+describe('veil-collector help', () => {
+  it('lists the commands', async () => {
+    const help = await run(['help']);
+    expect(help.out).toContain('site add <name> --origin');
+    expect(path.basename(db.database)).toBe('veil.db');
+  });
+});

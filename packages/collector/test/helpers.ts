@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { inject } from 'vitest';
+import { addSite, addUser } from '../src/admin';
+import { createCollector, type Collector, type CollectorOptions } from '../src/server';
+import { decodeBlob } from '../src/scrub-sessions';
+import { freshDatabase } from './postgres';
+
+export type Backend = 'sqlite' | 'postgres';
+export const pgUrl = () => inject('pgUrl');
+export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
+
+export const ORIGIN = 'https://shop.example';
+export const OTHER_ORIGIN = 'https://evil.example';
+
+/** A database for one suite: a SQLite file in a temp dir, or a fresh PostgreSQL database. */
+export async function makeDatabase(backend: Backend): Promise<{ database: string; dir: string; cleanup(): void }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-collector-test-'));
+  const database = backend === 'sqlite' ? path.join(dir, 'veil.db') : await freshDatabase(pgUrl()!);
+  return { database, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestCollector {
+  collector: Collector;
+  database: string;
+  dir: string;
+  key: string;
+  siteId: number;
+  /** Starts the collector again on the same database (a restart, or a second instance). */
+  restart(extra?: Partial<CollectorOptions>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestCollector(
+  backend: Backend,
+  options: { privacy?: string; origins?: string[]; collector?: Partial<CollectorOptions> } = {},
+): Promise<TestCollector> {
+  const db = await makeDatabase(backend);
+  const base: CollectorOptions = { database: db.database, listen: false, ...options.collector };
+  let collector = await createCollector(base);
+  const { site, key } = await addSite(collector.storage, {
+    name: 'shop',
+    origins: options.origins ?? [ORIGIN, 'http://127.0.0.1:4173'],
+    privacy: options.privacy ?? 'relaxed',
+  });
+  const t: TestCollector = {
+    collector,
+    database: db.database,
+    dir: db.dir,
+    key,
+    siteId: site.id,
+    async restart(extra = {}) {
+      await collector.close();
+      collector = await createCollector({ ...base, ...extra });
+      t.collector = collector;
+    },
+    async close() {
+      await collector.close();
+      db.cleanup();
+    },
+  };
+  return t;
+}
+
+export async function addTestUser(collector: Collector, email: string, password: string, sites: string[]) {
+  return addUser(collector.storage, { email, password, sites });
+}
+
+// ------------------------------------------------------------------ rrweb-shaped events
+
+export const T0 = 1_764_383_003_000;
+
+type Node = Record<string, unknown>;
+const el = (id: number, tagName: string, attributes: Record<string, unknown>, childNodes: Node[] = []): Node => ({
+  type: 2,
+  id,
+  tagName,
+  attributes,
+  childNodes,
+});
+const text = (id: number, textContent: string): Node => ({ type: 3, id, textContent });
+
+/** Planted in the tampered batches: none may be stored. */
+export const SECRETS = {
+  passwordValue: 'Hunter2-PlantedPw',
+  typedPassword: 'Typed-Pw-Zq7xKd2',
+  email: 'ottoline.secret7731@example.net',
+  emailInAttribute: 'attr.mail4412@example.org',
+  card: '4242 4242 4242 4242',
+  cardInInput: '5555555555554444',
+  laterEmail: 'later.mail9921@example.com',
+} as const;
+
+/** Page text a relaxed site keeps. */
+export const PLAIN = {
+  heading: 'Linen Overshirt for sale',
+  search: 'chunky wool scarf',
+  secondBatch: 'Second batch plain text',
+} as const;
+
+/** Meta + full snapshot of a small page with sensitive values in text, attributes and inputs. */
+export function firstEvents(t = T0): Node[] {
+  const body = el(5, 'body', {}, [
+    el(6, 'h1', {}, [text(7, PLAIN.heading)]),
+    el(8, 'p', { title: `write to ${SECRETS.emailInAttribute}` }, [
+      text(9, `Contact ${SECRETS.email} or pay with ${SECRETS.card}`),
+    ]),
+    el(10, 'input', { type: 'password', name: 'password', value: SECRETS.passwordValue }),
+    el(11, 'input', { type: 'text', name: 'q', value: PLAIN.search }),
+    el(12, 'input', { type: 'text', name: 'cardnumber', autocomplete: 'cc-number', value: SECRETS.cardInInput }),
+    el(13, 'div', { id: 'live' }, []),
+  ]);
+  return [
+    { type: 4, timestamp: t, data: { href: `${ORIGIN}/checkout`, width: 1280, height: 720 } },
+    {
+      type: 2,
+      timestamp: t + 1,
+      data: {
+        node: {
+          type: 0,
+          id: 1,
+          childNodes: [
+            { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
+            el(3, 'html', {}, [el(4, 'head', {}, []), body]),
+          ],
+        },
+        initialOffset: { left: 0, top: 0 },
+      },
+    },
+    { type: 3, timestamp: t + 2, data: { source: 5, id: 10, text: SECRETS.typedPassword, isChecked: false } },
+    { type: 3, timestamp: t + 3, data: { source: 5, id: 11, text: PLAIN.search, isChecked: false } },
+  ];
+}
+
+/** Events for a later batch: mutations and input on nodes of the first batch's snapshot. */
+export function laterEvents(t = T0 + 1000): Node[] {
+  return [
+    {
+      type: 3,
+      timestamp: t,
+      data: {
+        source: 0,
+        texts: [],
+        attributes: [],
+        removes: [],
+        adds: [
+          { parentId: 13, nextId: null, node: el(20, 'p', { 'aria-label': SECRETS.laterEmail }, []) },
+          { parentId: 20, nextId: null, node: text(21, `${PLAIN.secondBatch} and ${SECRETS.laterEmail}`) },
+        ],
+      },
+    },
+    { type: 3, timestamp: t + 1, data: { source: 5, id: 10, text: `${SECRETS.typedPassword}!`, isChecked: false } },
+    { type: 3, timestamp: t + 2, data: { source: 5, id: 12, text: SECRETS.cardInInput, isChecked: false } },
+  ];
+}
+
+export function batch(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { v: 1, sessionId: 'session-1', seq: 0, events: firstEvents(), ...overrides };
+}
+
+export const gz = (value: unknown) => gzipSync(Buffer.from(JSON.stringify(value)));
+
+export interface SendOptions {
+  origin?: string | null;
+  plain?: boolean;
+  raw?: Buffer | string;
+  contentType?: string | null;
+  ip?: string;
+  headers?: Record<string, string>;
+}
+
+/** POSTs a batch to /v1/ingest through fastify's inject (no socket). */
+export function send(collector: Collector, body: unknown, options: SendOptions = {}) {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'text/plain;charset=UTF-8';
+  if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
+  const payload = options.raw ?? (options.plain ? JSON.stringify(body) : gz(body));
+  return collector.app.inject({
+    method: 'POST',
+    url: '/v1/ingest',
+    headers,
+    payload,
+    ...(options.ip ? { remoteAddress: options.ip } : {}),
+  });
+}
+
+/** Every stored event of a session, decompressed. */
+export async function storedEvents(collector: Collector, siteId: number, sessionId: string) {
+  const batches = await collector.storage.getBatches(siteId, sessionId);
+  const events = [];
+  for (const b of batches) events.push(...(await decodeBlob(b.blob)));
+  return events;
+}

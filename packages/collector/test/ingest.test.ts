@@ -1,0 +1,369 @@
+// The ingest contract of docs/protocol.md, run against both storage back ends.
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createScrubber } from '@veil/core';
+import {
+  BACKENDS,
+  OTHER_ORIGIN,
+  ORIGIN,
+  PLAIN,
+  SECRETS,
+  batch,
+  firstEvents,
+  gz,
+  laterEvents,
+  pgUrl,
+  send,
+  startTestCollector,
+  storedEvents,
+  type Backend,
+  type TestCollector,
+} from './helpers';
+
+for (const backend of BACKENDS) {
+  const skip = backend === 'postgres' && !pgUrl();
+  describe.skipIf(skip)(`ingest with ${backend}`, () => {
+    let t: TestCollector | undefined;
+    const start = async (options?: Parameters<typeof startTestCollector>[1]) => (t = await startTestCollector(backend as Backend, options));
+    afterEach(async () => {
+      await t?.close();
+      t = undefined;
+    });
+    const sessions = () => t!.collector.storage.listSessions(t!.siteId);
+
+    describe('accepts', () => {
+      it('a gzip batch, stores it and answers 200 with CORS for the site origin', async () => {
+        await start();
+        const res = await send(t!.collector, batch({ siteKey: t!.key }));
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.json()).toEqual({ ok: true });
+        expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+        expect(res.headers['access-control-expose-headers']).toBe('Retry-After');
+        const [session] = await sessions();
+        expect(session).toMatchObject({ sessionId: 'session-1', batches: 1, events: 4, pages: 1, maxSeq: 0, missingBatches: 0 });
+        const [stored] = await t!.collector.storage.getBatches(t!.siteId, 'session-1');
+        expect(stored.hasFullSnapshot).toBe(true);
+        expect(stored.blob[0]).toBe(0x1f);
+      });
+
+      it('a plain JSON batch (a beacon on pagehide)', async () => {
+        await start();
+        const res = await send(t!.collector, batch({ siteKey: t!.key }), { plain: true });
+        expect(res.statusCode, res.body).toBe(200);
+        expect((await sessions()).length).toBe(1);
+      });
+
+      it('a request without an Origin header (a server, curl), with no CORS headers', async () => {
+        await start();
+        const res = await send(t!.collector, batch({ siteKey: t!.key }), { origin: null, contentType: null });
+        expect(res.statusCode, res.body).toBe(200);
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      });
+
+      it('and stores visitorId on the session', async () => {
+        await start();
+        await send(t!.collector, batch({ siteKey: t!.key, visitorId: 'visitor-42' }));
+        expect((await sessions())[0].visitorId).toBe('visitor-42');
+      });
+    });
+
+    describe('refuses with a specific 4xx, stores nothing and keeps serving', () => {
+      const cases: [string, (key: string) => Parameters<typeof send>[1] | { raw: Buffer | string }, Record<string, unknown>, number, RegExp][] = [
+        ['a body that is neither gzip nor JSON', () => ({}), { raw: 'hello world' }, 415, /neither gzip/],
+        ['a corrupt gzip body', () => ({}), { raw: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5]) }, 400, /does not decompress/],
+        ['malformed JSON', () => ({}), { raw: '{"v":1,"sessionId":' }, 400, /not valid JSON/],
+        ['an empty body', () => ({}), { raw: '' }, 400, /empty/],
+        ['a wrong key', () => batch({ siteKey: 'vk_wrong' }), {}, 401, /unknown siteKey/],
+        ['a missing key', () => batch(), {}, 401, /siteKey is missing/],
+        ['a string seq', (key) => batch({ siteKey: key, seq: '0' }), {}, 400, /seq/],
+        ['a negative seq', (key) => batch({ siteKey: key, seq: -1 }), {}, 400, /seq/],
+        ['events that are not an array', (key) => batch({ siteKey: key, events: {} }), {}, 400, /events/],
+        ['an event without a timestamp', (key) => batch({ siteKey: key, events: [{ type: 4, data: {} }] }), {}, 400, /timestamp/],
+        ['a numeric sessionId', (key) => batch({ siteKey: key, sessionId: 5 }), {}, 400, /sessionId/],
+        ['a visitorId over 128 characters', (key) => batch({ siteKey: key, visitorId: 'v'.repeat(129) }), {}, 400, /visitorId/],
+        ['an unknown protocol version', (key) => batch({ siteKey: key, v: 2 }), {}, 400, /protocol version 2/],
+        ['a JSON array', () => [], {}, 415, /neither gzip/],
+      ];
+      for (const [what, body, extra, status, message] of cases) {
+        it(`${what}: ${status}`, async () => {
+          await start();
+          const res = await send(t!.collector, body(t!.key), { plain: true, ...extra });
+          expect(res.statusCode, res.body).toBe(status);
+          expect(res.json().error).toMatch(message);
+          expect(await sessions()).toEqual([]);
+          const ok = await send(t!.collector, batch({ siteKey: t!.key }));
+          expect(ok.statusCode).toBe(200);
+        });
+      }
+
+      it('a body over 5 MiB compressed: 413', async () => {
+        await start();
+        const raw = Buffer.alloc(5 * 1024 * 1024 + 1, 0x20);
+        raw[0] = 0x7b;
+        const res = await send(t!.collector, null, { raw });
+        expect(res.statusCode).toBe(413);
+        expect(res.json().error).toMatch(/larger than 5242880 bytes/);
+        expect(await sessions()).toEqual([]);
+      });
+
+      it('a body that decompresses to over 50 MiB (a gzip bomb): 413, without inflating it all', async () => {
+        await start();
+        const bomb = gzipSync(Buffer.concat([Buffer.from('{"pad":"'), Buffer.alloc(51 * 1024 * 1024, 0x61), Buffer.from('"}')]));
+        expect(bomb.length).toBeLessThan(5 * 1024 * 1024);
+        const res = await send(t!.collector, null, { raw: bomb });
+        expect(res.statusCode).toBe(413);
+        expect(res.json().error).toMatch(/decompresses to more than/);
+        expect(await sessions()).toEqual([]);
+      });
+
+      it('an origin that is not one of the key\'s site origins: 403, no CORS headers', async () => {
+        await start();
+        const res = await send(t!.collector, batch({ siteKey: t!.key }), { origin: OTHER_ORIGIN });
+        expect(res.statusCode).toBe(403);
+        expect(res.json().error).toMatch(/origin https:\/\/evil.example is not allowed/);
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+        expect(await sessions()).toEqual([]);
+      });
+
+      it('a refusal is readable by a page on a configured origin (so the client drops the batch instead of retrying)', async () => {
+        await start();
+        const res = await send(t!.collector, batch({ siteKey: 'vk_wrong' }));
+        expect(res.statusCode).toBe(401);
+        expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+      });
+    });
+
+    describe('CORS preflight', () => {
+      it('is answered for a configured origin', async () => {
+        await start();
+        const res = await t!.collector.app.inject({
+          method: 'OPTIONS',
+          url: '/v1/ingest',
+          headers: { origin: ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-tenant' },
+        });
+        expect(res.statusCode).toBe(204);
+        expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+        expect(res.headers['access-control-allow-methods']).toBe('POST');
+        expect(res.headers['access-control-allow-headers']).toBe('x-tenant');
+      });
+
+      it('is refused for any other origin', async () => {
+        await start();
+        const res = await t!.collector.app.inject({
+          method: 'OPTIONS',
+          url: '/v1/ingest',
+          headers: { origin: OTHER_ORIGIN, 'access-control-request-method': 'POST' },
+        });
+        expect(res.statusCode).toBe(403);
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+      });
+    });
+
+    describe('sequence numbers', () => {
+      it('stores a repeated (site, session, seq) once and answers 200 to every copy', async () => {
+        await start();
+        const body = batch({ siteKey: t!.key });
+        const first = await send(t!.collector, body);
+        const second = await send(t!.collector, body);
+        const beacon = await send(t!.collector, body, { plain: true });
+        expect([first.statusCode, second.statusCode, beacon.statusCode]).toEqual([200, 200, 200]);
+        expect(second.json()).toEqual({ ok: true, duplicate: true });
+        expect((await t!.collector.storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
+        expect((await sessions())[0]).toMatchObject({ batches: 1, events: 4 });
+      });
+
+      it('answers concurrent copies of one batch (a beacon racing a fetch) with one stored batch', async () => {
+        await start();
+        const body = batch({ siteKey: t!.key });
+        const answers = await Promise.all([send(t!.collector, body), send(t!.collector, body), send(t!.collector, body, { plain: true })]);
+        expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+        expect((await t!.collector.storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
+      });
+
+      it('records a gap (expected vs received) and the client\'s dropped counts', async () => {
+        await start();
+        await send(t!.collector, batch({ siteKey: t!.key }));
+        const res = await send(t!.collector, batch({ siteKey: t!.key, seq: 3, events: laterEvents(), dropped: { batches: 2, events: 180 } }));
+        expect(res.json()).toEqual({ ok: true, gap: { expected: 1, received: 3 } });
+        expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([
+          expect.objectContaining({ expectedSeq: 1, receivedSeq: 3 }),
+        ]);
+        expect((await sessions())[0]).toMatchObject({ maxSeq: 3, batches: 2, missingBatches: 2, droppedBatches: 2, droppedEvents: 180 });
+        // a late batch fills part of the hole
+        await send(t!.collector, batch({ siteKey: t!.key, seq: 1, events: laterEvents(T_LATE) }));
+        expect((await sessions())[0]).toMatchObject({ maxSeq: 3, batches: 3, missingBatches: 1 });
+      });
+
+      it('records a session whose first batch to arrive is not seq 0 as a gap from 0', async () => {
+        await start();
+        await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }));
+        expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([expect.objectContaining({ expectedSeq: 0, receivedSeq: 2 })]);
+      });
+    });
+
+    describe('rate limits', () => {
+      it('per IP: 429 with Retry-After once the bucket is empty; another IP is unaffected', async () => {
+        await start({ collector: { rateLimits: { ip: { perSecond: 0.01, burst: 2 } } } });
+        const codes = [];
+        for (let seq = 0; seq < 3; seq++) codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: '10.0.0.1' })).statusCode);
+        expect(codes).toEqual([200, 200, 429]);
+        const limited = await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }), { ip: '10.0.0.1' });
+        expect(limited.statusCode).toBe(429);
+        expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(limited.headers['access-control-allow-origin']).toBe(ORIGIN);
+        expect(limited.json().error).toMatch(/too many requests/);
+        expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }), { ip: '10.0.0.2' })).statusCode).toBe(200);
+      });
+
+      it('per key, across IPs', async () => {
+        await start({ collector: { rateLimits: { key: { perSecond: 0.01, burst: 2 } } } });
+        const codes = [];
+        for (let seq = 0; seq < 3; seq++) codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: `10.0.1.${seq}` })).statusCode);
+        expect(codes).toEqual([200, 200, 429]);
+      });
+    });
+
+    describe('server-side scrub (defence in depth)', () => {
+      const leaks = (json: string) => Object.entries(SECRETS).filter(([, secret]) => json.includes(secret) || json.includes(secret.replace(/ /g, '')));
+
+      it('removes passwords, e-mails and card numbers from text, attributes and inputs of a tampered batch; keeps what relaxed allows', async () => {
+        await start({ privacy: 'relaxed' });
+        const res = await send(t!.collector, batch({ siteKey: t!.key }));
+        expect(res.statusCode).toBe(200);
+        const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
+        expect(leaks(json)).toEqual([]);
+        expect(json).toContain(PLAIN.heading);
+        expect(json).toContain(PLAIN.search);
+      });
+
+      it('uses the site\'s privacy mode, not the client\'s: a strict site keeps no page text', async () => {
+        await start({ privacy: 'strict' });
+        await send(t!.collector, batch({ siteKey: t!.key, privacy: 'relaxed' }));
+        const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
+        expect(leaks(json)).toEqual([]);
+        expect(json).not.toContain(PLAIN.heading);
+        expect(json).not.toContain(PLAIN.search);
+      });
+
+      it('scrubs a batch without a full snapshot after a restart by rebuilding from the stored batches', async () => {
+        // The premise: a fresh scrubber drops a mutation about nodes it has not seen.
+        expect(createScrubber({ privacy: 'relaxed' }).scrub(structuredClone(laterEvents()[0]) as any)).toBeNull();
+
+        await start({ privacy: 'relaxed' });
+        expect((await send(t!.collector, batch({ siteKey: t!.key }))).statusCode).toBe(200);
+        await t!.restart();
+        const res = await send(t!.collector, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }));
+        expect(res.statusCode).toBe(200);
+        const [, second] = await t!.collector.storage.getBatches(t!.siteId, 'session-1');
+        const { decodeBlob } = await import('../src/scrub-sessions');
+        const events = await decodeBlob(second.blob);
+        const json = JSON.stringify(events);
+        expect(json).toContain(PLAIN.secondBatch);
+        expect(events.length).toBe(3);
+        expect(leaks(json)).toEqual([]);
+        // and the cached scrubber carries on with the next batch
+        const third = await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 5, id: 11, text: 'more wool', isChecked: false } }] }));
+        expect(third.statusCode).toBe(200);
+        expect(JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'))).toContain('more wool');
+      });
+
+      it('scrubs a session whose batches go to two instances on one database', async () => {
+        await start({ privacy: 'relaxed' });
+        const { createCollector } = await import('../src/server');
+        const second = await createCollector({ database: t!.database, listen: false });
+        try {
+          expect((await send(t!.collector, batch({ siteKey: t!.key }))).statusCode).toBe(200);
+          expect((await send(second, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }))).statusCode).toBe(200);
+          // back to the first instance, whose cached scrubber is now one batch behind
+          expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 0, texts: [{ id: 21, value: 'edited by instance one' }], attributes: [], removes: [], adds: [] } }] }))).statusCode).toBe(200);
+        } finally {
+          await second.close();
+        }
+        const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
+        expect(json).toContain(PLAIN.secondBatch);
+        expect(json).toContain('edited by instance one');
+        expect(leaks(json)).toEqual([]);
+      });
+
+      it('rebuilds for a batch that arrives out of order', async () => {
+        await start({ privacy: 'relaxed' });
+        await send(t!.collector, batch({ siteKey: t!.key }));
+        await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 5, id: 11, text: 'late wool', isChecked: false } }] }));
+        await send(t!.collector, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }));
+        const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
+        expect(json).toContain(PLAIN.secondBatch);
+        expect(json).toContain('late wool');
+        expect(leaks(json)).toEqual([]);
+      });
+    });
+
+    describe('retention and deletion', () => {
+      it('purges sessions older than the retention period, on start and on demand', async () => {
+        let now = Date.now();
+        await start({ collector: { now: () => now, retentionDays: 30 } });
+        await send(t!.collector, batch({ siteKey: t!.key }));
+        now += 29 * 86_400_000;
+        await send(t!.collector, batch({ siteKey: t!.key, sessionId: 'session-2' }));
+        expect(await t!.collector.purge()).toBe(0);
+        now += 2 * 86_400_000;
+        expect(await t!.collector.purge()).toBe(1);
+        expect((await sessions()).map((s) => s.sessionId)).toEqual(['session-2']);
+        now += 30 * 86_400_000;
+        await t!.restart({ now: () => now });
+        expect(await sessions()).toEqual([]);
+        expect(await t!.collector.storage.getBatches(t!.siteId, 'session-2')).toEqual([]);
+      });
+
+      it('deletes one session, or every session of one visitor, with their batches and gaps', async () => {
+        await start();
+        const c = t!.collector;
+        await send(c, batch({ siteKey: t!.key, sessionId: 'a1', visitorId: 'visitor-a' }));
+        await send(c, batch({ siteKey: t!.key, sessionId: 'a2', visitorId: 'visitor-a', seq: 2 }));
+        await send(c, batch({ siteKey: t!.key, sessionId: 'b1', visitorId: 'visitor-b' }));
+        await send(c, batch({ siteKey: t!.key, sessionId: 'c1' }));
+        expect(await c.storage.deleteVisitor(t!.siteId, 'visitor-a')).toBe(2);
+        expect(await c.storage.getBatches(t!.siteId, 'a2')).toEqual([]);
+        expect(await c.storage.getGaps(t!.siteId, 'a2')).toEqual([]);
+        expect(await c.storage.deleteSession(t!.siteId, 'c1')).toBe(1);
+        expect((await sessions()).map((s) => s.sessionId)).toEqual(['b1']);
+      });
+    });
+
+    describe('a database error', () => {
+      it('answers 503 with Retry-After and leaves nothing half-written', async () => {
+        await start();
+        const storage = t!.collector.storage;
+        const realWrite = storage.writeBatch.bind(storage);
+        // Fail inside the transaction, after the batch insert (a NOT NULL column of
+        // the session row): the rollback must take the inserted batch back out.
+        (storage as any).writeBatch = async (b: any) => realWrite({ ...b, pages: null });
+        const res = await send(t!.collector, batch({ siteKey: t!.key }));
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect(res.json().error).toMatch(/retry later/);
+        expect(await storage.getBatches(t!.siteId, 'session-1')).toEqual([]);
+        expect(await sessions()).toEqual([]);
+        // the client retries the same body once the database is back
+        (storage as any).writeBatch = realWrite;
+        expect((await send(t!.collector, batch({ siteKey: t!.key }))).statusCode).toBe(200);
+        expect((await sessions())[0]).toMatchObject({ batches: 1 });
+      });
+
+      it('answers 503 when the database is gone altogether, and the server keeps serving', async () => {
+        await start();
+        await t!.collector.storage.close();
+        const res = await send(t!.collector, batch({ siteKey: t!.key }));
+        expect(res.statusCode).toBe(503);
+        expect(res.headers['retry-after']).toBe('5');
+        expect((await send(t!.collector, 'garbage', { raw: 'garbage' })).statusCode).toBe(415);
+        const viewer = await t!.collector.app.inject({ method: 'GET', url: '/login' });
+        expect(viewer.statusCode).toBe(200);
+        await t!.restart();
+      });
+    });
+  });
+}
+
+const T_LATE = 1_764_383_009_000;
+void gz;
+void firstEvents;

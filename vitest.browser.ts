@@ -2,7 +2,7 @@
 // Debian's Chromium driven by Playwright (nothing is downloaded), headless,
 // with the network-quiet flags this machine needs (see tools/test-support).
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/test-support/src/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tools/test-support/src/chromium.ts';
 
 export { CHROMIUM_ARGS, CHROMIUM_PATH };
 

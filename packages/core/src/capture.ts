@@ -73,10 +73,12 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   // Contexts are computed top-down and reused while rrweb serializes one
   // snapshot or one batch of mutations (a synchronous stretch of work); the
   // cache is dropped at the next microtask, before the page can change again.
-  let cache: WeakMap<Element, Context> | null = null;
+  // A Map, not a WeakMap: it lives for one stretch only, and weak tables of
+  // ten thousand elements cost the garbage collector far more.
+  let cache: Map<Element, Context> | null = null;
   const cacheNow = () => {
     if (!cache) {
-      cache = new WeakMap();
+      cache = new Map();
       queueMicrotask(() => {
         cache = null;
       });

@@ -173,21 +173,21 @@ function max<T extends number>(a: T, b: T): T {
   return a > b ? a : b;
 }
 
+/** The form controls: the only elements whose type, autocomplete, name or id classify them. */
+export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
+
 /**
  * The kind of value a form control holds, or NOT_A_FIELD for other elements.
  * `type=password`, `hidden` and `file`, `cc-*` and password autocomplete, and
  * secret-looking names or ids make a field sensitive.
  */
 export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
-  let kind: FieldKind;
+  if (!FIELD_TAGS.has(tag)) return NOT_A_FIELD;
+  let kind: FieldKind = PLAIN_FIELD;
   if (tag === 'input') {
     const type = (attr('type') ?? '').trim().toLowerCase();
     if (SENSITIVE_INPUT_TYPES.has(type)) return SENSITIVE_FIELD;
-    kind = PERSONAL_INPUT_TYPES.has(type) ? PERSONAL_FIELD : PLAIN_FIELD;
-  } else if (tag === 'textarea' || tag === 'select' || tag === 'button') {
-    kind = PLAIN_FIELD;
-  } else {
-    return NOT_A_FIELD;
+    if (PERSONAL_INPUT_TYPES.has(type)) kind = PERSONAL_FIELD;
   }
   kind = max(kind, autocompleteKind(attr('autocomplete')));
   if (kind === SENSITIVE_FIELD) return kind;

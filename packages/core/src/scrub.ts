@@ -5,6 +5,7 @@
 // added subtree itself instead of trusting the capture layer's masking.
 import {
   BLOCK,
+  FIELD_TAGS,
   PLAIN_FIELD,
   ROOT_CONTEXT,
   SENSITIVE_FIELD,
@@ -82,6 +83,10 @@ const SOURCE_CUSTOM_ELEMENT = 16;
 
 /** Attributes that change how an element is classified. */
 const CLASSIFYING = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable'] as const;
+/** The only ones that matter for elements other than form controls (FIELD_TAGS) and meta. */
+const REGION_CLASSIFYING = ['data-veil', 'class', 'contenteditable'] as const;
+/** Shared by every element without classifying attributes; never written to. */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 interface NodeRecord {
   parent: number;
@@ -156,13 +161,19 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return own;
   }
 
-  function classifyingAttrs(attributes: Record<string, unknown>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const n of CLASSIFYING) {
+  /**
+   * The attributes `ownFacts` reads for this tag: form controls and meta
+   * elements are judged by their names, ids, types and autocomplete; any
+   * other element only by its marks and contenteditable. Most elements have
+   * none of those and share one empty record, copied on the first change.
+   */
+  function classifyingAttrs(attributes: Record<string, unknown>, tag: string): Record<string, string> {
+    let out: Record<string, string> | undefined;
+    for (const n of FIELD_TAGS.has(tag) || tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING) {
       const v = attributes[n];
-      if (typeof v === 'string') out[n] = v;
+      if (typeof v === 'string') (out ??= {})[n] = v;
     }
-    return out;
+    return out ?? NO_ATTRIBUTES;
   }
 
   /** The context of a recorded node, or null when it (or an ancestor) is not in the recording. */
@@ -195,7 +206,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     if (node.type === NODE_ELEMENT) {
       const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
       const tag = String(node.tagName ?? '').toLowerCase();
-      const rec: NodeRecord = { parent: parentId, tag, attrs: classifyingAttrs(attributes) };
+      const rec: NodeRecord = { parent: parentId, tag, attrs: classifyingAttrs(attributes, tag) };
       const previous = nodes.get(id);
       if (previous?.sensitive) rec.sensitive = true;
       rec.own = facts(id, rec);
@@ -253,6 +264,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     let touched = false;
     for (const n of CLASSIFYING) {
       if (!(n in attributes)) continue;
+      if (rec.attrs === NO_ATTRIBUTES) rec.attrs = {};
       const v = attributes[n];
       if (typeof v === 'string') rec.attrs[n] = v;
       else delete rec.attrs[n];

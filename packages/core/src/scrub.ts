@@ -148,7 +148,9 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
   let nodes = new IdTable<NodeRecord>();
-  let memo = new IdTable<Context | null>();
+  // Contexts are memoised per event (reset at each incremental event): a few
+  // ids out of tens of thousands, so a Map; an array would turn sparse.
+  let memo = new Map<number, Context | null>();
   let checkoutWanted = false;
 
   function facts(id: number, rec: NodeRecord): OwnFacts {
@@ -244,7 +246,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
     nodes = new IdTable();
-    memo = new IdTable();
+    memo = new Map();
     if (!isObject(data.node)) return false;
     return admit(data.node as Serialized, -1, ROOT_CONTEXT);
   }
@@ -274,7 +276,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       const before = rec.own!.mark;
       rec.own = facts(id, rec);
       if (rec.own.mark !== before) checkoutWanted = true;
-      memo = new IdTable();
+      memo = new Map();
     }
   }
 
@@ -290,7 +292,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     data.removes = removes.filter((r: any) => {
       if (!isObject(r) || !visible(r.parentId) || contextOf(r.parentId)?.region === BLOCK) return false;
       nodes.delete(r.id);
-      memo = new IdTable();
+      memo = new Map();
       return true;
     });
 
@@ -421,7 +423,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
-          memo = new IdTable();
+          memo = new Map();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:

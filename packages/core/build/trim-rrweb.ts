@@ -1,9 +1,10 @@
 // @rrweb/record always bundles code Veil never runs: the canvas recorder with
 // its inline web worker, snapshots of canvas and image pixels (Veil never
 // records pixels, which could show anything), the relaying of events from
-// cross-origin iframes (Veil records same-origin frames only), user hooks and
-// font collection (both unused), the virtual DOM node class of rrweb's player,
-// and a deprecated global mirror that wraps itself in a Proxy at import time.
+// cross-origin iframes and their id mapping (Veil records same-origin frames
+// only), user hooks, plugins and font collection (all unused), the virtual DOM
+// node class of rrweb's player, and a deprecated global mirror that wraps
+// itself in a Proxy at import time.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
@@ -53,6 +54,27 @@ const CUTS: Cut[] = [
     to: '    if (e.type === EventType.FullSnapshot) {',
     mustContain: 'window.parent.postMessage(message, "*");',
     replacement: '    }\n',
+  },
+  {
+    what: 'plugin event processors (Veil passes no plugins)',
+    from: '    for (const plugin of plugins || []) {\n      if (plugin.eventProcessor) {',
+    to: '    if (packFn && // Disable packing',
+    mustContain: 'e = plugin.eventProcessor(e);',
+    replacement: '',
+  },
+  {
+    what: 'plugin mirrors',
+    from: '  for (const plugin of plugins || []) {\n    if (plugin.getMirror)',
+    to: '  const processedNodeManager = new ProcessedNodeManager();',
+    mustContain: 'crossOriginIframeStyleMirror: iframeManager.crossOriginIframeStyleMirror',
+    replacement: '',
+  },
+  {
+    what: 'plugin observers',
+    from: '          plugins: ((_a2 = plugins == null ? void 0 : plugins.filter((p) => p.observer))',
+    to: '        },\n        hooks\n      );',
+    mustContain: 'type: EventType.Plugin,',
+    replacement: '          plugins: []\n',
   },
   {
     what: 'cross-origin iframe event rewriting',

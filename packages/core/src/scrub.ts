@@ -110,30 +110,6 @@ type Serialized = {
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
-/**
- * A map from rrweb node ids (small whole numbers counting up from 1) to
- * values: an array for those, a Map for anything else a tampered stream
- * may send. A full snapshot fills it tens of thousands of times in a row.
- */
-class IdTable<T> {
-  private dense: (T | undefined)[] = [];
-  private other: Map<number, T> | undefined;
-  get(id: number): T | undefined {
-    return id >>> 0 === id ? this.dense[id] : this.other?.get(id);
-  }
-  has(id: number): boolean {
-    return this.get(id) !== undefined;
-  }
-  set(id: number, value: T): void {
-    if (id >>> 0 === id) this.dense[id] = value;
-    else (this.other ??= new Map()).set(id, value);
-  }
-  delete(id: number): void {
-    if (id >>> 0 === id) this.dense[id] = undefined;
-    else this.other?.delete(id);
-  }
-}
-
 export const CUSTOM_EVENT_PREFIX = 'veil.';
 
 /**
@@ -147,7 +123,7 @@ export const CUSTOM_EVENT_PREFIX = 'veil.';
 export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
-  let nodes = new IdTable<NodeRecord>();
+  const nodes = new Map<number, NodeRecord>();
   // Contexts are memoised per event (reset at each incremental event): a few
   // ids out of tens of thousands, so a Map; an array would turn sparse.
   let memo = new Map<number, Context | null>();
@@ -245,8 +221,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   }
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
-    nodes = new IdTable();
-    memo = new Map();
+    nodes.clear();
+    memo.clear();
     if (!isObject(data.node)) return false;
     return admit(data.node as Serialized, -1, ROOT_CONTEXT);
   }

@@ -10,14 +10,14 @@
 // batches (mouse moves, text and attribute mutations, input), about 4 KiB
 // gzip each, every one a new (session, seq) so nothing is a duplicate.
 // Prints requests/s, p50/p99 latency and the collector's RSS under load.
-import { fork, spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
+import { fork } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { PG_BIN, postgresAvailable, startPostgres } from '../test/postgres-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(here, '..', 'dist', 'index.js');
@@ -100,67 +100,6 @@ function bodyFor(session, seq, key, rand) {
 
 // ------------------------------------------------------------------ PostgreSQL (throw-away server)
 
-// Debian's newest installed server, as the tests find it
-const PG_BIN =
-  process.env.VEIL_PG_BIN ||
-  (() => {
-    try {
-      const majors = readdirSync('/usr/lib/postgresql').filter((n) => /^\d+$/.test(n)).sort((a, b) => b - a);
-      return path.join('/usr/lib/postgresql', majors[0] ?? '15', 'bin');
-    } catch {
-      return '/usr/lib/postgresql/15/bin';
-    }
-  })();
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPostgres() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-pg-'));
-  const data = path.join(dir, 'data');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres']).stdout), Number(spawnSync('id', ['-g', 'postgres']).stdout));
-  const cmd = (bin, args) => (asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(PG_BIN, bin), ...args]] : [path.join(PG_BIN, bin), args]);
-  const [ic, ia] = cmd('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  const init = spawnSync(ic, ia, { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const port = await freePort();
-  const [pc, pa] = cmd('postgres', ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off']);
-  const child = spawn(pc, pa, { stdio: 'ignore' });
-  const { default: pg } = await import('pg');
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; ; i++) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch {
-      await client.end().catch(() => {});
-      if (i > 300) throw new Error('postgres did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return {
-    url,
-    async stop() {
-      const exited = new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      try {
-        process.kill(pid, 'SIGINT');
-      } catch {}
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 // ------------------------------------------------------------------ parent: the load
 
 async function runOne(label, database, { duration, connections }) {
@@ -228,7 +167,7 @@ async function runBench() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (existsSync(path.join(PG_BIN, 'postgres'))) {
+  if (postgresAvailable()) {
     const pg = await startPostgres();
     try {
       rows.push(await runOne('postgres', pg.url, options));

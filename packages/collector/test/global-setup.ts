@@ -1,6 +1,6 @@
 // One PostgreSQL server for the whole run; each suite creates its own database on it.
 import type { TestProject } from 'vitest/node';
-import { postgresAvailable, startPostgres, PG_BIN } from './postgres';
+import { postgresAvailable, startPostgres, PG_BIN } from './postgres-server.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { addSite, addUser } from '../src/admin';
 import { createCollector, type Collector, type CollectorOptions } from '../src/server';
 import { decodeBlob } from '../src/scrub-sessions';
-import { freshDatabase } from './postgres';
+import { freshDatabase } from './postgres-server.mjs';
 
 export type Backend = 'sqlite' | 'postgres';
 export const pgUrl = () => inject('pgUrl');

@@ -467,6 +467,10 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   }
 
   async function flush() {
+    // rrweb hears of DOM changes in a MutationObserver callback, a microtask
+    // queued when the page made them: let it run, so a change made just
+    // before flush() is in what gets sent.
+    await undefined;
     send();
     while (inFlight.size) await Promise.all(Array.from(inFlight));
     await transport.flush?.();

@@ -134,7 +134,12 @@ export interface Recorder {
   readonly sessionId: string | null;
   start(): void;
   stop(options?: StopOptions): void;
-  /** Hands every buffered event to the transport; resolves when the transport has taken it. */
+  /**
+   * Hands every buffered event, including DOM changes the page made just
+   * before the call, to the transport; resolves when the transport has taken
+   * it. `stop()` records nothing after it is called: to keep changes made in
+   * the same task just before it, `await flush()` first.
+   */
   flush(): Promise<void>;
   grantConsent(): void;
   /** Stops recording and discards everything not yet sent. */

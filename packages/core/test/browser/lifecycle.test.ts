@@ -170,6 +170,25 @@ describe('recorder lifecycle', () => {
     expect(sent).not.toMatch(/RuntimeBlocked52|Box text/);
   });
 
+  it('flush() right after a DOM change sends that change; nothing changed after stop() is sent', async () => {
+    const p = await page();
+    const texts = await p.evaluate(async () => {
+      const rec = (window as any).make({ flushInterval: 60_000 });
+      rec.start();
+      await new Promise((r) => setTimeout(r, 50));
+      document.getElementById('p')!.textContent = 'changed just before flush';
+      await rec.flush();
+      const afterFlush = (window as any).sent.join('\n');
+      document.getElementById('inner')!.textContent = 'changed just before stop';
+      rec.stop();
+      document.getElementById('inner')!.textContent = 'changed after stop';
+      await new Promise((r) => setTimeout(r, 50));
+      return { afterFlush, all: (window as any).sent.join('\n') };
+    });
+    expect(texts.afterFlush).toContain('changed just before flush');
+    expect(texts.all).not.toContain('changed after stop');
+  });
+
   it('records single-page navigations with their URLs scrubbed', async () => {
     const p = await page();
     const sent = await p.evaluate(async () => {

@@ -78,6 +78,17 @@ export async function setSiteOrigins(storage: Storage, name: string, origins: st
   return { ...site, origins: normalized };
 }
 
+/**
+ * Gives a site a new ingest key (for a key that leaked): the old key is
+ * refused from now on, so recorders must be given the new one.
+ */
+export async function rotateSiteKey(storage: Storage, name: string): Promise<{ site: Site; key: string }> {
+  const site = await requireSite(storage, name);
+  const key = newIngestKey();
+  await storage.setSiteKeyHash(site.id, hashKey(key));
+  return { site, key };
+}
+
 export function normalizeEmail(email: string): string {
   const value = email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+$/.test(value) || value.length > 320) {
@@ -111,4 +122,20 @@ export async function addUser(
   else user = await storage.createUser({ email, passwordHash });
   for (const site of sites) await storage.addUserToSite(user.id, site.id);
   return { user, created };
+}
+
+/** Every user with the names of the sites they may see. */
+export async function listUsers(storage: Storage): Promise<{ email: string; sites: string[] }[]> {
+  const out = [];
+  for (const user of await storage.listUsers()) {
+    out.push({ email: user.email, sites: (await storage.sitesOfUser(user.id)).map((site) => site.name) });
+  }
+  return out;
+}
+
+/** Deletes a user; their login sessions end with them. */
+export async function removeUser(storage: Storage, email: string): Promise<void> {
+  const user = await storage.getUserByEmail(normalizeEmail(email));
+  if (!user) throw new AdminError(`No user ${JSON.stringify(email)}; \`veil-collector user list\` shows the users.`);
+  await storage.deleteUser(user.id);
 }

@@ -2,7 +2,7 @@
 // in-process with their output captured.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AdminError, addSite, addUser, requireSite, setSiteOrigins } from './admin';
+import { AdminError, addSite, addUser, listUsers, removeUser, requireSite, rotateSiteKey, setSiteOrigins } from './admin';
 import { createCollector, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
 import { isPostgresUrl, openStorage } from './storage/index';
 import { normalizeOrigin } from './cors';
@@ -17,8 +17,11 @@ Commands:
   site list                            list sites with their origins and privacy mode
   site origins <name> [--origin <origin>...]
                                        show a site's origins, or replace them
+  site rotate-key <name>               give a site a new ingest key; the old one is refused from now on
   user add <email> --site <name>... [--password-stdin]
                                        create a user (or reset their password) with access to sites
+  user list                            list users and the sites they may see
+  user remove <email>                  delete a user; their login sessions end
   delete --site <name> --session <id>  delete one recorded session
   delete --site <name> --visitor <id>  delete every session of one visitor
   help                                 show this text
@@ -235,14 +238,37 @@ async function site(args: string[]): Promise<void> {
       const site = values.origin ? await setSiteOrigins(storage, name, values.origin) : await requireSite(storage, name);
       io.out(site.origins.join('\n'));
     });
+  } else if (sub === 'rotate-key') {
+    const name = positionals[0];
+    if (!name) throw new UsageError('site rotate-key needs a site name: veil-collector site rotate-key <name>');
+    await withStorage(database, async (storage) => {
+      const { site, key } = await rotateSiteKey(storage, name);
+      io.out(`New ingest key for ${site.name} (shown once; the old key is refused from now on):\n\n  ${key}\n`);
+    });
   } else {
-    throw new UsageError(`Unknown site command ${JSON.stringify(sub ?? '')}: use site add, site list or site origins.`);
+    throw new UsageError(`Unknown site command ${JSON.stringify(sub ?? '')}: use site add, site list, site origins or site rotate-key.`);
   }
 }
 
 async function user(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add <email> --site <name>.`);
+  if (sub === 'list' || sub === 'remove') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { database: { type: 'string' } } });
+    await withStorage(databaseFrom(values.database), async (storage) => {
+      if (sub === 'list') {
+        const users = await listUsers(storage);
+        if (!users.length) io.out('No users. Create one with: veil-collector user add <email> --site <name>');
+        for (const u of users) io.out(`${u.email}\t${u.sites.join(' ')}`);
+        return;
+      }
+      const email = positionals[0];
+      if (!email) throw new UsageError('user remove needs an e-mail address: veil-collector user remove alice@example.com');
+      await removeUser(storage, email);
+      io.out(`Removed ${email.trim().toLowerCase()}; their login sessions have ended.`);
+    });
+    return;
+  }
+  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user list or user remove.`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,

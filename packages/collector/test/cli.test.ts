@@ -102,6 +102,43 @@ describe('veil-collector delete', () => {
   });
 });
 
+describe('veil-collector site rotate-key and user list / remove', () => {
+  it('a rotated key replaces the old one at once', async () => {
+    const added = await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    const oldKey = /\b(vk_[A-Za-z0-9_-]+)/.exec(added.out)![1];
+    const rotated = await run(['site', 'rotate-key', 'shop']);
+    expect(rotated.code, rotated.err).toBe(0);
+    const newKey = /\b(vk_[A-Za-z0-9_-]+)/.exec(rotated.out)![1];
+    expect(newKey).not.toBe(oldKey);
+    const collector = await createCollector({ database: db.database, listen: false });
+    try {
+      expect((await send(collector, batch({ siteKey: oldKey, sessionId: 'old' }))).statusCode).toBe(401);
+      expect((await send(collector, batch({ siteKey: newKey, sessionId: 'new' }))).statusCode).toBe(200);
+    } finally {
+      await collector.close();
+    }
+    expect((await run(['site', 'rotate-key', 'nope'])).err).toContain('No site named "nope"');
+  });
+
+  it('lists users with their sites, and a removed user can no longer log in', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    await run(['site', 'add', 'blog', '--origin', 'https://blog.example']);
+    await run(['user', 'add', 'alice@example.com', '--site', 'shop', '--site', 'blog', '--password-stdin'], 'correct horse battery');
+    await run(['user', 'add', 'bob@example.com', '--site', 'blog', '--password-stdin'], 'correct horse battery');
+    expect((await run(['user', 'list'])).out).toBe('alice@example.com\tblog shop\nbob@example.com\tblog');
+    const removed = await run(['user', 'remove', 'Alice@example.com']);
+    expect(removed.code, removed.err).toBe(0);
+    expect((await run(['user', 'list'])).out).toBe('bob@example.com\tblog');
+    const storage = openStorage(db.database);
+    try {
+      expect(await storage.getUserByEmail('alice@example.com')).toBeNull();
+    } finally {
+      await storage.close();
+    }
+    expect((await run(['user', 'remove', 'alice@example.com'])).err).toContain('No user "alice@example.com"');
+  });
+});
+
 describe('veil-collector help', () => {
   it('lists the commands', async () => {
     const help = await run(['help']);

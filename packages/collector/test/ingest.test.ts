@@ -2,6 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScrubber } from '@veil/core';
+import { addUser, removeUser, rotateSiteKey } from '../src/admin';
 import {
   BACKENDS,
   OTHER_ORIGIN,
@@ -326,6 +327,24 @@ for (const backend of BACKENDS) {
         expect(await c.storage.getGaps(t!.siteId, 'a2')).toEqual([]);
         expect(await c.storage.deleteSession(t!.siteId, 'c1')).toBe(1);
         expect((await sessions()).map((s) => s.sessionId)).toEqual(['b1']);
+      });
+    });
+
+    describe('administration', () => {
+      it('a rotated ingest key replaces the old one at once; a removed user is gone with their login sessions', async () => {
+        await start();
+        const c = t!.collector;
+        const { key } = await rotateSiteKey(c.storage, 'shop');
+        expect((await send(c, batch({ siteKey: t!.key }))).statusCode).toBe(401);
+        expect((await send(c, batch({ siteKey: key }))).statusCode).toBe(200);
+        await addUser(c.storage, { email: 'alice@example.com', password: 'correct horse battery', sites: ['shop'] });
+        const alice = (await c.storage.getUserByEmail('alice@example.com'))!;
+        await c.storage.createLoginSession('session-hash', { userId: alice.id, expiresAt: Date.now() + 60_000 });
+        expect((await c.storage.listUsers()).map((u) => u.email)).toEqual(['alice@example.com']);
+        await removeUser(c.storage, 'alice@example.com');
+        expect(await c.storage.listUsers()).toEqual([]);
+        expect(await c.storage.getLoginSession('session-hash', Date.now())).toBeNull();
+        expect(await c.storage.deleteUser(alice.id)).toBe(false);
       });
     });
 

@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { addSite } from '../src/admin';
+import { addSite, removeUser } from '../src/admin';
 import { addTestUser, batch, send, startTestCollector, type TestCollector } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
@@ -205,6 +205,14 @@ describe('logged in', () => {
     const replay = new Jar();
     replay.cookies.set('veil_session', old);
     expect((await get(replay, '/')).statusCode).toBe(303);
+  });
+
+  it('a user removed from the command line is logged out at once', async () => {
+    const { jar } = await login();
+    expect((await get(jar, '/')).statusCode).toBe(200);
+    await removeUser(t.collector.storage, 'alice@example.com');
+    expect((await get(jar, '/')).statusCode).toBe(303);
+    expect((await login()).res.statusCode).toBe(401);
   });
 
   it('deleting a session needs this session\'s CSRF token', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { sessionFromRow } from './rows';
+import { sessionFromRow, userFromRow } from './rows';
 import type { BatchWrite, GapRecord, Site, SitePrivacy, Storage, StoredBatch, WriteResult } from './types';
 
 const MIGRATIONS: string[] = [
@@ -188,6 +188,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     async setSiteOrigins(siteId, origins) {
       await pool.query('UPDATE sites SET origins = $1 WHERE id = $2', [JSON.stringify(origins), siteId]);
     },
+    async setSiteKeyHash(siteId, keyHash) {
+      await pool.query('UPDATE sites SET key_hash = $1 WHERE id = $2', [keyHash, siteId]);
+    },
     async isKnownOrigin(origin) {
       const row = await one('SELECT 1 AS ok FROM sites WHERE origins @> $1::jsonb LIMIT 1', [JSON.stringify([origin])]);
       return Boolean(row);
@@ -202,15 +205,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
     async getUserByEmail(email) {
       const row = await one('SELECT * FROM users WHERE email = $1', [email]);
-      return row
-        ? { id: Number(row.id), email: row.email, passwordHash: row.password_hash, createdAt: Number(row.created_at) }
-        : null;
+      return row ? userFromRow(row) : null;
     },
     async setUserPassword(userId, passwordHash) {
       await pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
     },
     async addUserToSite(userId, siteId) {
       await pool.query('INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, siteId]);
+    },
+    async listUsers() {
+      return (await pool.query('SELECT * FROM users ORDER BY email')).rows.map(userFromRow);
+    },
+    async deleteUser(userId) {
+      return ((await pool.query('DELETE FROM users WHERE id = $1', [userId])).rowCount ?? 0) > 0;
     },
     async sitesOfUser(userId) {
       const { rows } = await pool.query(

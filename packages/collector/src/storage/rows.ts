@@ -1,4 +1,4 @@
-import type { SessionSummary } from './types';
+import type { SessionSummary, User } from './types';
 
 /** Maps a sessions row of either database (PostgreSQL returns BIGINT as strings). */
 export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
@@ -23,4 +23,9 @@ export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
     droppedBatches: n(row.dropped_batches),
     droppedEvents: n(row.dropped_events),
   };
+}
+
+/** Maps a users row of either database. */
+export function userFromRow(row: Record<string, unknown>): User {
+  return { id: Number(row.id), email: String(row.email), passwordHash: String(row.password_hash), createdAt: Number(row.created_at) };
 }

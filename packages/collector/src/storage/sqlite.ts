@@ -13,7 +13,7 @@ import type {
   User,
   WriteResult,
 } from './types';
-import { sessionFromRow } from './rows';
+import { sessionFromRow, userFromRow } from './rows';
 
 // Each entry runs once, in order, inside one transaction with its version bump.
 const MIGRATIONS: string[] = [
@@ -285,6 +285,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), siteId);
     },
+    async setSiteKeyHash(siteId, keyHash) {
+      open();
+      db.prepare('UPDATE sites SET key_hash = ? WHERE id = ?').run(keyHash, siteId);
+    },
     async isKnownOrigin(origin) {
       open();
       const rows = db.prepare('SELECT origins FROM sites').all() as { origins: string }[];
@@ -300,10 +304,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async getUserByEmail(email) {
       open();
-      const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as
-        | { id: number; email: string; password_hash: string; created_at: number }
-        | undefined;
-      return row ? ({ id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at } satisfies User) : null;
+      const row = db.prepare('SELECT * FROM users WHERE email = ?').get(email) as Record<string, unknown> | undefined;
+      return row ? userFromRow(row) : null;
     },
     async setUserPassword(userId, passwordHash) {
       open();
@@ -319,6 +321,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         .prepare('SELECT sites.* FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name')
         .all(userId) as SiteRow[];
       return rows.map(siteFromRow);
+    },
+    async listUsers() {
+      open();
+      return (db.prepare('SELECT * FROM users ORDER BY email').all() as any[]).map(userFromRow);
+    },
+    async deleteUser(userId) {
+      open();
+      return db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes > 0;
     },
     async createLoginSession(idHash, session: LoginSession) {
       open();

@@ -96,6 +96,8 @@ export interface Storage {
   getSiteByName(name: string): Promise<Site | null>;
   getSiteByKeyHash(keyHash: string): Promise<Site | null>;
   setSiteOrigins(siteId: number, origins: string[]): Promise<void>;
+  /** Replaces the site's ingest key: the old one stops working at once. */
+  setSiteKeyHash(siteId: number, keyHash: string): Promise<void>;
   /** Whether any site lists this origin (CORS preflights carry no key). */
   isKnownOrigin(origin: string): Promise<boolean>;
 
@@ -104,6 +106,9 @@ export interface Storage {
   setUserPassword(userId: number, passwordHash: string): Promise<void>;
   addUserToSite(userId: number, siteId: number): Promise<void>;
   sitesOfUser(userId: number): Promise<Site[]>;
+  listUsers(): Promise<User[]>;
+  /** Deletes the user with their site access and login sessions; false when there was none. */
+  deleteUser(userId: number): Promise<boolean>;
 
   createLoginSession(idHash: string, session: LoginSession): Promise<void>;
   getLoginSession(idHash: string, now: number): Promise<LoginSession | null>;

@@ -44,6 +44,8 @@ export interface Capture {
   value(text: string, element: HTMLElement): string;
   /** Facts about a live element for the scrubber. */
   hint(element: Element): ElementHint;
+  /** The page changed something that classifies elements: forget every context worked out so far. */
+  invalidate(): void;
   /** The selector rrweb must not serialize the inside of. */
   readonly blockSelector: string;
 }
@@ -124,8 +126,15 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       return scrubText(text, contextOf(element), mode);
     },
     value(text, element) {
+      // Input events come straight from page code, which may have changed the
+      // field's shadow root or frame in the same task: the document's watcher
+      // does not see those, so such a field's context is worked out afresh.
+      if (element.getRootNode() !== element.ownerDocument || element.ownerDocument !== document) cache = null;
       const ctx = contextOf(element);
       return scrubValue(text, ctx.field || PLAIN_FIELD, ctx.region, mode);
+    },
+    invalidate() {
+      cache = null;
     },
     hint(element) {
       return { mark: selectorMark(element), sensitive: element.localName === 'input' && wasPasswordField(element) };

@@ -173,6 +173,9 @@ function max<T extends number>(a: T, b: T): T {
   return a > b ? a : b;
 }
 
+/** Every attribute ownFacts reads: a change to one of them can change how an element is classified. */
+export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable'];
+
 /** The form controls: the only elements whose type, autocomplete, name or id classify them. */
 export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
 

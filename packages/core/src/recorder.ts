@@ -1,6 +1,6 @@
 import { record } from '@rrweb/record';
 import { createCapture, type Capture } from './capture';
-import { modeLevel, parseMark, type Region, BLOCK, MASK, UNMASK } from './classify';
+import { modeLevel, parseMark, type Region, BLOCK, CLASSIFYING_ATTRIBUTES, MASK, UNMASK } from './classify';
 import { checkSelector, resolveOptions, type ResolvedOptions } from './options';
 import { rememberPasswordFields } from './passwords';
 import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
@@ -111,6 +111,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   let detachPage: (() => void) | undefined;
   let broken = false;
   let unwatchMarks: (() => void) | undefined;
+  let takePendingChanges: () => void = () => undefined;
 
   const self: Recorder = {
     get state() {
@@ -214,7 +215,10 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       emit: (event: unknown) => accept(event as RecordedEvent),
       checkoutEveryNms: opts.checkoutInterval || undefined,
       maskAllInputs: true,
-      maskInputFn: guarded((text: string, el: HTMLElement) => cap.value(text, el)),
+      maskInputFn: guarded((text: string, el: HTMLElement) => {
+        takePendingChanges();
+        return cap.value(text, el);
+      }),
       maskTextSelector: '*',
       maskTextFn: guarded((text: string, el: HTMLElement | null) => cap.text(text, el)),
       blockSelector: cap.blockSelector,
@@ -231,21 +235,44 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   }
 
   /**
-   * Tells the scrubber about marks and classes as they change, before rrweb
-   * reports (or, for an element that just became blocked, fails to report)
-   * the mutations under them. Observers are called in the order they were
-   * created, so this one, created first, always runs before rrweb's.
+   * Tells the capture layer and the scrubber that the page changed what
+   * classifies its elements (marks, classes, field names and types, the tree
+   * itself), before rrweb reports (or, for an element that just became
+   * blocked, fails to report) the mutations under them. Observers are called in
+   * the order they were created, so this one, created first, runs before
+   * rrweb's. Input events do not wait for observers: page code can change a
+   * field and fire one in the same task, so the value hook first takes what
+   * this observer has pending (`takePendingChanges`).
    */
   function watchMarks(): () => void {
-    const watcher = new MutationObserver((records) => {
+    const changed = (records: MutationRecord[]) => {
+      if (!records.length) return;
+      capture?.invalidate();
       for (const r of records) {
+        if (r.type !== 'attributes') continue;
         const el = r.target as Element;
         const id = record.mirror.getId(el);
-        if (id > 0) scrubber?.noteAttributes(id, { 'data-veil': el.getAttribute('data-veil'), class: el.getAttribute('class'), id: el.getAttribute('id') });
+        if (id > 0) {
+          const attributes: Record<string, string | null> = {};
+          for (const name of CLASSIFYING_ATTRIBUTES) attributes[name] = el.getAttribute(name);
+          scrubber?.noteAttributes(id, attributes);
+        }
       }
+    };
+    const watcher = new MutationObserver(changed);
+    // a configured selector may depend on any attribute
+    const anySelector = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
+    watcher.observe(document, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      ...(anySelector ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
     });
-    watcher.observe(document, { subtree: true, attributes: true, attributeFilter: ['data-veil', 'class', 'id'] });
-    return () => watcher.disconnect();
+    takePendingChanges = () => changed(watcher.takeRecords());
+    return () => {
+      watcher.disconnect();
+      takePendingChanges = () => undefined;
+    };
   }
 
   function startRrweb() {

@@ -5,6 +5,7 @@
 // added subtree itself instead of trusting the capture layer's masking.
 import {
   BLOCK,
+  CLASSIFYING_ATTRIBUTES,
   FIELD_TAGS,
   PLAIN_FIELD,
   ROOT_CONTEXT,
@@ -81,8 +82,7 @@ const SOURCE_SELECTION = 14;
 const SOURCE_ADOPTED_STYLE_SHEET = 15;
 const SOURCE_CUSTOM_ELEMENT = 16;
 
-/** Attributes that change how an element is classified. */
-const CLASSIFYING = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable'] as const;
+const CLASSIFYING = CLASSIFYING_ATTRIBUTES;
 /** The only ones that matter for elements other than form controls (FIELD_TAGS) and meta. */
 const REGION_CLASSIFYING = ['data-veil', 'class', 'contenteditable'] as const;
 /** Shared by every element without classifying attributes; never written to. */

@@ -472,6 +472,95 @@ const detached: Scenario[] = [
   },
 ];
 
+// A page may change a field's classification and its value in one task (a
+// framework re-rendering inside an event handler): the change must count for
+// the very next input event, before any observer callback has run.
+const sameTask: Scenario[] = [
+  {
+    name: 'masks a value typed in the same task right after an ancestor was marked mask',
+    html: `<form><div id="wrap"><input id="q" type="text" name="note"></div></form>`,
+    steps: run(() => {
+      const q = document.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      q.value = 'VxSameTaskMk4Rd';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskMk4Rd'],
+  },
+  {
+    name: 'never records a value set in the same task right after the field became a password',
+    html: `<form><input id="q" type="text" name="note"></form>`,
+    steps: run(() => {
+      const q = document.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      q.type = 'password';
+      q.value = 'VxSameTaskPw7Jn';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskPw7Jn'],
+  },
+  {
+    name: 'masks a value typed in the same task right after the field moved into a masked region',
+    html: `<form><div id="open"><input id="q" type="text" name="note"></div><div id="closed" class="veil-mask"></div></form>`,
+    steps: run(() => {
+      const q = document.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('closed')!.appendChild(q);
+      q.value = 'VxSameTaskMv2Kc';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskMv2Kc'],
+  },
+  {
+    name: 'masks a value typed in the same task right after its autocomplete said it is a card number',
+    html: `<form><input id="q" type="text" name="note"></form>`,
+    steps: run(() => {
+      const q = document.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      q.setAttribute('autocomplete', 'cc-csc');
+      q.value = 'VxSameTaskCc5Wt';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskCc5Wt'],
+  },
+  {
+    name: 'masks a value typed in the same task right after an ancestor inside a shadow root was marked mask',
+    html: `<div id="host"></div>`,
+    before: run(() => {
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<div id="wrap"><input id="q" type="text" name="note"></div>';
+    }),
+    steps: run(() => {
+      const root = document.getElementById('host')!.shadowRoot!;
+      const q = root.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      root.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      q.value = 'VxSameTaskSh6Pz';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskSh6Pz'],
+  },
+  {
+    name: 'masks text changed in the same task as an input event, right after its region was marked mask',
+    html: `<form><input id="q" type="text" name="note"></form><div id="wrap"><p id="p">Ordinary words</p></div>`,
+    steps: run(() => {
+      const q = document.getElementById('q') as HTMLInputElement;
+      q.value = 'first value';
+      q.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('p')!.textContent = 'still ordinary';
+      document.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      document.getElementById('p')!.textContent = 'VxSameTaskTx3Hb';
+    }),
+    canaries: ['VxSameTaskTx3Hb'],
+  },
+];
+
 export const inputScenarios = {
   passwords,
   declared,
@@ -479,4 +568,5 @@ export const inputScenarios = {
   maskedControls,
   ordinaryControls,
   detached,
+  sameTask,
 };

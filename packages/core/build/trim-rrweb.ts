@@ -2,9 +2,9 @@
 // its inline web worker, snapshots of canvas and image pixels (Veil never
 // records pixels, which could show anything), the relaying of events from
 // cross-origin iframes and their id mapping (Veil records same-origin frames
-// only), user hooks, plugins and font collection (all unused), the virtual DOM
-// node class of rrweb's player, and a deprecated global mirror that wraps
-// itself in a Proxy at import time.
+// only), user hooks, plugins, slimDOM presets and font collection (all
+// unused), the virtual DOM node class of rrweb's player, and a deprecated
+// global mirror that wraps itself in a Proxy at import time.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
@@ -54,6 +54,13 @@ const CUTS: Cut[] = [
     to: '    if (e.type === EventType.FullSnapshot) {',
     mustContain: 'window.parent.postMessage(message, "*");',
     replacement: '    }\n',
+  },
+  {
+    what: "slimDOM presets (Veil passes its options explicitly)",
+    from: 'function slimDOMDefaults(_slimDOMOptions) {',
+    to: 'function slimDOMExcluded(sn, slimDOMOptions) {',
+    mustContain: 'headMetaDescKeywords: _slimDOMOptions === "all"',
+    replacement: 'function slimDOMDefaults(_slimDOMOptions) {\n  return _slimDOMOptions || {};\n}\n',
   },
   {
     what: 'plugin event processors (Veil passes no plugins)',

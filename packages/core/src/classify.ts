@@ -120,23 +120,9 @@ function hasPair(parts: string[], pairs: [string, string][]): boolean {
   return false;
 }
 
-// Field names and ids repeat across a page's forms and are classified twice
-// (at capture and in the scrubber): remember a bounded number of answers.
-const identifierKinds = new Map<string, FieldKind>();
-
 /** Kind of field an identifier (name, id) suggests, in any case and style. */
 export function identifierKind(identifier: string | null | undefined): FieldKind {
   if (!identifier) return NOT_A_FIELD;
-  let kind = identifierKinds.get(identifier);
-  if (kind === undefined) {
-    if (identifierKinds.size >= 4096) identifierKinds.clear();
-    kind = classifyIdentifier(identifier);
-    identifierKinds.set(identifier, kind);
-  }
-  return kind;
-}
-
-function classifyIdentifier(identifier: string): FieldKind {
   const parts = words(identifier);
   if (parts.some((w) => SECRET_WORDS.has(w)) || hasPair(parts, SECRET_PAIRS) || SECRET_INSIDE.test(parts.join(''))) {
     return SENSITIVE_FIELD;

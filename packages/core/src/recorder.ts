@@ -249,7 +249,18 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       if (!records.length) return;
       capture?.invalidate();
       for (const r of records) {
-        if (r.type !== 'attributes') continue;
+        if (r.type === 'childList') {
+          const parentId = record.mirror.getId(r.target);
+          for (const node of Array.from(r.removedNodes)) {
+            const id = record.mirror.getId(node);
+            if (id > 0) scrubber?.noteParent(id, null);
+          }
+          for (const node of Array.from(r.addedNodes)) {
+            const id = record.mirror.getId(node);
+            if (id > 0) scrubber?.noteParent(id, parentId > 0 ? parentId : null);
+          }
+          continue;
+        }
         const el = r.target as Element;
         const id = record.mirror.getId(el);
         if (id > 0) {
@@ -365,6 +376,9 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function accept(event: RecordedEvent) {
     if (state !== 'recording' || !scrubber || !session || broken) return;
     try {
+      // rrweb reports checkbox and radio input without asking the capture
+      // layer: the scrubber must know of changes the page made in the same task
+      takePendingChanges();
       if (event.type === 3 && ACTIVITY_SOURCES.has((event.data as { source?: number })?.source as number)) {
         const t = now();
         if (t - session.lastActivity > opts.sessionTimeout) {

@@ -53,6 +53,13 @@ export interface Scrubber {
    * turns an element into a blocked one.
    */
   noteAttributes(id: number, attributes: Record<string, string | null>): void;
+  /**
+   * Tells the scrubber a recorded node moved under another recorded node, or
+   * (`null`) left the page or went somewhere it does not know, before rrweb
+   * reports it: until rrweb does, events about the node are judged in its new
+   * place, or not sent at all.
+   */
+  noteParent(id: number, parentId: number | null): void;
 }
 
 // rrweb's wire vocabulary, named here so the rules read plainly.
@@ -415,6 +422,13 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return keep ? event : null;
     },
     noteAttributes: reclassify,
+    noteParent(id, parentId) {
+      const rec = nodes.get(id);
+      if (!rec) return;
+      // -2 is no node: contexts under it are null, so nothing about it is sent
+      rec.parent = parentId !== null && nodes.has(parentId) ? parentId : -2;
+      memo = new Map();
+    },
     takeCheckoutRequest() {
       const wanted = checkoutWanted;
       checkoutWanted = false;

@@ -559,6 +559,36 @@ const sameTask: Scenario[] = [
     }),
     canaries: ['VxSameTaskTx3Hb'],
   },
+  {
+    name: 'masks a checkbox value and choice set in the same task right after its region was marked mask',
+    html: `<form><div id="wrap"><input id="c" type="checkbox" name="opt"><input id="r" type="radio" name="pick"></div></form>`,
+    steps: run(() => {
+      const c = document.getElementById('c') as HTMLInputElement;
+      const r = document.getElementById('r') as HTMLInputElement;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      c.value = 'VxSameTaskCb8Tq';
+      c.checked = true;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      r.value = 'VxSameTaskRd4Lm';
+      r.checked = true;
+      r.dispatchEvent(new Event('change', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskCb8Tq', 'VxSameTaskRd4Lm'],
+  },
+  {
+    name: 'masks a checkbox value set in the same task right after the checkbox moved into a masked region',
+    html: `<form><div id="open"><input id="c" type="checkbox" name="opt"></div><div id="closed" data-veil="mask"></div></form>`,
+    steps: run(() => {
+      const c = document.getElementById('c') as HTMLInputElement;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      document.getElementById('closed')!.appendChild(c);
+      c.value = 'VxSameTaskCbMv6';
+      c.checked = true;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskCbMv6'],
+  },
 ];
 
 export const inputScenarios = {

@@ -3,8 +3,9 @@
 // records pixels, which could show anything), the relaying of events from
 // cross-origin iframes and their id mapping (Veil records same-origin frames
 // only), user hooks, plugins, slimDOM presets and font collection (all
-// unused), the virtual DOM node class of rrweb's player, and a deprecated
-// global mirror that wraps itself in a Proxy at import time.
+// unused), the virtual DOM node class of rrweb's player, a deprecated global
+// mirror that wraps itself in a Proxy at import time, and the number-to-name
+// halves of its enums.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
@@ -61,6 +62,13 @@ const CUTS: Cut[] = [
     to: 'function slimDOMExcluded(sn, slimDOMOptions) {',
     mustContain: 'headMetaDescKeywords: _slimDOMOptions === "all"',
     replacement: 'function slimDOMDefaults(_slimDOMOptions) {\n  return _slimDOMOptions || {};\n}\n',
+  },
+  {
+    what: 'slimDOM rules for meta tags Veil keeps (description, social, robots, http-equiv, authorship)',
+    from: '      if (slimDOMOptions.headMetaDescKeywords',
+    to: 'slimDOMOptions.headMetaVerification &&',
+    mustContain: 'slimDOMOptions.headMetaAuthorship',
+    replacement: '      if (',
   },
   {
     what: 'plugin event processors (Veil passes no plugins)',
@@ -148,6 +156,14 @@ export function trimRrweb(): Plugin {
           }
           source = source.slice(0, start) + cut.replacement + source.slice(end);
         }
+        // TypeScript enums map numbers back to names as well; rrweb only looks
+        // them up by name (and skips numeric keys when it lists them).
+        let enumMembers = 0;
+        source = source.replace(/(\w+)\[\1\["(\w+)"\] = (-?\d+)\] = "\2";/g, (_all, table: string, name: string, value: string) => {
+          enumMembers++;
+          return `${table}["${name}"] = ${value};`;
+        });
+        if (enumMembers < 40) throw new Error(`veil-trim-rrweb: found ${enumMembers} enum members in ${args.path}, expected rrweb's 50; check the pattern against this rrweb version.`);
         return { contents: source, loader: 'js' };
       });
     },

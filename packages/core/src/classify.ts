@@ -207,6 +207,26 @@ export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): O
   };
 }
 
+const NO_ATTRIBUTE: AttributeReader = () => null;
+const bareFacts: Map<string, OwnFacts>[] = [new Map(), new Map(), new Map()];
+
+/**
+ * ownFacts of an element without attributes: most elements of a page, and
+ * they depend on the tag alone. Shared and frozen: copy before changing.
+ */
+export function factsOfTag(tag: string, mode: ModeLevel): Readonly<OwnFacts> {
+  let facts = bareFacts[mode].get(tag);
+  if (!facts) {
+    facts = Object.freeze(ownFacts(tag, NO_ATTRIBUTE, mode));
+    bareFacts[mode].set(tag, facts);
+  }
+  return facts;
+}
+
+export function sameFacts(a: OwnFacts, b: OwnFacts): boolean {
+  return a === b || (a.mark === b.mark && a.field === b.field && a.valueHost === b.valueHost && a.editable === b.editable && a.content === b.content);
+}
+
 /** The context of a node whose parent's context is `parent`. */
 export function combine(parent: Context, own: OwnFacts): Context {
   const region = own.mark > parent.region ? own.mark : parent.region;

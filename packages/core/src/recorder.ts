@@ -262,13 +262,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
           }
           continue;
         }
-        const el = r.target as Element;
-        const id = record.mirror.getId(el);
-        if (id > 0) {
-          const attributes: Record<string, string | null> = {};
-          for (const name of CLASSIFYING_ATTRIBUTES) attributes[name] = el.getAttribute(name);
-          scrubber?.noteAttributes(id, attributes);
-        }
+        const id = record.mirror.getId(r.target);
+        if (id > 0 && r.attributeName) scrubber?.noteAttributes(id, { [r.attributeName]: (r.target as Element).getAttribute(r.attributeName) });
       }
     };
     const watcher = new MutationObserver(changed);

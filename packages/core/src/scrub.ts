@@ -12,8 +12,10 @@ import {
   SENSITIVE_FIELD,
   blockedAttributes,
   combine,
+  factsOfTag,
   modeLevel,
   ownFacts,
+  sameFacts,
   scrubAttributes,
   scrubText,
   scrubValue,
@@ -95,15 +97,20 @@ const REGION_CLASSIFYING = ['data-veil', 'class', 'contenteditable'] as const;
 /** Shared by every element without classifying attributes; never written to. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
-interface NodeRecord {
+interface ElementRecord {
   parent: number;
   tag: string;
-  /** Classifying attributes; undefined for text, comments and documents. */
-  attrs?: Record<string, string>;
-  own?: OwnFacts;
+  /** The classifying attributes. */
+  attrs: Record<string, string>;
+  own: OwnFacts;
   /** Once sensitive, always sensitive (a password shown as text is still a password). */
   sensitive?: boolean;
 }
+
+/** An element, or for text, comments and documents (most recorded nodes) just the parent's id. */
+type NodeRecord = ElementRecord | number;
+
+const parentOf = (rec: NodeRecord): number => (typeof rec === 'number' ? rec : rec.parent);
 
 type Serialized = {
   type: number;
@@ -131,18 +138,25 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
   const nodes = new Map<number, NodeRecord>();
-  // Contexts are memoised per event (reset at each incremental event): a few
-  // ids out of tens of thousands, so a Map; an array would turn sparse.
+  // Contexts worked out since the tree or a classification last changed:
+  // forgotten on every such change, not per event, so the input events that
+  // follow one another on one field do not walk up the tree each time.
   let memo = new Map<number, Context | null>();
+  const forgetContexts = () => {
+    if (memo.size) memo = new Map();
+  };
   let checkoutWanted = false;
+  // while admitting a full snapshot: every context is passed down the walk, none needs remembering
+  let inFullSnapshot = false;
 
-  function facts(id: number, rec: NodeRecord): OwnFacts {
-    const attrs = rec.attrs!;
-    const own = ownFacts(rec.tag, (n) => attrs[n], mode);
+  function facts(id: number, rec: ElementRecord): OwnFacts {
+    const attrs = rec.attrs;
+    let own: OwnFacts = attrs === NO_ATTRIBUTES ? factsOfTag(rec.tag, mode) : ownFacts(rec.tag, (n) => attrs[n], mode);
     const hint = hintFor?.(id);
-    if (hint?.mark !== undefined && hint.mark > own.mark) own.mark = hint.mark;
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
-    if (hint?.sensitive || rec.sensitive) own.field = SENSITIVE_FIELD;
+    const mark = hint?.mark !== undefined && hint.mark > own.mark ? hint.mark : own.mark;
+    const sensitive = hint?.sensitive || rec.sensitive;
+    if (mark !== own.mark || (sensitive && own.field !== SENSITIVE_FIELD)) own = { ...own, mark, field: sensitive ? SENSITIVE_FIELD : own.field };
     return own;
   }
 
@@ -167,9 +181,10 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     if (cached !== undefined) return cached;
     const rec = nodes.get(id);
     let ctx: Context | null = null;
-    if (rec) {
-      const parentCtx = rec.parent === -1 ? ROOT_CONTEXT : contextOf(rec.parent);
-      if (parentCtx) ctx = rec.own ? combine(parentCtx, rec.own) : parentCtx;
+    if (rec !== undefined) {
+      const parent = parentOf(rec);
+      const parentCtx = parent === -1 ? ROOT_CONTEXT : contextOf(parent);
+      if (parentCtx) ctx = typeof rec === 'number' ? parentCtx : combine(parentCtx, rec.own);
     }
     memo.set(id, ctx);
     return ctx;
@@ -179,8 +194,9 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   function visible(id: unknown): boolean {
     if (typeof id !== 'number') return false;
     const rec = nodes.get(id);
-    if (!rec) return false;
-    const parentCtx = rec.parent === -1 ? ROOT_CONTEXT : contextOf(rec.parent);
+    if (rec === undefined) return false;
+    const parent = parentOf(rec);
+    const parentCtx = parent === -1 ? ROOT_CONTEXT : contextOf(parent);
     return parentCtx !== null && parentCtx.region !== BLOCK && contextOf(id) !== null;
   }
 
@@ -188,16 +204,18 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   function admit(node: Serialized, parentId: number, parentCtx: Context): boolean {
     if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
+    const previous = nodes.get(id);
+    // a node admitted again (moved, or an id seen before) changes the way up for what it holds
+    if (!inFullSnapshot && (previous !== undefined || memo.has(id))) forgetContexts();
     if (node.type === NODE_ELEMENT) {
       const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
       const tag = String(node.tagName ?? '').toLowerCase();
-      const rec: NodeRecord = { parent: parentId, tag, attrs: classifyingAttrs(attributes, tag) };
-      const previous = nodes.get(id);
-      if (previous?.sensitive) rec.sensitive = true;
+      const rec = { parent: parentId, tag, attrs: classifyingAttrs(attributes, tag) } as ElementRecord;
+      if (typeof previous === 'object' && previous.sensitive) rec.sensitive = true;
       rec.own = facts(id, rec);
       nodes.set(id, rec);
       const ctx = combine(parentCtx, rec.own);
-      memo.set(id, ctx);
+      if (!inFullSnapshot) memo.set(id, ctx);
       if (ctx.region === BLOCK) {
         node.attributes = blockedAttributes(attributes);
         node.childNodes = [];
@@ -207,8 +225,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       admitChildren(node, id, ctx);
       return true;
     }
-    nodes.set(id, { parent: parentId, tag: '' });
-    memo.set(id, parentCtx);
+    nodes.set(id, parentId);
+    if (!inFullSnapshot) memo.set(id, parentCtx);
     if (node.type === NODE_DOCUMENT) {
       admitChildren(node, id, parentCtx);
     } else if (node.type !== NODE_DOCTYPE) {
@@ -229,9 +247,14 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
     nodes.clear();
-    memo.clear();
+    memo = new Map();
     if (!isObject(data.node)) return false;
-    return admit(data.node as Serialized, -1, ROOT_CONTEXT);
+    inFullSnapshot = true;
+    try {
+      return admit(data.node as Serialized, -1, ROOT_CONTEXT);
+    } finally {
+      inFullSnapshot = false;
+    }
   }
 
   function scrubStyleValue(value: unknown): unknown {
@@ -245,7 +268,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   function reclassify(id: number, attributes: Record<string, unknown>): void {
     const rec = nodes.get(id);
-    if (!rec?.attrs) return;
+    if (typeof rec !== 'object') return;
     let touched = false;
     for (const n of CLASSIFYING) {
       if (!(n in attributes)) continue;
@@ -256,10 +279,10 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       touched = true;
     }
     if (touched) {
-      const before = rec.own!.mark;
+      const before = rec.own;
       rec.own = facts(id, rec);
-      if (rec.own.mark !== before) checkoutWanted = true;
-      memo = new Map();
+      if (rec.own.mark !== before.mark) checkoutWanted = true;
+      if (!sameFacts(rec.own, before)) forgetContexts();
     }
   }
 
@@ -274,8 +297,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     const removes = Array.isArray(data.removes) ? data.removes : [];
     data.removes = removes.filter((r: any) => {
       if (!isObject(r) || !visible(r.parentId) || contextOf(r.parentId)?.region === BLOCK) return false;
-      nodes.delete(r.id);
-      memo = new Map();
+      if (nodes.delete(r.id)) forgetContexts();
       return true;
     });
 
@@ -308,7 +330,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
     data.attributes = attributeChanges.filter((change: any) => {
       if (!isObject(change) || !isObject(change.attributes) || !visible(change.id)) return false;
-      const rec = nodes.get(change.id)!;
+      const rec = nodes.get(change.id);
+      if (typeof rec !== 'object') return false;
       const ctx = contextOf(change.id)!;
       if (ctx.region === BLOCK) {
         // the element itself is the blocked box: only its size and classes may change
@@ -406,7 +429,6 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
-          memo = new Map();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:
@@ -424,10 +446,13 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     noteAttributes: reclassify,
     noteParent(id, parentId) {
       const rec = nodes.get(id);
-      if (!rec) return;
+      if (rec === undefined) return;
       // -2 is no node: contexts under it are null, so nothing about it is sent
-      rec.parent = parentId !== null && nodes.has(parentId) ? parentId : -2;
-      memo = new Map();
+      const parent = parentId !== null && nodes.has(parentId) ? parentId : -2;
+      if (parent === parentOf(rec)) return;
+      if (typeof rec === 'number') nodes.set(id, parent);
+      else rec.parent = parent;
+      forgetContexts();
     },
     takeCheckoutRequest() {
       const wanted = checkoutWanted;

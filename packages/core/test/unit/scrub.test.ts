@@ -78,6 +78,53 @@ describe('scrubber', () => {
     expect(s.scrub({ type: 3, timestamp: 4, data: { source: 2, type: 2, id: field.id, x: 1, y: 1 } })).toBeNull();
   });
 
+  it('judges every event with what the events and notes before it changed, however many came in between', () => {
+    const field = el('input', { name: 'note' });
+    const wrap = el('div', {}, [field]);
+    const closed = el('div', { class: 'veil-mask' });
+    const other = el('input', { name: 'other' });
+    const inner = el('input', { name: 'inner' });
+    const box = el('div', {}, [inner]);
+    const page = doc(wrap, closed, other, box);
+    const body = page.childNodes[0].childNodes[0] as { id: number };
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(page));
+    const typed = (id: number, value: string) => sent(s.scrub(input(id, value)));
+    expect(typed(field.id, 'open words one')).toContain('open words one');
+    expect(typed(field.id, 'open words two')).toContain('open words two');
+    // a change that does not classify anything differently changes nothing
+    s.scrub(mutation({ attributes: [{ id: wrap.id, attributes: { class: 'card wide' } }] }));
+    expect(typed(field.id, 'open words three')).toContain('open words three');
+    s.scrub(mutation({ attributes: [{ id: wrap.id, attributes: { class: 'card veil-mask' } }] }));
+    expect(typed(field.id, 'MemoMarked41')).not.toContain('MemoMarked41');
+    s.scrub(mutation({ attributes: [{ id: wrap.id, attributes: { class: 'card' } }] }));
+    expect(typed(field.id, 'open words four')).toContain('open words four');
+    // moved by the page, before rrweb says so
+    s.noteParent(field.id, closed.id);
+    expect(typed(field.id, 'MemoMoved52')).not.toContain('MemoMoved52');
+    s.noteParent(field.id, wrap.id);
+    expect(typed(field.id, 'open words five')).toContain('open words five');
+    s.noteParent(field.id, null);
+    expect(s.scrub(input(field.id, 'MemoGone63'))).toBeNull();
+    s.noteParent(field.id, wrap.id);
+    expect(typed(field.id, 'open words six')).toContain('open words six');
+    // added again under a masked parent, with or without a removal first
+    s.scrub(mutation({ adds: [{ parentId: closed.id, nextId: null, node: { ...field, childNodes: [] } }] }));
+    expect(typed(field.id, 'MemoReadded74')).not.toContain('MemoReadded74');
+    expect(typed(inner.id, 'inner words')).toContain('inner words');
+    s.scrub(mutation({ adds: [{ parentId: closed.id, nextId: null, node: { ...box, childNodes: [] } }] }));
+    expect(typed(inner.id, 'MemoCarried85')).not.toContain('MemoCarried85');
+    s.noteParent(field.id, wrap.id);
+    expect(typed(field.id, 'open words seven')).toContain('open words seven');
+    s.scrub(mutation({ removes: [{ parentId: wrap.id, id: field.id }], adds: [{ parentId: closed.id, nextId: null, node: { ...field, childNodes: [] } }] }));
+    expect(typed(field.id, 'MemoMovedAgain96')).not.toContain('MemoMovedAgain96');
+    // an ancestor leaves the page: nothing more about what it held
+    expect(typed(other.id, 'other words')).toContain('other words');
+    s.scrub(mutation({ removes: [{ parentId: body.id, id: closed.id }] }));
+    expect(s.scrub(input(field.id, 'MemoDetached87'))).toBeNull();
+    expect(typed(other.id, 'still other words')).toContain('still other words');
+  });
+
   it('keeps ordinary text and values where the mode records them', () => {
     const q = el('input', { type: 'search', name: 'q' });
     const s = createScrubber({ privacy: 'relaxed' });

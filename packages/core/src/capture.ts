@@ -12,6 +12,7 @@ import {
   STRICT_MEDIA_TAGS,
   UNMASK,
   combine,
+  factsOfTag,
   ownFacts,
   scrubText,
   scrubValue,
@@ -100,11 +101,11 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   }
 
   function own(el: Element): OwnFacts {
-    const facts = ownFacts(el.localName.toLowerCase(), (n) => el.getAttribute(n), mode);
-    const fromSelectors = selectorMark(el);
-    if (fromSelectors > facts.mark) facts.mark = fromSelectors;
-    if (el.localName === 'input' && wasPasswordField(el)) facts.field = SENSITIVE_FIELD;
-    return facts;
+    const tag = el.localName.toLowerCase();
+    const facts = el.hasAttributes() ? ownFacts(tag, (n) => el.getAttribute(n), mode) : factsOfTag(tag, mode);
+    const mark = selectorMark(el);
+    const password = tag === 'input' && wasPasswordField(el);
+    return mark > facts.mark || password ? { ...facts, mark: mark > facts.mark ? mark : facts.mark, field: password ? SENSITIVE_FIELD : facts.field } : facts;
   }
 
   function contextOf(el: Element): Context {

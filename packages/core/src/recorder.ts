@@ -267,13 +267,12 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       }
     };
     const watcher = new MutationObserver(changed);
-    // a configured selector may depend on any attribute
-    const anySelector = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
     watcher.observe(document, {
       subtree: true,
       childList: true,
       attributes: true,
-      ...(anySelector ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
+      // a configured selector may depend on any attribute
+      ...(hasSelectors() ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
     });
     takePendingChanges = () => changed(watcher.takeRecords());
     return () => {
@@ -282,14 +281,22 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     };
   }
 
+  function hasSelectors() {
+    return selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
+  }
+
   function startRrweb() {
     unwatchMarks?.();
     unwatchMarks = watchMarks();
     capture = createCapture(mode, selectors);
     const cap = capture;
+    // without configured selectors only the password memory, which concerns
+    // inputs, knows more than the serialized element
+    const everyElement = hasSelectors();
     scrubber = createScrubber({
       privacy: opts.privacy,
-      elementHint: (id) => {
+      elementHint: (id, tag) => {
+        if (!everyElement && tag !== 'input') return undefined;
         const node = record.mirror.getNode(id);
         return node && node.nodeType === 1 ? cap.hint(node as Element) : undefined;
       },

@@ -39,8 +39,8 @@ export interface ElementHint {
 
 export interface ScrubberOptions {
   privacy?: PrivacyMode;
-  /** Asked once per element as it enters the recording and when its attributes change. */
-  elementHint?: (id: number) => ElementHint | undefined;
+  /** Asked once per element (`tag` in lower case) as it enters the recording and when its attributes change. */
+  elementHint?: (id: number, tag: string) => ElementHint | undefined;
 }
 
 /** Scrubs a stream of recorded events, keeping what it needs between them. */
@@ -152,7 +152,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   function facts(id: number, rec: ElementRecord): OwnFacts {
     const attrs = rec.attrs;
     let own: OwnFacts = attrs === NO_ATTRIBUTES ? factsOfTag(rec.tag, mode) : ownFacts(rec.tag, (n) => attrs[n], mode);
-    const hint = hintFor?.(id);
+    const hint = hintFor?.(id, rec.tag);
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
     const mark = hint?.mark !== undefined && hint.mark > own.mark ? hint.mark : own.mark;
     const sensitive = hint?.sensitive || rec.sensitive;

@@ -92,6 +92,7 @@ describe('recorder lifecycle', () => {
       }
       customElements.define('hostile-box', Hostile);
       const h = document.createElement('hostile-box');
+      h.setAttribute('role', 'note');
       h.textContent = 'HostileCanary77';
       document.body.append(h);
       const errors: string[] = [];

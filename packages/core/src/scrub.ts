@@ -242,7 +242,11 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       node.childNodes = [];
       return;
     }
-    node.childNodes = node.childNodes.filter((child) => admit(child, id, ctx));
+    // in place: a full snapshot has thousands of child lists, and copies are garbage
+    const children = node.childNodes;
+    let kept = 0;
+    for (const child of children) if (admit(child, id, ctx)) children[kept++] = child;
+    children.length = kept;
   }
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {

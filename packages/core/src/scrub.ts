@@ -138,9 +138,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
   const nodes = new Map<number, NodeRecord>();
-  // Contexts worked out since the tree or a classification last changed:
-  // forgotten on every such change, not per event, so the input events that
-  // follow one another on one field do not walk up the tree each time.
+  // Contexts are memoised per event, and forgotten within one when the tree
+  // or a classification changes: a few ids out of tens of thousands, so a Map.
   let memo = new Map<number, Context | null>();
   const forgetContexts = () => {
     if (memo.size) memo = new Map();
@@ -433,6 +432,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
+          forgetContexts();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:

@@ -4,15 +4,21 @@
 // (window.__veilBatches) and what rrweb's player rebuilt in the replay panel.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { findLeaks, launchChromium } from '@veil/test-support';
+import {
+  MODES,
+  REPLAY_PANEL_TEXT,
+  UNMASKED_TEXT,
+  findLeaks,
+  launchChromium,
+  openDemo as openDemoPage,
+  replayed,
+  sentBatches,
+  type Mode,
+  type OpenedDemo,
+  type SentBatch,
+} from '@veil/test-support';
 import { startServer } from '../server.mjs';
 
-interface SentBatch {
-  v: 1;
-  sessionId: string;
-  seq: number;
-  events: { type: number; timestamp: number; data: unknown }[];
-}
 declare global {
   interface Window {
     __veilBatches?: SentBatch[];
@@ -20,19 +26,13 @@ declare global {
   }
 }
 
-const MODES = ['strict', 'balanced', 'relaxed'] as const;
-type Mode = (typeof MODES)[number];
-
 /** Ordinary page text, outside any marked region. */
 const PRODUCT = 'Linen Overshirt';
-/** Text under [unmask]: recorded in every mode. */
-const UNMASKED_TEXT = 'Free shipping on orders over';
 /** Typed into ordinary fields: recorded in relaxed mode only. */
 const SEARCH = 'chunky wool scarf';
 const GIFT = 'Many happy returns, Olwen';
 /** Only in the replay panel's own document (a style rule) and its text: sent only if the noRecord panel were recorded. */
 const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
-const REPLAY_PANEL_TEXT = 'what a collector would store';
 
 /** Typed by the visitor; unique strings that occur nowhere else. */
 const TYPED = {
@@ -75,27 +75,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  pageErrors: string[];
-  consoleErrors: string[];
-}
-
-async function openDemo(query = '', context?: BrowserContext): Promise<Opened> {
-  context ??= await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(new URL(query, server.url).href);
-  await page.waitForFunction(() => window.__veilDemo?.state === 'awaiting-consent' || window.__veilDemo?.state === 'recording', undefined, {
-    timeout: 30_000,
-  });
-  return { context, page, pageErrors, consoleErrors };
+/** Opens the demo (in a fresh context, or `context`) and waits until it asks for consent or records. */
+function openDemo(query = '', context?: BrowserContext): Promise<OpenedDemo> {
+  return openDemoPage(browser, new URL(query, server.url).href, () => window.__veilDemo?.state === 'awaiting-consent' || window.__veilDemo?.state === 'recording', { context });
 }
 
 const state = (page: Page) => page.evaluate(() => window.__veilDemo!.state);
@@ -134,29 +116,8 @@ async function fillEverything(page: Page): Promise<void> {
   await type('#search', SEARCH);
 }
 
-async function sentBatches(page: Page): Promise<SentBatch[]> {
-  await page.evaluate(() => window.__veilDemo!.flush());
-  return page.evaluate(() => window.__veilBatches ?? []);
-}
-
-/** What rrweb's player rebuilt in the replay panel's iframe. */
-async function replayed(page: Page) {
-  return page.evaluate(() => {
-    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
-    if (!doc?.body) return null;
-    return {
-      text: doc.body.textContent ?? '',
-      html: doc.documentElement.outerHTML,
-      hasCardField: doc.querySelector('#card-number') !== null,
-      hasPasswordField: doc.querySelector('#password') !== null,
-      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
-      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
-    };
-  });
-}
-
 describe.each(MODES)('the Angular demo in %s mode', (mode: Mode) => {
-  let opened: Opened;
+  let opened: OpenedDemo;
   let batches: SentBatch[];
   let sentBeforeConsent: SentBatch[];
 

@@ -3,21 +3,23 @@
 // check what reached the recorder's transport (window.__veilBatches) and what
 // rrweb's player rebuilt from it in the replay panel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { findLeaks, launchChromium } from '@veil/test-support';
+import type { Browser, Page } from 'playwright-core';
+import {
+  MODES,
+  REPLAY_PANEL_TEXT,
+  UNMASKED_TEXT,
+  findLeaks,
+  launchChromium,
+  openDemo as openDemoPage,
+  replayed,
+  sentBatches,
+  sessionsIn,
+  type Mode,
+  type OpenedDemo,
+  type SentBatch,
+} from '@veil/test-support';
 import { startServer } from '../server.mjs';
 
-interface SentEvent {
-  type: number;
-  timestamp: number;
-  data: unknown;
-}
-interface SentBatch {
-  v: 1;
-  sessionId: string;
-  seq: number;
-  events: SentEvent[];
-}
 declare global {
   interface Window {
     __veilBatches: SentBatch[];
@@ -29,19 +31,12 @@ declare global {
   }
 }
 
-const MODES = ['strict', 'balanced', 'relaxed'] as const;
-type Mode = (typeof MODES)[number];
-
 /** Ordinary page text, outside any marked region. */
 const PRODUCT = 'Linen Overshirt';
-/** Text inside the data-veil="unmask" region. */
-const UNMASKED_TEXT = 'Free shipping on orders over';
 /** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
 const SEARCH = 'chunky wool scarf';
 /** A style rule demo.js has the player inject into the replay iframe: sent only if the (blocked) replay panel was recorded. */
 const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
-/** Text of the (blocked) replay panel. */
-const REPLAY_PANEL_TEXT = 'what a collector would store';
 
 /** Typed by the visitor. Unique strings; none occurs anywhere on the page. */
 const TYPED = {
@@ -82,27 +77,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  pageErrors: string[];
-  consoleErrors: string[];
-}
-
-async function openDemo(query = ''): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(String(error && error.stack ? error.stack : error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(new URL(query, server.url).href);
-  await page.waitForFunction(() => window.__veilDemo?.recorder?.state === 'recording', undefined, {
-    timeout: 15_000,
-  });
-  return { context, page, pageErrors, consoleErrors };
+/** Opens the demo and waits until it records (the plain-HTML demo asks no consent). */
+function openDemo(query = ''): Promise<OpenedDemo> {
+  return openDemoPage(browser, new URL(query, server.url).href, () => window.__veilDemo?.recorder?.state === 'recording', { timeout: 15_000 });
 }
 
 /** Types every secret into its field, the way a visitor would (key by key). */
@@ -130,31 +107,8 @@ async function fillEverything(page: Page): Promise<void> {
   await type('#search', SEARCH);
 }
 
-async function sentBatches(page: Page): Promise<SentBatch[]> {
-  await page.evaluate(() => window.__veilDemo.flush());
-  return page.evaluate(() => window.__veilBatches);
-}
-
-/** What rrweb's player rebuilt in the replay panel's iframe. */
-async function replayed(page: Page) {
-  return page.evaluate(() => {
-    const frame = document.querySelector<HTMLIFrameElement>('#replay-stage iframe');
-    const doc = frame?.contentDocument;
-    if (!doc || !doc.body) return null;
-    return {
-      text: doc.body.textContent ?? '',
-      html: doc.documentElement.outerHTML,
-      // (rrweb's rebuild sets autocomplete=off on every field: find them by id)
-      hasCardField: doc.querySelector('#card-number') !== null,
-      hasPasswordField: doc.querySelector('#password') !== null,
-      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
-      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
-    };
-  });
-}
-
 describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
-  let opened: Opened;
+  let opened: OpenedDemo;
   let batches: SentBatch[];
 
   beforeAll(async () => {
@@ -245,10 +199,10 @@ describe('the privacy mode switch', () => {
       await fillEverything(page);
       const batches = await sentBatches(page);
 
-      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      const sessions = sessionsIn(batches);
       expect(sessions.length).toBe(2);
-      if (first) expect(sessions[0]).toBe(first);
-      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      if (first) expect(sessions[0][0].sessionId).toBe(first);
+      const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
         expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);

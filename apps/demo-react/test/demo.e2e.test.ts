@@ -9,15 +9,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { findLeaks, launchChromium } from '@veil/test-support';
+import type { Browser, Page } from 'playwright-core';
+import {
+  MODES,
+  REPLAY_PANEL_TEXT,
+  UNMASKED_TEXT,
+  findLeaks,
+  launchChromium,
+  openDemo as openDemoPage,
+  replayed,
+  sentBatches,
+  sessionsIn,
+  type Mode,
+  type OpenedDemo,
+  type SentBatch,
+} from '@veil/test-support';
 
-interface SentBatch {
-  v: 1;
-  sessionId: string;
-  seq: number;
-  events: { type: number; timestamp: number; data: unknown }[];
-}
 interface DemoWindow {
   __veilBatches: SentBatch[];
   __veilDemo: {
@@ -26,24 +33,17 @@ interface DemoWindow {
     flush(): Promise<void>;
   };
 }
-const demo = () => window as unknown as DemoWindow;
 
-const MODES = ['strict', 'balanced', 'relaxed'] as const;
-type Mode = (typeof MODES)[number];
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Ordinary page text, outside any marked region. */
 const PRODUCT = 'Harbour Rain Jacket';
-/** Text inside <Unmask>. */
-const UNMASKED_TEXT = 'Free shipping on orders over';
 /** Text of the element marked with useUnmask(). */
 const BASKET_TEXT = 'In your basket:';
 /** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
 const SEARCH = 'waxed canvas';
 /** A style rule the replay panel puts in the player's iframe: sent only if the (blocked) panel was recorded. */
 const REPLAY_IFRAME_TRACE = 'veil-demo-replay-frame';
-/** Text of the (blocked) replay panel. */
-const REPLAY_PANEL_TEXT = 'what a collector would store';
 
 /** Typed by the visitor. Unique strings; none occurs anywhere on the page. */
 const TYPED = {
@@ -109,26 +109,9 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  pageErrors: string[];
-  consoleErrors: string[];
-}
-
 /** Opens the demo and waits until its recorder waits for consent. */
-async function openDemo(query = ''): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(new URL(query, baseUrl).href);
-  await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent');
-  return { context, page, pageErrors, consoleErrors };
+function openDemo(query = ''): Promise<OpenedDemo> {
+  return openDemoPage(browser, new URL(query, baseUrl).href, () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent');
 }
 
 async function grantConsent(page: Page): Promise<void> {
@@ -171,29 +154,8 @@ async function fillEverything(page: Page, { keyByKey = true } = {}): Promise<voi
   await type('#search', SEARCH);
 }
 
-async function sentBatches(page: Page): Promise<SentBatch[]> {
-  await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.flush());
-  return page.evaluate(() => (window as unknown as DemoWindow).__veilBatches);
-}
-
-/** What rrweb's player rebuilt in the replay panel's iframe. */
-async function replayed(page: Page) {
-  return page.evaluate(() => {
-    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
-    if (!doc?.body) return null;
-    return {
-      text: doc.body.textContent ?? '',
-      html: doc.documentElement.outerHTML,
-      hasCardField: doc.querySelector('#card-number') !== null,
-      hasPasswordField: doc.querySelector('#password') !== null,
-      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
-      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
-    };
-  });
-}
-
 describe.each(MODES)('the React demo in %s mode', (mode: Mode) => {
-  let opened: Opened;
+  let opened: OpenedDemo;
   let batches: SentBatch[];
 
   beforeAll(async () => {
@@ -316,10 +278,10 @@ describe('the privacy mode switch', () => {
 
       await fillEverything(page, { keyByKey: false });
       const batches = await sentBatches(page);
-      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      const sessions = sessionsIn(batches);
       expect(sessions).toHaveLength(2);
-      expect(sessions[0]).toBe(first);
-      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      expect(sessions[0][0].sessionId).toBe(first);
+      const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
         expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);

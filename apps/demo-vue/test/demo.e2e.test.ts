@@ -8,15 +8,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, preview, type PreviewServer } from 'vite';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { findLeaks, launchChromium } from '@veil/test-support';
+import type { Browser, Page } from 'playwright-core';
+import {
+  MODES,
+  REPLAY_PANEL_TEXT,
+  UNMASKED_TEXT,
+  findLeaks,
+  launchChromium,
+  openDemo as openDemoPage,
+  replayed,
+  sentBatches,
+  sessionsIn,
+  type Mode,
+  type OpenedDemo,
+  type SentBatch,
+} from '@veil/test-support';
 
-interface SentBatch {
-  v: 1;
-  sessionId: string;
-  seq: number;
-  events: { type: number; timestamp: number; data: unknown }[];
-}
 interface DemoWindow {
   __veilBatches: SentBatch[];
   __veilDemo: {
@@ -25,21 +32,13 @@ interface DemoWindow {
     flush(): Promise<void>;
   };
 }
-const demo = () => window as unknown as DemoWindow;
-
-const MODES = ['strict', 'balanced', 'relaxed'] as const;
-type Mode = (typeof MODES)[number];
 
 /** Ordinary page text, outside any marked region. */
 const PRODUCT = 'Harbour Rain Shell';
-/** Text under v-unmask. */
-const UNMASKED_TEXT = 'Free shipping on orders over';
 /** Typed into the search box: an ordinary field, recorded in relaxed mode only. */
 const SEARCH = 'speckled enamel mug';
 /** A style rule the replay panel has the player inject into its iframe. */
 const REPLAY_IFRAME_TRACE = 'veil-vue-replay-frame';
-/** Text of the replay panel (a separate app under v-no-record). */
-const REPLAY_PANEL_TEXT = 'what a collector would store';
 
 /** Typed by the visitor; none occurs anywhere on the page. */
 const TYPED = {
@@ -92,34 +91,12 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
-interface Opened {
-  context: BrowserContext;
-  page: Page;
-  pageErrors: string[];
-  consoleErrors: string[];
-}
-
 const stateIs = (page: Page, state: string) =>
   page.waitForFunction((s) => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === s, state, { timeout: 15_000 });
 
 /** Opens the demo; it waits for consent. */
-async function openDemo(query = ''): Promise<Opened> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(String(error?.stack ?? error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
-  });
-  await page.goto(new URL(query, baseUrl).href);
-  await stateIs(page, 'awaiting-consent');
-  return { context, page, pageErrors, consoleErrors };
-}
-
-async function sentBatches(page: Page): Promise<SentBatch[]> {
-  await page.evaluate(() => (window as unknown as DemoWindow).__veilDemo.flush());
-  return page.evaluate(() => (window as unknown as DemoWindow).__veilBatches);
+function openDemo(query = ''): Promise<OpenedDemo> {
+  return openDemoPage(browser, new URL(query, baseUrl).href, () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent', { timeout: 15_000 });
 }
 
 async function accept(page: Page): Promise<void> {
@@ -166,24 +143,8 @@ async function fillEverything(page: Page, { fast = false } = {}): Promise<void> 
   await type('#search', SEARCH);
 }
 
-/** What rrweb's player rebuilt in the replay panel's iframe. */
-async function replayed(page: Page) {
-  return page.evaluate(() => {
-    const doc = document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument;
-    if (!doc?.body) return null;
-    return {
-      text: doc.body.textContent ?? '',
-      html: doc.documentElement.outerHTML,
-      hasCardField: doc.querySelector('#card-number') !== null,
-      hasPasswordField: doc.querySelector('#password') !== null,
-      search: doc.querySelector<HTMLInputElement>('#search')?.value ?? null,
-      values: [...doc.querySelectorAll<HTMLInputElement>('input, textarea, select')].map((el) => el.value),
-    };
-  });
-}
-
 interface ModeRun {
-  opened: Opened;
+  opened: OpenedDemo;
   /** What was sent before the visitor consented. */
   before: SentBatch[];
   /** What was sent once everything was typed. */
@@ -213,7 +174,7 @@ afterAll(async () => {
 });
 
 describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
-  let opened: Opened;
+  let opened: OpenedDemo;
   let before: SentBatch[];
   let batches: SentBatch[];
 
@@ -323,10 +284,10 @@ describe.concurrent('the demo', () => {
       await fillEverything(page, { fast: true });
       const batches = await sentBatches(page);
 
-      const sessions = [...new Set(batches.map((batch) => batch.sessionId))];
+      const sessions = sessionsIn(batches);
       expect(sessions).toHaveLength(2);
-      expect(sessions[0]).toBe(first);
-      const [strictPart, relaxedPart] = sessions.map((id) => batches.filter((batch) => batch.sessionId === id));
+      expect(sessions[0][0].sessionId).toBe(first);
+      const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
         expect(part[0].events.some((event) => event.type === 2)).toBe(true);

@@ -45,7 +45,7 @@ export function contenders({ standIn = false } = {}) {
   ];
 }
 
-function startServer({ files, pages }) {
+export function startServer({ files, pages }) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const common = {
@@ -77,7 +77,7 @@ async function metrics(cdp) {
 }
 
 /** One contender in one fresh page: snapshot then mutations. */
-async function measureOnce(context, baseUrl, c, cfg, countOutput) {
+export async function measureOnce(context, baseUrl, c, cfg, countOutput) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

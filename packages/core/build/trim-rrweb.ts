@@ -71,6 +71,16 @@ const CUTS: Cut[] = [
     replacement: '      if (',
   },
   {
+    // Veil always passes maskTextSelector '*' (its maskTextFn decides), which
+    // every element matches: what is left of the test is whether there is one.
+    what: "text-masking class and selector tests (Veil's selector is '*')",
+    from: 'function needMaskingText(node, maskTextClass, maskTextSelector, checkAncestors) {',
+    to: 'function onceIframeLoaded(',
+    mustContain: 'el.closest(maskTextSelector)',
+    replacement:
+      'function needMaskingText(node) {\n  return isElement(node) ? index.childNodes(node).length > 0 : index.parentElement(node) !== null;\n}\n',
+  },
+  {
     what: 'plugin event processors (Veil passes no plugins)',
     from: '    for (const plugin of plugins || []) {\n      if (plugin.eventProcessor) {',
     to: '    if (packFn && // Disable packing',

@@ -12,8 +12,8 @@ import {
   STRICT_MEDIA_TAGS,
   UNMASK,
   combine,
-  factsOfTag,
   ownFacts,
+  sameContext,
   scrubText,
   scrubValue,
   type Context,
@@ -45,11 +45,20 @@ export interface Capture {
   value(text: string, element: HTMLElement): string;
   /** Facts about a live element for the scrubber. */
   hint(element: Element): ElementHint;
-  /** The page changed something that classifies elements: forget every context worked out so far. */
-  invalidate(): void;
+  /**
+   * What the page changed in the document (classifying attributes, the tree):
+   * forgets the contexts worked out so far when a change can alter them.
+   */
+  noteChanges(records: MutationRecord[]): void;
   /** The selector rrweb must not serialize the inside of. */
   readonly blockSelector: string;
 }
+
+const CONTEXT = Symbol('veil.context');
+const STAMP = Symbol('veil.generation');
+type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number };
+// shared by every capture, so that stamps from an earlier recording never match
+let generations = 0;
 
 /** The element above `node`, crossing shadow roots and same-origin frames. */
 function parentAcross(node: Element): Element | null {
@@ -73,20 +82,25 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   const unmaskSel = joined(selectors.unmask);
   const blockSelector = [MARKER_BLOCK, ...selectors.block, ...(mode === MODE_STRICT ? STRICT_MEDIA_TAGS : [])].join(', ');
 
-  // Contexts are computed top-down and reused while rrweb serializes one
-  // snapshot or one batch of mutations (a synchronous stretch of work); the
-  // cache is dropped at the next microtask, before the page can change again.
-  // A Map, not a WeakMap: it lives for one stretch only, and weak tables of
-  // ten thousand elements cost the garbage collector far more.
-  let cache: Map<Element, Context> | null = null;
-  const cacheNow = () => {
-    if (!cache) {
-      cache = new Map();
+  // Contexts are worked out top-down. In the main document they are kept on
+  // the elements themselves (nothing holds a removed element alive), stamped
+  // with the generation they were worked out in, until the watcher reports a
+  // change that alters one. Elsewhere (shadow roots, frames, detached trees,
+  // which the watcher does not see) and whenever selectors are configured
+  // (they can depend on anything, :hover included), they last one synchronous
+  // stretch of work, dropped at the next microtask. A Map, not a WeakMap: weak
+  // tables of ten thousand elements cost the garbage collector far more.
+  const keepContexts = !(maskSel || blockSel || unmaskSel);
+  let generation = ++generations;
+  let stretch: Map<Element, Context> | null = null;
+  const stretchNow = () => {
+    if (!stretch) {
+      stretch = new Map();
       queueMicrotask(() => {
-        cache = null;
+        stretch = null;
       });
     }
-    return cache;
+    return stretch;
   };
 
   function selectorMark(el: Element): Region {
@@ -101,21 +115,61 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   }
 
   function own(el: Element): OwnFacts {
-    const tag = el.localName.toLowerCase();
-    const facts = el.hasAttributes() ? ownFacts(tag, (n) => el.getAttribute(n), mode) : factsOfTag(tag, mode);
-    const mark = selectorMark(el);
-    const password = tag === 'input' && wasPasswordField(el);
-    return mark > facts.mark || password ? { ...facts, mark: mark > facts.mark ? mark : facts.mark, field: password ? SENSITIVE_FIELD : facts.field } : facts;
+    // most elements have no attributes: no need to ask for each
+    const facts = ownFacts(el.localName.toLowerCase(), el.hasAttributes() ? (n) => el.getAttribute(n) : () => null, mode);
+    const fromSelectors = selectorMark(el);
+    if (fromSelectors > facts.mark) facts.mark = fromSelectors;
+    if (el.localName === 'input' && wasPasswordField(el)) facts.field = SENSITIVE_FIELD;
+    return facts;
+  }
+
+  function keptContext(el: Kept): Context {
+    if (el[STAMP] === generation) return el[CONTEXT]!;
+    const ctx = combine(parentContext(el), own(el));
+    el[CONTEXT] = ctx;
+    el[STAMP] = generation;
+    return ctx;
+  }
+
+  /** The context above an element of the main document. */
+  function parentContext(el: Element): Context {
+    const parent = el.parentNode;
+    return parent?.nodeType === 1 ? keptContext(parent as Element) : ROOT_CONTEXT;
   }
 
   function contextOf(el: Element): Context {
-    const c = cacheNow();
+    if (keepContexts && el.getRootNode() === document) return keptContext(el);
+    const c = stretchNow();
     const hit = c.get(el);
     if (hit) return hit;
     const parent = parentAcross(el);
     const ctx = combine(parent ? contextOf(parent) : ROOT_CONTEXT, own(el));
     c.set(el, ctx);
     return ctx;
+  }
+
+  /** Whether a change the watcher reports leaves every kept context as it is. */
+  function keptHold(r: MutationRecord): boolean {
+    if (r.type === 'childList') {
+      // A context depends on the whole way up. What leaves may come back
+      // anywhere, also where the watcher does not see (inside a detached
+      // wrapper, a shadow root): it and everything in it lose their stamps.
+      // An element only arrives in the page after its removal's record, if it
+      // was anywhere, so what arrives has no stamp left.
+      for (const node of r.removedNodes) {
+        const el = node as Kept;
+        if (el[STAMP] === generation) {
+          el[STAMP] = 0;
+          for (const inner of el.querySelectorAll('*')) (inner as Kept)[STAMP] = 0;
+        }
+      }
+      return true;
+    }
+    // Descendants keep their contexts when the element's comes out the same
+    // (a context depends on the parent's and the element's own facts only).
+    // One that left the page meanwhile loses its stamp with its removal.
+    const el = r.target as Kept;
+    return el[STAMP] !== generation || el.getRootNode() !== document || sameContext(combine(parentContext(el), own(el)), el[CONTEXT]!);
   }
 
   return {
@@ -130,12 +184,13 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // Input events come straight from page code, which may have changed the
       // field's shadow root or frame in the same task: the document's watcher
       // does not see those, so such a field's context is worked out afresh.
-      if (element.getRootNode() !== element.ownerDocument || element.ownerDocument !== document) cache = null;
+      if (element.getRootNode() !== document) stretch = null;
       const ctx = contextOf(element);
       return scrubValue(text, ctx.field || PLAIN_FIELD, ctx.region, mode);
     },
-    invalidate() {
-      cache = null;
+    noteChanges(records) {
+      stretch = null;
+      if (keepContexts && !records.every(keptHold)) generation = ++generations;
     },
     hint(element) {
       return { mark: selectorMark(element), sensitive: element.localName === 'input' && wasPasswordField(element) };

@@ -207,24 +207,8 @@ export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): O
   };
 }
 
-const NO_ATTRIBUTE: AttributeReader = () => null;
-const bareFacts: Map<string, OwnFacts>[] = [new Map(), new Map(), new Map()];
-
-/**
- * ownFacts of an element without attributes: most elements of a page, and
- * they depend on the tag alone. Shared and frozen: copy before changing.
- */
-export function factsOfTag(tag: string, mode: ModeLevel): Readonly<OwnFacts> {
-  let facts = bareFacts[mode].get(tag);
-  if (!facts) {
-    facts = Object.freeze(ownFacts(tag, NO_ATTRIBUTE, mode));
-    bareFacts[mode].set(tag, facts);
-  }
-  return facts;
-}
-
-export function sameFacts(a: OwnFacts, b: OwnFacts): boolean {
-  return a === b || (a.mark === b.mark && a.field === b.field && a.valueHost === b.valueHost && a.editable === b.editable && a.content === b.content);
+export function sameContext(a: Context, b: Context): boolean {
+  return a === b || (a.region === b.region && a.field === b.field && a.inValue === b.inValue && a.editable === b.editable && a.content === b.content);
 }
 
 /** The context of a node whose parent's context is `parent`. */

@@ -220,6 +220,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
         takePendingChanges();
         return cap.value(text, el);
       }),
+      // every text goes through maskTextFn (build/trim-rrweb.ts relies on it)
       maskTextSelector: '*',
       maskTextFn: guarded((text: string, el: HTMLElement | null) => cap.text(text, el)),
       blockSelector: cap.blockSelector,
@@ -248,7 +249,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function watchMarks(): () => void {
     const changed = (records: MutationRecord[]) => {
       if (!records.length) return;
-      capture?.invalidate();
+      capture?.noteChanges(records);
       for (const r of records) {
         if (r.type === 'childList') {
           const parentId = record.mirror.getId(r.target);

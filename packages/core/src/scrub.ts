@@ -12,10 +12,8 @@ import {
   SENSITIVE_FIELD,
   blockedAttributes,
   combine,
-  factsOfTag,
   modeLevel,
   ownFacts,
-  sameFacts,
   scrubAttributes,
   scrubText,
   scrubValue,
@@ -150,12 +148,11 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   function facts(id: number, rec: ElementRecord): OwnFacts {
     const attrs = rec.attrs;
-    let own: OwnFacts = attrs === NO_ATTRIBUTES ? factsOfTag(rec.tag, mode) : ownFacts(rec.tag, (n) => attrs[n], mode);
+    const own = ownFacts(rec.tag, (n) => attrs[n], mode);
     const hint = hintFor?.(id, rec.tag);
+    if (hint?.mark !== undefined && hint.mark > own.mark) own.mark = hint.mark;
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
-    const mark = hint?.mark !== undefined && hint.mark > own.mark ? hint.mark : own.mark;
-    const sensitive = hint?.sensitive || rec.sensitive;
-    if (mark !== own.mark || (sensitive && own.field !== SENSITIVE_FIELD)) own = { ...own, mark, field: sensitive ? SENSITIVE_FIELD : own.field };
+    if (hint?.sensitive || rec.sensitive) own.field = SENSITIVE_FIELD;
     return own;
   }
 
@@ -205,7 +202,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     const id = node.id;
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
-    if (!inFullSnapshot && (previous !== undefined || memo.has(id))) forgetContexts();
+    if (previous !== undefined) forgetContexts();
     if (node.type === NODE_ELEMENT) {
       const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
       const tag = String(node.tagName ?? '').toLowerCase();
@@ -285,7 +282,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       const before = rec.own;
       rec.own = facts(id, rec);
       if (rec.own.mark !== before.mark) checkoutWanted = true;
-      if (!sameFacts(rec.own, before)) forgetContexts();
+      forgetContexts();
     }
   }
 

@@ -263,8 +263,15 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
           }
           continue;
         }
-        const id = record.mirror.getId(r.target);
-        if (id > 0 && r.attributeName) scrubber?.noteAttributes(id, { [r.attributeName]: (r.target as Element).getAttribute(r.attributeName) });
+        // all of them, not just the one that changed: with selectors configured
+        // any attribute can change a mark, and this makes the scrubber ask again
+        const el = r.target as Element;
+        const id = record.mirror.getId(el);
+        if (id > 0) {
+          const attributes: Record<string, string | null> = {};
+          for (const name of CLASSIFYING_ATTRIBUTES) attributes[name] = el.getAttribute(name);
+          scrubber?.noteAttributes(id, attributes);
+        }
       }
     };
     const watcher = new MutationObserver(changed);

@@ -144,6 +144,20 @@ const lateMarks: Scenario[] = [
     canaries: ['VxClsLate6Bt3', 'VxClsLateT2'],
   },
   {
+    name: 'records the page afresh when any attribute makes the mask option select an element, and masks what follows',
+    html: `<div id="d" data-tier="public"><p id="p">public words</p></div>`,
+    options: { mask: ['[data-tier="private"]'] },
+    steps: run(() => {
+      document.getElementById('d')!.setAttribute('data-tier', 'private');
+      document.getElementById('p')!.textContent = 'VxTierLate5Qd';
+    }),
+    canaries: ['VxTierLate5Qd'],
+    check: (rec, _mode, expect) => {
+      // the region was recorded before it was private: a fresh full snapshot replaces it
+      expect(rec.events.filter((e) => e.type === 2).length, 'a second full snapshot').toBeGreaterThanOrEqual(2);
+    },
+  },
+  {
     name: 'masks elements selected by the mask option, present and added after start',
     html: `<p class="customer-name">VxOptMask4Gm7</p><div id="profile"><span class="line">VxOptDesc8Tr</span></div><main id="m"></main>`,
     options: { mask: ['.customer-name', '#profile .line', '.customer-card'] },

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildPage } from './lib/fixture.mjs';
-import { CHROMIUM_ARGS, measureOnce, startServer } from './lib/overhead.mjs';
+import { CHROMIUM_ARGS, RRWEB_RELAXED, RRWEB_STRICT, measureOnce, startServer } from './lib/overhead.mjs';
 import { median } from './lib/stats.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,15 +32,7 @@ if (!['strict', 'relaxed'].includes(privacy) || !(rounds >= 1) || !builds.length
   process.exit(2);
 }
 
-const RRWEB = {
-  strict: { maskAllInputs: true, maskTextSelector: '*', blockSelector: '[data-veil="block"]' },
-  relaxed: {
-    maskAllInputs: false,
-    maskInputOptions: { password: true, email: true, tel: true },
-    maskTextSelector: '[data-veil="mask"], [data-veil="mask"] *',
-    blockSelector: '[data-veil="block"]',
-  },
-};
+const RRWEB = { strict: RRWEB_STRICT, relaxed: RRWEB_RELAXED };
 const js = (path) => ({ type: 'text/javascript', body: readFileSync(path) });
 const files = {
   '/harness.js': js(join(root, 'bench/lib/page-harness.js')),

@@ -12,12 +12,12 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-const RRWEB_STRICT = {
+export const RRWEB_STRICT = {
   maskAllInputs: true,
   maskTextSelector: '*',
   blockSelector: '[data-veil="block"]',
 };
-const RRWEB_RELAXED = {
+export const RRWEB_RELAXED = {
   maskAllInputs: false,
   maskInputOptions: { password: true, email: true, tel: true },
   maskTextSelector: '[data-veil="mask"], [data-veil="mask"] *',

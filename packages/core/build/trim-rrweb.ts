@@ -71,6 +71,20 @@ const CUTS: Cut[] = [
     replacement: '      if (',
   },
   {
+    what: "class-name patterns for blocking (Veil blocks by selector and leaves blockClass at rrweb's default string)",
+    from: 'function classMatchesRegex(node, regex, checkAncestors) {',
+    to: 'function needMaskingText(',
+    mustContain: 'regex.test(className)',
+    replacement: 'function classMatchesRegex() {\n  return false;\n}\n',
+  },
+  {
+    what: 'the same pattern test when serializing',
+    from: '    } else {\n      for (let eIndex = element.classList.length; eIndex--; ) {',
+    to: '    if (blockSelector) {\n      return element.matches(blockSelector);',
+    mustContain: 'blockClass.test(className)',
+    replacement: '    }\n',
+  },
+  {
     // Veil always passes maskTextSelector '*' (its maskTextFn decides), which
     // every element matches: what is left of the test is whether there is one.
     what: "text-masking class and selector tests (Veil's selector is '*')",

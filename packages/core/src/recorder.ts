@@ -113,6 +113,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   let broken = false;
   let unwatchMarks: (() => void) | undefined;
   let takePendingChanges: () => void = () => undefined;
+  let watchTree: (tree: Node) => void = () => undefined;
 
   const self: Recorder = {
     get state() {
@@ -245,6 +246,11 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
    * rrweb's. Input events do not wait for observers: page code can change a
    * field and fire one in the same task, so the value hook first takes what
    * this observer has pending (`takePendingChanges`).
+   *
+   * It watches the document and, like rrweb, every shadow root and frame
+   * document rrweb records (`watchTree`, as the scrubber meets them): rrweb
+   * does not report the attribute that blocks an element there either, but
+   * does report changes further inside.
    */
   function watchMarks(): () => void {
     const changed = (records: MutationRecord[]) => {
@@ -252,7 +258,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       capture?.noteChanges(records);
       for (const r of records) {
         if (r.type === 'childList') {
-          const parentId = record.mirror.getId(r.target);
+          // rrweb records a shadow root's children under its host
+          const parentId = record.mirror.getId(r.target.nodeType === 11 ? (r.target as ShadowRoot).host : r.target);
           for (const node of Array.from(r.removedNodes)) {
             const id = record.mirror.getId(node);
             if (id > 0) scrubber?.noteParent(id, null);
@@ -275,17 +282,20 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       }
     };
     const watcher = new MutationObserver(changed);
-    watcher.observe(document, {
+    const watching: MutationObserverInit = {
       subtree: true,
       childList: true,
       attributes: true,
       // a configured selector may depend on any attribute
       ...(hasSelectors() ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
-    });
+    };
+    // observing a tree again only renews the same registration
+    watchTree = (tree) => watcher.observe(tree, watching);
+    watchTree(document);
     takePendingChanges = () => changed(watcher.takeRecords());
     return () => {
       watcher.disconnect();
-      takePendingChanges = () => undefined;
+      takePendingChanges = watchTree = () => undefined;
     };
   }
 
@@ -307,6 +317,10 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
         if (!everyElement && tag !== 'input') return undefined;
         const node = record.mirror.getNode(id);
         return node && node.nodeType === 1 ? cap.hint(node as Element) : undefined;
+      },
+      nestedTree: (id) => {
+        const node = record.mirror.getNode(id) as Element | null;
+        if (node) watchTree(node.shadowRoot ?? node);
       },
     });
     stopRrweb = record(rrwebOptions(cap) as Parameters<typeof record>[0]) ?? undefined;

@@ -39,6 +39,8 @@ export interface ScrubberOptions {
   privacy?: PrivacyMode;
   /** Asked once per element (`tag` in lower case) as it enters the recording and when its attributes change. */
   elementHint?: (id: number, tag: string) => ElementHint | undefined;
+  /** Told, as they enter the recording, of a shadow host (once per child of its shadow root) and of a frame's document. */
+  nestedTree?: (id: number) => void;
 }
 
 /** Scrubs a stream of recorded events, keeping what it needs between them. */
@@ -135,6 +137,7 @@ export const CUSTOM_EVENT_PREFIX = 'veil.';
 export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
+  const nestedTree = options.nestedTree;
   const nodes = new Map<number, NodeRecord>();
   // Contexts are memoised per event, and forgotten within one when the tree
   // or a classification changes: a few ids out of tens of thousands, so a Map.
@@ -200,6 +203,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   function admit(node: Serialized, parentId: number, parentCtx: Context): boolean {
     if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
+    // rrweb records a shadow root's children under its host, flagged
+    if (node.isShadow === true) nestedTree?.(parentId);
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
     if (previous !== undefined) forgetContexts();
@@ -224,6 +229,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     nodes.set(id, parentId);
     if (!inFullSnapshot) memo.set(id, parentCtx);
     if (node.type === NODE_DOCUMENT) {
+      // a frame's document, recorded under the frame
+      if (parentId !== -1) nestedTree?.(id);
       admitChildren(node, id, parentCtx);
     } else if (node.type !== NODE_DOCTYPE) {
       // text, CDATA and comments

@@ -68,6 +68,26 @@ describe('scrubber', () => {
     expect(out).toContain('"*******');
   });
 
+  it('names each shadow host and frame document as it enters the recording, so the recorder can watch inside', () => {
+    const host = el('div', {}, [{ ...el('p'), isShadow: true }]);
+    const frame = el('iframe');
+    const body = el('main', {}, [host, frame]);
+    const nested: number[] = [];
+    const s = createScrubber({ nestedTree: (id) => nested.push(id) });
+    s.scrub(full(doc(body)));
+    expect(nested).toEqual([host.id]);
+    const later = el('section');
+    const frameDoc = doc();
+    s.scrub(mutation({
+      adds: [
+        { parentId: body.id, nextId: null, node: later },
+        { parentId: later.id, nextId: null, node: { ...text('in a shadow root attached later'), isShadow: true } },
+        { parentId: frame.id, nextId: null, node: frameDoc },
+      ],
+    }));
+    expect(nested).toEqual([host.id, later.id, frameDoc.id]);
+  });
+
   it('says nothing about a node removed from the page', () => {
     const field = el('input', { name: 'q' });
     const body = el('div', {}, [field]);

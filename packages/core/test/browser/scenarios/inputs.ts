@@ -2,7 +2,9 @@
 // ordinary fields, every kind of control value, and detached controls.
 import type { Page } from 'playwright-core';
 import { CARDS, IBANS, NEAR_MISSES } from '../fixtures';
-import { seq, typeInto, type Scenario } from '../harness';
+import { frameLoaded, seq, typeInto, type Scenario } from '../harness';
+
+const FRAME = (body: string) => `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
@@ -588,6 +590,65 @@ const sameTask: Scenario[] = [
       c.dispatchEvent(new Event('input', { bubbles: true }));
     }),
     canaries: ['VxSameTaskCbMv6'],
+  },
+  {
+    // rrweb reports checkboxes and radios without asking the capture layer, and
+    // its observer of a shadow root runs after the input event: only the
+    // scrubber stands in the way, and it must know of the mark already
+    name: 'masks a checkbox and a radio in a shadow root set in the same task right after an ancestor there was marked mask',
+    html: `<div id="host"></div>`,
+    before: run(() => {
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<div id="wrap"><input id="c" type="checkbox" name="opt"><input id="r" type="radio" name="pick"></div>';
+    }),
+    steps: run(() => {
+      const root = document.getElementById('host')!.shadowRoot!;
+      const c = root.getElementById('c') as HTMLInputElement;
+      const r = root.getElementById('r') as HTMLInputElement;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      root.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      c.value = 'VxSameTaskShCb5';
+      c.checked = true;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      r.value = 'VxSameTaskShRd7';
+      r.checked = true;
+      r.dispatchEvent(new Event('change', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskShCb5', 'VxSameTaskShRd7'],
+  },
+  {
+    name: 'sends no input event for a checkbox in a shadow root used in the same task right after an ancestor there was marked block',
+    html: `<div id="host"></div>`,
+    before: run(() => {
+      const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+      root.innerHTML = '<div id="wrap"><input id="c" type="checkbox" name="opt"></div>';
+    }),
+    steps: run(() => {
+      const root = document.getElementById('host')!.shadowRoot!;
+      const c = root.getElementById('c') as HTMLInputElement;
+      root.getElementById('wrap')!.setAttribute('data-veil', 'block');
+      c.value = 'VxSameTaskShBk2';
+      c.checked = true;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskShBk2'],
+    check: (rec, _mode, expect) => expect(rec.events.filter((e) => e.type === 3 && (e.data as { source?: number })?.source === 5)).toEqual([]),
+  },
+  {
+    name: 'masks a checkbox in a same-origin iframe set in the same task right after an ancestor there was marked mask',
+    html: `<iframe id="f" src="/frame.html" width="300" height="100"></iframe>`,
+    files: { '/frame.html': FRAME('<p>ready</p><div id="wrap"><input id="c" type="checkbox" name="opt"></div>') },
+    before: frameLoaded('#f', 'ready'),
+    steps: run(() => {
+      const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
+      const c = doc.getElementById('c') as HTMLInputElement;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+      doc.getElementById('wrap')!.setAttribute('data-veil', 'mask');
+      c.value = 'VxSameTaskIfCb4';
+      c.checked = true;
+      c.dispatchEvent(new Event('input', { bubbles: true }));
+    }),
+    canaries: ['VxSameTaskIfCb4'],
   },
 ];
 

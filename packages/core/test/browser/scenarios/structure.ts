@@ -138,6 +138,26 @@ const shadow: Scenario[] = [
     }),
     canaries: ['VxShInBlk8Lq', 'VxShInBlkM3', 'VxShInBlkN6'],
   },
+  {
+    // rrweb reports neither the attribute that blocks an element nor, after
+    // it, changes of the element itself, but it does report changes deeper
+    // inside: the scrubber must know of the block from elsewhere
+    name: 'never records a region inside a shadow root after data-veil="block" was set on it at run time',
+    html: `<side-bar id="h"></side-bar>${shadowElement('side-bar', '<div id="d"><p id="p">public</p><input id="c" type="checkbox"></div>')}`,
+    steps: seq(
+      run(() => {
+        document.getElementById('h')!.shadowRoot!.getElementById('d')!.setAttribute('data-veil', 'block');
+      }),
+      run(() => {
+        const root = document.getElementById('h')!.shadowRoot!;
+        root.getElementById('p')!.setAttribute('title', 'VxShBlkLateT5');
+        root.getElementById('p')!.textContent = 'VxShBlkLate8Kc';
+        root.getElementById('c')!.setAttribute('value', 'VxShBlkLateV2');
+        root.getElementById('d')!.insertAdjacentHTML('beforeend', '<b>VxShBlkLateN7</b>');
+      }),
+    ),
+    canaries: ['VxShBlkLateT5', 'VxShBlkLate8Kc', 'VxShBlkLateV2', 'VxShBlkLateN7'],
+  },
 ];
 
 // ---------------------------------------------------------------------------
@@ -188,6 +208,25 @@ const iframes: Scenario[] = [
     before: seq(frameLoaded('#f', 'VxIfMask3Qb8'), frameLoaded('#g', 'VxIfInMask8Dh')),
     steps: typeInFrame('#f', '#i', 'VxIfMaskIn6Hd'),
     canaries: ['VxIfMask3Qb8', 'VxIfMaskIn6Hd', 'VxIfInMask8Dh'],
+  },
+  {
+    name: 'never records a region inside an iframe after data-veil="block" was set on it at run time',
+    html: `<iframe id="f" src="/frame.html" width="300" height="100"></iframe>`,
+    files: { '/frame.html': FRAME('<div id="d"><p id="p">ready</p><input id="c" type="checkbox"></div>') },
+    before: frameLoaded('#f', 'ready'),
+    steps: seq(
+      run(() => {
+        (document.getElementById('f') as HTMLIFrameElement).contentDocument!.getElementById('d')!.setAttribute('data-veil', 'block');
+      }),
+      run(() => {
+        const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
+        doc.getElementById('p')!.setAttribute('title', 'VxIfBlkLateT3');
+        doc.getElementById('p')!.textContent = 'VxIfBlkLate6Wd';
+        doc.getElementById('c')!.setAttribute('value', 'VxIfBlkLateV8');
+        doc.getElementById('d')!.insertAdjacentHTML('beforeend', '<b>VxIfBlkLateN1</b>');
+      }),
+    ),
+    canaries: ['VxIfBlkLateT3', 'VxIfBlkLate6Wd', 'VxIfBlkLateV8', 'VxIfBlkLateN1'],
   },
   {
     name: 'masks content changed after start inside an iframe in a masked region',

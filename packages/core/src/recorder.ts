@@ -198,10 +198,11 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
    * instead returns nothing, marks the recording broken so no event of the
    * stretch in progress is kept, and stops recording right after.
    */
-  function guarded<A extends unknown[]>(hook: (...args: A) => string): (...args: A) => string {
-    return (...args) => {
+  function guarded<E extends HTMLElement | null>(hook: (text: string, element: E) => string): (text: string, element: E) => string {
+    // two named parameters, not rest and spread: rrweb calls this for every text and value
+    return (text, element) => {
       try {
-        return hook(...args);
+        return hook(text, element);
       } catch (error) {
         if (!broken) {
           broken = true;

@@ -191,6 +191,11 @@ export function scrubSecretParams(value: string): string {
   );
 }
 
+// What every detector here needs to find anything: an '=' (parameters), an
+// '@' or '%40' (addresses), or two digits (card numbers have 13, IBANs two
+// check digits). Most text has none, and one native scan says so.
+const MAY_HOLD_PERSONAL_DATA = /[=@%]|\d\D*\d/;
+
 /**
  * Masks every kind of personal data Veil detects in free text: e-mail
  * addresses, Luhn-valid card numbers, IBANs with a valid checksum, and secret
@@ -200,7 +205,7 @@ export function scrubSecretParams(value: string): string {
  * maskPersonalData('Paid by pat@example.com'); // 'Paid by ***************'
  */
 export function maskPersonalData(value: string): string {
-  if (value.length < 5) return value;
+  if (value.length < 5 || !MAY_HOLD_PERSONAL_DATA.test(value)) return value;
   let out = scrubSecretParams(value);
   out = maskEmails(out);
   out = maskCardNumbers(out);
@@ -223,6 +228,7 @@ const IBAN_START = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){8,}/g;
  * stays readable.
  */
 export function maskPersonalValue(value: string): string {
+  if (!MAY_HOLD_PERSONAL_DATA.test(value)) return value;
   let out = maskPersonalData(value);
   if (out.includes('@')) out = out.replace(PARTIAL_EMAIL, maskChars);
   out = out.replace(LONG_DIGIT_RUN, (run) => {

@@ -103,6 +103,13 @@ function resolveTransport(value: unknown): ResolvedOptions['transport'] {
   throw optionError('transport', value, value === undefined ? 'it is required: where should recordings go?' : undefined);
 }
 
+/** A number option, `fallback` when left out; `fits` says whether a number is accepted (NaN never is). */
+function num(o: Record<string, unknown>, name: keyof RecorderOptions, fallback: number, fits: (n: number) => boolean): number {
+  const value = o[name] ?? fallback;
+  if (typeof value !== 'number' || !fits(value)) throw optionError(name, value);
+  return value;
+}
+
 function bool(name: keyof RecorderOptions, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') throw optionError(name, value);
@@ -125,19 +132,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 
   const transport = resolveTransport(o.transport);
   if (o.onError !== undefined && typeof o.onError !== 'function') throw optionError('onError', o.onError);
-  const flushInterval = o.flushInterval ?? 5000;
-  if (typeof flushInterval !== 'number' || !Number.isFinite(flushInterval) || flushInterval < 100) throw optionError('flushInterval', flushInterval);
-  const maxBatchEvents = o.maxBatchEvents ?? 500;
-  if (typeof maxBatchEvents !== 'number' || !Number.isInteger(maxBatchEvents) || maxBatchEvents < 1) throw optionError('maxBatchEvents', maxBatchEvents);
-
-  const sampleRate = o.sampleRate ?? 1;
-  if (typeof sampleRate !== 'number' || !(sampleRate >= 0 && sampleRate <= 1)) throw optionError('sampleRate', sampleRate);
-  const checkoutInterval = o.checkoutInterval ?? 300_000;
-  if (typeof checkoutInterval !== 'number' || !Number.isFinite(checkoutInterval) || (checkoutInterval !== 0 && checkoutInterval < 1000)) {
-    throw optionError('checkoutInterval', checkoutInterval);
-  }
-  const sessionTimeout = o.sessionTimeout ?? 1_800_000;
-  if (typeof sessionTimeout !== 'number' || !Number.isFinite(sessionTimeout) || sessionTimeout < 1000) throw optionError('sessionTimeout', sessionTimeout);
+  const flushInterval = num(o, 'flushInterval', 5000, (n) => n >= 100 && n < Infinity);
+  const maxBatchEvents = num(o, 'maxBatchEvents', 500, (n) => Number.isInteger(n) && n >= 1);
+  const sampleRate = num(o, 'sampleRate', 1, (n) => n >= 0 && n <= 1);
+  const checkoutInterval = num(o, 'checkoutInterval', 300_000, (n) => n === 0 || (n >= 1000 && n < Infinity));
+  const sessionTimeout = num(o, 'sessionTimeout', 1_800_000, (n) => n >= 1000 && n < Infinity);
 
   const visitorId = o.visitorId;
   if (visitorId !== undefined && (typeof visitorId !== 'string' || !visitorId || visitorId.length > 128)) throw optionError('visitorId', visitorId);

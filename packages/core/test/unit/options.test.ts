@@ -38,6 +38,23 @@ describe('recorder options', () => {
     expect(() => resolveOptions({ transport, flushInterval: -5 })).toThrow(/"flushInterval".*milliseconds/);
     expect(() => resolveOptions({ transport, maxBatchEvents: 0.5 })).toThrow(/"maxBatchEvents"/);
   });
+  it('takes number options within their ranges and refuses NaN, Infinity and the values just outside', () => {
+    const accepted = { flushInterval: [100, 60_000], maxBatchEvents: [1, 10_000], sampleRate: [0, 0.25, 1], checkoutInterval: [0, 1000], sessionTimeout: [1000] };
+    const refused = {
+      flushInterval: [99, NaN, Infinity, '5000'],
+      maxBatchEvents: [0, 1.5, NaN, Infinity],
+      sampleRate: [-0.01, 1.01, NaN],
+      checkoutInterval: [999, -1, NaN, Infinity],
+      sessionTimeout: [999, NaN, Infinity],
+    };
+    for (const [name, values] of Object.entries(accepted)) {
+      for (const v of values) expect(resolveOptions({ transport, [name]: v })[name as keyof typeof accepted], `${name} ${v}`).toBe(v);
+    }
+    for (const [name, values] of Object.entries(refused)) {
+      for (const v of values) expect(() => resolveOptions({ transport, [name]: v }), `${name} ${v}`).toThrow(new RegExp(`"${name}"`));
+    }
+    expect(resolveOptions({ transport })).toMatchObject({ flushInterval: 5000, maxBatchEvents: 500, sampleRate: 1, checkoutInterval: 300_000, sessionTimeout: 1_800_000 });
+  });
   it('accepts an opaque visitor id and refuses one that is personal data, without repeating it', () => {
     expect(resolveOptions({ transport, visitorId: 'u_8f3a2c' }).visitorId).toBe('u_8f3a2c');
     expect(() => resolveOptions({ transport, visitorId: '' })).toThrow(/"visitorId".*opaque id/);

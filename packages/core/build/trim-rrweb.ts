@@ -151,6 +151,13 @@ const CUTS: Cut[] = [
     replacement: 'function initFontObserver() {\n  return () => {};\n}\n',
   },
   {
+    what: 'forEach polyfills for browsers older than any Veil supports',
+    from: 'function polyfill(win = window) {',
+    to: 'function isSerializedIframe(',
+    mustContain: 'win.NodeList.prototype.forEach = Array.prototype.forEach;',
+    replacement: 'function polyfill() {}\n',
+  },
+  {
     what: "player's virtual DOM node class",
     from: 'class BaseRRNode {',
     to: 'function on(type, fn, target = document) {',

@@ -4,6 +4,7 @@
 // when a recorder is created, or when the <script> build loads.
 
 let memory: WeakSet<Element> | undefined;
+let watched: WeakSet<Node> | undefined;
 
 function isPasswordInput(node: unknown): node is HTMLInputElement {
   return (
@@ -12,27 +13,59 @@ function isPasswordInput(node: unknown): node is HTMLInputElement {
   );
 }
 
-/** Starts watching `doc` (once) and returns the set of elements that have been password fields. */
+/**
+ * Starts watching `doc` (once), every shadow root and same-origin frame in it
+ * now and later, and returns the set of elements that have been password fields.
+ */
 export function rememberPasswordFields(doc: Document | undefined = typeof document === 'undefined' ? undefined : document): WeakSet<Element> | undefined {
-  if (memory || !doc) return memory;
-  const seen = new WeakSet<Element>();
-  memory = seen;
-  for (const el of Array.from(doc.querySelectorAll('input'))) if (isPasswordInput(el)) seen.add(el);
+  if (doc) {
+    memory ??= new WeakSet();
+    watched ??= new WeakSet();
+    watch(doc);
+  }
+  return memory;
+}
+
+// A page can set a field's value by script and toggle its type without anyone
+// focusing it, in a shadow root or a frame as anywhere else: each of those
+// trees needs the observer of its own.
+function watch(root: Document | ShadowRoot): void {
+  if (watched!.has(root)) return;
+  watched!.add(root);
+  const seen = memory!;
+  const passive = { capture: true, passive: true };
   if (typeof MutationObserver !== 'undefined') {
     // a field added as a password and toggled later shows up here with oldValue "password"
     new MutationObserver((records) => {
       for (const r of records) {
         if ((r.oldValue ?? '').trim().toLowerCase() === 'password' || isPasswordInput(r.target)) seen.add(r.target as Element);
       }
-    }).observe(doc, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
+    }).observe(root, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
   }
-  // Shadow roots are out of the observer's reach; focus and typing reach every field.
   const note = (e: Event) => {
     const target = e.composedPath ? e.composedPath()[0] : e.target;
     if (isPasswordInput(target)) seen.add(target);
   };
-  for (const type of ['focusin', 'input']) doc.addEventListener(type, note, { capture: true, passive: true });
-  return seen;
+  for (const type of ['focusin', 'input']) root.addEventListener(type, note, passive);
+  // a frame's document is new after every load; load does not bubble, but passes here in capture
+  root.addEventListener('load', (e) => inside(e.target), passive);
+  for (const el of Array.from(root.querySelectorAll('*'))) inside(el);
+  const proto = (root as Document).defaultView?.Element.prototype;
+  const attach = proto?.attachShadow;
+  if (proto && attach) {
+    proto.attachShadow = function (this: Element, init: ShadowRootInit) {
+      const shadow = attach.call(this, init);
+      watch(shadow);
+      return shadow;
+    };
+  }
+}
+
+function inside(el: EventTarget | null): void {
+  if (isPasswordInput(el)) memory!.add(el);
+  // contentDocument is null for a cross-origin frame, which is not recorded either
+  const nested = (el as Element).shadowRoot ?? (el as HTMLIFrameElement).contentDocument;
+  if (nested) watch(nested);
 }
 
 /** True when `el` is or ever was (as far as Veil saw) a password field. */

@@ -93,6 +93,19 @@ const shadow: Scenario[] = [
     canaries: ['VxShPreTgA4Rm', 'VxShPreTgB7Wc'],
   },
   {
+    // no focus, no typing: a script (a password manager, a framework) set it
+    name: 'never records a password set by script in an anonymous shadow-root field and toggled to text before start',
+    html: `<pw-box id="h"></pw-box>${shadowElement('pw-box', '<input class="a" type="password">')}`,
+    before: (page) =>
+      page.evaluate(() => {
+        const field = document.getElementById('h')!.shadowRoot!.querySelector('.a') as HTMLInputElement;
+        field.value = 'VxShScriptPw5Lk';
+        field.type = 'text';
+      }),
+    steps: typeInto('pw-box .a', 'VxShScriptPwB8'),
+    canaries: ['VxShScriptPw5Lk', 'VxShScriptPwB8'],
+  },
+  {
     name: 'masks an iframe inside the shadow root of a host in a masked region',
     html: `<div data-veil="mask"><frame-host id="h"></frame-host></div>${shadowElement(
       'frame-host',
@@ -188,6 +201,29 @@ const iframes: Scenario[] = [
     ),
     steps: typeInFrame('#f', '#pw', 'VxIfPreTgB3Sv'),
     canaries: ['VxIfPreTgA6Ld', 'VxIfPreTgB3Sv'],
+  },
+  {
+    // nothing in its name or id says password: only the memory of its type can
+    name: 'never records a password typed into an anonymous iframe field toggled to text, before start or during recording',
+    html: `<iframe id="f" src="/frame.html" width="300" height="100"></iframe>`,
+    files: { '/frame.html': FRAME('<p>Vx frame pw</p><input class="a" type="password"><input class="b" type="password">') },
+    before: seq(frameLoaded('#f', 'Vx frame pw'), typeInFrame('#f', '.a', 'VxIfAnonA4Rt'), (page) =>
+      page.evaluate(() => {
+        const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
+        (doc.querySelector('.a') as HTMLInputElement).type = 'text';
+      }),
+    ),
+    steps: seq(
+      typeInFrame('#f', '.a', 'VxIfAnonB7Wq'),
+      typeInFrame('#f', '.b', 'VxIfAnonC2Kd'),
+      (page) =>
+        page.evaluate(() => {
+          const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
+          (doc.querySelector('.b') as HTMLInputElement).type = 'text';
+        }),
+      typeInFrame('#f', '.b', 'VxIfAnonD9Mz'),
+    ),
+    canaries: ['VxIfAnonA4Rt', 'VxIfAnonB7Wq', 'VxIfAnonC2Kd', 'VxIfAnonD9Mz'],
   },
   {
     name: 'records ordinary iframe text in balanced and relaxed and masks it in strict',

@@ -106,6 +106,22 @@ const shadow: Scenario[] = [
     canaries: ['VxShScriptPw5Lk', 'VxShScriptPwB8'],
   },
   {
+    name: 'masks a region inside a shadow root marked data-veil="mask" at run time: text, text-bearing attributes and values changed later',
+    html: `<side-bar id="h"></side-bar>${shadowElement('side-bar', '<div id="d"><p id="p">public</p><input id="q" type="text" name="note"></div>')}`,
+    steps: seq(
+      run(() => {
+        document.getElementById('h')!.shadowRoot!.getElementById('d')!.setAttribute('data-veil', 'mask');
+      }),
+      run(() => {
+        const root = document.getElementById('h')!.shadowRoot!;
+        root.getElementById('p')!.setAttribute('title', 'VxShMskLateT4');
+        root.getElementById('p')!.textContent = 'VxShMskLate2Bn';
+        root.getElementById('q')!.setAttribute('value', 'VxShMskLateV6');
+      }),
+    ),
+    canaries: ['VxShMskLateT4', 'VxShMskLate2Bn', 'VxShMskLateV6'],
+  },
+  {
     name: 'masks an iframe inside the shadow root of a host in a masked region',
     html: `<div data-veil="mask"><frame-host id="h"></frame-host></div>${shadowElement(
       'frame-host',

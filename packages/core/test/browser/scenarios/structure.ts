@@ -242,6 +242,44 @@ const iframes: Scenario[] = [
     canaries: ['VxIfAnonA4Rt', 'VxIfAnonB7Wq', 'VxIfAnonC2Kd', 'VxIfAnonD9Mz'],
   },
   {
+    name: 'never records a password set by script in frames written by script, nested, or inside a shadow root, and shown as text before start',
+    html: `<iframe id="w" width="300" height="80"></iframe><iframe id="outer" src="/outer.html" width="300" height="120"></iframe><frame-host id="h"></frame-host>${`<script>customElements.define('frame-host', class extends HTMLElement {
+      constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<iframe id="sf" src="/frame.html" width="300" height="80"></iframe>'; }
+    });</script>`}`,
+    files: {
+      '/outer.html': FRAME('<p>outer ready</p><iframe id="inner" src="/frame.html" width="280" height="80"></iframe>'),
+      '/frame.html': FRAME('<p>frame ready</p><input class="a" type="password">'),
+    },
+    before: async (page) => {
+      await page.evaluate(() => {
+        const doc = (document.getElementById('w') as HTMLIFrameElement).contentDocument!;
+        doc.open();
+        doc.write('<!doctype html><body><p>written</p><input class="a" type="password"></body>');
+        doc.close();
+      });
+      await page.waitForFunction(() => {
+        const outer = (document.getElementById('outer') as HTMLIFrameElement).contentDocument;
+        const inner = (outer?.getElementById('inner') as HTMLIFrameElement | null)?.contentDocument;
+        const shadowFrame = (document.getElementById('h')!.shadowRoot!.getElementById('sf') as HTMLIFrameElement).contentDocument;
+        return [inner, shadowFrame].every((d) => d?.readyState === 'complete' && d.querySelector('.a'));
+      });
+      await page.evaluate(() => {
+        const outer = (document.getElementById('outer') as HTMLIFrameElement).contentDocument!;
+        const docs = [
+          (document.getElementById('w') as HTMLIFrameElement).contentDocument!,
+          (outer.getElementById('inner') as HTMLIFrameElement).contentDocument!,
+          (document.getElementById('h')!.shadowRoot!.getElementById('sf') as HTMLIFrameElement).contentDocument!,
+        ];
+        docs.forEach((doc, i) => {
+          const field = doc.querySelector('.a') as HTMLInputElement;
+          field.value = ['VxFrWritten4Hq', 'VxFrNested8Tc', 'VxFrInShadow2Vp'][i];
+          field.type = 'text';
+        });
+      });
+    },
+    canaries: ['VxFrWritten4Hq', 'VxFrNested8Tc', 'VxFrInShadow2Vp'],
+  },
+  {
     name: 'records ordinary iframe text in balanced and relaxed and masks it in strict',
     html: `<iframe id="f" src="/frame.html" width="300" height="100"></iframe>`,
     files: { '/frame.html': FRAME('<p>Vx2Bq framed article text</p>') },

@@ -158,6 +158,14 @@ const CUTS: Cut[] = [
     replacement: 'function polyfill() {}\n',
   },
   {
+    what: 'scroll-position fallbacks for browsers without window.pageXOffset',
+    from: 'function getWindowScroll(win) {',
+    to: 'function getWindowHeight() {',
+    mustContain: 'win.pageXOffset !== void 0 ? win.pageXOffset :',
+    replacement:
+      'function getWindowScroll(win) {\n  const el = win.document.scrollingElement;\n  return el ? { left: el.scrollLeft, top: el.scrollTop } : { left: win.pageXOffset, top: win.pageYOffset };\n}\n',
+  },
+  {
     what: "player's virtual DOM node class",
     from: 'class BaseRRNode {',
     to: 'function on(type, fn, target = document) {',

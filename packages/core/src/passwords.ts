@@ -49,7 +49,12 @@ function watch(root: Document | ShadowRoot): void {
   for (const type of ['focusin', 'input']) root.addEventListener(type, note, passive);
   // a frame's document is new after every load; load does not bubble, but passes here in capture
   root.addEventListener('load', (e) => inside(e.target), passive);
-  for (const el of Array.from(root.querySelectorAll('*'))) inside(el);
+  const scan = () => {
+    for (const el of Array.from(root.querySelectorAll('*'))) inside(el);
+  };
+  scan();
+  // the parser attaches declarative shadow roots without calling attachShadow
+  if ((root as Document).readyState === 'loading') root.addEventListener('DOMContentLoaded', scan);
   const proto = (root as Document).defaultView?.Element.prototype;
   const attach = proto?.attachShadow;
   if (proto && attach) {

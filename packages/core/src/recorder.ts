@@ -74,8 +74,9 @@ const INPUT_SOURCE = 5;
 
 /**
  * Creates a recorder. Nothing is recorded until `start()`; nothing touches the
- * page before that but a watch on password fields, so a field toggled to plain
- * text before recording starts stays sensitive.
+ * page before that but a watch on password fields (in the document, its shadow
+ * roots, through `attachShadow`, and its same-origin frames), so a field
+ * toggled to plain text before recording starts stays sensitive.
  *
  * @example
  * const recorder = createRecorder({ privacy: 'strict', transport: 'https://collector.example.com/v1/ingest' });

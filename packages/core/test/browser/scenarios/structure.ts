@@ -122,6 +122,19 @@ const shadow: Scenario[] = [
     canaries: ['VxShMskLateT4', 'VxShMskLate2Bn', 'VxShMskLateV6'],
   },
   {
+    // the parser makes this shadow root: no attachShadow call to see, and it is
+    // not there yet when the <script> build loads in the head
+    name: 'never records a password set by script in a declarative shadow root and shown as text before start',
+    html: `<pw-box id="h"><template shadowrootmode="open"><input class="a" type="password"></template></pw-box>`,
+    before: (page) =>
+      page.evaluate(() => {
+        const field = document.getElementById('h')!.shadowRoot!.querySelector('.a') as HTMLInputElement;
+        field.value = 'VxDsdScript6Rk';
+        field.type = 'text';
+      }),
+    canaries: ['VxDsdScript6Rk'],
+  },
+  {
     name: 'masks an iframe inside the shadow root of a host in a masked region',
     html: `<div data-veil="mask"><frame-host id="h"></frame-host></div>${shadowElement(
       'frame-host',

@@ -5,6 +5,8 @@
 
 let memory: WeakSet<Element> | undefined;
 let watched: WeakSet<Node> | undefined;
+// one observer for every tree: a page of web components has thousands of shadow roots
+let typeWatcher: MutationObserver | undefined;
 
 function isPasswordInput(node: unknown): node is HTMLInputElement {
   return (
@@ -36,11 +38,12 @@ function watch(root: Document | ShadowRoot): void {
   const passive = { capture: true, passive: true };
   if (typeof MutationObserver !== 'undefined') {
     // a field added as a password and toggled later shows up here with oldValue "password"
-    new MutationObserver((records) => {
+    typeWatcher ??= new MutationObserver((records) => {
       for (const r of records) {
         if ((r.oldValue ?? '').trim().toLowerCase() === 'password' || isPasswordInput(r.target)) seen.add(r.target as Element);
       }
-    }).observe(root, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
+    });
+    typeWatcher.observe(root, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
   }
   const note = (e: Event) => {
     const target = e.composedPath ? e.composedPath()[0] : e.target;

@@ -60,8 +60,10 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-// Runs of digits in groups separated by single spaces or dashes.
-const DIGIT_RUN = /\d+(?:[ \-]\d+)*/g;
+// Runs of digit groups separated by dashes and spaces of any kind and number:
+// a no-break or thin space keeps a number on one line, and indentation in the
+// page source breaks it across two.
+const DIGIT_RUN = /\d+(?:[\s\-]+\d+)*/g;
 
 /**
  * Masks Luhn-valid card numbers (13 to 19 digits). A number is a run of whole
@@ -78,24 +80,16 @@ export function maskCardNumbers(value: string): string {
   }
   if (digitCount < 13) return value;
   return value.replace(DIGIT_RUN, (run) => {
-    const groups = run.split(/[ \-]/);
-    const total = groups.reduce((n, g) => n + g.length, 0);
-    if (total < 13) return run;
-    // offsets of each group inside the run
-    const starts: number[] = [];
-    let pos = 0;
-    for (const g of groups) {
-      starts.push(pos);
-      pos += g.length + 1;
-    }
+    const groups = [...run.matchAll(/\d+/g)];
+    if (groups.reduce((n, g) => n + g[0].length, 0) < 13) return run;
     let masked = run;
     for (let first = 0; first < groups.length; first++) {
       let digits = '';
       for (let last = first; last < groups.length; last++) {
-        digits += groups[last];
+        digits += groups[last][0];
         if (digits.length > 19) break;
         if (digits.length >= 13 && luhnValid(digits)) {
-          masked = maskDigits(masked, starts[first], starts[last] + groups[last].length);
+          masked = maskDigits(masked, groups[first].index!, groups[last].index! + groups[last][0].length);
         }
       }
     }
@@ -124,8 +118,8 @@ export function ibanValid(compact: string): boolean {
   return rest === 1;
 }
 
-// Country code, check digits, then 11 to 30 letters or digits, optionally in space-separated groups.
-const IBAN_CANDIDATE = /\b[A-Za-z]{2}\d{2}(?:[ ]?[A-Za-z0-9]){11,30}/g;
+// Country code, check digits, then 11 to 30 letters or digits, optionally in groups separated by a space of any kind.
+const IBAN_CANDIDATE = /\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]){11,30}/g;
 
 /**
  * Masks IBANs with a valid checksum. A candidate may run into the next word
@@ -136,9 +130,9 @@ export function maskIbans(value: string): string {
   if (value.length < 15 || !/[A-Za-z]{2}\d{2}/.test(value)) return value;
   return value.replace(IBAN_CANDIDATE, (candidate) => {
     const ends = [candidate.length];
-    for (let i = candidate.length - 1; i >= 15; i--) if (candidate[i] === ' ') ends.push(i);
+    for (let i = candidate.length - 1; i >= 15; i--) if (/\s/.test(candidate[i])) ends.push(i);
     for (const end of ends) {
-      if (ibanValid(candidate.slice(0, end).replace(/ /g, ''))) {
+      if (ibanValid(candidate.slice(0, end).replace(/\s/g, ''))) {
         return maskChars(candidate.slice(0, end)) + candidate.slice(end);
       }
     }
@@ -217,8 +211,8 @@ export function maskPersonalData(value: string): string {
 // address is sent many times before it is complete and detectable. Values
 // therefore also lose what is on its way to becoming one.
 const PARTIAL_EMAIL = /[^\s@]+@[^\s@]*/g;
-const LONG_DIGIT_RUN = /\d(?:[ \-]?\d){8,}/g;
-const IBAN_START = /\b[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){8,}/g;
+const LONG_DIGIT_RUN = /\d(?:[\s\-]?\d){8,}/g;
+const IBAN_START = /\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]){8,}/g;
 
 /**
  * maskPersonalData for input values: also masks anything with an '@', the

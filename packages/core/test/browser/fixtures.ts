@@ -26,6 +26,9 @@ export const CARDS = {
   maskedOnlyByDetection: '4175 0192 1891 7665',
   typedPlainCompact: '4916586540282764',
   optionValue: '5312 0039 9036 5708',
+  textNoBreakSpaces: '4556 7375 8689 9855',
+  textSourceBreak: '5200 8282 8282 8210',
+  titleNoBreakSpaces: '6011 0009 9013 9424',
 } as const;
 
 /** IBANs with a valid checksum. */
@@ -37,6 +40,7 @@ export const IBANS = {
   titleAttribute: 'ES84 0124 6985 9197 6108 9910',
   mixedParagraph: 'GB22 BARC 7824 3744 0472 89',
   comment: 'IT15 X808 9517 6004 5801 2500 018',
+  textNoBreakSpaces: 'AT61 1904 3002 3457 3201',
 } as const;
 
 /** Look like personal data but are not: a replay must keep them where text is recorded. */

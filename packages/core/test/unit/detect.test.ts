@@ -18,6 +18,12 @@ describe('card numbers in text', () => {
     expect(maskCardNumbers('pay 4000 0566 5566 5556.')).toBe('pay **** **** **** ****.');
     expect(maskCardNumbers('5555-5555-5555-4444')).toBe('****-****-****-****');
   });
+  it('masks a card number whose groups are kept together by no-break or thin spaces, or broken by the page source', () => {
+    expect(maskCardNumbers('card 4242\u00a04242\u00a04242\u00a04242')).toBe('card ****\u00a0****\u00a0****\u00a0****');
+    expect(maskCardNumbers('4242\u20094242\u20094242\u20094242')).toBe('****\u2009****\u2009****\u2009****');
+    expect(maskCardNumbers('4242 4242\n        4242 4242')).toBe('**** ****\n        **** ****');
+    expect(maskCardNumbers('4242 - 4242 - 4242 - 4242')).toBe('**** - **** - **** - ****');
+  });
   it('finds a card number that runs into other digit groups', () => {
     const out = maskCardNumbers('4111 1111 1111 1111 2030');
     expect(out.replace(/\s/g, '')).not.toContain('4111111111111111');
@@ -41,6 +47,7 @@ describe('IBANs', () => {
     expect(maskIbans('IBAN DE89370400440532013000')).toBe('IBAN **********************');
     const grouped = maskIbans('to GB82 WEST 1234 5698 7654 32 EUR today');
     expect(grouped).toBe('to **** **** **** **** **** ** EUR today');
+    expect(maskIbans('DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000')).toBe('****\u00a0****\u00a0****\u00a0****\u00a0****\u00a0**');
   });
   it('keeps an IBAN-shaped string with a wrong checksum', () => {
     expect(maskIbans('DE89 3704 0044 0532 0130 01')).toBe('DE89 3704 0044 0532 0130 01');

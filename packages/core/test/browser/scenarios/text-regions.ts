@@ -345,6 +345,16 @@ const detectedInText: Scenario[] = [
     canaries: [CARDS.textSpaces, CARDS.textDashes, CARDS.textAmex, IBANS.textSpaces, IBANS.textCompact],
   },
   {
+    // &nbsp; keeps a number on one line; the page source may break it across two
+    name: 'masks card numbers and IBANs whose groups are joined by no-break spaces or broken across lines of the page source',
+    html: `<p>Card ${CARDS.textNoBreakSpaces.replace(/ /g, '&nbsp;')} on file</p>
+      <p>Card ${CARDS.textSourceBreak.slice(0, 9)}
+         ${CARDS.textSourceBreak.slice(10)} charged</p>
+      <p>Refund to ${IBANS.textNoBreakSpaces.replace(/ /g, '&nbsp;')}</p>
+      <span title="card ${CARDS.titleNoBreakSpaces.replace(/ /g, '&#x2009;')}">t</span>`,
+    canaries: [CARDS.textNoBreakSpaces, CARDS.textSourceBreak, IBANS.textNoBreakSpaces, CARDS.titleNoBreakSpaces],
+  },
+  {
     name: 'masks e-mail addresses, card numbers and IBANs in title, data-*, aria-label and alt attributes',
     html: `<span title="owner vx.title.mail@vx-mail.net">a</span><span data-owner="vx.data.owner@vx-mail.net">b</span>
       <span title="${CARDS.titleAttribute}">c</span><span data-card="${CARDS.dataAttribute}">d</span>

@@ -1,4 +1,4 @@
-import { maskChars, maskEmails, scrubSecretParams } from './detect';
+import { maskChars, maskEmails, maskPersonalData, scrubSecretParams } from './detect';
 
 // user:password@ in an authority
 const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
@@ -34,9 +34,19 @@ export function scrubSrcset(srcset: string): string {
 }
 
 const CSS_URL = /url\(\s*(['"]?)(.*?)\1\s*\)/gi;
+const CSS_STRING = /(["'])(?:\\.|(?!\1)[^\\\n])*\1/g;
 
-/** Scrubs the URLs inside CSS text (`url(...)`), e.g. style attributes and stylesheets. */
+/**
+ * Scrubs CSS text (style attributes, stylesheets): secrets in `url(...)`,
+ * e-mail addresses anywhere, and every kind of personal data in strings,
+ * where a page keeps text it shows (`content: "…"`) or passes around
+ * (custom properties).
+ */
 export function scrubCss(css: string): string {
-  if (!css.includes('url(') && !css.includes('URL(')) return css;
-  return css.replace(CSS_URL, (_all, quote: string, url: string) => `url(${quote}${scrubUrl(url)}${quote})`);
+  return maskEmails(
+    css
+      .replace(CSS_URL, (_all, quote: string, url: string) => `url(${quote}${scrubUrl(url)}${quote})`)
+      // inside the quotes only: an address may start with a quote character
+      .replace(CSS_STRING, (all, quote: string) => quote + maskPersonalData(all.slice(1, -1)) + quote),
+  );
 }

@@ -29,6 +29,8 @@ export const CARDS = {
   textNoBreakSpaces: '4556 7375 8689 9855',
   textSourceBreak: '5200 8282 8282 8210',
   titleNoBreakSpaces: '6011 0009 9013 9424',
+  cssString: '4024 0071 6230 4850',
+  cssRuleLater: '5473 8473 8291 8473',
 } as const;
 
 /** IBANs with a valid checksum. */

@@ -28,4 +28,19 @@ describe('scrubUrl', () => {
     expect(scrubSrcset('/a.png?token=1 1x, /b.png?sig=2 2x')).toBe('/a.png?token=redacted 1x, /b.png?sig=redacted 2x');
     expect(scrubCss('background: url("/i.png?token=abc") no-repeat')).toBe('background: url("/i.png?token=redacted") no-repeat');
   });
+  it('masks personal data in CSS strings and e-mail addresses anywhere in CSS, keeping the quotes', () => {
+    expect(scrubCss(".o::after { content: 'pat@example.org' }")).toBe(".o::after { content: '***************' }");
+    expect(scrubCss('--card: "4111 1111 1111 1111"; --iban: "DE89 3704 0044 0532 0130 00"')).toBe('--card: "**** **** **** ****"; --iban: "**** **** **** **** **** **"');
+    expect(scrubCss('--owner: pat@example.org; color: red')).toBe('--owner: ***************; color: red');
+    expect(scrubCss(`content: 'it\\'s a@b.co'`)).toBe(`content: 'it\\'s ******'`);
+  });
+  it('leaves at-rules, selectors and ordinary strings and numbers in CSS alone', () => {
+    for (const css of [
+      '@media (max-width: 600px){a{color:red}}@import "x.css";@font-face{font-family:"Inter"}',
+      "a[title='Next page']::after{content:'→'}",
+      '.x{z-index:1000000000000;margin:0 0 0 0;grid-template-columns:1fr 1fr}',
+    ]) {
+      expect(scrubCss(css)).toBe(css);
+    }
+  });
 });

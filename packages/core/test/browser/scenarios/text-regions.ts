@@ -355,6 +355,20 @@ const detectedInText: Scenario[] = [
     canaries: [CARDS.textNoBreakSpaces, CARDS.textSourceBreak, IBANS.textNoBreakSpaces, CARDS.titleNoBreakSpaces],
   },
   {
+    // CSS shows text too (content: "…") and carries it in custom properties
+    name: 'masks e-mail addresses and card numbers in CSS: style attributes, a style element, set and inserted later',
+    html: `<style>.card::after { content: "${CARDS.cssString}"; }</style>
+      <p id="p" class="card" style="--owner: 'vx.css.attr@vx-mail.net'">Paid</p><p id="q">x</p>`,
+    steps: run(() => {
+      document.getElementById('q')!.setAttribute('style', '--owner: vx.css.later@vx-mail.net');
+      const sheet = document.querySelector('style')!.sheet!;
+      // CARDS.cssRuleLater, written out: this runs in the page
+      sheet.insertRule(`.late::before { content: "5473 8473 8291 8473"; }`, sheet.cssRules.length);
+      document.querySelector('style')!.append('.more::after { content: "vx.css.text@vx-mail.net"; }');
+    }),
+    canaries: [CARDS.cssString, CARDS.cssRuleLater, 'vx.css.attr@vx-mail.net', 'vx.css.later@vx-mail.net', 'vx.css.text@vx-mail.net'],
+  },
+  {
     name: 'masks e-mail addresses, card numbers and IBANs in title, data-*, aria-label and alt attributes',
     html: `<span title="owner vx.title.mail@vx-mail.net">a</span><span data-owner="vx.data.owner@vx-mail.net">b</span>
       <span title="${CARDS.titleAttribute}">c</span><span data-card="${CARDS.dataAttribute}">d</span>

@@ -639,6 +639,9 @@ export const seq =
     for (const step of steps) await step(page);
   };
 
+/** A same-origin frame's page around `body`, served through a scenario's `files`. */
+export const FRAME = (body: string): string => `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
+
 /** Waits until the iframe matching `selector` has loaded a document whose body contains `text`. */
 export const frameLoaded =
   (selector: string, text: string) =>

@@ -2,9 +2,7 @@
 // ordinary fields, every kind of control value, and detached controls.
 import type { Page } from 'playwright-core';
 import { CARDS, IBANS, NEAR_MISSES } from '../fixtures';
-import { frameLoaded, seq, typeInto, type Scenario } from '../harness';
-
-const FRAME = (body: string) => `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
+import { FRAME, frameLoaded, seq, typeInto, type Scenario } from '../harness';
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);

@@ -1,12 +1,9 @@
 // Structural channels: open shadow roots, same-origin iframes, URLs, media.
 import type { Page } from 'playwright-core';
 import { CARDS } from '../fixtures';
-import { frameLoaded, seq, typeInFrame, typeInto, type Scenario } from '../harness';
+import { FRAME, frameLoaded, seq, typeInFrame, typeInto, type Scenario } from '../harness';
 
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
-
-/** A whole document for an iframe. */
-const FRAME = (body: string) => `<!doctype html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`;
 
 /** A custom element `<tag>` whose open shadow root gets `inner` as its HTML. */
 const shadowElement = (tag: string, inner: string) =>

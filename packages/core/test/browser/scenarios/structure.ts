@@ -132,6 +132,32 @@ const shadow: Scenario[] = [
     canaries: ['VxDsdScript6Rk'],
   },
   {
+    name: 'never records a region blocked at run time in a shadow root attached after start, nor in a frame added after start',
+    html: `<div id="host"></div><div id="box"></div>`,
+    files: { '/late.html': FRAME('<div id="d"><p id="p">late frame</p></div>') },
+    steps: seq(
+      run(() => {
+        document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<div id="d"><p id="p">late shadow</p></div>';
+        const f = document.createElement('iframe');
+        f.id = 'late';
+        f.src = '/late.html';
+        document.getElementById('box')!.appendChild(f);
+      }),
+      frameLoaded('#late', 'late frame'),
+      // rrweb reports the frame's document after its load, in a task of its own
+      (page) => page.waitForTimeout(200),
+      run(() => {
+        document.getElementById('host')!.shadowRoot!.getElementById('d')!.setAttribute('data-veil', 'block');
+        (document.getElementById('late') as HTMLIFrameElement).contentDocument!.getElementById('d')!.setAttribute('data-veil', 'block');
+      }),
+      run(() => {
+        document.getElementById('host')!.shadowRoot!.getElementById('p')!.setAttribute('title', 'VxLateShBlk4Nd');
+        (document.getElementById('late') as HTMLIFrameElement).contentDocument!.getElementById('p')!.setAttribute('title', 'VxLateIfBlk8Qr');
+      }),
+    ),
+    canaries: ['VxLateShBlk4Nd', 'VxLateIfBlk8Qr'],
+  },
+  {
     name: 'masks an iframe inside the shadow root of a host in a masked region',
     html: `<div data-veil="mask"><frame-host id="h"></frame-host></div>${shadowElement(
       'frame-host',

@@ -151,6 +151,13 @@ const CUTS: Cut[] = [
     replacement: 'function initFontObserver() {\n  return () => {};\n}\n',
   },
   {
+    what: 'a stand-in for a Date.now that does not count milliseconds (Veil itself times with Date.now)',
+    from: 'let nowTimestamp = Date.now;',
+    to: 'function patch(source, name, replacement) {',
+    mustContain: '.test(Date.now().toString())',
+    replacement: 'const nowTimestamp = Date.now;\n',
+  },
+  {
     what: 'forEach polyfills for browsers older than any Veil supports',
     from: 'function polyfill(win = window) {',
     to: 'function isSerializedIframe(',

@@ -30,7 +30,7 @@ export function rememberPasswordFields(doc: Document | undefined = typeof docume
 
 // A page can set a field's value by script and toggle its type without anyone
 // focusing it, in a shadow root or a frame as anywhere else: each of those
-// trees needs the observer of its own.
+// trees needs watching of its own.
 function watch(root: Document | ShadowRoot): void {
   if (watched!.has(root)) return;
   watched!.add(root);

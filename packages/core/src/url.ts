@@ -46,7 +46,8 @@ export function scrubCss(css: string): string {
   return maskEmails(
     css
       .replace(CSS_URL, (_all, quote: string, url: string) => `url(${quote}${scrubUrl(url)}${quote})`)
-      // inside the quotes only: an address may start with a quote character
-      .replace(CSS_STRING, (all, quote: string) => quote + maskPersonalData(all.slice(1, -1)) + quote),
+      // inside the quotes only (an address may start with a quote character),
+      // and not in data: URLs, inlined images and fonts, which a detector could only garble
+      .replace(CSS_STRING, (all, quote: string) => (all.startsWith('data:', 1) ? all : quote + maskPersonalData(all.slice(1, -1)) + quote)),
   );
 }

@@ -158,6 +158,27 @@ const shadow: Scenario[] = [
     canaries: ['VxLateShBlk4Nd', 'VxLateIfBlk8Qr'],
   },
   {
+    name: 'never records a region blocked at run time in a declarative shadow root, nor a password shown as text before start in a srcdoc frame',
+    html: `<side-bar id="h"><template shadowrootmode="open"><div id="d"><p id="p">public</p></div></template></side-bar>
+      <iframe id="s" srcdoc="<p>srcdoc ready</p><input class='a' type='password'>" width="300" height="80"></iframe>`,
+    before: seq(frameLoaded('#s', 'srcdoc ready'), (page) =>
+      page.evaluate(() => {
+        const field = (document.getElementById('s') as HTMLIFrameElement).contentDocument!.querySelector('.a') as HTMLInputElement;
+        field.value = 'VxSrcdocPw3Kt';
+        field.type = 'text';
+      }),
+    ),
+    steps: seq(
+      run(() => {
+        document.getElementById('h')!.shadowRoot!.getElementById('d')!.setAttribute('data-veil', 'block');
+      }),
+      run(() => {
+        document.getElementById('h')!.shadowRoot!.getElementById('p')!.setAttribute('title', 'VxDsdBlkLate5Wm');
+      }),
+    ),
+    canaries: ['VxSrcdocPw3Kt', 'VxDsdBlkLate5Wm'],
+  },
+  {
     name: 'masks an iframe inside the shadow root of a host in a masked region',
     html: `<div data-veil="mask"><frame-host id="h"></frame-host></div>${shadowElement(
       'frame-host',

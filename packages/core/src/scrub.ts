@@ -39,7 +39,7 @@ export interface ScrubberOptions {
   privacy?: PrivacyMode;
   /** Asked once per element (`tag` in lower case) as it enters the recording and when its attributes change. */
   elementHint?: (id: number, tag: string) => ElementHint | undefined;
-  /** Told, as they enter the recording, of a shadow host (once per child of its shadow root) and of a frame's document. */
+  /** Told, as they enter the recording, of a shadow host and of a frame's document. */
   nestedTree?: (id: number) => void;
 }
 
@@ -105,6 +105,8 @@ interface ElementRecord {
   own: OwnFacts;
   /** Once sensitive, always sensitive (a password shown as text is still a password). */
   sensitive?: boolean;
+  /** Named to `nestedTree` as a shadow host already. */
+  host?: boolean;
 }
 
 /** An element, or for text, comments and documents (most recorded nodes) just the parent's id. */
@@ -203,8 +205,15 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   function admit(node: Serialized, parentId: number, parentCtx: Context): boolean {
     if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
-    // rrweb records a shadow root's children under its host, flagged
-    if (node.isShadow === true) nestedTree?.(parentId);
+    // rrweb records a shadow root's children under its host, flagged; the
+    // host is named once, not once per child
+    if (node.isShadow === true) {
+      const host = nodes.get(parentId);
+      if (typeof host === 'object' && !host.host) {
+        host.host = true;
+        nestedTree?.(parentId);
+      }
+    }
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
     if (previous !== undefined) forgetContexts();

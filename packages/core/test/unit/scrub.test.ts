@@ -69,7 +69,7 @@ describe('scrubber', () => {
   });
 
   it('names each shadow host and frame document as it enters the recording, so the recorder can watch inside', () => {
-    const host = el('div', {}, [{ ...el('p'), isShadow: true }]);
+    const host = el('div', {}, [{ ...el('p'), isShadow: true }, { ...text('shadow text'), isShadow: true }]);
     const frame = el('iframe');
     const body = el('main', {}, [host, frame]);
     const nested: number[] = [];
@@ -82,6 +82,7 @@ describe('scrubber', () => {
       adds: [
         { parentId: body.id, nextId: null, node: later },
         { parentId: later.id, nextId: null, node: { ...text('in a shadow root attached later'), isShadow: true } },
+        { parentId: later.id, nextId: null, node: { ...el('b'), isShadow: true } },
         { parentId: frame.id, nextId: null, node: frameDoc },
       ],
     }));

@@ -13,6 +13,7 @@ import {
   UNMASK,
   combine,
   ownFacts,
+  raise,
   sameContext,
   scrubText,
   scrubValue,
@@ -33,6 +34,8 @@ export interface SelectorSets {
 }
 
 const MARKER_BLOCK = '[data-veil="block" i], .veil-block';
+/** The slot that shows a shadow host's text children: the first without a name. */
+const DEFAULT_SLOT = 'slot:not([name]),slot[name=""]';
 
 function joined(list: string[]): string | null {
   return list.length ? list.join(', ') : null;
@@ -93,6 +96,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   const keepContexts = !(maskSel || blockSel || unmaskSel);
   let generation = ++generations;
   let stretch: Map<Element, Context> | null = null;
+  let slotless = new Set<Node>();
   const stretchNow = () => {
     if (!stretch) {
       stretch = new Map();
@@ -123,9 +127,29 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     return facts;
   }
 
+  /**
+   * The protection a slot gives what a shadow host shows in it. Light-DOM
+   * children appear where their slot is, so a mask or block around the slot
+   * reaches them although their DOM ancestors have none; an unmask does not.
+   */
+  function slotRegion(slot: Element | null | undefined): Region {
+    const region = slot ? contextOf(slot).region : RECORD;
+    return region >= MASK ? region : RECORD;
+  }
+
+  /** What the default slot of a shadow host gives the text right under the host. */
+  function textRegion(el: Element): Region {
+    const root = el.shadowRoot;
+    return root ? slotRegion(root.querySelector(DEFAULT_SLOT)) : RECORD;
+  }
+
+  function derive(el: Element, parent: Context): Context {
+    return raise(combine(parent, own(el)), slotRegion(el.assignedSlot));
+  }
+
   function keptContext(el: Kept): Context {
     if (el[STAMP] === generation) return el[CONTEXT]!;
-    const ctx = combine(parentContext(el), own(el));
+    const ctx = derive(el, parentContext(el));
     el[CONTEXT] = ctx;
     el[STAMP] = generation;
     return ctx;
@@ -143,13 +167,21 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     const hit = c.get(el);
     if (hit) return hit;
     const parent = parentAcross(el);
-    const ctx = combine(parent ? contextOf(parent) : ROOT_CONTEXT, own(el));
+    const ctx = derive(el, parent ? contextOf(parent) : ROOT_CONTEXT);
     c.set(el, ctx);
     return ctx;
   }
 
   /** Whether a change the watcher reports leaves every kept context as it is. */
   function keptHold(r: MutationRecord): boolean {
+    // Kept contexts of light-DOM children depend on the slots that show them:
+    // a change in a shadow root with slots may move one. Each root is looked
+    // through once per batch of records.
+    const root = r.target.getRootNode() as ParentNode;
+    if (root.nodeType === 11 && !slotless.has(root)) {
+      if (root.querySelector('slot')) return false;
+      slotless.add(root);
+    }
     if (r.type === 'childList') {
       // A context depends on the whole way up. What leaves may come back
       // anywhere, also where the watcher does not see (inside a detached
@@ -169,7 +201,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     // (a context depends on the parent's and the element's own facts only).
     // One that left the page meanwhile loses its stamp with its removal.
     const el = r.target as Kept;
-    return el[STAMP] !== generation || el.getRootNode() !== document || sameContext(combine(parentContext(el), own(el)), el[CONTEXT]!);
+    return el[STAMP] !== generation || root !== document || sameContext(derive(el, parentContext(el)), el[CONTEXT]!);
   }
 
   return {
@@ -178,7 +210,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // Text right under a shadow root comes without its host. Strict mode masks
       // it; otherwise the scrubber, which knows the host, decides after this.
       if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
-      return scrubText(text, contextOf(element), mode);
+      return scrubText(text, raise(contextOf(element), textRegion(element)), mode);
     },
     value(text, element) {
       // Input events come straight from page code, which may have changed the
@@ -190,10 +222,15 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     },
     noteChanges(records) {
       stretch = null;
+      slotless = new Set();
       if (keepContexts && !records.every(keptHold)) generation = ++generations;
     },
     hint(element) {
-      return { mark: selectorMark(element), sensitive: element.localName === 'input' && wasPasswordField(element) };
+      return {
+        mark: Math.max(selectorMark(element), slotRegion(element.assignedSlot)) as Region,
+        sensitive: element.localName === 'input' && wasPasswordField(element),
+        text: textRegion(element),
+      };
     },
   };
 }

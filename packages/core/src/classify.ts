@@ -159,8 +159,8 @@ function max<T extends number>(a: T, b: T): T {
   return a > b ? a : b;
 }
 
-/** Every attribute ownFacts reads: a change to one of them can change how an element is classified. */
-export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable'];
+/** Every attribute ownFacts reads, and `slot` (where a shadow host shows the element): a change to one of them can change how an element is classified. */
+export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable', 'slot'];
 
 /** The form controls: the only elements whose type, autocomplete, name or id classify them. */
 export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
@@ -223,6 +223,11 @@ export function combine(parent: Context, own: OwnFacts): Context {
     return parent;
   }
   return { region, field, inValue, editable, content };
+}
+
+/** `ctx` with its region raised to `region`, never lowered. */
+export function raise(ctx: Context, region: Region): Context {
+  return region > ctx.region ? { ...ctx, region } : ctx;
 }
 
 /** Whether page text (and text-bearing attributes) in this region is masked. */

@@ -311,12 +311,12 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     capture = createCapture(mode, selectors);
     const cap = capture;
     // without configured selectors only the password memory, which concerns
-    // inputs, knows more than the serialized element
+    // inputs, and the slots of shadow hosts know more than the serialized element
     const everyElement = hasSelectors();
     scrubber = createScrubber({
       privacy: opts.privacy,
-      elementHint: (id, tag) => {
-        if (!everyElement && tag !== 'input') return undefined;
+      elementHint: (id, tag, slotted) => {
+        if (!everyElement && !slotted && tag !== 'input') return undefined;
         const node = record.mirror.getNode(id);
         return node && node.nodeType === 1 ? cap.hint(node as Element) : undefined;
       },

@@ -13,6 +13,7 @@ import {
   blockedAttributes,
   combine,
   modeLevel,
+  raise,
   ownFacts,
   scrubAttributes,
   scrubText,
@@ -33,12 +34,18 @@ export interface ElementHint {
   mark?: Region;
   /** The element was a password field at some point of its life. */
   sensitive?: boolean;
+  /** For a shadow host: the protection its default slot gives the text put directly in it. */
+  text?: Region;
 }
 
 export interface ScrubberOptions {
   privacy?: PrivacyMode;
-  /** Asked once per element (`tag` in lower case) as it enters the recording and when its attributes change. */
-  elementHint?: (id: number, tag: string) => ElementHint | undefined;
+  /**
+   * Asked once per element (`tag` in lower case) as it enters the recording
+   * and when its attributes change; `slotted` when its parent is a shadow host,
+   * which shows it in a slot, and when it turns out to be a host itself.
+   */
+  elementHint?: (id: number, tag: string, slotted: boolean) => ElementHint | undefined;
   /** Told, as they enter the recording, of a shadow host and of a frame's document. */
   nestedTree?: (id: number) => void;
 }
@@ -151,10 +158,34 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   // while admitting a full snapshot: every context is passed down the walk, none needs remembering
   let inFullSnapshot = false;
 
+  function hostRecord(id: number): ElementRecord | undefined {
+    const rec = nodes.get(id);
+    return typeof rec === 'object' && rec.host ? rec : undefined;
+  }
+
+  // What a host shows in its slots depends on the slot that shows it, which
+  // the page can move or re-mark at any time: the live page is asked afresh
+  // for each event about a host's light-DOM children.
+
+  /** Text right under a host shows in its default slot. */
+  function textContext(parent: number, ctx: Context): Context {
+    const host = hostRecord(parent);
+    return host ? raise(ctx, hintFor?.(parent, host.tag, true)?.text ?? 0) : ctx;
+  }
+
+  function ownNow(id: number, rec: ElementRecord): OwnFacts {
+    if (hostRecord(rec.parent)) {
+      const mark = rec.own.mark;
+      rec.own = facts(id, rec);
+      if (rec.own.mark > mark) checkoutWanted = true;
+    }
+    return rec.own;
+  }
+
   function facts(id: number, rec: ElementRecord): OwnFacts {
     const attrs = rec.attrs;
     const own = ownFacts(rec.tag, (n) => attrs[n], mode);
-    const hint = hintFor?.(id, rec.tag);
+    const hint = hintFor?.(id, rec.tag, !!hostRecord(rec.parent));
     if (hint?.mark !== undefined && hint.mark > own.mark) own.mark = hint.mark;
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
     if (hint?.sensitive || rec.sensitive) own.field = SENSITIVE_FIELD;
@@ -185,7 +216,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     if (rec !== undefined) {
       const parent = parentOf(rec);
       const parentCtx = parent === -1 ? ROOT_CONTEXT : contextOf(parent);
-      if (parentCtx) ctx = typeof rec === 'number' ? parentCtx : combine(parentCtx, rec.own);
+      if (parentCtx) ctx = typeof rec === 'number' ? textContext(parent, parentCtx) : combine(parentCtx, ownNow(id, rec));
     }
     memo.set(id, ctx);
     return ctx;
@@ -201,19 +232,15 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return parentCtx !== null && parentCtx.region !== BLOCK && contextOf(id) !== null;
   }
 
-  /** Registers and scrubs a serialized subtree under `parentId`; false when it must not be sent at all. */
-  function admit(node: Serialized, parentId: number, parentCtx: Context): boolean {
+  /**
+   * Registers and scrubs a serialized subtree under `parentId`; false when it
+   * must not be sent at all. `textCtx` is the context of text right under the
+   * parent, unless it is in the parent's shadow root.
+   */
+  function admit(node: Serialized, parentId: number, parentCtx: Context, textCtx = textContext(parentId, parentCtx)): boolean {
     if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
-    // rrweb records a shadow root's children under its host, flagged; the
-    // host is named once, not once per child
-    if (node.isShadow === true) {
-      const host = nodes.get(parentId);
-      if (typeof host === 'object' && !host.host) {
-        host.host = true;
-        nestedTree?.(parentId);
-      }
-    }
+    if (node.isShadow === true) becomesHost(parentId);
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
     if (previous !== undefined) forgetContexts();
@@ -236,17 +263,29 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return true;
     }
     nodes.set(id, parentId);
-    if (!inFullSnapshot) memo.set(id, parentCtx);
+    const ctx = node.isShadow === true ? parentCtx : textCtx;
+    if (!inFullSnapshot) memo.set(id, ctx);
     if (node.type === NODE_DOCUMENT) {
       // a frame's document, recorded under the frame
       if (parentId !== -1) nestedTree?.(id);
       admitChildren(node, id, parentCtx);
     } else if (node.type !== NODE_DOCTYPE) {
       // text, CDATA and comments
-      if (typeof node.textContent === 'string') node.textContent = scrubText(node.textContent, parentCtx, mode);
-      else node.textContent = '';
+      node.textContent = typeof node.textContent === 'string' ? scrubText(node.textContent, ctx, mode) : '';
     }
     return true;
+  }
+
+  /**
+   * rrweb records a shadow root's children under its host, flagged. A host is
+   * named to `nestedTree` once, and known as one before its light children
+   * (which rrweb lists first) are judged.
+   */
+  function becomesHost(id: number): void {
+    const rec = nodes.get(id);
+    if (typeof rec !== 'object' || rec.host) return;
+    rec.host = true;
+    nestedTree?.(id);
   }
 
   function admitChildren(node: Serialized, id: number, ctx: Context): void {
@@ -256,8 +295,15 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     }
     // in place: a full snapshot has thousands of child lists, and copies are garbage
     const children = node.childNodes;
+    // rrweb lists a host's shadow children after its light ones
+    const last = children[children.length - 1];
+    let textCtx = ctx;
+    if (isObject(last) && last.isShadow === true) {
+      becomesHost(id);
+      textCtx = textContext(id, ctx);
+    }
     let kept = 0;
-    for (const child of children) if (admit(child, id, ctx)) children[kept++] = child;
+    for (const child of children) if (admit(child, id, ctx, textCtx)) children[kept++] = child;
     children.length = kept;
   }
 

@@ -89,6 +89,44 @@ describe('scrubber', () => {
     expect(nested).toEqual([host.id, later.id, frameDoc.id]);
   });
 
+  it("judges a shadow host's light-DOM children by the slot the page shows them in, asked afresh for each event", () => {
+    const para = el('p', { title: 'SlotTitle1' }, [text('SlotPara1')]);
+    const lightText = text('SlotDirect1');
+    const shadowText = { ...text('ShadowOwn1'), isShadow: true };
+    const host = el('pro-card', {}, [para, lightText, { ...el('div', { 'data-veil': 'mask' }, [el('slot')]), isShadow: true }, shadowText]);
+    const plain = el('span', {}, [text('NotInAHost1')]);
+    // what the live page says: the paragraph and the host's text show in a masked slot
+    const shown = { mark: 2 as const };
+    let paraHint: { mark?: 2 } = shown;
+    const asked: [number, boolean][] = [];
+    const s = createScrubber({
+      privacy: 'relaxed',
+      elementHint: (id, _tag, slotted) => {
+        asked.push([id, slotted]);
+        return id === para.id ? paraHint : id === host.id ? { text: 2 } : undefined;
+      },
+    });
+    const snap = sent(s.scrub(full(doc(host, plain))));
+    expect(snap).not.toMatch(/SlotTitle1|SlotPara1|SlotDirect1/);
+    expect(snap).toContain('ShadowOwn1');
+    expect(snap).toContain('NotInAHost1');
+    expect(asked).toContainEqual([para.id, true]);
+    expect(asked).toContainEqual([plain.id, false]);
+
+    // moved to an open slot: recorded from then on
+    paraHint = {};
+    const moved = sent(s.scrub(mutation({ attributes: [{ id: para.id, attributes: { title: 'SlotTitle2' } }] })));
+    expect(moved).toContain('SlotTitle2');
+    // and back into the masked one, with nothing else telling the scrubber: masked again, and a fresh snapshot asked for
+    paraHint = shown;
+    const back = sent(s.scrub(mutation({
+      attributes: [{ id: para.id, attributes: { title: 'SlotTitle3' } }],
+      texts: [{ id: lightText.id, value: 'SlotDirect2' }],
+    })));
+    expect(back).not.toMatch(/SlotTitle3|SlotDirect2/);
+    expect(s.takeCheckoutRequest()).toBe(true);
+  });
+
   it('says nothing about a node removed from the page', () => {
     const field = el('input', { name: 'q' });
     const body = el('div', {}, [field]);

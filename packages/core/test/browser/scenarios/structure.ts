@@ -244,6 +244,76 @@ const shadow: Scenario[] = [
     ),
     canaries: ['VxShBlkLateT5', 'VxShBlkLate8Kc', 'VxShBlkLateV2', 'VxShBlkLateN7'],
   },
+  {
+    // Light-DOM children of a host are shown where their slot is, so they
+    // take its protection although their DOM ancestors have none.
+    name: 'masks light-DOM content slotted into a masked region of a shadow root (default and named slots), at start and changed later',
+    html: `<pro-card id="c"><h2 slot="head">VxSlotPublic4Hd</h2><p id="p" title="VxSlotTtl7Qm">VxSlotText3Rw</p>VxSlotDirect8Lp<span slot="more">VxSlotNamed5Zc</span><input id="i" type="text"></pro-card>${shadowElement(
+      'pro-card',
+      '<header><slot name="head"></slot></header><div data-veil="mask"><slot></slot><p><slot name="more"></slot></p></div>',
+    )}`,
+    steps: seq(
+      typeInto('#i', 'VxSlotTyped2Gn'),
+      run(() => {
+        const card = document.getElementById('c')!;
+        document.getElementById('p')!.textContent = 'VxSlotLater6Jb';
+        document.getElementById('p')!.setAttribute('title', 'VxSlotLaterT9');
+        card.append('VxSlotLaterD3');
+        card.insertAdjacentHTML('beforeend', '<em slot="more" title="VxSlotAddT5Kq">VxSlotAdded4Wd</em>');
+      }),
+    ),
+    canaries: [
+      'VxSlotTtl7Qm', 'VxSlotText3Rw', 'VxSlotDirect8Lp', 'VxSlotNamed5Zc', 'VxSlotTyped2Gn',
+      'VxSlotLater6Jb', 'VxSlotLaterT9', 'VxSlotLaterD3', 'VxSlotAddT5Kq', 'VxSlotAdded4Wd',
+    ],
+    mustRecord: { balanced: ['VxSlotPublic4Hd'], relaxed: ['VxSlotPublic4Hd'] },
+  },
+  {
+    name: 'never records light-DOM content slotted into a blocked region of a shadow root, nor later changes to it',
+    html: `<div style="width:300px"><pro-panel id="c"><b slot="head">VxSlotOpen6Tc</b><p id="p" title="VxSlotBlkT2Xs">VxSlotBlk7Fm</p>VxSlotBlkD4Nv<input id="i" type="text"></pro-panel></div>${shadowElement(
+      'pro-panel',
+      '<header><slot name="head"></slot></header><section data-veil="block"><slot></slot></section>',
+    )}`,
+    steps: seq(
+      typeInto('#i', 'VxSlotBlkIn3Hq'),
+      run(() => {
+        document.getElementById('p')!.textContent = 'VxSlotBlkM8Rd';
+        document.getElementById('p')!.setAttribute('title', 'VxSlotBlkMT5');
+        document.getElementById('c')!.insertAdjacentHTML('beforeend', '<i title="VxSlotBlkAT6">VxSlotBlkA9Pe</i>');
+      }),
+    ),
+    canaries: ['VxSlotBlkT2Xs', 'VxSlotBlk7Fm', 'VxSlotBlkD4Nv', 'VxSlotBlkIn3Hq', 'VxSlotBlkM8Rd', 'VxSlotBlkMT5', 'VxSlotBlkAT6', 'VxSlotBlkA9Pe'],
+    mustRecord: { balanced: ['VxSlotOpen6Tc'], relaxed: ['VxSlotOpen6Tc'] },
+  },
+  {
+    name: 'applies the mask and block options to light-DOM content shown in a slot they match around',
+    html: `<pro-box><p title="VxSlotOptT3">VxSlotOpt8Dw</p><b slot="v">VxSlotOptB5Kc</b></pro-box>${shadowElement(
+      'pro-box',
+      '<div class="quiet"><slot></slot></div><div class="vault"><slot name="v"></slot></div>',
+    )}`,
+    options: { mask: ['.quiet'], block: ['.vault'] },
+    canaries: ['VxSlotOptT3', 'VxSlotOpt8Dw', 'VxSlotOptB5Kc'],
+  },
+  {
+    name: 'masks light-DOM content after its slot is marked data-veil="mask" at run time, and after it moves into a masked slot',
+    html: `<pro-tabs id="c"><p id="p">public</p><p id="q" slot="side">public too</p></pro-tabs>${shadowElement(
+      'pro-tabs',
+      '<div id="d"><slot></slot></div><div data-veil="mask"><slot name="secret"></slot></div><aside><slot name="side"></slot></aside>',
+    )}`,
+    steps: seq(
+      run(() => {
+        document.getElementById('c')!.shadowRoot!.getElementById('d')!.setAttribute('data-veil', 'mask');
+        document.getElementById('q')!.setAttribute('slot', 'secret');
+      }),
+      run(() => {
+        document.getElementById('p')!.textContent = 'VxSlotRt4Mz';
+        document.getElementById('p')!.setAttribute('title', 'VxSlotRtT7');
+        document.getElementById('q')!.textContent = 'VxSlotMv6Kp';
+        document.getElementById('q')!.setAttribute('title', 'VxSlotMvT3');
+      }),
+    ),
+    canaries: ['VxSlotRt4Mz', 'VxSlotRtT7', 'VxSlotMv6Kp', 'VxSlotMvT3'],
+  },
 ];
 
 // ---------------------------------------------------------------------------

@@ -120,7 +120,7 @@ function hasPair(parts: string[], pairs: [string, string][]): boolean {
   return false;
 }
 
-/** Kind of field an identifier (name, id) suggests, in any case and style. */
+/** Kind of field an identifier (name, id) or a field's label text suggests, in any case and style. */
 export function identifierKind(identifier: string | null | undefined): FieldKind {
   if (!identifier) return NOT_A_FIELD;
   const parts = words(identifier);
@@ -159,16 +159,25 @@ function max<T extends number>(a: T, b: T): T {
   return a > b ? a : b;
 }
 
-/** Every attribute ownFacts reads, and `slot` (where a shadow host shows the element): a change to one of them can change how an element is classified. */
-export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'name', 'id', 'contenteditable', 'slot'];
+/**
+ * What names a field to the page's code (name, id), then to the person
+ * filling it in (placeholder, aria-label). Label text that asks for a password
+ * or a card number says as much as a name does, but it often shows an example
+ * instead ("Happy birthday!" in a gift message): there only a secret counts.
+ */
+const FIELD_NAMES = ['name', 'id', 'placeholder', 'aria-label'];
 
-/** The form controls: the only elements whose type, autocomplete, name or id classify them. */
+/** Every attribute ownFacts reads, and `slot` (where a shadow host shows the element): a change to one of them can change how an element is classified. */
+export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'contenteditable', 'slot', ...FIELD_NAMES];
+
+/** The form controls: the only elements whose type, autocomplete and names classify them. */
 export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
 
 /**
  * The kind of value a form control holds, or NOT_A_FIELD for other elements.
  * `type=password`, `hidden` and `file`, `cc-*` and password autocomplete, and
- * secret-looking names or ids make a field sensitive.
+ * a secret-looking name, id, placeholder or aria-label make a field sensitive;
+ * a personal-looking name or id makes it personal.
  */
 export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
   if (!FIELD_TAGS.has(tag)) return NOT_A_FIELD;
@@ -179,10 +188,11 @@ export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
     if (PERSONAL_INPUT_TYPES.has(type)) kind = PERSONAL_FIELD;
   }
   kind = max(kind, autocompleteKind(attr('autocomplete')));
-  if (kind === SENSITIVE_FIELD) return kind;
-  kind = max(kind, identifierKind(attr('name')));
-  if (kind === SENSITIVE_FIELD) return kind;
-  return max(kind, identifierKind(attr('id')));
+  for (let i = 0; i < FIELD_NAMES.length && kind !== SENSITIVE_FIELD; i++) {
+    const named = identifierKind(attr(FIELD_NAMES[i]));
+    if (i < 2 || named === SENSITIVE_FIELD) kind = max(kind, named);
+  }
+  return kind;
 }
 
 /** Facts an element states about itself. `tag` is lower case. */

@@ -35,6 +35,19 @@ describe('field classification', () => {
       expect(autocompleteKind(ac), ac).toBe(PERSONAL_FIELD);
     }
   });
+  it('makes a field sensitive when its placeholder or aria-label asks for a secret', () => {
+    for (const label of ['Password', 'Card number', 'CVV', 'Security code', 'PIN', 'One-time password', 'API key', 'IBAN']) {
+      expect(fieldKind('input', attrs({ type: 'text', name: 'f1', placeholder: label })), label).toBe(SENSITIVE_FIELD);
+      expect(fieldKind('input', attrs({ type: 'text', name: 'f1', 'aria-label': label })), label).toBe(SENSITIVE_FIELD);
+    }
+    // label text often shows an example value: a personal word there proves nothing
+    for (const label of ['Happy birthday!', 'you@example.com', 'Your e-mail', 'Street address', 'Search products', 'Voucher', 'Spinning speed']) {
+      expect(fieldKind('input', attrs({ type: 'text', placeholder: label, 'aria-label': label })), label).toBe(PLAIN_FIELD);
+    }
+    // neither lowers what the name says
+    expect(fieldKind('input', attrs({ name: 'email', placeholder: 'Quantity' }))).toBe(PERSONAL_FIELD);
+    expect(fieldKind('input', attrs({ name: 'pin', placeholder: 'Phone' }))).toBe(SENSITIVE_FIELD);
+  });
   it('treats other controls as plain fields and other elements as no field', () => {
     expect(fieldKind('input', attrs({ type: 'search', name: 'q' }))).toBe(PLAIN_FIELD);
     expect(fieldKind('textarea', attrs({}))).toBe(PLAIN_FIELD);

@@ -229,6 +229,26 @@ const declared: Scenario[] = [
     { attrs: 'type="text" name="user[password]"', canary: 'VxRailsPw7Qb' },
     { attrs: 'type="text" name="session_token"', canary: 'VxSessTok3Vn' },
   ]),
+  fieldsPage('never records fields whose placeholder or aria-label asks for a secret', [
+    { attrs: 'type="text" name="f1" placeholder="Password"', canary: 'VxPhPass6Wm' },
+    { attrs: 'type="text" name="f2" placeholder="Card number"', canary: 'VxPhCard3Kd' },
+    { attrs: 'type="text" name="f3" aria-label="Security code"', canary: 'VxAlCsc8Qn' },
+    { attrs: 'type="text" name="f4" placeholder="PIN"', canary: 'VxPhPin5Rt' },
+    { attrs: 'name="f5" placeholder="Your API token"', canary: 'VxPhTok2Zb', tag: 'textarea' },
+  ]),
+  {
+    name: 'judges a field again when its placeholder changes to one asking for a secret, and records example placeholders in relaxed',
+    html: `<form><input id="s" name="s1" placeholder="Search products"><input id="g" name="g1" placeholder="Happy birthday!">
+      <input id="v" name="v1" placeholder="Voucher"></form>`,
+    steps: seq(
+      typeInto('#s', 'VxPhSearch4Lq'),
+      typeInto('#g', 'VxPhGift7Rn'),
+      (page) => page.evaluate(() => document.getElementById('v')!.setAttribute('placeholder', 'One-time password')),
+      typeInto('#v', 'VxPhLate9Tm'),
+    ),
+    canaries: ['VxPhLate9Tm'],
+    mustRecord: { relaxed: ['VxPhSearch4Lq', 'VxPhGift7Rn'] },
+  },
   fieldsPage('masks personal fields with type="email" or type="tel" in every mode', [
     { attrs: 'type="email" name="p1"', canary: 'VxEmlFld4Kc8' },
     { attrs: 'type="tel" name="p2"', canary: 'VxTelFld7Bn2' },

@@ -267,7 +267,7 @@ export function scrubValue(value: string, kind: FieldKind, region: Region, mode:
 export function scrubText(text: string, ctx: Context, mode: ModeLevel): string {
   if (!text) return text;
   if (ctx.region === BLOCK || ctx.content === SCRIPT) return '';
-  if (ctx.content === STYLE) return scrubCss(text);
+  if (ctx.content === STYLE) return scrubCss(text, textMasked(ctx.region, mode));
   if (ctx.inValue) return scrubValue(text, ctx.field, ctx.region, mode);
   return textMasked(ctx.region, mode) ? maskChars(text) : maskPersonalData(text);
 }
@@ -329,7 +329,7 @@ export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx
     let out: string;
     if (URL_ATTRIBUTES.has(name)) out = scrubUrl(value);
     else if (SRCSET_ATTRIBUTES.has(name)) out = scrubSrcset(value);
-    else if (name === 'style' || name === '_csstext') out = scrubCss(value);
+    else if (name === 'style' || name === '_csstext') out = scrubCss(value, textHidden);
     else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, mode);
     else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
     else if (tag === 'meta' && name === 'content' && TECHNICAL_META.test(String(attrs.name ?? ''))) out = value;

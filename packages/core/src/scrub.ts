@@ -20,6 +20,7 @@ import {
   scrubValue,
   valueMasked,
   type Context,
+  textMasked,
   type ModeLevel,
   type OwnFacts,
   type Region,
@@ -319,11 +320,12 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     }
   }
 
-  function scrubStyleValue(value: unknown): unknown {
-    if (typeof value === 'string') return scrubCss(maskPersonalData(value));
-    if (Array.isArray(value)) return value.map(scrubStyleValue);
+  /** `hideText`: page text is masked where the style belongs, so the text CSS shows is too. */
+  function scrubStyleValue(value: unknown, hideText: boolean): unknown {
+    if (typeof value === 'string') return scrubCss(maskPersonalData(value), hideText);
+    if (Array.isArray(value)) return value.map((v) => scrubStyleValue(v, hideText));
     if (isObject(value)) {
-      for (const k of Object.keys(value)) value[k] = scrubStyleValue(value[k]);
+      for (const k of Object.keys(value)) value[k] = scrubStyleValue(value[k], hideText);
     }
     return value;
   }
@@ -411,7 +413,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       if (scratch !== attrs) for (const k of Object.keys(attrs)) attrs[k] = scratch[k];
       for (const k of Object.keys(attrs)) if (!(k in scratch)) delete attrs[k];
       for (const k of nulls) attrs[k] = null;
-      if (styleObject) attrs.style = scrubStyleValue(styleObject);
+      if (styleObject) attrs.style = scrubStyleValue(styleObject, textMasked(ctx.region, mode));
       return Object.keys(attrs).length > 0;
     });
 
@@ -453,10 +455,13 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
         return data.ranges.length > 0;
       case SOURCE_STYLE_SHEET_RULE:
       case SOURCE_STYLE_DECLARATION:
-      case SOURCE_ADOPTED_STYLE_SHEET:
+      case SOURCE_ADOPTED_STYLE_SHEET: {
         if (data.id !== undefined && !visible(data.id)) return false;
-        for (const k of Object.keys(data)) if (k !== 'source' && k !== 'id' && k !== 'styleId') data[k] = scrubStyleValue(data[k]);
+        // a <style> element's rules belong to its region; adopted sheets to none
+        const hideText = textMasked(data.id === undefined ? 0 : contextOf(data.id)!.region, mode);
+        for (const k of Object.keys(data)) if (k !== 'source' && k !== 'id' && k !== 'styleId') data[k] = scrubStyleValue(data[k], hideText);
         return true;
+      }
       default:
         // canvas, fonts, console logs, and anything newer than this scrubber: never sent
         return false;

@@ -45,4 +45,16 @@ describe('scrubUrl', () => {
       expect(scrubCss(css)).toBe(css);
     }
   });
+  it('masks the strings content shows where page text is masked, and nothing else', () => {
+    expect(scrubCss('.a::after{content:"Hi Pat"} .b{font-family:"Open Sans"}', true)).toBe('.a::after{content:"** ***"} .b{font-family:"Open Sans"}');
+    expect(scrubCss(`.q::before { content: open-quote 'Nr. ' counter(item) "."; color: red }`, true)).toBe(
+      `.q::before { content: open-quote '*** ' counter(item) "*"; color: red }`,
+    );
+    expect(scrubCss('.c{CONTENT: "Shout"}', true)).toBe('.c{CONTENT: "*****"}');
+    // other properties whose names end in content, selectors, custom properties and attribute selectors keep their strings
+    for (const css of ['.g{align-content:center;justify-content:"x"}', '.content:hover{color:red}', '--tip: "Hello"', 'a[title="Next"]{color:red}']) {
+      expect(scrubCss(css, true)).toBe(css);
+    }
+    expect(scrubCss('.a::after{content:"Hi Pat"}', false)).toBe('.a::after{content:"Hi Pat"}');
+  });
 });

@@ -369,6 +369,28 @@ const detectedInText: Scenario[] = [
     canaries: [CARDS.cssString, CARDS.cssRuleLater, 'vx.css.attr@vx-mail.net', 'vx.css.later@vx-mail.net', 'vx.css.text@vx-mail.net'],
   },
   {
+    // a stylesheet shows text with content: "…" as surely as a text node does
+    name: 'masks text that CSS shows (content strings) where page text is masked: strict mode, masked regions, rules inserted later',
+    html: `<style>.vx-note::after { content: "VxCssShown4Hm"; } .vx-font { font-family: "VxFontFam8", serif; }</style>
+      <p class="vx-note vx-font">a</p><p class="late">b</p>
+      <div data-veil="mask"><style>.vx-m::before { content: 'VxCssMasked6Rd' }</style><p class="vx-m">c</p></div>
+      <div data-veil="unmask"><style>.vx-u::before { content: "VxCssUnm3Kq" }</style><p class="vx-u">d</p></div>`,
+    steps: run(() => {
+      const sheet = document.querySelector('style')!.sheet!;
+      sheet.insertRule('.late::before { content: "VxCssRule5Wb"; }', sheet.cssRules.length);
+      const masked = document.querySelector('[data-veil="mask"] style') as HTMLStyleElement;
+      masked.sheet!.insertRule('.vx-m::after { content: "VxCssMRule7Lp"; }', 1);
+      document.querySelector('p')!.setAttribute('style', '--label: "VxCssVar2Tn"');
+    }),
+    canaries: ['VxCssMasked6Rd', 'VxCssMRule7Lp'],
+    mustNotRecord: { strict: ['VxCssShown4Hm', 'VxCssRule5Wb'] },
+    mustRecord: {
+      strict: ['VxCssUnm3Kq', 'VxFontFam8', 'VxCssVar2Tn'],
+      balanced: ['VxCssShown4Hm', 'VxCssRule5Wb', 'VxCssUnm3Kq'],
+      relaxed: ['VxCssShown4Hm', 'VxCssRule5Wb', 'VxCssUnm3Kq'],
+    },
+  },
+  {
     name: 'masks e-mail addresses, card numbers and IBANs in title, data-*, aria-label and alt attributes',
     html: `<span title="owner vx.title.mail@vx-mail.net">a</span><span data-owner="vx.data.owner@vx-mail.net">b</span>
       <span title="${CARDS.titleAttribute}">c</span><span data-card="${CARDS.dataAttribute}">d</span>

@@ -4,8 +4,10 @@
 // cross-origin iframes and their id mapping (Veil records same-origin frames
 // only), user hooks, plugins, slimDOM presets and font collection (all
 // unused), the virtual DOM node class of rrweb's player, a deprecated global
-// mirror that wraps itself in a Proxy at import time, and the number-to-name
-// halves of its enums.
+// mirror that wraps itself in a Proxy at import time, the number-to-name
+// halves of its enums, record.freezePage, and what is left of the above once
+// they are gone: cross-origin iframe state, slimDOM options Veil does not set,
+// link-element tracking that ends in a no-op.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
@@ -26,7 +28,7 @@ const CUTS: Cut[] = [
     from: 'var chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";',
     to: 'class StylesheetManager {',
     mustContain: 'class CanvasManager {',
-    replacement: 'class CanvasManager { reset() {} freeze() {} unfreeze() {} lock() {} unlock() {} }\n',
+    replacement: 'class CanvasManager { reset() {} lock() {} unlock() {} }\n',
   },
   {
     what: 'id mapping for cross-origin iframes',
@@ -40,7 +42,7 @@ const CUTS: Cut[] = [
     from: '  handleMessage(message) {',
     to: '  transformCrossOriginEvent(iframeEl, e) {',
     mustContain: 'crossOriginMessageEvent',
-    replacement: '  handleMessage() {}\n',
+    replacement: '',
   },
   {
     what: "a cross-origin iframe's recorder posting to its parent",
@@ -120,7 +122,7 @@ const CUTS: Cut[] = [
     from: '  transformCrossOriginEvent(iframeEl, e) {',
     to: 'class ShadowDomManager {',
     mustContain: 'patchRootIdOnNode(node, rootId) {',
-    replacement: '  transformCrossOriginEvent() {\n    return false;\n  }\n}\n',
+    replacement: '}\n',
   },
   {
     what: 'canvas and image pixel snapshots',
@@ -184,6 +186,142 @@ const CUTS: Cut[] = [
     from: 'const DEPARTED_MIRROR_ACCESS_WARNING',
     to: 'function throttle(',
     mustContain: 'new Proxy(_mirror',
+    replacement: '',
+  },
+  // In the order of record.js. Each of these is dead for the options Veil
+  // passes (packages/core/src/recorder.ts, rrwebOptions) or only fed code cut above.
+  {
+    what: 'whitespace-only text dropped from <head> (slimDOM headWhitespace, which Veil does not set)',
+    from: ' || !preserveWhiteSpace && _serializedNode.type === NodeType.Text',
+    to: ') {\n    id = IGNORED_NODE;',
+    mustContain: '.replace(/^\\s+|\\s+$/gm, "")',
+    replacement: '',
+  },
+  {
+    what: 'the headWhitespace switch',
+    from: '    if (slimDOMOptions.headWhitespace && ',
+    to: '    const bypassOptions = {',
+    mustContain: 'preserveWhiteSpace = false;',
+    replacement: '',
+  },
+  {
+    what: 'title mutations left out (slimDOM headTitleMutations, which Veil does not set)',
+    from: '  if (n.tagName === "TITLE" && slimDOMOptions.headTitleMutations) {',
+    to: '  return mirror2.getId(n) === IGNORED_NODE;',
+    mustContain: 'return true;',
+    replacement: '',
+  },
+  {
+    what: 'registering each added iframe for cross-origin relaying (only the code cut above read it) and tracking each added stylesheet link (its tracker is a no-op, rrweb TODO)',
+    from: '            if (isSerializedIframe(currentN, this.mirror)) {',
+    to: '            if (hasShadowRoot(n)) {',
+    mustContain: 'this.stylesheetManager.trackLinkElement(',
+    replacement: '',
+  },
+  {
+    what: 'freezing mutation batches (record.freezePage, which Veil never calls)',
+    from: '  freeze() {\n    this.frozen = true;',
+    to: '  lock() {\n    this.locked = true;',
+    mustContain: 'isFrozen() {',
+    replacement: '',
+  },
+  {
+    what: 'starting font observers (collectFonts is false)',
+    from: '  let fontObserver = () => {\n  };\n',
+    to: '  if (o.recordDOM) {\n    styleSheetObserver =',
+    mustContain: 'fontObserver',
+    replacement: '',
+  },
+  {
+    what: 'the font observer',
+    from: '    if (o.collectFonts) {\n      fontObserver = initFontObserver(o);\n    }\n',
+    to: '  }\n  const selectionObserver = initSelectionObserver(o);',
+    mustContain: 'initFontObserver',
+    replacement: '',
+  },
+  {
+    what: 'starting plugin observers (Veil passes no plugins)',
+    from: '  const pluginHandlers = [];\n  for (const plugin of o.plugins) {',
+    to: '  return callbackWrapper(() => {\n    mutationBuffers.forEach((b) => b.reset());',
+    mustContain: 'plugin.observer(plugin.callback',
+    replacement: '',
+  },
+  {
+    what: 'stopping the font observer',
+    from: '    fontObserver();\n',
+    to: '    selectionObserver();\n    customElementObserver();',
+    mustContain: 'fontObserver',
+    replacement: '',
+  },
+  {
+    what: 'stopping plugin observers',
+    from: '    pluginHandlers.forEach((h) => h());\n',
+    to: '  });\n}',
+    mustContain: 'pluginHandlers',
+    replacement: '',
+  },
+  {
+    what: 'cross-origin iframe state and message listener in the iframe manager (recordCrossOriginIframes is false), and its iframe registry, read only by the cross-origin code',
+    from: 'class IframeManager {\n  constructor(options) {',
+    to: '  addLoadListener(cb) {',
+    mustContain: 'window.addEventListener("message", this.handleMessage.bind(this));',
+    replacement:
+      'class IframeManager {\n  constructor(options) {\n    __publicField(this, "loadListener");\n    this.mirror = options.mirror;\n    this.mutationCb = options.mutationCb;\n    this.stylesheetManager = options.stylesheetManager;\n  }\n',
+  },
+  {
+    what: "listening to a loaded frame's cross-origin messages",
+    from: '    if (this.recordCrossOriginIframes)\n      (_a2 = iframeEl.contentWindow)',
+    to: '    (_b = this.loadListener) == null',
+    mustContain: 'this.handleMessage.bind(this)',
+    replacement: '',
+  },
+  {
+    what: 'tracking link elements, which ends in a no-op (rrweb TODO: snapshot on stylesheet reload)',
+    from: '    this.trackLinkElement(linkEl);\n  }\n  trackLinkElement(linkEl) {',
+    to: '  adoptStyleSheets(sheets, hostId) {',
+    mustContain: 'this.trackStylesheetInLinkElement(linkEl);',
+    replacement: '  }\n',
+  },
+  {
+    what: 'the no-op link tracker',
+    from: '    this.trackedLinkElements = /* @__PURE__ */ new WeakSet();\n  }\n',
+    to: 'class ProcessedNodeManager {',
+    mustContain: 'trackStylesheetInLinkElement(_linkEl) {',
+    replacement: '  }\n}\n',
+  },
+  {
+    what: 'the set of tracked link elements',
+    from: '    __publicField(this, "trackedLinkElements", /* @__PURE__ */ new WeakSet());\n',
+    to: '    __publicField(this, "mutationCb");',
+    mustContain: 'trackedLinkElements',
+    replacement: '',
+  },
+  {
+    what: 'unfreezing on the next non-mutation event after record.freezePage',
+    from: '    if (((_a2 = mutationBuffers[0]) == null ? void 0 : _a2.isFrozen())',
+    to: '    if (inEmittingFrame) {',
+    mustContain: 'buf.unfreeze()',
+    replacement: '',
+  },
+  {
+    what: 'registering each snapshotted iframe and stylesheet link (as for added ones above)',
+    from: '        if (isSerializedIframe(n, mirror)) {',
+    to: '        if (hasShadowRoot(n)) {',
+    mustContain: 'stylesheetManager.trackLinkElement(n);',
+    replacement: '',
+  },
+  {
+    what: 'the font event callback',
+    from: '          fontCb: (p) => wrappedEmit({',
+    to: '          selectionCb: (p) => {',
+    mustContain: 'IncrementalSource.Font',
+    replacement: '',
+  },
+  {
+    what: 'record.freezePage',
+    from: 'record.freezePage = () => {',
+    to: 'record.takeFullSnapshot = ',
+    mustContain: 'buf.freeze()',
     replacement: '',
   },
 ];

@@ -24,6 +24,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { trimRrweb } from '../../build/trim-rrweb';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
@@ -147,9 +148,13 @@ const firstOutput = (out: { outputFiles?: { text: string }[] }): string => {
   return file.text;
 };
 
-/** Builds src/browser.ts as the `<script>` build (IIFE defining `window.Veil`), once per test file. */
+/**
+ * Builds src/browser.ts as the `<script>` build (IIFE defining `window.Veil`),
+ * once per test file, with rrweb trimmed as the published build has it: the
+ * suite tests what ships.
+ */
 export function bundle(): Promise<string> {
-  bundlePromise ??= build({ ...BUILD, entryPoints: [entry] }).then(firstOutput);
+  bundlePromise ??= build({ ...BUILD, entryPoints: [entry], plugins: [trimRrweb()] }).then(firstOutput);
   return bundlePromise;
 }
 

@@ -13,14 +13,14 @@ import {
   blockedAttributes,
   combine,
   modeLevel,
-  raise,
   ownFacts,
+  raise,
   scrubAttributes,
   scrubText,
   scrubValue,
+  textMasked,
   valueMasked,
   type Context,
-  textMasked,
   type ModeLevel,
   type OwnFacts,
   type Region,
@@ -236,9 +236,9 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   /**
    * Registers and scrubs a serialized subtree under `parentId`; false when it
    * must not be sent at all. `textCtx` is the context of text right under the
-   * parent, unless it is in the parent's shadow root.
+   * parent, unless it is in the parent's shadow root (worked out here when not given).
    */
-  function admit(node: Serialized, parentId: number, parentCtx: Context, textCtx = textContext(parentId, parentCtx)): boolean {
+  function admit(node: Serialized, parentId: number, parentCtx: Context, textCtx?: Context): boolean {
     if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
     if (node.isShadow === true) becomesHost(parentId);
@@ -264,7 +264,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return true;
     }
     nodes.set(id, parentId);
-    const ctx = node.isShadow === true ? parentCtx : textCtx;
+    const ctx = node.isShadow === true ? parentCtx : (textCtx ?? textContext(parentId, parentCtx));
     if (!inFullSnapshot) memo.set(id, ctx);
     if (node.type === NODE_DOCUMENT) {
       // a frame's document, recorded under the frame

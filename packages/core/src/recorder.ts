@@ -279,17 +279,18 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
         if (id > 0) {
           const attributes: Record<string, string | null> = {};
           for (const name of CLASSIFYING_ATTRIBUTES) attributes[name] = el.getAttribute(name);
-          scrubber?.noteAttributes(id, attributes);
+          scrubber?.noteAttributes(id, attributes, selectorsOn);
         }
       }
     };
+    const selectorsOn = hasSelectors();
     const watcher = new MutationObserver(changed);
     const watching: MutationObserverInit = {
       subtree: true,
       childList: true,
       attributes: true,
       // a configured selector may depend on any attribute
-      ...(hasSelectors() ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
+      ...(selectorsOn ? {} : { attributeFilter: CLASSIFYING_ATTRIBUTES }),
     };
     // observing a tree again only renews the same registration
     watchTree = (tree) => watcher.observe(tree, watching);

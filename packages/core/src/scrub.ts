@@ -60,9 +60,11 @@ export interface Scrubber {
   /**
    * Tells the scrubber a recorded element's classifying attributes changed
    * when no event will say so: rrweb does not report the attribute that
-   * turns an element into a blocked one.
+   * turns an element into a blocked one. `askAgain` asks for the element's
+   * hint again even when none of them changed (configured selectors can
+   * depend on any attribute).
    */
-  noteAttributes(id: number, attributes: Record<string, string | null>): void;
+  noteAttributes(id: number, attributes: Record<string, string | null>, askAgain?: boolean): void;
   /**
    * Tells the scrubber a recorded node moved under another recorded node, or
    * (`null`) left the page or went somewhere it does not know, before rrweb
@@ -205,6 +207,10 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       const v = attributes[n];
       if (typeof v === 'string') (out ??= {})[n] = v;
     }
+    // rrweb serializes an element it blocked as its class and size only, its
+    // mark gone: without one here, the page's next report of the element's
+    // attributes would look like a new block and ask for a fresh snapshot
+    if (attributes.rr_width !== undefined) (out ??= {})['data-veil'] = 'block';
     return out ?? NO_ATTRIBUTES;
   }
 
@@ -330,16 +336,20 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return value;
   }
 
-  function reclassify(id: number, attributes: Record<string, unknown>): void {
+  /** `askAgain`: the hint may have changed whatever the attributes say (configured selectors can match anything). */
+  function reclassify(id: number, attributes: Record<string, unknown>, askAgain?: boolean): void {
     const rec = nodes.get(id);
     if (typeof rec !== 'object') return;
-    let touched = false;
-    for (const n of CLASSIFYING) {
+    // only a change that can alter the element's facts costs the contexts worked out so far
+    let touched = !!askAgain;
+    for (const n of FIELD_TAGS.has(rec.tag) || rec.tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING) {
       if (!(n in attributes)) continue;
-      if (rec.attrs === NO_ATTRIBUTES) rec.attrs = {};
       const v = attributes[n];
-      if (typeof v === 'string') rec.attrs[n] = v;
-      else delete rec.attrs[n];
+      const now = typeof v === 'string' ? v : undefined;
+      if (rec.attrs[n] === now) continue;
+      if (rec.attrs === NO_ATTRIBUTES) rec.attrs = {};
+      if (now === undefined) delete rec.attrs[n];
+      else rec.attrs[n] = now;
       touched = true;
     }
     if (touched) {

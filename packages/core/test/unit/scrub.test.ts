@@ -127,6 +127,20 @@ describe('scrubber', () => {
     expect(s.takeCheckoutRequest()).toBe(true);
   });
 
+  it('knows an element rrweb serialized as blocked (class and size only) is blocked, and asks for no fresh snapshot when it changes', () => {
+    // rrweb drops every attribute of a blocked element but its class and size, data-veil included
+    const chat = el('section', { class: 'chat', rr_width: '300px', rr_height: '200px' });
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(chat)));
+    // the watcher reports the live attributes when the page changes one of them
+    s.noteAttributes(chat.id, { 'data-veil': 'block', class: 'chat open', 'aria-label': 'Support' });
+    expect(s.takeCheckoutRequest()).toBe(false);
+    expect(s.scrub(mutation({ adds: [{ parentId: chat.id, nextId: null, node: text('InsideBlocked1') }] }))).toBeNull();
+    // unblocked at run time: a fresh snapshot records what it now may
+    s.noteAttributes(chat.id, { 'data-veil': null, class: 'chat open' });
+    expect(s.takeCheckoutRequest()).toBe(true);
+  });
+
   it('says nothing about a node removed from the page', () => {
     const field = el('input', { name: 'q' });
     const body = el('div', {}, [field]);

@@ -158,6 +158,25 @@ const lateMarks: Scenario[] = [
     },
   },
   {
+    // rrweb keeps only a blocked element's class and size: its mark must not
+    // look new each time the page touches the element
+    name: 'records a blocked widget once: changing its class, aria-label or title asks for no fresh full snapshot',
+    html: `<section id="c" data-veil="block" class="chat" style="width:200px;height:80px"><p id="p">VxBlkWid4Nc</p></section><p id="q">page</p>`,
+    steps: run(() => {
+      const chat = document.getElementById('c')!;
+      chat.classList.add('open');
+      chat.setAttribute('aria-label', 'VxBlkWidA7');
+      chat.setAttribute('title', 'VxBlkWidT3');
+      document.getElementById('p')!.textContent = 'VxBlkWidM8Sd';
+      // something the recording does show, so that events flow
+      document.getElementById('q')!.textContent = 'page two';
+    }),
+    canaries: ['VxBlkWid4Nc', 'VxBlkWidA7', 'VxBlkWidT3', 'VxBlkWidM8Sd'],
+    check: (rec, _mode, expect) => {
+      expect(rec.events.filter((e) => e.type === 2).length, 'full snapshots').toBe(1);
+    },
+  },
+  {
     name: 'masks elements selected by the mask option, present and added after start',
     html: `<p class="customer-name">VxOptMask4Gm7</p><div id="profile"><span class="line">VxOptDesc8Tr</span></div><main id="m"></main>`,
     options: { mask: ['.customer-name', '#profile .line', '.customer-card'] },

@@ -272,13 +272,14 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
           }
           continue;
         }
-        // all of them, not just the one that changed: with selectors configured
-        // any attribute can change a mark, and this makes the scrubber ask again
+        // With selectors configured any attribute can change a mark: the
+        // scrubber gets every classifying attribute and asks again. Without,
+        // only the one that changed can differ from what it knows.
         const el = r.target as Element;
         const id = record.mirror.getId(el);
         if (id > 0) {
           const attributes: Record<string, string | null> = {};
-          for (const name of CLASSIFYING_ATTRIBUTES) attributes[name] = el.getAttribute(name);
+          for (const name of selectorsOn ? CLASSIFYING_ATTRIBUTES : [r.attributeName!]) attributes[name] = el.getAttribute(name);
           scrubber?.noteAttributes(id, attributes, selectorsOn);
         }
       }

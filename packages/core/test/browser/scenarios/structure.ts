@@ -286,6 +286,26 @@ const shadow: Scenario[] = [
     mustRecord: { balanced: ['VxSlotOpen6Tc'], relaxed: ['VxSlotOpen6Tc'] },
   },
   {
+    // rrweb sends checkbox and radio events without asking the capture layer:
+    // the scrubber alone decides them, by asking which slot shows the field
+    name: 'masks controls slotted into a masked region: checkbox value and choice, select, contenteditable',
+    html: `<pay-box><input type="checkbox" id="c" value="VxSlotCb4Pw"><select id="s"><option>a</option><option value="VxSlotSel7Qe">VxSlotOpt7Qe</option></select><div contenteditable="true" id="ce">x</div></pay-box>${shadowElement(
+      'pay-box',
+      '<div data-veil="mask"><slot></slot></div>',
+    )}`,
+    steps: async (page) => {
+      await page.click('#c');
+      await page.selectOption('#s', 'VxSlotSel7Qe');
+      await page.click('#ce');
+      await page.keyboard.type('VxSlotCe3Vn');
+    },
+    canaries: ['VxSlotCb4Pw', 'VxSlotSel7Qe', 'VxSlotOpt7Qe', 'VxSlotCe3Vn'],
+    check: (rec, _mode, expect) => {
+      const checked = rec.events.filter((e) => e.type === 3 && (e.data as { source?: number; isChecked?: boolean }).source === 5 && (e.data as { isChecked?: boolean }).isChecked);
+      expect(checked, 'the checkbox choice').toEqual([]);
+    },
+  },
+  {
     name: 'applies the mask and block options to light-DOM content shown in a slot they match around',
     html: `<pro-box><p title="VxSlotOptT3">VxSlotOpt8Dw</p><b slot="v">VxSlotOptB5Kc</b></pro-box>${shadowElement(
       'pro-box',

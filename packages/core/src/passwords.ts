@@ -7,6 +7,16 @@ let memory: WeakSet<Element> | undefined;
 let watched: WeakSet<Node> | undefined;
 // one observer for every tree: a page of web components has thousands of shadow roots
 let typeWatcher: MutationObserver | undefined;
+let shadowListener: ((host: Element, root: ShadowRoot) => void) | undefined;
+
+/**
+ * Has `listener` told of every shadow root attached by script from now on
+ * (`undefined` stops it). The memory wraps attachShadow anyway, and a
+ * recorder must hear of a new root in the very task that fills it.
+ */
+export function hearShadowRoots(listener: typeof shadowListener): void {
+  shadowListener = listener;
+}
 
 function isPasswordInput(node: unknown): node is HTMLInputElement {
   return (
@@ -64,6 +74,7 @@ function watch(root: Document | ShadowRoot): void {
     proto.attachShadow = function (this: Element, init: ShadowRootInit) {
       const shadow = attach.call(this, init);
       watch(shadow);
+      shadowListener?.(this, shadow);
       return shadow;
     };
   }

@@ -2,7 +2,7 @@ import { record } from '@rrweb/record';
 import { createCapture, type Capture } from './capture';
 import { modeLevel, parseMark, type Region, BLOCK, CLASSIFYING_ATTRIBUTES, MASK, UNMASK } from './classify';
 import { checkSelector, resolveOptions, type ResolvedOptions } from './options';
-import { rememberPasswordFields } from './passwords';
+import { hearShadowRoots, rememberPasswordFields } from './passwords';
 import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
 import { lazyUrlTransport } from './lazy-transport';
 import type {
@@ -297,8 +297,22 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     watchTree = (tree) => watcher.observe(tree, watching);
     watchTree(document);
     takePendingChanges = () => changed(watcher.takeRecords());
+    // A shadow root attached by script is filled in the same task, and rrweb
+    // reports the document's changes before its content: watched at once, its
+    // slots reach the capture layer, and the scrubber knows the host shows its
+    // light-DOM children in them.
+    hearShadowRoots((host, root) => {
+      try {
+        watchTree(root);
+        const id = record.mirror.getId(host);
+        if (id > 0) scrubber?.noteHost(id);
+      } catch (error) {
+        fail(error);
+      }
+    });
     return () => {
       watcher.disconnect();
+      hearShadowRoots(undefined);
       takePendingChanges = watchTree = () => undefined;
     };
   }

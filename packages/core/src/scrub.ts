@@ -72,6 +72,11 @@ export interface Scrubber {
    * place, or not sent at all.
    */
   noteParent(id: number, parentId: number | null): void;
+  /**
+   * Tells the scrubber a recorded element just got a shadow root, before
+   * rrweb reports what fills it: its light-DOM children show in slots now.
+   */
+  noteHost(id: number): void;
 }
 
 // rrweb's wire vocabulary, named here so the rules read plainly.
@@ -522,6 +527,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return keep ? event : null;
     },
     noteAttributes: reclassify,
+    noteHost: becomesHost,
     noteParent(id, parentId) {
       const rec = nodes.get(id);
       if (rec === undefined) return;

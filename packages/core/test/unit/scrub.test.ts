@@ -127,6 +127,16 @@ describe('scrubber', () => {
     expect(s.takeCheckoutRequest()).toBe(true);
   });
 
+  it('judges the light-DOM children of an element as slotted once told it became a host, before any shadow content arrives', () => {
+    const para = el('p', {}, [text('x')]);
+    const div = el('div', {}, [para]);
+    const s = createScrubber({ privacy: 'relaxed', elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined) });
+    s.scrub(full(doc(div)));
+    s.noteHost(div.id);
+    const out = sent(s.scrub(mutation({ attributes: [{ id: para.id, attributes: { title: 'HostLater1' } }], texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'HostLater2' }] })));
+    expect(out).not.toMatch(/HostLater1|HostLater2/);
+  });
+
   it('knows an element rrweb serialized as blocked (class and size only) is blocked, and asks for no fresh snapshot when it changes', () => {
     // rrweb drops every attribute of a blocked element but its class and size, data-veil included
     const chat = el('section', { class: 'chat', rr_width: '300px', rr_height: '200px' });

@@ -306,6 +306,21 @@ const shadow: Scenario[] = [
     },
   },
   {
+    // rrweb reports the document's changes before the new shadow root's content,
+    // so neither layer has heard of the slots when the light child changes
+    name: 'masks light-DOM content changed in the task that attached a shadow root showing it in a masked or blocked slot',
+    html: `<div id="a"><p id="p">public one</p></div><div id="b"><p id="q">public two</p></div>`,
+    steps: run(() => {
+      document.getElementById('a')!.attachShadow({ mode: 'open' }).innerHTML = '<section data-veil="block"><slot></slot></section>';
+      document.getElementById('p')!.textContent = 'VxSlotSame8Rk';
+      document.getElementById('p')!.setAttribute('title', 'VxSlotSameT3');
+      document.getElementById('b')!.attachShadow({ mode: 'open' }).innerHTML = '<i>open</i><div data-veil="mask"><slot></slot></div>';
+      document.getElementById('q')!.textContent = 'VxSlotSame5Mw';
+      document.getElementById('q')!.setAttribute('title', 'VxSlotSameT7');
+    }),
+    canaries: ['VxSlotSame8Rk', 'VxSlotSameT3', 'VxSlotSame5Mw', 'VxSlotSameT7'],
+  },
+  {
     name: 'applies the mask and block options to light-DOM content shown in a slot they match around',
     html: `<pro-box><p title="VxSlotOptT3">VxSlotOpt8Dw</p><b slot="v">VxSlotOptB5Kc</b></pro-box>${shadowElement(
       'pro-box',

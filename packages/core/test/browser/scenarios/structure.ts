@@ -321,6 +321,21 @@ const shadow: Scenario[] = [
     canaries: ['VxSlotSame8Rk', 'VxSlotSameT3', 'VxSlotSame5Mw', 'VxSlotSameT7'],
   },
   {
+    name: 'masks light-DOM content slotted into a masked region of a declarative shadow root, and of a shadow root attached in a frame',
+    html: `<div><template shadowrootmode="open"><div data-veil="mask"><slot></slot></div></template><p title="VxSlotDsdT3">VxSlotDsd7Wq</p></div>
+      <iframe id="f" srcdoc="<div id=a><p id=p>public</p></div>"></iframe>`,
+    steps: seq(
+      (page) => page.waitForFunction(() => (document.getElementById('f') as HTMLIFrameElement).contentDocument?.getElementById('p') != null),
+      run(() => {
+        const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
+        doc.getElementById('a')!.attachShadow({ mode: 'open' }).innerHTML = '<div data-veil=mask><slot></slot></div>';
+        doc.getElementById('p')!.textContent = 'VxSlotFr4Kd';
+        doc.getElementById('p')!.setAttribute('title', 'VxSlotFrT8');
+      }),
+    ),
+    canaries: ['VxSlotDsdT3', 'VxSlotDsd7Wq', 'VxSlotFr4Kd', 'VxSlotFrT8'],
+  },
+  {
     name: 'applies the mask and block options to light-DOM content shown in a slot they match around',
     html: `<pro-box><p title="VxSlotOptT3">VxSlotOpt8Dw</p><b slot="v">VxSlotOptB5Kc</b></pro-box>${shadowElement(
       'pro-box',

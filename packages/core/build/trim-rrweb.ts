@@ -324,6 +324,71 @@ const CUTS: Cut[] = [
     mustContain: 'buf.freeze()',
     replacement: '',
   },
+  // Options Veil never passes, read where rrweb records input, mouse and CSSOM
+  // changes: what is left is rrweb's behaviour for their defaults.
+  {
+    what: 'the pre-standard event.path fallback (every browser Veil supports has composedPath)',
+    from: '    } else if ("path" in event && event.path.length) {',
+    to: '  } catch {',
+    mustContain: 'return event.path[0];',
+    replacement: '    }\n',
+  },
+  {
+    what: "mouse-move sampling options (Veil passes no sampling: rrweb's defaults, written out)",
+    from: '  if (sampling.mousemove === false) {',
+    to: '  let positions = [];',
+    mustContain: 'sampling.mousemoveCallback',
+    replacement: '  const threshold = 50;\n  const callbackThreshold = 500;\n',
+  },
+  {
+    what: 'mouse-interaction sampling options',
+    from: '  if (sampling.mouseInteraction === false) {',
+    to: '  const handlers = [];\n  let currentPointerType = null;',
+    mustContain: 'const disableMap = sampling.mouseInteraction === true',
+    replacement: '  const disableMap = {};\n',
+  },
+  {
+    what: 'the userTriggered flag on input events (userTriggeredOnInput, which Veil does not set)',
+    from: '    const userTriggered = event.isTrusted;\n',
+    to: '    const tagName = target && target.tagName;',
+    mustContain: 'userTriggered',
+    replacement: '',
+  },
+  {
+    what: 'the userTriggered flag on input events',
+    from: '      userTriggeredOnInput ? { text, isChecked, userTriggered } : { text, isChecked }',
+    to: '    );\n    const name = target.name;',
+    mustContain: '{ text, isChecked }',
+    replacement: '      { text, isChecked }\n',
+  },
+  {
+    what: 'the userTriggered flag on radio siblings',
+    from: '            userTriggeredOnInput ? { text: text2, isChecked: !isChecked, userTriggered: false } : ',
+    to: '{ text: text2, isChecked: !isChecked }',
+    mustContain: 'userTriggered: false',
+    replacement: '',
+  },
+  {
+    what: 'input sampling ("last" records change events only)',
+    from: '  const events = sampling.input === "last" ? ["change"] : ["input", "change"];',
+    to: '  const handlers = events.map(',
+    mustContain: 'sampling.input',
+    replacement: '  const events = ["input", "change"];\n',
+  },
+  {
+    what: 'CSS properties left unrecorded (ignoreCSSAttributes, which Veil does not set)',
+    from: '        if (ignoreCSSAttributes.has(property)) {\n          return setProperty.apply(',
+    to: '        const { id, styleId } = getIdAndStyleId(',
+    mustContain: '[property, value, priority]',
+    replacement: '',
+  },
+  {
+    what: 'CSS properties left unrecorded, on removal',
+    from: '        if (ignoreCSSAttributes.has(property)) {\n          return removeProperty.apply(',
+    to: '        const { id, styleId } = getIdAndStyleId(',
+    mustContain: '[property]',
+    replacement: '',
+  },
 ];
 
 export function trimRrweb(): Plugin {

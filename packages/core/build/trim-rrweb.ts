@@ -7,7 +7,9 @@
 // mirror that wraps itself in a Proxy at import time, the number-to-name
 // halves of its enums, record.freezePage, and what is left of the above once
 // they are gone: cross-origin iframe state, slimDOM options Veil does not set,
-// link-element tracking that ends in a no-op.
+// link-element tracking that ends in a no-op. Where rrweb reads options Veil
+// never passes (sampling, userTriggeredOnInput, ignoreCSSAttributes), their
+// defaults are written out instead.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.

@@ -120,10 +120,23 @@ function hasPair(parts: string[], pairs: [string, string][]): boolean {
   return false;
 }
 
+// Both layers ask about the same names and ids, and a page repeats them from
+// form to form and in every fresh snapshot: each is worked out once.
+const KNOWN_IDENTIFIERS = new Map<string, FieldKind>();
+const KNOWN_IDENTIFIERS_LIMIT = 4096;
+
 /** Kind of field an identifier (name, id) or a field's label text suggests, in any case and style. */
 export function identifierKind(identifier: string | null | undefined): FieldKind {
   if (!identifier) return NOT_A_FIELD;
-  const parts = words(identifier);
+  let kind = KNOWN_IDENTIFIERS.get(identifier);
+  if (kind === undefined) {
+    if (KNOWN_IDENTIFIERS.size >= KNOWN_IDENTIFIERS_LIMIT) KNOWN_IDENTIFIERS.clear();
+    KNOWN_IDENTIFIERS.set(identifier, (kind = wordsKind(words(identifier))));
+  }
+  return kind;
+}
+
+function wordsKind(parts: string[]): FieldKind {
   if (parts.some((w) => SECRET_WORDS.has(w)) || hasPair(parts, SECRET_PAIRS) || SECRET_INSIDE.test(parts.join(''))) {
     return SENSITIVE_FIELD;
   }

@@ -23,6 +23,13 @@ describe('field classification', () => {
       expect(identifierKind(n), n).toBe(SENSITIVE_FIELD);
     }
   });
+  it('answers the same for a name asked again, also after many thousand other names', () => {
+    expect(identifierKind('billing_email')).toBe(PERSONAL_FIELD);
+    for (let i = 0; i < 10_000; i++) identifierKind(`field${i}`);
+    expect(identifierKind('billing_email')).toBe(PERSONAL_FIELD);
+    expect(identifierKind('userPassword')).toBe(SENSITIVE_FIELD);
+    expect(identifierKind('field42')).toBe(NOT_A_FIELD);
+  });
   it('does not mistake ordinary names for secrets', () => {
     for (const n of ['shipping', 'spinner', 'compass', 'keyboard_layout', 'q', 'note', 'quantity', 'classname', 'opinion']) {
       expect(identifierKind(n), n).not.toBe(SENSITIVE_FIELD);

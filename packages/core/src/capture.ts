@@ -59,7 +59,10 @@ export interface Capture {
 
 const CONTEXT = Symbol('veil.context');
 const STAMP = Symbol('veil.generation');
-type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number };
+// the context of text right under an element, which a shadow root's default slot can raise
+const TEXT_CONTEXT = Symbol('veil.text');
+const TEXT_STAMP = Symbol('veil.text-generation');
+type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number; [TEXT_CONTEXT]?: Context; [TEXT_STAMP]?: number };
 // shared by every capture, so that stamps from an earlier recording never match
 let generations = 0;
 
@@ -210,7 +213,16 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // Text right under a shadow root comes without its host. Strict mode masks
       // it; otherwise the scrubber, which knows the host, decides after this.
       if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
-      return scrubText(text, raise(contextOf(element), textRegion(element)), mode);
+      // An element holds many texts: its kept text context saves asking the
+      // DOM for its root and shadow root each time. Both stamps go stale together.
+      const el = element as Kept;
+      if (el[TEXT_STAMP] === generation && el[STAMP] === generation) return scrubText(text, el[TEXT_CONTEXT]!, mode);
+      const ctx = raise(contextOf(el), textRegion(el));
+      if (el[STAMP] === generation) {
+        el[TEXT_CONTEXT] = ctx;
+        el[TEXT_STAMP] = generation;
+      }
+      return scrubText(text, ctx, mode);
     },
     value(text, element) {
       // Input events come straight from page code, which may have changed the

@@ -109,8 +109,19 @@ const SOURCE_CUSTOM_ELEMENT = 16;
 const CLASSIFYING = CLASSIFYING_ATTRIBUTES;
 /** The only ones that matter for elements other than form controls (FIELD_TAGS) and meta. */
 const REGION_CLASSIFYING = ['data-veil', 'class', 'contenteditable'] as const;
+
+/**
+ * The value of a classifying attribute worth keeping. A class classifies only
+ * with a `veil-` marker in it: most elements have classes and no marker, and
+ * so share the empty record, and a class change without one changes nothing.
+ */
+function classifying(name: string, value: unknown): string | undefined {
+  return typeof value === 'string' && (name !== 'class' || value.includes('veil-')) ? value : undefined;
+}
 /** Shared by every element without classifying attributes; never written to. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** Stands in for an element's facts until they are worked out. */
+const PENDING_FACTS: OwnFacts = Object.freeze({ mark: 0, field: 0, valueHost: false, editable: 0, content: 0 });
 
 interface ElementRecord {
   parent: number;
@@ -119,9 +130,9 @@ interface ElementRecord {
   attrs: Record<string, string>;
   own: OwnFacts;
   /** Once sensitive, always sensitive (a password shown as text is still a password). */
-  sensitive?: boolean;
+  sensitive: boolean;
   /** Named to `nestedTree` as a shadow host already. */
-  host?: boolean;
+  host: boolean;
 }
 
 /** An element, or for text, comments and documents (most recorded nodes) just the parent's id. */
@@ -141,6 +152,59 @@ type Serialized = {
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
+/**
+ * Node id -> record. rrweb numbers nodes one after another, a full snapshot
+ * from where the last one stopped, so from the first id a table sees they
+ * fit an array, at a fraction of a Map's cost per node; an id far outside
+ * goes to a Map instead.
+ */
+class NodeTable {
+  private base = -1;
+  private list: (NodeRecord | undefined)[] = [];
+  private stray = new Map<number, NodeRecord>();
+
+  get(id: number): NodeRecord | undefined {
+    // events can carry anything: an id that is not a number names no node
+    if (typeof id !== 'number') return undefined;
+    const i = id - this.base;
+    const rec = i >= 0 && i < this.list.length ? this.list[i] : undefined;
+    return rec !== undefined || this.stray.size === 0 ? rec : this.stray.get(id);
+  }
+
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+
+  set(id: number, rec: NodeRecord): void {
+    if (typeof id !== 'number') return;
+    if (this.base < 0 && Number.isInteger(id) && id >= 0) this.base = id;
+    const i = id - this.base;
+    // a gap of more than a few holes would turn the array into a slow dictionary
+    if (Number.isInteger(i) && i >= 0 && i <= this.list.length + 64) {
+      this.list[i] = rec;
+      if (this.stray.size) this.stray.delete(id);
+    } else {
+      this.stray.set(id, rec);
+    }
+  }
+
+  delete(id: number): boolean {
+    const i = id - this.base;
+    let found = this.stray.delete(id);
+    if (i >= 0 && i < this.list.length && this.list[i] !== undefined) {
+      this.list[i] = undefined;
+      found = true;
+    }
+    return found;
+  }
+
+  clear(): void {
+    this.base = -1;
+    this.list = [];
+    this.stray.clear();
+  }
+}
+
 export const CUSTOM_EVENT_PREFIX = 'veil.';
 
 /**
@@ -155,7 +219,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
   const nestedTree = options.nestedTree;
-  const nodes = new Map<number, NodeRecord>();
+  const nodes = new NodeTable();
   // Contexts are memoised per event, and forgotten within one when the tree
   // or a classification changes: a few ids out of tens of thousands, so a Map.
   let memo = new Map<number, Context | null>();
@@ -190,13 +254,24 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return rec.own;
   }
 
+  // Facts of elements without classifying attributes depend on the tag alone
+  // (most elements): worked out once per tag, shared, and copied before a change.
+  const factsByTag = new Map<string, OwnFacts>();
+  const noAttribute = () => undefined;
+
   function facts(id: number, rec: ElementRecord): OwnFacts {
     const attrs = rec.attrs;
-    const own = ownFacts(rec.tag, (n) => attrs[n], mode);
+    let own: OwnFacts;
+    if (attrs === NO_ATTRIBUTES) {
+      own = factsByTag.get(rec.tag)!;
+      if (!own) factsByTag.set(rec.tag, (own = ownFacts(rec.tag, noAttribute, mode)));
+    } else {
+      own = ownFacts(rec.tag, (n) => attrs[n], mode);
+    }
     const hint = hintFor?.(id, rec.tag, !!hostRecord(rec.parent));
-    if (hint?.mark !== undefined && hint.mark > own.mark) own.mark = hint.mark;
+    if (hint?.mark !== undefined && hint.mark > own.mark) own = { ...own, mark: hint.mark };
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
-    if (hint?.sensitive || rec.sensitive) own.field = SENSITIVE_FIELD;
+    if ((hint?.sensitive || rec.sensitive) && own.field !== SENSITIVE_FIELD) own = { ...own, field: SENSITIVE_FIELD };
     return own;
   }
 
@@ -208,9 +283,10 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
    */
   function classifyingAttrs(attributes: Record<string, unknown>, tag: string): Record<string, string> {
     let out: Record<string, string> | undefined;
-    for (const n of FIELD_TAGS.has(tag) || tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING) {
-      const v = attributes[n];
-      if (typeof v === 'string') (out ??= {})[n] = v;
+    const names = FIELD_TAGS.has(tag) || tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING;
+    for (let i = 0; i < names.length; i++) {
+      const v = classifying(names[i], attributes[names[i]]);
+      if (v !== undefined) (out ??= {})[names[i]] = v;
     }
     // rrweb serializes an element it blocked as its class and size only, its
     // mark gone: without one here, the page's next report of the element's
@@ -250,17 +326,32 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
    * parent, unless it is in the parent's shadow root (worked out here when not given).
    */
   function admit(node: Serialized, parentId: number, parentCtx: Context, textCtx?: Context): boolean {
-    if (!isObject(node) || typeof node.id !== 'number') return false;
+    // Runs for every node of a full snapshot, mostly before the engine has
+    // optimised it: each property is read once, and no helper is called that
+    // a test in place can replace.
+    if (typeof node !== 'object' || node === null) return false;
     const id = node.id;
-    if (node.isShadow === true) becomesHost(parentId);
+    if (typeof id !== 'number') return false;
+    const type = node.type;
+    const shadow = node.isShadow === true;
+    if (shadow) becomesHost(parentId);
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
     if (previous !== undefined) forgetContexts();
-    if (node.type === NODE_ELEMENT) {
-      const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
-      const tag = String(node.tagName ?? '').toLowerCase();
-      const rec = { parent: parentId, tag, attrs: classifyingAttrs(attributes, tag) } as ElementRecord;
-      if (typeof previous === 'object' && previous.sensitive) rec.sensitive = true;
+    if (type === NODE_ELEMENT) {
+      let attributes = node.attributes;
+      if (typeof attributes !== 'object' || attributes === null) attributes = node.attributes = {};
+      const tagName = node.tagName;
+      const tag = (typeof tagName === 'string' ? tagName : String(tagName ?? '')).toLowerCase();
+      // every field set from the start: records of one shape keep property reads fast
+      const rec: ElementRecord = {
+        parent: parentId,
+        tag,
+        attrs: classifyingAttrs(attributes, tag),
+        own: PENDING_FACTS,
+        sensitive: typeof previous === 'object' && previous.sensitive,
+        host: false,
+      };
       rec.own = facts(id, rec);
       nodes.set(id, rec);
       const ctx = combine(parentCtx, rec.own);
@@ -275,15 +366,16 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return true;
     }
     nodes.set(id, parentId);
-    const ctx = node.isShadow === true ? parentCtx : (textCtx ?? textContext(parentId, parentCtx));
+    const ctx = shadow ? parentCtx : (textCtx ?? textContext(parentId, parentCtx));
     if (!inFullSnapshot) memo.set(id, ctx);
-    if (node.type === NODE_DOCUMENT) {
+    if (type === NODE_DOCUMENT) {
       // a frame's document, recorded under the frame
       if (parentId !== -1) nestedTree?.(id);
       admitChildren(node, id, parentCtx);
-    } else if (node.type !== NODE_DOCTYPE) {
+    } else if (type !== NODE_DOCTYPE) {
       // text, CDATA and comments
-      node.textContent = typeof node.textContent === 'string' ? scrubText(node.textContent, ctx, mode) : '';
+      const text = node.textContent;
+      node.textContent = typeof text === 'string' ? scrubText(text, ctx, mode) : '';
     }
     return true;
   }
@@ -310,13 +402,16 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     // rrweb lists a host's shadow children after its light ones
     const last = children[children.length - 1];
     let textCtx = ctx;
-    if (isObject(last) && last.isShadow === true) {
+    if (typeof last === 'object' && last !== null && last.isShadow === true) {
       becomesHost(id);
       textCtx = textContext(id, ctx);
     }
     let kept = 0;
-    for (const child of children) if (admit(child, id, ctx, textCtx)) children[kept++] = child;
-    children.length = kept;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (admit(child, id, ctx, textCtx)) children[kept++] = child;
+    }
+    if (kept !== children.length) children.length = kept;
   }
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
@@ -349,8 +444,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     let touched = !!askAgain;
     for (const n of FIELD_TAGS.has(rec.tag) || rec.tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING) {
       if (!(n in attributes)) continue;
-      const v = attributes[n];
-      const now = typeof v === 'string' ? v : undefined;
+      const now = classifying(n, attributes[n]);
       if (rec.attrs[n] === now) continue;
       if (rec.attrs === NO_ATTRIBUTES) rec.attrs = {};
       if (now === undefined) delete rec.attrs[n];

@@ -233,6 +233,45 @@ describe('scrubber', () => {
     expect(s.scrub({ type: 99, timestamp: 0, data: {} })).toBeNull();
   });
 
+  it('finds every node however its ids are spread, and none by an id that is not a number', () => {
+    const s = createScrubber({ privacy: 'relaxed' });
+    const field = el('input', { name: 'q' });
+    const body = el('div', { 'data-veil': 'mask' }, [field]);
+    s.scrub(full(doc(body)));
+    // far beyond the snapshot's ids, and below them
+    const far = { type: 3, id: 1_000_000, textContent: 'FarAway1' };
+    const below = { type: 3, id: -5, textContent: 'BelowZero1' };
+    const out = sent(s.scrub(mutation({ adds: [{ parentId: body.id, nextId: null, node: far }, { parentId: body.id, nextId: null, node: below }] })));
+    expect(out).not.toMatch(/FarAway1|BelowZero1/);
+    expect(out).toContain('1000000');
+    expect(sent(s.scrub(mutation({ texts: [{ id: 1_000_000, value: 'FarLater1' }, { id: -5, value: 'BelowLater1' }] })))).not.toMatch(/FarLater1|BelowLater1/);
+    expect(s.scrub(mutation({ removes: [{ parentId: body.id, id: 1_000_000 }] }))).not.toBeNull();
+    expect(s.scrub(mutation({ texts: [{ id: 1_000_000, value: 'Gone1' }] }))).toBeNull();
+    // the same id as a string names no node
+    expect(s.scrub(input(String(field.id) as never, 'StringId1'))).toBeNull();
+    expect(s.scrub(mutation({ adds: [{ parentId: String(body.id), nextId: null, node: text('StringParent1') }] }))).toBeNull();
+    // a fresh snapshot numbers its nodes anew: the old ones are gone
+    const again = el('p', {}, [text('fresh')]);
+    s.scrub(full(doc(again)));
+    expect(s.scrub(input(field.id, 'OldId1'))).toBeNull();
+    expect(sent(s.scrub(mutation({ texts: [{ id: (again.childNodes[0] as { id: number }).id, value: 'kept text' }] })))).toContain('kept text');
+  });
+
+  it('reclassifies an element when a class brings or takes a veil- marker, and not for other class changes', () => {
+    const p = el('p', { class: 'intro' }, [text('hello')]);
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(p)));
+    const textId = (p.childNodes[0] as { id: number }).id;
+    s.scrub(mutation({ attributes: [{ id: p.id, attributes: { class: 'intro wide' } }] }));
+    expect(s.takeCheckoutRequest()).toBe(false);
+    expect(sent(s.scrub(mutation({ texts: [{ id: textId, value: 'still public' }] })))).toContain('still public');
+    s.scrub(mutation({ attributes: [{ id: p.id, attributes: { class: 'intro veil-mask' } }] }));
+    expect(s.takeCheckoutRequest()).toBe(true);
+    expect(sent(s.scrub(mutation({ texts: [{ id: textId, value: 'ClassMasked1' }] })))).not.toContain('ClassMasked1');
+    s.scrub(mutation({ attributes: [{ id: p.id, attributes: { class: 'intro' } }] }));
+    expect(sent(s.scrub(mutation({ texts: [{ id: textId, value: 'public again' }] })))).toContain('public again');
+  });
+
   it('survives malformed events without throwing', () => {
     const s = createScrubber();
     for (const bad of [null, {}, { type: 2, data: {} }, { type: 3, data: { source: 0, adds: 'x' } }, { type: 3, data: { source: 5 } }]) {

@@ -4,6 +4,7 @@
 // frames above a node, and the password memory.
 import {
   BLOCK,
+  FIELD_TAGS,
   MASK,
   PLAIN_FIELD,
   RECORD,
@@ -34,6 +35,8 @@ export interface SelectorSets {
 }
 
 const MARKER_BLOCK = '[data-veil="block" i], .veil-block';
+/** What can classify an element other than a form control (see ownFacts): a mark, a veil- class, contenteditable. */
+const REGION_MARKERS = '[data-veil],[contenteditable],[class*="veil-"]';
 /** The slot that shows a shadow host's text children: the first without a name. */
 const DEFAULT_SLOT = 'slot:not([name]),slot[name=""]';
 
@@ -121,12 +124,26 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     return RECORD;
   }
 
+  // Facts of an element without a classifying attribute depend on its tag
+  // alone: worked out once per tag, shared, and copied before a change.
+  const factsByTag = new Map<string, OwnFacts>();
+  const noAttribute = () => null;
+
   function own(el: Element): OwnFacts {
-    // most elements have no attributes: no need to ask for each
-    const facts = ownFacts(el.localName.toLowerCase(), el.hasAttributes() ? (n) => el.getAttribute(n) : () => null, mode);
+    const tag = el.localName.toLowerCase();
+    let facts: OwnFacts;
+    // Other elements than form controls are classified by a few attributes
+    // only, which most have none of: one query says so, where reading each
+    // would cost a call into the DOM apiece.
+    if (!FIELD_TAGS.has(tag) && (!el.hasAttributes() || !el.matches(REGION_MARKERS))) {
+      facts = factsByTag.get(tag)!;
+      if (!facts) factsByTag.set(tag, (facts = ownFacts(tag, noAttribute, mode)));
+    } else {
+      facts = ownFacts(tag, (n) => el.getAttribute(n), mode);
+    }
     const fromSelectors = selectorMark(el);
-    if (fromSelectors > facts.mark) facts.mark = fromSelectors;
-    if (el.localName === 'input' && wasPasswordField(el)) facts.field = SENSITIVE_FIELD;
+    if (fromSelectors > facts.mark) facts = { ...facts, mark: fromSelectors };
+    if (tag === 'input' && facts.field !== SENSITIVE_FIELD && wasPasswordField(el)) facts = { ...facts, field: SENSITIVE_FIELD };
     return facts;
   }
 
@@ -147,12 +164,17 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   }
 
   function derive(el: Element, parent: Context): Context {
-    return raise(combine(parent, own(el)), slotRegion(el.assignedSlot));
+    const ctx = combine(parent, own(el));
+    const slot = el.assignedSlot;
+    return slot ? raise(ctx, slotRegion(slot)) : ctx;
   }
 
   function keptContext(el: Kept): Context {
     if (el[STAMP] === generation) return el[CONTEXT]!;
-    const ctx = derive(el, parentContext(el));
+    // parentContext written out: this runs for every element of a snapshot
+    const parent = el.parentNode as Kept | null;
+    const above = parent === null || parent.nodeType !== 1 ? ROOT_CONTEXT : parent[STAMP] === generation ? parent[CONTEXT]! : keptContext(parent);
+    const ctx = derive(el, above);
     el[CONTEXT] = ctx;
     el[STAMP] = generation;
     return ctx;
@@ -165,7 +187,16 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   }
 
   function contextOf(el: Element): Context {
-    if (keepContexts && el.getRootNode() === document) return keptContext(el);
+    if (keepContexts) {
+      // A stamp is only given in the main document and taken away as an
+      // element leaves it (the recorder hands the watcher's records over
+      // before anything is serialized): below a stamped element is the
+      // document too, without asking the DOM for the root.
+      const kept = el as Kept;
+      if (kept[STAMP] === generation) return kept[CONTEXT]!;
+      const parent = el.parentNode as Kept | null;
+      if ((parent !== null && parent[STAMP] === generation) || el.getRootNode() === document) return keptContext(el);
+    }
     const c = stretchNow();
     const hit = c.get(el);
     if (hit) return hit;

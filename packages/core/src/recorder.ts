@@ -70,7 +70,6 @@ function defaultStorage(): RecorderEnvironment['storage'] {
 
 // Incremental sources a visitor causes: mouse, scroll, input, touch, drag, selection.
 const ACTIVITY_SOURCES = new Set([1, 2, 3, 5, 6, 12, 14]);
-const INPUT_SOURCE = 5;
 
 /**
  * Creates a recorder. Nothing is recorded until `start()`; nothing touches the
@@ -419,11 +418,12 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function accept(event: RecordedEvent) {
     if (state !== 'recording' || !scrubber || !session || broken) return;
     try {
+      // What the page changed in the same task reaches both layers first:
       // rrweb reports checkbox and radio input without asking the capture
-      // layer: the scrubber must know of changes the page made in the same task
-      // (mutations come from rrweb's observer, which runs after the watcher;
-      // other kinds carry no text or values)
-      if (event.type === 3 && (event.data as { source?: number })?.source === INPUT_SOURCE) takePendingChanges();
+      // layer, and opens every full snapshot with a meta event, so the
+      // capture layer never serializes with contexts kept from before a change.
+      // (Mutations come from rrweb's observer, which runs after the watcher.)
+      takePendingChanges();
       if (event.type === 3 && ACTIVITY_SOURCES.has((event.data as { source?: number })?.source as number)) {
         const t = now();
         if (t - session.lastActivity > opts.sessionTimeout) {

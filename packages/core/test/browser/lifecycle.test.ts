@@ -84,9 +84,12 @@ describe('recorder lifecycle', () => {
   it('stops and reports through onError when recording fails, and never sends the unscrubbed page', async () => {
     const p = await page();
     const result = await p.evaluate(async () => {
-      // an element whose attributes cannot be read: classification throws while rrweb serializes it
+      // an element that cannot be asked about its attributes: classification throws while rrweb serializes it
       class Hostile extends HTMLElement {
         override getAttribute(): string | null {
+          throw new Error('hostile element');
+        }
+        override matches(): boolean {
           throw new Error('hostile element');
         }
       }

@@ -208,13 +208,17 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
 
   /** Whether a change the watcher reports leaves every kept context as it is. */
   function keptHold(r: MutationRecord): boolean {
+    const target = r.target as Kept;
     // Kept contexts of light-DOM children depend on the slots that show them:
     // a change in a shadow root with slots may move one. Each root is looked
-    // through once per batch of records.
-    const root = r.target.getRootNode() as ParentNode;
-    if (root.nodeType === 11 && !slotless.has(root)) {
-      if (root.querySelector('slot')) return false;
-      slotless.add(root);
+    // through once per batch of records. A stamped target is in the main
+    // document (see contextOf), so only other targets need their root.
+    if (target[STAMP] !== generation) {
+      const root = target.getRootNode() as ParentNode;
+      if (root.nodeType === 11 && !slotless.has(root)) {
+        if (root.querySelector('slot')) return false;
+        slotless.add(root);
+      }
     }
     if (r.type === 'childList') {
       // A context depends on the whole way up. What leaves may come back
@@ -222,11 +226,13 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // wrapper, a shadow root): it and everything in it lose their stamps.
       // An element only arrives in the page after its removal's record, if it
       // was anywhere, so what arrives has no stamp left.
-      for (const node of r.removedNodes) {
-        const el = node as Kept;
+      const removed = r.removedNodes;
+      for (let i = 0; i < removed.length; i++) {
+        const el = removed[i] as Kept;
         if (el[STAMP] === generation) {
           el[STAMP] = 0;
-          for (const inner of el.querySelectorAll('*')) (inner as Kept)[STAMP] = 0;
+          const inner = (el as Element).querySelectorAll('*');
+          for (let j = 0; j < inner.length; j++) (inner[j] as Kept)[STAMP] = 0;
         }
       }
       return true;
@@ -234,8 +240,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     // Descendants keep their contexts when the element's comes out the same
     // (a context depends on the parent's and the element's own facts only).
     // One that left the page meanwhile loses its stamp with its removal.
-    const el = r.target as Kept;
-    return el[STAMP] !== generation || root !== document || sameContext(derive(el, parentContext(el)), el[CONTEXT]!);
+    return target[STAMP] !== generation || sameContext(derive(target, parentContext(target)), target[CONTEXT]!);
   }
 
   return {

@@ -186,6 +186,9 @@ export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomple
 /** The form controls: the only elements whose type, autocomplete and names classify them. */
 export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
 
+/** The classifying attributes that say nothing about elements other than form controls (and meta elements, for what their content is). */
+export const FIELD_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'autocomplete', ...FIELD_NAMES]);
+
 /**
  * The kind of value a form control holds, or NOT_A_FIELD for other elements.
  * `type=password`, `hidden` and `file`, `cc-*` and password autocomplete, and

@@ -1,6 +1,6 @@
 import { record } from '@rrweb/record';
 import { createCapture, type Capture } from './capture';
-import { modeLevel, parseMark, type Region, BLOCK, CLASSIFYING_ATTRIBUTES, MASK, UNMASK } from './classify';
+import { modeLevel, parseMark, type Region, BLOCK, CLASSIFYING_ATTRIBUTES, FIELD_ONLY_ATTRIBUTES, FIELD_TAGS, MASK, UNMASK } from './classify';
 import { checkSelector, resolveOptions, type ResolvedOptions } from './options';
 import { hearShadowRoots, rememberPasswordFields } from './passwords';
 import { CUSTOM_EVENT_PREFIX, createScrubber, type Scrubber } from './scrub';
@@ -254,19 +254,24 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
    * does report changes further inside.
    */
   function watchMarks(): () => void {
-    const changed = (records: MutationRecord[]) => {
+    const changed = (all: MutationRecord[]) => {
+      // Without selectors, names, ids, types and the like classify form
+      // controls (and meta elements) only: on other elements they change nothing.
+      const records = selectorsOn ? all : all.filter(classifies);
       if (!records.length) return;
       capture?.noteChanges(records);
       for (const r of records) {
         if (r.type === 'childList') {
           // rrweb records a shadow root's children under its host
           const parentId = record.mirror.getId(r.target.nodeType === 11 ? (r.target as ShadowRoot).host : r.target);
-          for (const node of Array.from(r.removedNodes)) {
-            const id = record.mirror.getId(node);
+          const removed = r.removedNodes;
+          for (let i = 0; i < removed.length; i++) {
+            const id = record.mirror.getId(removed[i]);
             if (id > 0) scrubber?.noteParent(id, null);
           }
-          for (const node of Array.from(r.addedNodes)) {
-            const id = record.mirror.getId(node);
+          const added = r.addedNodes;
+          for (let i = 0; i < added.length; i++) {
+            const id = record.mirror.getId(added[i]);
             if (id > 0) scrubber?.noteParent(id, parentId > 0 ? parentId : null);
           }
           continue;
@@ -314,6 +319,12 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       hearShadowRoots(undefined);
       takePendingChanges = watchTree = () => undefined;
     };
+  }
+
+  function classifies(r: MutationRecord): boolean {
+    if (r.type !== 'attributes' || !FIELD_ONLY_ATTRIBUTES.has(r.attributeName!)) return true;
+    const tag = (r.target as Element).localName;
+    return FIELD_TAGS.has(tag) || tag === 'meta';
   }
 
   function hasSelectors() {

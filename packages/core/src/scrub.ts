@@ -220,10 +220,16 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const hintFor = options.elementHint;
   const nestedTree = options.nestedTree;
   const nodes = new NodeTable();
-  // Contexts are memoised per event, and forgotten within one when the tree
-  // or a classification changes: a few ids out of tens of thousands, so a Map.
+  // Contexts are remembered until the tree or a classification changes, so
+  // that events about the same part of the page (typing, above all) do not
+  // each walk up to the root. Those of a host's light-DOM children, which the
+  // live page is asked about afresh for each event (ownNow), and of
+  // everything under them, only last the event (memo); so do unknown ids,
+  // which a later event can bring in. Maps: a few ids out of tens of thousands.
+  let lasting = new Map<number, Context>();
   let memo = new Map<number, Context | null>();
   const forgetContexts = () => {
+    if (lasting.size) lasting = new Map();
     if (memo.size) memo = new Map();
   };
   let checkoutWanted = false;
@@ -297,16 +303,23 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   /** The context of a recorded node, or null when it (or an ancestor) is not in the recording. */
   function contextOf(id: number): Context | null {
+    const known = lasting.get(id);
+    if (known !== undefined) return known;
     const cached = memo.get(id);
     if (cached !== undefined) return cached;
     const rec = nodes.get(id);
     let ctx: Context | null = null;
+    let forThisEvent = true;
     if (rec !== undefined) {
       const parent = parentOf(rec);
       const parentCtx = parent === -1 ? ROOT_CONTEXT : contextOf(parent);
-      if (parentCtx) ctx = typeof rec === 'number' ? textContext(parent, parentCtx) : combine(parentCtx, ownNow(id, rec));
+      if (parentCtx) {
+        ctx = typeof rec === 'number' ? textContext(parent, parentCtx) : combine(parentCtx, ownNow(id, rec));
+        forThisEvent = parent !== -1 && (!lasting.has(parent) || hostRecord(parent) !== undefined);
+      }
     }
-    memo.set(id, ctx);
+    if (ctx && !forThisEvent) lasting.set(id, ctx);
+    else memo.set(id, ctx);
     return ctx;
   }
 
@@ -389,6 +402,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     const rec = nodes.get(id);
     if (typeof rec !== 'object' || rec.host) return;
     rec.host = true;
+    // its light-DOM children are judged by their slots from now on
+    forgetContexts();
     nestedTree?.(id);
   }
 
@@ -416,7 +431,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
     nodes.clear();
-    memo = new Map();
+    forgetContexts();
     if (!isObject(data.node)) return false;
     inFullSnapshot = true;
     try {
@@ -467,12 +482,13 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       if (isObject(change) && isObject(change.attributes)) reclassify(change.id, change.attributes);
     }
 
+    // Each removal is judged where the node was before this batch; the
+    // contexts worked out for that stay good until the last of them.
     const removes = Array.isArray(data.removes) ? data.removes : [];
-    data.removes = removes.filter((r: any) => {
-      if (!isObject(r) || !visible(r.parentId) || contextOf(r.parentId)?.region === BLOCK) return false;
-      if (nodes.delete(r.id)) forgetContexts();
-      return true;
-    });
+    data.removes = removes.filter((r: any) => isObject(r) && visible(r.parentId) && contextOf(r.parentId)?.region !== BLOCK);
+    let removed = false;
+    for (const r of data.removes) if (nodes.delete(r.id)) removed = true;
+    if (removed) forgetContexts();
 
     let pending: any[] = Array.isArray(data.adds) ? data.adds.filter(isObject) : [];
     const admitted = new Set<any>();
@@ -605,7 +621,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
-          forgetContexts();
+          if (memo.size) memo = new Map();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:

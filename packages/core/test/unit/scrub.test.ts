@@ -132,6 +132,8 @@ describe('scrubber', () => {
     const div = el('div', {}, [para]);
     const s = createScrubber({ privacy: 'relaxed', elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined) });
     s.scrub(full(doc(div)));
+    // judged once as an ordinary child, and remembered so
+    expect(sent(s.scrub(mutation({ texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'before the host' }] })))).toContain('before the host');
     s.noteHost(div.id);
     const out = sent(s.scrub(mutation({ attributes: [{ id: para.id, attributes: { title: 'HostLater1' } }], texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'HostLater2' }] })));
     expect(out).not.toMatch(/HostLater1|HostLater2/);
@@ -270,6 +272,18 @@ describe('scrubber', () => {
     expect(sent(s.scrub(mutation({ texts: [{ id: textId, value: 'ClassMasked1' }] })))).not.toContain('ClassMasked1');
     s.scrub(mutation({ attributes: [{ id: p.id, attributes: { class: 'intro' } }] }));
     expect(sent(s.scrub(mutation({ texts: [{ id: textId, value: 'public again' }] })))).toContain('public again');
+  });
+
+  it('judges a node that an earlier event named before it was added', () => {
+    const box = el('div', { 'data-veil': 'mask' });
+    const s = createScrubber({ privacy: 'relaxed' });
+    s.scrub(full(doc(box)));
+    const field = el('input', { name: 'note' });
+    // an input event about a node not in the recording yet: nothing sent, nothing remembered
+    expect(s.scrub(input(field.id, 'TooEarly1'))).toBeNull();
+    s.scrub(mutation({ adds: [{ parentId: box.id, nextId: null, node: field }] }));
+    expect(sent(s.scrub(input(field.id, 'AddedLater1')))).not.toContain('AddedLater1');
+    expect(s.scrub(input(field.id, 'x'))).not.toBeNull();
   });
 
   it('survives malformed events without throwing', () => {

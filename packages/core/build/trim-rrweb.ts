@@ -3,13 +3,14 @@
 // records pixels, which could show anything), the relaying of events from
 // cross-origin iframes and their id mapping (Veil records same-origin frames
 // only), user hooks, plugins, slimDOM presets and font collection (all
-// unused), the virtual DOM node class of rrweb's player, a deprecated global
-// mirror that wraps itself in a Proxy at import time, the number-to-name
-// halves of its enums, record.freezePage, and what is left of the above once
-// they are gone: cross-origin iframe state, slimDOM options Veil does not set,
-// link-element tracking that ends in a no-op. Where rrweb reads options Veil
-// never passes (sampling, userTriggeredOnInput, ignoreCSSAttributes), their
-// defaults are written out instead.
+// unused), the virtual DOM node class of rrweb's player and the mirror
+// methods only its player calls, a deprecated global mirror that wraps
+// itself in a Proxy at import time, the number-to-name halves of its enums,
+// record.freezePage, and what is left of the above once they are gone:
+// cross-origin iframe state, slimDOM options Veil does not set, link-element
+// tracking that ends in a no-op. Where rrweb reads options Veil never passes
+// (sampling, userTriggeredOnInput, ignoreCSSAttributes, packFn,
+// checkoutEveryNth), their defaults are written out instead.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
 // stand-ins with the same interface. A marker that is not found fails the
 // build, so an rrweb upgrade cannot silently ship a broken copy.
@@ -192,6 +193,27 @@ const CUTS: Cut[] = [
   },
   // In the order of record.js. Each of these is dead for the options Veil
   // passes (packages/core/src/recorder.ts, rrwebOptions) or only fed code cut above.
+  {
+    what: "Mirror.getIds (only the cross-origin iframe mirror, cut above, called it)",
+    from: '  getIds() {\n    return Array.from(this.idNodeMap.keys());',
+    to: '  getMeta(n) {',
+    mustContain: 'idNodeMap.keys()',
+    replacement: '',
+  },
+  {
+    what: 'Mirror.replace (called by rrweb\'s player, never while recording)',
+    from: '  replace(id, n) {\n    const oldNode = this.getNode(id);',
+    to: '  reset() {',
+    mustContain: 'this.nodeMetaMap.set(n, meta);',
+    replacement: '',
+  },
+  {
+    what: "the player's virtual nodes in the shadow-root test (BaseRRNode is cut above)",
+    from: 'function hasShadowRoot(n) {',
+    to: 'class StyleSheetMirror {',
+    mustContain: 'n instanceof BaseRRNode && "shadowRoot" in n',
+    replacement: 'function hasShadowRoot(n) {\n  return !!n && Boolean(index.shadowRoot(n));\n}\n',
+  },
   {
     what: 'whitespace-only text dropped from <head> (slimDOM headWhitespace, which Veil does not set)',
     from: ' || !preserveWhiteSpace && _serializedNode.type === NodeType.Text',
@@ -390,6 +412,20 @@ const CUTS: Cut[] = [
     to: '        const { id, styleId } = getIdAndStyleId(',
     mustContain: '[property]',
     replacement: '',
+  },
+  {
+    what: 'event packing (packFn, which Veil does not set)',
+    from: '    if (packFn && // Disable packing',
+    to: '    return e;\n  };\n  wrappedEmit',
+    mustContain: 'e = packFn(e);',
+    replacement: '',
+  },
+  {
+    what: 'a checkout every N events (checkoutEveryNth, which Veil does not set; it passes checkoutEveryNms)',
+    from: '      incrementalSnapshotCount++;\n      const exceedCount',
+    to: '        takeFullSnapshot(true);\n      }\n    }\n  };',
+    mustContain: 'checkoutEveryNth && incrementalSnapshotCount >= checkoutEveryNth',
+    replacement: '      if (checkoutEveryNms && e.timestamp - lastFullSnapshotEvent.timestamp > checkoutEveryNms) {\n',
   },
 ];
 

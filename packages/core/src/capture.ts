@@ -18,6 +18,7 @@ import {
   sameContext,
   scrubText,
   scrubValue,
+  tagFacts,
   type Context,
   type ModeLevel,
   type OwnFacts,
@@ -62,10 +63,7 @@ export interface Capture {
 
 const CONTEXT = Symbol('veil.context');
 const STAMP = Symbol('veil.generation');
-// the context of text right under an element, which a shadow root's default slot can raise
-const TEXT_CONTEXT = Symbol('veil.text');
-const TEXT_STAMP = Symbol('veil.text-generation');
-type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number; [TEXT_CONTEXT]?: Context; [TEXT_STAMP]?: number };
+type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number };
 // shared by every capture, so that stamps from an earlier recording never match
 let generations = 0;
 
@@ -124,23 +122,15 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     return RECORD;
   }
 
-  // Facts of an element without a classifying attribute depend on its tag
-  // alone: worked out once per tag, shared, and copied before a change.
-  const factsByTag = new Map<string, OwnFacts>();
-  const noAttribute = () => null;
-
   function own(el: Element): OwnFacts {
     const tag = el.localName.toLowerCase();
-    let facts: OwnFacts;
     // Other elements than form controls are classified by a few attributes
     // only, which most have none of: one query says so, where reading each
     // would cost a call into the DOM apiece.
-    if (!FIELD_TAGS.has(tag) && (!el.hasAttributes() || !el.matches(REGION_MARKERS))) {
-      facts = factsByTag.get(tag)!;
-      if (!facts) factsByTag.set(tag, (facts = ownFacts(tag, noAttribute, mode)));
-    } else {
-      facts = ownFacts(tag, (n) => el.getAttribute(n), mode);
-    }
+    let facts =
+      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !el.matches(REGION_MARKERS))
+        ? tagFacts(tag, mode)
+        : ownFacts(tag, (n) => el.getAttribute(n), mode);
     const fromSelectors = selectorMark(el);
     if (fromSelectors > facts.mark) facts = { ...facts, mark: fromSelectors };
     if (tag === 'input' && facts.field !== SENSITIVE_FIELD && wasPasswordField(el)) facts = { ...facts, field: SENSITIVE_FIELD };
@@ -164,17 +154,12 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   }
 
   function derive(el: Element, parent: Context): Context {
-    const ctx = combine(parent, own(el));
-    const slot = el.assignedSlot;
-    return slot ? raise(ctx, slotRegion(slot)) : ctx;
+    return raise(combine(parent, own(el)), slotRegion(el.assignedSlot));
   }
 
   function keptContext(el: Kept): Context {
     if (el[STAMP] === generation) return el[CONTEXT]!;
-    // parentContext written out: this runs for every element of a snapshot
-    const parent = el.parentNode as Kept | null;
-    const above = parent === null || parent.nodeType !== 1 ? ROOT_CONTEXT : parent[STAMP] === generation ? parent[CONTEXT]! : keptContext(parent);
-    const ctx = derive(el, above);
+    const ctx = derive(el, parentContext(el));
     el[CONTEXT] = ctx;
     el[STAMP] = generation;
     return ctx;
@@ -226,13 +211,11 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // wrapper, a shadow root): it and everything in it lose their stamps.
       // An element only arrives in the page after its removal's record, if it
       // was anywhere, so what arrives has no stamp left.
-      const removed = r.removedNodes;
-      for (let i = 0; i < removed.length; i++) {
-        const el = removed[i] as Kept;
+      for (const node of r.removedNodes) {
+        const el = node as Kept;
         if (el[STAMP] === generation) {
           el[STAMP] = 0;
-          const inner = (el as Element).querySelectorAll('*');
-          for (let j = 0; j < inner.length; j++) (inner[j] as Kept)[STAMP] = 0;
+          for (const inner of el.querySelectorAll('*')) (inner as Kept)[STAMP] = 0;
         }
       }
       return true;
@@ -249,16 +232,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
       // Text right under a shadow root comes without its host. Strict mode masks
       // it; otherwise the scrubber, which knows the host, decides after this.
       if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
-      // An element holds many texts: its kept text context saves asking the
-      // DOM for its root and shadow root each time. Both stamps go stale together.
-      const el = element as Kept;
-      if (el[TEXT_STAMP] === generation && el[STAMP] === generation) return scrubText(text, el[TEXT_CONTEXT]!, mode);
-      const ctx = raise(contextOf(el), textRegion(el));
-      if (el[STAMP] === generation) {
-        el[TEXT_CONTEXT] = ctx;
-        el[TEXT_STAMP] = generation;
-      }
-      return scrubText(text, ctx, mode);
+      return scrubText(text, raise(contextOf(element), textRegion(element)), mode);
     },
     value(text, element) {
       // Input events come straight from page code, which may have changed the

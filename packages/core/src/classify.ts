@@ -233,6 +233,21 @@ export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): O
   };
 }
 
+// per mode: a tag's facts
+const FACTS_BY_TAG = [new Map<string, OwnFacts>(), new Map<string, OwnFacts>(), new Map<string, OwnFacts>()];
+const noAttribute = () => null;
+
+/**
+ * The facts of an element without any classifying attribute, which depend on
+ * its tag alone (most elements): worked out once, and shared, so a caller
+ * that changes one copies it first.
+ */
+export function tagFacts(tag: string, mode: ModeLevel): OwnFacts {
+  let facts = FACTS_BY_TAG[mode].get(tag);
+  if (!facts) FACTS_BY_TAG[mode].set(tag, (facts = ownFacts(tag, noAttribute, mode)));
+  return facts;
+}
+
 export function sameContext(a: Context, b: Context): boolean {
   return a === b || (a.region === b.region && a.field === b.field && a.inValue === b.inValue && a.editable === b.editable && a.content === b.content);
 }

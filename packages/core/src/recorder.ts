@@ -264,14 +264,12 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
         if (r.type === 'childList') {
           // rrweb records a shadow root's children under its host
           const parentId = record.mirror.getId(r.target.nodeType === 11 ? (r.target as ShadowRoot).host : r.target);
-          const removed = r.removedNodes;
-          for (let i = 0; i < removed.length; i++) {
-            const id = record.mirror.getId(removed[i]);
+          for (const node of r.removedNodes) {
+            const id = record.mirror.getId(node);
             if (id > 0) scrubber?.noteParent(id, null);
           }
-          const added = r.addedNodes;
-          for (let i = 0; i < added.length; i++) {
-            const id = record.mirror.getId(added[i]);
+          for (const node of r.addedNodes) {
+            const id = record.mirror.getId(node);
             if (id > 0) scrubber?.noteParent(id, parentId > 0 ? parentId : null);
           }
           continue;

@@ -18,6 +18,7 @@ import {
   scrubAttributes,
   scrubText,
   scrubValue,
+  tagFacts,
   textMasked,
   valueMasked,
   type Context,
@@ -120,8 +121,6 @@ function classifying(name: string, value: unknown): string | undefined {
 }
 /** Shared by every element without classifying attributes; never written to. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
-/** Stands in for an element's facts until they are worked out. */
-const PENDING_FACTS: OwnFacts = Object.freeze({ mark: 0, field: 0, valueHost: false, editable: 0, content: 0 });
 
 interface ElementRecord {
   parent: number;
@@ -130,9 +129,9 @@ interface ElementRecord {
   attrs: Record<string, string>;
   own: OwnFacts;
   /** Once sensitive, always sensitive (a password shown as text is still a password). */
-  sensitive: boolean;
+  sensitive?: boolean;
   /** Named to `nestedTree` as a shadow host already. */
-  host: boolean;
+  host?: boolean;
 }
 
 /** An element, or for text, comments and documents (most recorded nodes) just the parent's id. */
@@ -152,59 +151,6 @@ type Serialized = {
 
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
-/**
- * Node id -> record. rrweb numbers nodes one after another, a full snapshot
- * from where the last one stopped, so from the first id a table sees they
- * fit an array, at a fraction of a Map's cost per node; an id far outside
- * goes to a Map instead.
- */
-class NodeTable {
-  private base = -1;
-  private list: (NodeRecord | undefined)[] = [];
-  private stray = new Map<number, NodeRecord>();
-
-  get(id: number): NodeRecord | undefined {
-    // events can carry anything: an id that is not a number names no node
-    if (typeof id !== 'number') return undefined;
-    const i = id - this.base;
-    const rec = i >= 0 && i < this.list.length ? this.list[i] : undefined;
-    return rec !== undefined || this.stray.size === 0 ? rec : this.stray.get(id);
-  }
-
-  has(id: number): boolean {
-    return this.get(id) !== undefined;
-  }
-
-  set(id: number, rec: NodeRecord): void {
-    if (typeof id !== 'number') return;
-    if (this.base < 0 && Number.isInteger(id) && id >= 0) this.base = id;
-    const i = id - this.base;
-    // a gap of more than a few holes would turn the array into a slow dictionary
-    if (Number.isInteger(i) && i >= 0 && i <= this.list.length + 64) {
-      this.list[i] = rec;
-      if (this.stray.size) this.stray.delete(id);
-    } else {
-      this.stray.set(id, rec);
-    }
-  }
-
-  delete(id: number): boolean {
-    const i = id - this.base;
-    let found = this.stray.delete(id);
-    if (i >= 0 && i < this.list.length && this.list[i] !== undefined) {
-      this.list[i] = undefined;
-      found = true;
-    }
-    return found;
-  }
-
-  clear(): void {
-    this.base = -1;
-    this.list = [];
-    this.stray.clear();
-  }
-}
-
 export const CUSTOM_EVENT_PREFIX = 'veil.';
 
 /**
@@ -219,17 +165,11 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
   const mode: ModeLevel = modeLevel(options.privacy ?? 'strict');
   const hintFor = options.elementHint;
   const nestedTree = options.nestedTree;
-  const nodes = new NodeTable();
-  // Contexts are remembered until the tree or a classification changes, so
-  // that events about the same part of the page (typing, above all) do not
-  // each walk up to the root. Those of a host's light-DOM children, which the
-  // live page is asked about afresh for each event (ownNow), and of
-  // everything under them, only last the event (memo); so do unknown ids,
-  // which a later event can bring in. Maps: a few ids out of tens of thousands.
-  let lasting = new Map<number, Context>();
+  const nodes = new Map<number, NodeRecord>();
+  // Contexts are memoised per event, and forgotten within one when the tree
+  // or a classification changes: a few ids out of tens of thousands, so a Map.
   let memo = new Map<number, Context | null>();
   const forgetContexts = () => {
-    if (lasting.size) lasting = new Map();
     if (memo.size) memo = new Map();
   };
   let checkoutWanted = false;
@@ -260,20 +200,10 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     return rec.own;
   }
 
-  // Facts of elements without classifying attributes depend on the tag alone
-  // (most elements): worked out once per tag, shared, and copied before a change.
-  const factsByTag = new Map<string, OwnFacts>();
-  const noAttribute = () => undefined;
-
   function facts(id: number, rec: ElementRecord): OwnFacts {
     const attrs = rec.attrs;
-    let own: OwnFacts;
-    if (attrs === NO_ATTRIBUTES) {
-      own = factsByTag.get(rec.tag)!;
-      if (!own) factsByTag.set(rec.tag, (own = ownFacts(rec.tag, noAttribute, mode)));
-    } else {
-      own = ownFacts(rec.tag, (n) => attrs[n], mode);
-    }
+    // most elements have no classifying attribute and share their tag's facts
+    let own = attrs === NO_ATTRIBUTES ? tagFacts(rec.tag, mode) : ownFacts(rec.tag, (n) => attrs[n], mode);
     const hint = hintFor?.(id, rec.tag, !!hostRecord(rec.parent));
     if (hint?.mark !== undefined && hint.mark > own.mark) own = { ...own, mark: hint.mark };
     if (own.field === SENSITIVE_FIELD && rec.tag === 'input') rec.sensitive = true;
@@ -289,10 +219,9 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
    */
   function classifyingAttrs(attributes: Record<string, unknown>, tag: string): Record<string, string> {
     let out: Record<string, string> | undefined;
-    const names = FIELD_TAGS.has(tag) || tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING;
-    for (let i = 0; i < names.length; i++) {
-      const v = classifying(names[i], attributes[names[i]]);
-      if (v !== undefined) (out ??= {})[names[i]] = v;
+    for (const n of FIELD_TAGS.has(tag) || tag === 'meta' ? CLASSIFYING : REGION_CLASSIFYING) {
+      const v = classifying(n, attributes[n]);
+      if (v !== undefined) (out ??= {})[n] = v;
     }
     // rrweb serializes an element it blocked as its class and size only, its
     // mark gone: without one here, the page's next report of the element's
@@ -303,23 +232,16 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 
   /** The context of a recorded node, or null when it (or an ancestor) is not in the recording. */
   function contextOf(id: number): Context | null {
-    const known = lasting.get(id);
-    if (known !== undefined) return known;
     const cached = memo.get(id);
     if (cached !== undefined) return cached;
     const rec = nodes.get(id);
     let ctx: Context | null = null;
-    let forThisEvent = true;
     if (rec !== undefined) {
       const parent = parentOf(rec);
       const parentCtx = parent === -1 ? ROOT_CONTEXT : contextOf(parent);
-      if (parentCtx) {
-        ctx = typeof rec === 'number' ? textContext(parent, parentCtx) : combine(parentCtx, ownNow(id, rec));
-        forThisEvent = parent !== -1 && (!lasting.has(parent) || hostRecord(parent) !== undefined);
-      }
+      if (parentCtx) ctx = typeof rec === 'number' ? textContext(parent, parentCtx) : combine(parentCtx, ownNow(id, rec));
     }
-    if (ctx && !forThisEvent) lasting.set(id, ctx);
-    else memo.set(id, ctx);
+    memo.set(id, ctx);
     return ctx;
   }
 
@@ -339,32 +261,17 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
    * parent, unless it is in the parent's shadow root (worked out here when not given).
    */
   function admit(node: Serialized, parentId: number, parentCtx: Context, textCtx?: Context): boolean {
-    // Runs for every node of a full snapshot, mostly before the engine has
-    // optimised it: each property is read once, and no helper is called that
-    // a test in place can replace.
-    if (typeof node !== 'object' || node === null) return false;
+    if (!isObject(node) || typeof node.id !== 'number') return false;
     const id = node.id;
-    if (typeof id !== 'number') return false;
-    const type = node.type;
-    const shadow = node.isShadow === true;
-    if (shadow) becomesHost(parentId);
+    if (node.isShadow === true) becomesHost(parentId);
     const previous = nodes.get(id);
     // a node admitted again (moved, or an id seen before) changes the way up for what it holds
     if (previous !== undefined) forgetContexts();
-    if (type === NODE_ELEMENT) {
-      let attributes = node.attributes;
-      if (typeof attributes !== 'object' || attributes === null) attributes = node.attributes = {};
-      const tagName = node.tagName;
-      const tag = (typeof tagName === 'string' ? tagName : String(tagName ?? '')).toLowerCase();
-      // every field set from the start: records of one shape keep property reads fast
-      const rec: ElementRecord = {
-        parent: parentId,
-        tag,
-        attrs: classifyingAttrs(attributes, tag),
-        own: PENDING_FACTS,
-        sensitive: typeof previous === 'object' && previous.sensitive,
-        host: false,
-      };
+    if (node.type === NODE_ELEMENT) {
+      const attributes = isObject(node.attributes) ? node.attributes : (node.attributes = {});
+      const tag = String(node.tagName ?? '').toLowerCase();
+      const rec = { parent: parentId, tag, attrs: classifyingAttrs(attributes, tag) } as ElementRecord;
+      if (typeof previous === 'object' && previous.sensitive) rec.sensitive = true;
       rec.own = facts(id, rec);
       nodes.set(id, rec);
       const ctx = combine(parentCtx, rec.own);
@@ -379,16 +286,15 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
       return true;
     }
     nodes.set(id, parentId);
-    const ctx = shadow ? parentCtx : (textCtx ?? textContext(parentId, parentCtx));
+    const ctx = node.isShadow === true ? parentCtx : (textCtx ?? textContext(parentId, parentCtx));
     if (!inFullSnapshot) memo.set(id, ctx);
-    if (type === NODE_DOCUMENT) {
+    if (node.type === NODE_DOCUMENT) {
       // a frame's document, recorded under the frame
       if (parentId !== -1) nestedTree?.(id);
       admitChildren(node, id, parentCtx);
-    } else if (type !== NODE_DOCTYPE) {
+    } else if (node.type !== NODE_DOCTYPE) {
       // text, CDATA and comments
-      const text = node.textContent;
-      node.textContent = typeof text === 'string' ? scrubText(text, ctx, mode) : '';
+      node.textContent = typeof node.textContent === 'string' ? scrubText(node.textContent, ctx, mode) : '';
     }
     return true;
   }
@@ -417,16 +323,13 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
     // rrweb lists a host's shadow children after its light ones
     const last = children[children.length - 1];
     let textCtx = ctx;
-    if (typeof last === 'object' && last !== null && last.isShadow === true) {
+    if (isObject(last) && last.isShadow === true) {
       becomesHost(id);
       textCtx = textContext(id, ctx);
     }
     let kept = 0;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i];
-      if (admit(child, id, ctx, textCtx)) children[kept++] = child;
-    }
-    if (kept !== children.length) children.length = kept;
+    for (const child of children) if (admit(child, id, ctx, textCtx)) children[kept++] = child;
+    children.length = kept;
   }
 
   function scrubFullSnapshot(data: Record<string, any>): boolean {
@@ -621,7 +524,7 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
           keep = scrubFullSnapshot(data);
           break;
         case EVENT_INCREMENTAL:
-          if (memo.size) memo = new Map();
+          forgetContexts();
           keep = scrubIncremental(data);
           break;
         case EVENT_META:

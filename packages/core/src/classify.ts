@@ -239,12 +239,12 @@ const noAttribute = () => null;
 
 /**
  * The facts of an element without any classifying attribute, which depend on
- * its tag alone (most elements): worked out once, and shared, so a caller
- * that changes one copies it first.
+ * its tag alone (most elements): worked out once and shared, frozen so that
+ * a caller that forgets to copy before a change fails loudly.
  */
 export function tagFacts(tag: string, mode: ModeLevel): OwnFacts {
   let facts = FACTS_BY_TAG[mode].get(tag);
-  if (!facts) FACTS_BY_TAG[mode].set(tag, (facts = ownFacts(tag, noAttribute, mode)));
+  if (!facts) FACTS_BY_TAG[mode].set(tag, (facts = Object.freeze(ownFacts(tag, noAttribute, mode))));
   return facts;
 }
 

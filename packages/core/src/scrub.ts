@@ -119,6 +119,7 @@ const REGION_CLASSIFYING = ['data-veil', 'class', 'contenteditable'] as const;
 function classifying(name: string, value: unknown): string | undefined {
   return typeof value === 'string' && (name !== 'class' || value.includes('veil-')) ? value : undefined;
 }
+
 /** Shared by every element without classifying attributes; never written to. */
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 

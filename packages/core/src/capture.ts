@@ -98,6 +98,8 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   // stretch of work, dropped at the next microtask. A Map, not a WeakMap: weak
   // tables of ten thousand elements cost the garbage collector far more.
   const keepContexts = !(maskSel || blockSel || unmaskSel);
+  // Element's own: a component may define a matches() of its own for its API
+  const elementMatches = Element.prototype.matches;
   let generation = ++generations;
   let stretch: Map<Element, Context> | null = null;
   let slotless = new Set<Node>();
@@ -113,9 +115,9 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
 
   function selectorMark(el: Element): Region {
     try {
-      if (blockSel && el.matches(blockSel)) return BLOCK;
-      if (maskSel && el.matches(maskSel)) return MASK;
-      if (unmaskSel && el.matches(unmaskSel)) return UNMASK;
+      if (blockSel && elementMatches.call(el, blockSel)) return BLOCK;
+      if (maskSel && elementMatches.call(el, maskSel)) return MASK;
+      if (unmaskSel && elementMatches.call(el, unmaskSel)) return UNMASK;
     } catch {
       return MASK;
     }
@@ -128,7 +130,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     // only, which most have none of: one query says so, where reading each
     // would cost a call into the DOM apiece.
     let facts =
-      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !el.matches(REGION_MARKERS))
+      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !elementMatches.call(el, REGION_MARKERS))
         ? tagFacts(tag, mode)
         : ownFacts(tag, (n) => el.getAttribute(n), mode);
     const fromSelectors = selectorMark(el);

@@ -82,6 +82,20 @@ describe('the capture layer, across tasks', () => {
     await page.close();
   });
 
+  it('reads marks on components that define a matches() of their own, and on elements of any kind', async () => {
+    const page = await open('<x-result id="r" data-veil="mask"><p id="t">words</p></x-result><div id="c" class="card veil-mask"><span id="u">words</span></div><svg><text id="v" class="veil-mask">words</text></svg><div contenteditable id="e">words</div><div id="plain" class="card" title="t">words</div>');
+    const texts = await page.evaluate(() => {
+      // a component whose own API is called matches, answering something else entirely
+      customElements.define('x-result', class extends HTMLElement { override matches() { return false; } });
+      return ['#t', '#u', '#v', '#e', '#plain'].map((s) => window.textOf(document.querySelector(s)!));
+    });
+    for (const masked of texts.slice(0, 3)) expect(masked).toBe('***** **** *****');
+    // contenteditable: its text is an input value, recorded in relaxed mode like one
+    expect(texts[3]).toBe('Plain page words');
+    expect(texts[4]).toBe('Plain page words');
+    await page.close();
+  });
+
   it('follows a field that moves into a masked region and back, also in the same task', async () => {
     const page = await open('<div id="open"><input id="f"></div><div id="closed" data-veil="mask"></div>');
     expect(await valueOf(page, '#f')).toBe(PLAIN);

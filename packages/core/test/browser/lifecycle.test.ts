@@ -84,15 +84,18 @@ describe('recorder lifecycle', () => {
   it('stops and reports through onError when recording fails, and never sends the unscrubbed page', async () => {
     const p = await page();
     const result = await p.evaluate(async () => {
-      // an element that cannot be asked about its attributes: classification throws while rrweb serializes it
+      // an element that cannot be asked about its attributes, even through
+      // Element's own methods: classification throws while rrweb serializes it
       class Hostile extends HTMLElement {
         override getAttribute(): string | null {
           throw new Error('hostile element');
         }
-        override matches(): boolean {
-          throw new Error('hostile element');
-        }
       }
+      const matches = Element.prototype.matches;
+      Element.prototype.matches = function (this: Element, selector: string) {
+        if (this instanceof Hostile) throw new Error('hostile element');
+        return matches.call(this, selector);
+      };
       customElements.define('hostile-box', Hostile);
       const h = document.createElement('hostile-box');
       h.setAttribute('role', 'note');

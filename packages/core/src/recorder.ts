@@ -255,6 +255,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
    */
   function watchMarks(): () => void {
     const changed = (all: MutationRecord[]) => {
+      // called before every event and input value, mostly with nothing pending
+      if (!all.length) return;
       // Without selectors, names, ids, types and the like classify form
       // controls (and meta elements) only: on other elements they change nothing.
       const records = selectorsOn ? all : all.filter(classifies);

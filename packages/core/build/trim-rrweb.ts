@@ -76,18 +76,21 @@ const CUTS: Cut[] = [
     replacement: '      if (',
   },
   {
-    what: "class-name patterns for blocking (Veil blocks by selector and leaves blockClass at rrweb's default string)",
+    what: "class-name patterns for blocking (Veil blocks by selector only: see the blockClass tests below)",
     from: 'function classMatchesRegex(node, regex, checkAncestors) {',
     to: 'function needMaskingText(',
     mustContain: 'regex.test(className)',
     replacement: 'function classMatchesRegex() {\n  return false;\n}\n',
   },
   {
-    what: 'the same pattern test when serializing',
-    from: '    } else {\n      for (let eIndex = element.classList.length; eIndex--; ) {',
+    // Veil's blockSelector carries rrweb's default class (capture.ts,
+    // MARKER_BLOCK), so one matches() asks both; the class test read each
+    // element's classList, which Chromium builds on first use.
+    what: 'the blockClass test when serializing',
+    from: '    if (typeof blockClass === "string") {\n      if (element.classList.contains(blockClass)) {',
     to: '    if (blockSelector) {\n      return element.matches(blockSelector);',
     mustContain: 'blockClass.test(className)',
-    replacement: '    }\n',
+    replacement: '',
   },
   {
     // Veil always passes maskTextSelector '*' (its maskTextFn decides), which
@@ -426,6 +429,84 @@ const CUTS: Cut[] = [
     to: '        takeFullSnapshot(true);\n      }\n    }\n  };',
     mustContain: 'checkoutEveryNth && incrementalSnapshotCount >= checkoutEveryNth',
     replacement: '      if (checkoutEveryNms && e.timestamp - lastFullSnapshotEvent.timestamp > checkoutEveryNms) {\n',
+  },
+  // Faster, same output. rrweb's serializer walks every node of the page; these
+  // take work out of that walk without changing a byte of what it records
+  // (test/browser/trimmed-rrweb.test.ts records pages with both copies).
+  {
+    what: 'the blockClass test on live elements (the same selector carries it)',
+    from: '  try {\n    if (typeof blockClass === "string") {\n      if (el.classList.contains(blockClass)) return true;',
+    to: '  if (blockSelector) {\n    if (el.matches(blockSelector)) return true;',
+    mustContain: 'classMatchesRegex(el, blockClass, checkAncestors)',
+    replacement: '',
+  },
+  {
+    what: "an element's attribute map read once, not three times per attribute",
+    from: '  const len = n.attributes.length;\n  for (let i = 0; i < len; i++) {\n    const attr = n.attributes[i];',
+    to: '    if (!ignoreAttribute(tagName, attr.name, attr.value)) {',
+    mustContain: 'n.attributes[i]',
+    replacement: '  const attributeList = n.attributes;\n  const len = attributeList.length;\n  for (let i = 0; i < len; i++) {\n    const attr = attributeList[i];\n',
+  },
+  {
+    // only names with a hyphen can be defined
+    what: 'the custom-element registry asked about every element',
+    from: '    if (customElements.get(tagName)) isCustomElement = true;',
+    to: '  } catch (e) {',
+    mustContain: 'customElements.get(tagName)',
+    replacement: '    if (tagName.includes("-") && customElements.get(tagName)) isCustomElement = true;\n',
+  },
+  {
+    // Deleting a property turns the object into a slow dictionary, for rrweb,
+    // for the scrubber and for JSON.stringify; the flag goes around it instead.
+    what: "the block flag carried on the serialized element and deleted from it",
+    from: '    needBlock,\n    rootId,\n    isCustom: isCustomElement',
+    to: '  };\n}',
+    mustContain: 'needBlock,',
+    replacement: '    rootId,\n    isCustom: isCustomElement\n',
+  },
+  {
+    what: 'the block flag, set',
+    from: '  const needBlock = _isBlockedElement(n, blockClass, blockSelector);',
+    to: '  const tagName = getValidTagName(n);',
+    mustContain: '_isBlockedElement(n, blockClass, blockSelector)',
+    replacement: '  const needBlock = lastElementBlocked = _isBlockedElement(n, blockClass, blockSelector);\n',
+  },
+  {
+    what: 'the block flag, declared',
+    from: 'function serializeElementNode(n, options) {',
+    to: '  const {',
+    mustContain: 'serializeElementNode',
+    replacement: 'let lastElementBlocked = false;\nfunction serializeElementNode(n, options) {\n',
+  },
+  {
+    what: 'the block flag, read right after serializing',
+    from: '  if (!_serializedNode) {\n    console.warn(n, "not serialized");',
+    to: '  let id;\n  if (mirror2.hasNode(n)) {',
+    mustContain: 'return null;',
+    replacement: '  const blocked = lastElementBlocked;\n  if (!_serializedNode) {\n    console.warn(n, "not serialized");\n    return null;\n  }\n',
+  },
+  {
+    what: 'the block flag, used',
+    from: '    recordChild = recordChild && !serializedNode.needBlock;\n    delete serializedNode.needBlock;',
+    to: '    const shadowRootEl = index.shadowRoot(n);',
+    mustContain: 'delete serializedNode.needBlock;',
+    replacement: '    recordChild = recordChild && !blocked;\n',
+  },
+  {
+    // Array.from walks a NodeList through its iterator; nothing the walk calls
+    // changes the tree, so following the siblings visits the same nodes.
+    what: "children copied into an array before they are walked",
+    from: '      for (const childN of Array.from(index.childNodes(n))) {',
+    to: '        const serializedChildNode = serializeNodeWithId(childN, bypassOptions);',
+    mustContain: 'Array.from',
+    replacement: '      for (let childN = index.firstChild(n); childN; childN = index.nextSibling(childN)) {\n',
+  },
+  {
+    what: "a shadow root's children copied into an array before they are walked",
+    from: '      for (const childN of Array.from(index.childNodes(shadowRootEl))) {',
+    to: '        const serializedChildNode = serializeNodeWithId(childN, bypassOptions);',
+    mustContain: 'Array.from',
+    replacement: '      for (let childN = index.firstChild(shadowRootEl); childN; childN = index.nextSibling(childN)) {\n',
   },
 ];
 

@@ -35,7 +35,8 @@ export interface SelectorSets {
   unmask: string[];
 }
 
-const MARKER_BLOCK = '[data-veil="block" i], .veil-block';
+// rrweb's own block class too: the bundled rrweb tests blocking by this selector only (build/trim-rrweb.ts)
+const MARKER_BLOCK = '[data-veil="block" i], .veil-block, .rr-block';
 /** What can classify an element other than a form control (see ownFacts): a mark, a veil- class, contenteditable. */
 const REGION_MARKERS = '[data-veil],[contenteditable],[class*="veil-"]';
 /** The slot that shows a shadow host's text children: the first without a name. */

@@ -1,0 +1,219 @@
+// The rrweb that Veil bundles (build/trim-rrweb.ts cuts code out of it and
+// makes its serializer cheaper) must record exactly what rrweb records, for
+// the options Veil passes. Both copies record the same scripted pages here;
+// their events must be equal once timestamps are set aside.
+import http from 'node:http';
+import { build } from 'esbuild';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '@veil/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trimRrweb } from '../../build/trim-rrweb';
+import { coreDir } from './harness';
+
+const ENTRY = `export { record } from '@rrweb/record';`;
+
+async function bundleRrweb(trimmed: boolean): Promise<string> {
+  const out = await build({
+    stdin: { contents: ENTRY, resolveDir: coreDir, loader: 'js', sourcefile: 'rrweb-entry.js' },
+    bundle: true, format: 'iife', globalName: 'Rrweb', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    plugins: trimmed ? [trimRrweb()] : [],
+  });
+  return out.outputFiles[0].text;
+}
+
+// What the page records with: Veil's rrweb options (src/recorder.ts,
+// rrwebOptions) with hooks that show what they were given. The trimmed copy
+// gets rrweb's block class inside the selector, as Veil passes it
+// (src/capture.ts, MARKER_BLOCK); stock rrweb tests the class by itself.
+const START = `
+window.events = [];
+window.stopRecording = Rrweb.record({
+  emit: (e) => window.events.push(e),
+  maskAllInputs: true,
+  maskInputFn: (text, el) => el.localName + '=' + text.toUpperCase(),
+  maskTextSelector: '*',
+  maskTextFn: (text, el) => (el ? el.localName : '#root') + ':' + text,
+  blockSelector: window.TRIMMED ? '[data-block], .rr-block' : '[data-block]',
+  slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaVerification: true },
+  recordCanvas: false,
+  collectFonts: false,
+  inlineImages: false,
+  recordCrossOriginIframes: false,
+});
+`;
+
+const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same output</title>
+<meta name="description" content="a page">
+<meta name="google-site-verification" content="dropped">
+<link rel="icon" href="/favicon.ico">
+<link rel="stylesheet" href="/style.css">
+<style>.box { background: url(/bg.png); } #scroller { height: 40px; overflow: auto; }</style>
+<script>customElements.define('x-card', class extends HTMLElement {});</script>
+</head><body>
+<!-- a comment -->
+<header class="top rr-block-not"><a href="/about?x=1" title="About">About <b>us</b></a>
+<img src="/a.png" srcset="/a.png 1x, /a2.png 2x" alt="An image"></header>
+<main>
+  <div id="scroller"><p>one</p><p>two</p><p>three</p><p>four</p><p>five</p></div>
+  <section class="rr-block"><p>hidden by class</p><input value="inside block"></section>
+  <section data-block><p>hidden by selector</p></section>
+  <div class="outer rr-block"><div><span>nested in a blocked element</span></div></div>
+  <x-card data-kind="card"><span>card text</span></x-card>
+  <x-unknown>undefined custom element</x-unknown>
+  <form action="/send" method="post">
+    <input name="name" value="Ann Example"><input type="password" value="pw-value">
+    <input type="checkbox" checked><input type="radio" name="r" value="a" checked><input type="radio" name="r" value="b">
+    <select><option>first</option><option selected>second</option></select>
+    <textarea>Some notes</textarea><button type="submit">Send</button>
+  </form>
+  <svg width="10" height="10"><use href="#dot" xlink:href="#dot"></use><circle id="dot" r="2"></circle><text>svg text</text></svg>
+  <table background="/t.png"><tr><td>cell</td></tr></table>
+  <video src="/v.mp4" autoplay muted></video>
+  <dialog open>open dialog</dialog>
+  <div id="host"><span slot="s">slotted light text</span></div>
+  <p style="color: red; background-image: url(/p.png)">styled <i>text</i> with <span class="box">inline</span> markup</p>
+  <iframe src="/frame.html"></iframe>
+</main>
+<script>
+  const root = document.getElementById('host').attachShadow({ mode: 'open' });
+  root.innerHTML = '<p>shadow text</p><slot name="s"></slot><input value="shadow input">';
+  document.getElementById('scroller').scrollTop = 25;
+</script>
+</body></html>`;
+
+const FRAME = `<!doctype html><html><body><p>frame text</p><input value="frame input"></body></html>`;
+
+// Page changes while recording, each in its own task (see CHANGES below).
+const STEPS: Array<() => void> = [
+  () => {
+    const section = document.createElement('section');
+    section.innerHTML =
+      '<h2 title="New">Added <em>heading</em></h2><input name="added" value="typed before">' +
+      '<div class="rr-block"><p>added blocked</p></div><x-card><b>added card</b></x-card><!-- added comment -->';
+    document.querySelector('main')!.append(section);
+  },
+  () => {
+    document.querySelector('h2')!.firstChild!.textContent = 'Changed ';
+    document.querySelector('header')!.setAttribute('class', 'top changed');
+    document.querySelector('a')!.setAttribute('href', '/elsewhere#part');
+    (document.querySelector('.box') as HTMLElement).style.color = 'blue';
+    document.querySelector('x-unknown')!.remove();
+  },
+  () => {
+    const input = document.querySelector('input[name="name"]') as HTMLInputElement;
+    input.value = 'Bea Example';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    const radio = document.querySelector('input[value="b"]') as HTMLInputElement;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('input', { bubbles: true }));
+    const select = document.querySelector('select')!;
+    select.selectedIndex = 0;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    const area = document.querySelector('textarea')!;
+    area.value = 'Other notes';
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  },
+  () => {
+    document.querySelector('.outer span')!.textContent = 'changed inside block';
+    document.querySelector('.outer')!.append(document.createElement('p'));
+    document.querySelector('header')!.classList.add('rr-block');
+    document.querySelector('[data-block]')!.removeAttribute('data-block');
+  },
+  () => {
+    const later = document.createElement('div');
+    document.body.append(later);
+    const shadow = later.attachShadow({ mode: 'open' });
+    shadow.innerHTML = '<p>late shadow <b>text</b></p>';
+    const frame = document.createElement('iframe');
+    frame.src = '/frame.html';
+    document.body.append(frame);
+  },
+  () => {
+    document.getElementById('scroller')!.scrollTop = 60;
+    const sheet = (document.querySelector('style') as HTMLStyleElement).sheet!;
+    sheet.insertRule('.added { color: green; }', sheet.cssRules.length);
+    const moved = document.querySelector('table')!;
+    document.querySelector('form')!.append(moved);
+  },
+];
+
+function serve(): Promise<http.Server> {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const send = (type: string, body: string) => {
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      if (url.pathname === '/frame.html') return send('text/html; charset=utf-8', FRAME);
+      if (url.pathname === '/style.css') return send('text/css', 'body { margin: 8px; } a { color: navy; }');
+      if (url.pathname === '/') return send('text/html; charset=utf-8', PAGE);
+      res.writeHead(404);
+      res.end();
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+let browser: Browser;
+let server: http.Server;
+const scripts: Record<'stock' | 'trimmed', string> = { stock: '', trimmed: '' };
+
+beforeAll(async () => {
+  [scripts.stock, scripts.trimmed, browser, server] = await Promise.all([bundleRrweb(false), bundleRrweb(true), launchChromium(), serve()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+interface RrwebEvent {
+  type: number;
+  timestamp?: number;
+  data?: unknown;
+}
+
+async function recordWith(copy: 'stock' | 'trimmed'): Promise<RrwebEvent[]> {
+  const page = await browser.newPage();
+  try {
+    const { port } = server.address() as { port: number };
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+    await page.evaluate((trimmed) => ((window as unknown as { TRIMMED: boolean }).TRIMMED = trimmed), copy === 'trimmed');
+    await page.addScriptTag({ content: scripts[copy] });
+    await page.evaluate(START);
+    // lets the frames' load events and the first snapshot's timers run
+    const pause = () => page.evaluate(() => new Promise((r) => setTimeout(r, 120)));
+    await pause();
+    for (const step of STEPS) {
+      await page.evaluate(step);
+      await pause();
+    }
+    return await page.evaluate(() => {
+      const w = window as unknown as { events: RrwebEvent[]; stopRecording(): void };
+      w.stopRecording();
+      return w.events;
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+const withoutTimes = (events: RrwebEvent[]) => JSON.parse(JSON.stringify(events, (key, value) => (key === 'timestamp' ? 0 : value)));
+
+describe('the bundled rrweb', () => {
+  it('records what stock rrweb records, for the options Veil passes', async () => {
+    const stock = await recordWith('stock');
+    const trimmed = await recordWith('trimmed');
+    const text = JSON.stringify(stock);
+    // the page reaches what the trimming changed: blocked elements, custom
+    // elements, scroll offsets, shadow roots, frames, inputs, attributes
+    for (const expected of ['rr_width', '"isCustom":true', 'rr_scrollTop', '"isShadowHost":true', 'frame text', 'input=BEA EXAMPLE', 'Changed ', '/elsewhere#part', 'late shadow']) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain('hidden by class');
+    expect(text).not.toContain('changed inside block');
+    expect(stock.length).toBeGreaterThan(10);
+    expect(withoutTimes(trimmed)).toEqual(withoutTimes(stock));
+  });
+});

@@ -508,6 +508,35 @@ const CUTS: Cut[] = [
     mustContain: 'Array.from',
     replacement: '      for (let childN = index.firstChild(shadowRootEl); childN; childN = index.nextSibling(childN)) {\n',
   },
+  {
+    what: "a known node's id asked for twice",
+    from: '  let id;\n  if (mirror2.hasNode(n)) {\n    id = mirror2.getId(n);\n  } else if (',
+    to: 'slimDOMExcluded(_serializedNode, slimDOMOptions)',
+    mustContain: 'mirror2.hasNode(n)',
+    replacement: '  let id = mirror2.getId(n);\n  if (id !== -1) ;\n  else if (',
+  },
+  {
+    what: "the document's id asked for twice for every node",
+    from: '  if (!mirror2.hasNode(doc)) return void 0;\n  const docId = mirror2.getId(doc);\n  return docId === 1 ? void 0 : docId;',
+    to: '\n}\nfunction serializeTextNode(',
+    mustContain: 'mirror2.hasNode(doc)',
+    replacement: '  const docId = mirror2.getId(doc);\n  return docId === 1 || docId === -1 ? void 0 : docId;',
+  },
+  {
+    what: "added nodes' children walked through NodeList.forEach",
+    from: '        index.childNodes(n).forEach((childN) => this.genAdds(childN));',
+    to: '        if (hasShadowRoot(n)) {',
+    mustContain: 'this.genAdds(childN)',
+    replacement: '        for (let childN = index.firstChild(n); childN; childN = index.nextSibling(childN)) this.genAdds(childN);\n',
+  },
+  {
+    // every observer callback of rrweb's goes through this wrapper
+    what: 'callbacks wrapped with rest parameters and a spread',
+    from: '  const rrwebWrapped = (...rest) => {\n    try {\n      return cb(...rest);',
+    to: '    } catch (error) {',
+    mustContain: 'cb(...rest)',
+    replacement: '  const rrwebWrapped = function() {\n    try {\n      return cb.apply(void 0, arguments);\n',
+  },
 ];
 
 export function trimRrweb(): Plugin {

@@ -9,11 +9,16 @@
 // record.freezePage, and what is left of the above once they are gone:
 // cross-origin iframe state, slimDOM options Veil does not set, link-element
 // tracking that ends in a no-op. Where rrweb reads options Veil never passes
-// (sampling, userTriggeredOnInput, ignoreCSSAttributes, packFn,
+// (sampling, userTriggeredOnInput, ignoreCSSAttributes, ignoreClass, packFn,
 // checkoutEveryNth), their defaults are written out instead.
 // This esbuild plugin cuts them out of rrweb's pinned build, leaving inert
-// stand-ins with the same interface. A marker that is not found fails the
-// build, so an rrweb upgrade cannot silently ship a broken copy.
+// stand-ins with the same interface. It also takes work out of the hot paths
+// of rrweb's serializer and observers where the same result costs less (the
+// last entries): every page pays for that walk, and a cheaper rrweb leaves
+// room for Veil's own two layers. test/browser/trimmed-rrweb.test.ts records
+// the same pages with this copy and with stock rrweb and compares the events.
+// A marker that is not found fails the build, so an rrweb upgrade cannot
+// silently ship a broken copy.
 import { readFile } from 'node:fs/promises';
 import type { Plugin } from 'esbuild';
 
@@ -536,6 +541,15 @@ const CUTS: Cut[] = [
     to: '    } catch (error) {',
     mustContain: 'cb(...rest)',
     replacement: '  const rrwebWrapped = function() {\n    try {\n      return cb.apply(void 0, arguments);\n',
+  },
+  {
+    // Veil passes neither ignoreClass nor ignoreSelector: rrweb's default
+    // class, asked without building the element's classList
+    what: 'the ignore-class test on every input event',
+    from: '    if (target.classList.contains(ignoreClass) || ignoreSelector && target.matches(ignoreSelector)) {',
+    to: '      return;',
+    mustContain: 'ignoreSelector',
+    replacement: '    if (target.matches(".rr-ignore")) {\n',
   },
 ];
 

@@ -64,7 +64,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
     <input name="name" value="Ann Example"><input type="password" value="pw-value">
     <input type="checkbox" checked><input type="radio" name="r" value="a" checked><input type="radio" name="r" value="b">
     <select><option>first</option><option selected>second</option></select>
-    <textarea>Some notes</textarea><button type="submit">Send</button>
+    <textarea>Some notes</textarea><input class="note rr-ignore" value="not followed"><button type="submit">Send</button>
   </form>
   <svg width="10" height="10"><use href="#dot" xlink:href="#dot"></use><circle id="dot" r="2"></circle><text>svg text</text></svg>
   <table background="/t.png"><tr><td>cell</td></tr></table>
@@ -109,6 +109,9 @@ const STEPS: Array<() => void> = [
     const select = document.querySelector('select')!;
     select.selectedIndex = 0;
     select.dispatchEvent(new Event('change', { bubbles: true }));
+    const ignored = document.querySelector('.rr-ignore') as HTMLInputElement;
+    ignored.value = 'typed where ignored';
+    ignored.dispatchEvent(new Event('input', { bubbles: true }));
     const area = document.querySelector('textarea')!;
     area.value = 'Other notes';
     area.dispatchEvent(new Event('input', { bubbles: true }));
@@ -213,6 +216,7 @@ describe('the bundled rrweb', () => {
     }
     expect(text).not.toContain('hidden by class');
     expect(text).not.toContain('changed inside block');
+    expect(text).not.toContain('TYPED WHERE IGNORED');
     expect(stock.length).toBeGreaterThan(10);
     expect(withoutTimes(trimmed)).toEqual(withoutTimes(stock));
   });

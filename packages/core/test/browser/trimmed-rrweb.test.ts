@@ -83,8 +83,9 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
 
 const FRAME = `<!doctype html><html><body><p>frame text</p><input value="frame input"></body></html>`;
 
-// Page changes while recording, each in its own task (see CHANGES below).
-const STEPS: Array<() => void> = [
+// Page changes while recording, each in its own task, then a pause for what
+// rrweb reports later (values set by script, frames loading).
+const STEPS: Array<() => void | Promise<void>> = [
   () => {
     const section = document.createElement('section');
     section.innerHTML =
@@ -130,6 +131,8 @@ const STEPS: Array<() => void> = [
     const frame = document.createElement('iframe');
     frame.src = '/frame.html';
     document.body.append(frame);
+    // rrweb records a frame's document once it has loaded: wait for that, so both copies see it at the same point
+    return new Promise<void>((resolve) => frame.addEventListener('load', () => setTimeout(resolve, 50), { once: true }));
   },
   () => {
     document.getElementById('scroller')!.scrollTop = 60;

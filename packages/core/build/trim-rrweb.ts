@@ -53,11 +53,11 @@ const CUTS: Cut[] = [
     replacement: '',
   },
   {
-    what: "a cross-origin iframe's recorder posting to its parent",
+    what: "a cross-origin iframe's recorder posting to its parent, and the check that an emit function was passed (Veil always passes one)",
     from: '  const inEmittingFrame = recordCrossOriginIframes ? window.parent === window : true;',
     to: '  if (mousemoveWait !== void 0 && sampling.mousemove === void 0) {',
     mustContain: 'passEmitsToParent = true;',
-    replacement: '  const inEmittingFrame = true;\n  const passEmitsToParent = false;\n  if (!emit) {\n    throw new Error("emit function is required");\n  }\n',
+    replacement: '  const inEmittingFrame = true;\n  const passEmitsToParent = false;\n',
   },
   {
     what: "a cross-origin iframe's events sent to its parent",
@@ -435,6 +435,34 @@ const CUTS: Cut[] = [
     mustContain: 'checkoutEveryNth && incrementalSnapshotCount >= checkoutEveryNth',
     replacement: '      if (checkoutEveryNms && e.timestamp - lastFullSnapshotEvent.timestamp > checkoutEveryNms) {\n',
   },
+  {
+    what: 'mousemoveWait, the old name of the mouse-move sampling option (only the sampling cut above read it)',
+    from: '  if (mousemoveWait !== void 0 && sampling.mousemove === void 0) {',
+    to: '  mirror.reset();',
+    mustContain: 'sampling.mousemove = mousemoveWait',
+    replacement: '',
+  },
+  {
+    what: "the snapshot's own maskAllInputs presets (record passes it the option object it built)",
+    from: '  const maskInputOptions = maskAllInputs === true ? {\n    color: true,',
+    to: '  const slimDOMOptions = slimDOMDefaults(slimDOM);',
+    mustContain: 'maskAllInputs === false',
+    replacement: '  const maskInputOptions = maskAllInputs;\n',
+  },
+  {
+    what: "the maskAllInputs switch (Veil passes true: rrweb's preset of text-like fields, selects and textareas)",
+    from: '  const maskInputOptions = maskAllInputs === true ? {\n    color: true,',
+    to: '    date: true,',
+    mustContain: 'maskAllInputs === true',
+    replacement: '  const maskInputOptions = {\n    color: true,\n',
+  },
+  {
+    what: 'maskInputOptions when maskAllInputs is not true',
+    from: '  } : _maskInputOptions !== void 0 ? _maskInputOptions : { password: true };',
+    to: '  const slimDOMOptions = slimDOMDefaults(_slimDOMOptions);',
+    mustContain: '_maskInputOptions',
+    replacement: '  };\n',
+  },
   // Faster, same output. rrweb's serializer walks every node of the page; these
   // take work out of that walk without changing a byte of what it records
   // (test/browser/trimmed-rrweb.test.ts records pages with both copies).
@@ -551,6 +579,7 @@ const CUTS: Cut[] = [
     mustContain: 'ignoreSelector',
     replacement: '    if (target.matches(".rr-ignore")) {\n',
   },
+
 ];
 
 export function trimRrweb(): Plugin {

@@ -83,6 +83,33 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
 
 const FRAME = `<!doctype html><html><body><p>frame text</p><input value="frame input"></body></html>`;
 
+// Radio groups as the browser forms them: by form and name. Stock rrweb takes
+// every radio of the name in the document for the group, and builds a
+// selector from the name, which a quote breaks.
+const RADIOS = `<!doctype html><html><body>
+<form id="first"><input type="radio" name="plan" value="small" checked><input type="radio" name="plan" value="large"></form>
+<form id="second"><input type="radio" name="plan" value="other-form" checked></form>
+<input type="radio" name="plan" value="outside" form="first">
+<input type="radio" name='say "hi"' value="formless-a" checked><input type="radio" name='say "hi"' value="formless-b">
+<p id="after">before</p>
+</body></html>`;
+
+const RADIO_STEPS: Array<() => void> = [
+  () => {
+    const large = document.querySelector('input[value="large"]') as HTMLInputElement;
+    large.checked = true;
+    large.dispatchEvent(new Event('input', { bubbles: true }));
+  },
+  () => {
+    const formless = document.querySelector('input[value="formless-b"]') as HTMLInputElement;
+    formless.checked = true;
+    formless.dispatchEvent(new Event('input', { bubbles: true }));
+  },
+  () => {
+    document.getElementById('after')!.textContent = 'still recording';
+  },
+];
+
 // Page changes while recording, each in its own task, then a pause for what
 // rrweb reports later (values set by script, frames loading).
 const STEPS: Array<() => void | Promise<void>> = [
@@ -152,6 +179,7 @@ function serve(): Promise<http.Server> {
         res.end(body);
       };
       if (url.pathname === '/frame.html') return send('text/html; charset=utf-8', FRAME);
+      if (url.pathname === '/radios.html') return send('text/html; charset=utf-8', RADIOS);
       if (url.pathname === '/style.css') return send('text/css', 'body { margin: 8px; } a { color: navy; }');
       if (url.pathname === '/') return send('text/html; charset=utf-8', PAGE);
       res.writeHead(404);
@@ -180,18 +208,19 @@ interface RrwebEvent {
   data?: unknown;
 }
 
-async function recordWith(copy: 'stock' | 'trimmed'): Promise<RrwebEvent[]> {
+async function recordWith(copy: 'stock' | 'trimmed', path = '/', steps: Array<() => void | Promise<void>> = STEPS, pageErrors: Error[] = []): Promise<RrwebEvent[]> {
   const page = await browser.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error));
   try {
     const { port } = server.address() as { port: number };
-    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
+    await page.goto(`http://127.0.0.1:${port}${path}`, { waitUntil: 'load' });
     await page.evaluate((trimmed) => ((window as unknown as { TRIMMED: boolean }).TRIMMED = trimmed), copy === 'trimmed');
     await page.addScriptTag({ content: scripts[copy] });
     await page.evaluate(START);
     // lets the frames' load events and the first snapshot's timers run
     const pause = () => page.evaluate(() => new Promise((r) => setTimeout(r, 120)));
     await pause();
-    for (const step of STEPS) {
+    for (const step of steps) {
       await page.evaluate(step);
       await pause();
     }
@@ -214,7 +243,7 @@ describe('the bundled rrweb', () => {
     const text = JSON.stringify(stock);
     // the page reaches what the trimming changed: blocked elements, custom
     // elements, scroll offsets, shadow roots, frames, inputs, attributes
-    for (const expected of ['rr_width', '"isCustom":true', 'rr_scrollTop', '"isShadowHost":true', 'frame text', 'input=BEA EXAMPLE', 'Changed ', '/elsewhere#part', 'late shadow']) {
+    for (const expected of ['rr_width', '"isCustom":true', '"text":"a","isChecked":false', 'rr_scrollTop', '"isShadowHost":true', 'frame text', 'input=BEA EXAMPLE', 'Changed ', '/elsewhere#part', 'late shadow']) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('hidden by class');
@@ -222,5 +251,31 @@ describe('the bundled rrweb', () => {
     expect(text).not.toContain('TYPED WHERE IGNORED');
     expect(stock.length).toBeGreaterThan(10);
     expect(withoutTimes(trimmed)).toEqual(withoutTimes(stock));
+  });
+
+  // The one place where the bundled copy records differently, on purpose.
+  it("records a checked radio's group as the browser forms it, whatever the radios' names", async () => {
+    const errors: Error[] = [];
+    const events = await recordWith('trimmed', '/radios.html', RADIO_STEPS, errors);
+    type SerializedNode = { id: number; attributes?: Record<string, unknown>; childNodes?: SerializedNode[] };
+    const find = (node: SerializedNode, value: string): SerializedNode | undefined =>
+      node.attributes?.value === value ? node : (node.childNodes ?? []).map((child) => find(child, value)).find(Boolean);
+    const idOf = (value: string) => {
+      const node = find((events.find((e) => e.type === 2)!.data as { node: SerializedNode }).node, value);
+      expect(node, value).toBeDefined();
+      return node!.id;
+    };
+    const unchecked = events
+      .filter((e) => e.type === 3 && (e.data as { source: number }).source === 5 && (e.data as { isChecked: boolean }).isChecked === false)
+      .map((e) => (e.data as { id: number }).id);
+    // the other radios of the form, the one outside it by its form attribute included
+    expect(unchecked).toContain(idOf('small'));
+    expect(unchecked).toContain(idOf('outside'));
+    // a radio of the same name in another form is another group: the browser leaves it checked
+    expect(unchecked).not.toContain(idOf('other-form'));
+    // without a form, a quote in the name neither throws nor stops anything
+    expect(unchecked).toContain(idOf('formless-a'));
+    expect(errors).toEqual([]);
+    expect(JSON.stringify(events)).toContain('p:still recording');
   });
 });

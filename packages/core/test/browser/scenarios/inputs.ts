@@ -2,7 +2,7 @@
 // ordinary fields, every kind of control value, and detached controls.
 import type { Page } from 'playwright-core';
 import { CARDS, IBANS, NEAR_MISSES } from '../fixtures';
-import { FRAME, frameLoaded, seq, typeInto, type Scenario } from '../harness';
+import { FRAME, findNodes, frameLoaded, seq, typeInto, type Scenario } from '../harness';
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
@@ -349,6 +349,32 @@ const maskedControls: Scenario[] = [
       (page) => page.check('#c1'),
     ),
     canaries: ['VxMSelVal8Pn', 'VxMSelTxt2Hd', 'VxMSelOther4Jb', 'VxMRadA5Jq3', 'VxMRadB7Wt1', 'VxMChk4Zr8', 'VxMDlist4Pw2'],
+  },
+  {
+    // rrweb sends the other radios of a checked one's group as unchecked, with
+    // their values, without asking the capture layer: a member joined to the
+    // form from a masked region, and a group whose name a selector cannot hold
+    name: "masks the values of a checked radio's group, also of a member joined to its form from elsewhere, and keeps recording whatever the group's name",
+    html: `<form id="f"><input type="radio" name="plan" id="r1" value="plain-one"></form>
+      <div data-veil="mask"><input type="radio" name="plan" form="f" id="r2" value="VxGrpJoined5Kd" checked></div>
+      <div data-veil="mask"><input type="radio" name='say "hi"\\' id="q1" value="VxGrpQuoted3Wm" checked><input type="radio" name='say "hi"\\' id="q2" value="other"></div>
+      <p id="after">waiting</p>`,
+    steps: seq(
+      (page) => page.check('#r1'),
+      (page) => page.check('#q2'),
+      run(() => {
+        document.getElementById('after')!.textContent = 'VxAfterRadios6Tn';
+      }),
+    ),
+    canaries: ['VxGrpJoined5Kd', 'VxGrpQuoted3Wm'],
+    mustRecord: { balanced: ['VxAfterRadios6Tn'], relaxed: ['VxAfterRadios6Tn'] },
+    check: (rec, _mode, expect) => {
+      // both groups' other members were recorded as unchecked: the values above went through the scrubber
+      for (const other of ['r2', 'q1']) {
+        const ids = findNodes(rec.events, (a) => a.id === other).map((n) => n.id as number);
+        expect(rec.events.some((e) => e.type === 3 && e.data?.source === 5 && e.data.isChecked === false && ids.includes(e.data.id)), other).toBe(true);
+      }
+    },
   },
   {
     name: 'masks option and optgroup labels in a masked region',

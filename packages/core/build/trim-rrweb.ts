@@ -588,18 +588,19 @@ const CUTS: Cut[] = [
     // name in the document: a walk of the whole page per input and change
     // event (on the benchmark's 10,000-element page, a sixth of rrweb's cost
     // in the mutation workload), and radios of other forms recorded as
-    // unchecked. A radio in a form looks among its form's elements, through
-    // the prototype's getter (a control named "elements" shadows the
-    // property). One without a form keeps the search of the document, with
-    // its name escaped: a quote in it made the selector invalid, and the
-    // error stopped the recording.
+    // unchecked. A radio in a form looks among its form's elements. One
+    // without a form looks among the document's elements of that name, the
+    // radios stock rrweb finds, without a selector built from the name: a
+    // quote in it made the selector invalid, and the error stopped the
+    // recording. Both through the prototypes (a control named "elements", an
+    // image named "getElementsByName", shadows the property).
     what: "a checked radio's group looked for in the whole document",
     from: '      doc.querySelectorAll(`input[type="radio"][name="${name}"]`).forEach((el) => {',
     to: '        if (el !== target) {',
     mustContain: 'querySelectorAll',
     replacement:
       '      const form = target.form;\n' +
-      '      (form ? Array.prototype.filter.call(Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, "elements").get.call(form), (el) => el.name === name && el.localName === "input" && el.type === "radio") : doc.querySelectorAll(`input[type="radio"][name="${CSS.escape(name)}"]`)).forEach((el) => {\n',
+      '      Array.prototype.filter.call(form ? Object.getOwnPropertyDescriptor(HTMLFormElement.prototype, "elements").get.call(form) : Document.prototype.getElementsByName.call(doc, name), (el) => el.name === name && el.localName === "input" && el.type === "radio").forEach((el) => {\n',
   },
 ];
 

@@ -85,9 +85,11 @@ const FRAME = `<!doctype html><html><body><p>frame text</p><input value="frame i
 
 // Radio groups as the browser forms them: by form and name. Stock rrweb takes
 // every radio of the name in the document for the group, and builds a
-// selector from the name, which a quote breaks.
+// selector from the name, which a quote breaks. The image and the hidden
+// field shadow the document's and the form's properties of those names.
 const RADIOS = `<!doctype html><html><body>
-<form id="first"><input type="radio" name="plan" value="small" checked><input type="radio" name="plan" value="large"></form>
+<img name="getElementsByName" alt="">
+<form id="first"><input type="hidden" name="elements"><input type="radio" name="plan" value="small" checked><input type="radio" name="plan" value="large"></form>
 <form id="second"><input type="radio" name="plan" value="other-form" checked></form>
 <input type="radio" name="plan" value="outside" form="first">
 <input type="radio" name='say "hi"' value="formless-a" checked><input type="radio" name='say "hi"' value="formless-b">

@@ -476,6 +476,25 @@ const CUTS: Cut[] = [
     replacement: '',
   },
   {
+    // The class test it replaced read the element's own classList; a
+    // selector test must not go through a matches() or closest() that a
+    // component defines for its own API (nor may the ignore test below).
+    what: "the block selector asked through the element's own matches and closest",
+    from: '    if (el.matches(blockSelector)) return true;\n    if (checkAncestors && el.closest(blockSelector) !== null) return true;',
+    to: '\n  }',
+    mustContain: 'el.closest(blockSelector)',
+    replacement:
+      '    if (Element.prototype.matches.call(el, blockSelector)) return true;\n' +
+      '    if (checkAncestors && Element.prototype.closest.call(el, blockSelector) !== null) return true;',
+  },
+  {
+    what: "the block selector asked through the element's own matches when serializing",
+    from: '      return element.matches(blockSelector);',
+    to: '\n',
+    mustContain: 'element.matches(blockSelector)',
+    replacement: '      return Element.prototype.matches.call(element, blockSelector);',
+  },
+  {
     what: "an element's attribute map read once, not three times per attribute",
     from: '  const len = n.attributes.length;\n  for (let i = 0; i < len; i++) {\n    const attr = n.attributes[i];',
     to: '    if (!ignoreAttribute(tagName, attr.name, attr.value)) {',
@@ -579,7 +598,7 @@ const CUTS: Cut[] = [
     from: '    if (target.classList.contains(ignoreClass) || ignoreSelector && target.matches(ignoreSelector)) {',
     to: '      return;',
     mustContain: 'ignoreSelector',
-    replacement: '    if (target.matches(".rr-ignore")) {\n',
+    replacement: '    if (Element.prototype.matches.call(target, ".rr-ignore")) {\n',
   },
   {
     // Records differently from stock rrweb, on purpose. A checked radio

@@ -48,7 +48,9 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
 <link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="/style.css">
 <style>.box { background: url(/bg.png); } #scroller { height: 40px; overflow: auto; }</style>
-<script>customElements.define('x-card', class extends HTMLElement {});</script>
+<script>customElements.define('x-card', class extends HTMLElement {});
+  // a component whose own API is called matches and closest: rrweb's block class still holds
+  customElements.define('x-matcher', class extends HTMLElement { matches() { return false; } closest() { return null; } });</script>
 </head><body>
 <!-- a comment -->
 <header class="top rr-block-not"><a href="/about?x=1" title="About">About <b>us</b></a>
@@ -58,6 +60,7 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
   <section class="rr-block"><p>hidden by class</p><input value="inside block"></section>
   <section data-block><p>hidden by selector</p></section>
   <div class="outer rr-block"><div><span>nested in a blocked element</span></div></div>
+  <x-matcher class="rr-block"><p>hidden though it answers matches</p><input value="in the matcher"></x-matcher>
   <x-card data-kind="card"><span>card text</span></x-card>
   <x-unknown>undefined custom element</x-unknown>
   <form action="/send" method="post">
@@ -78,6 +81,8 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
   const root = document.getElementById('host').attachShadow({ mode: 'open' });
   root.innerHTML = '<p>shadow text</p><slot name="s"></slot><input value="shadow input">';
   document.getElementById('scroller').scrollTop = 25;
+  // a field that answers matches itself: rrweb's ignore class still holds
+  document.querySelector('.rr-ignore').matches = () => false;
 </script>
 </body></html>`;
 
@@ -249,6 +254,7 @@ describe('the bundled rrweb', () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('hidden by class');
+    expect(text).not.toContain('hidden though it answers matches');
     expect(text).not.toContain('changed inside block');
     expect(text).not.toContain('TYPED WHERE IGNORED');
     expect(stock.length).toBeGreaterThan(10);

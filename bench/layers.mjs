@@ -14,7 +14,7 @@
 // page by page. Prints figures; asserts nothing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -38,42 +38,49 @@ if (!['strict', 'relaxed'].includes(privacy) || !(rounds >= 1)) {
   process.exit(2);
 }
 
-// Where the timers go in src/recorder.ts. A marker that is missing stops the
-// tool with its name: the recorder changed, and so must these.
+// Where the timers go, file by file under src/page/. A marker that is missing
+// stops the tool with its name: the code changed, and so must these.
 const TIMER = `const __veilAdd = (layer, t0) => { const l = (globalThis.__veilLayers ??= {}); l[layer] = (l[layer] ?? 0) + performance.now() - t0; };
 const __veilTimed = (layer, fn) => function (...a) { const t0 = performance.now(); try { return fn.apply(this, a); } finally { __veilAdd(layer, t0); } };
 `;
-const MARKERS = [
-  ['the scrubber', 'const clean = scrubber.scrub(event);', 'const __t0 = performance.now(); const clean = scrubber.scrub(event); __veilAdd(event.type === 2 ? "scrubber (full snapshot)" : "scrubber", __t0);'],
-  ['the capture hooks', 'return hook(text, element);', 'const __t0 = performance.now(); try { return hook(text, element); } finally { __veilAdd("capture hooks", __t0); }'],
-  ['the watcher', 'const watcher = new MutationObserver(changed);', 'const watcher = new MutationObserver(__veilTimed("watcher", changed));'],
-  ['the watcher, asked before each event', 'takePendingChanges = () => changed(watcher.takeRecords());', 'takePendingChanges = __veilTimed("watcher", () => changed(watcher.takeRecords()));'],
-];
+const MARKERS = {
+  'recording.ts': [
+    ['the scrubber', 'const clean = running.scrubber.scrub(raw);', 'const __t0 = performance.now(); const clean = running.scrubber.scrub(raw); __veilAdd(raw.type === EventType.FullSnapshot ? "scrubber (full snapshot)" : "scrubber", __t0);'],
+    ['the capture hooks', 'return hook(text, element);', 'const __t0 = performance.now(); try { return hook(text, element); } finally { __veilAdd("capture hooks", __t0); }'],
+  ],
+  'mark-watcher.ts': [
+    ['the watcher', 'const observer = new MutationObserver(changed);', 'const observer = new MutationObserver(__veilTimed("watcher", changed));'],
+    ['the watcher, asked before each event', 'if (!stopped) changed(observer.takeRecords());', 'if (!stopped) __veilTimed("watcher", changed)(observer.takeRecords());'],
+  ],
+};
 
 async function instrumentedBundle(coreDir) {
-  // the core's own rrweb trimming, as its build has it (a TypeScript module)
+  // the core's own rrweb patch, applied as its build applies it (a TypeScript module)
   const scratch = mkdtempSync(join(tmpdir(), 'veil-layers-'));
   try {
-    const pluginFile = join(scratch, 'trim-rrweb.mjs');
-    await build({ entryPoints: [join(coreDir, 'build/trim-rrweb.ts')], outfile: pluginFile, format: 'esm', platform: 'node', logLevel: 'warning' });
-    const { trimRrweb } = await import(pathToFileURL(pluginFile).href);
+    const pluginFile = join(scratch, 'patch-rrweb.mjs');
+    await build({ entryPoints: [join(coreDir, 'build/patch-rrweb.ts')], outfile: pluginFile, format: 'esm', platform: 'node', logLevel: 'warning' });
+    const { patchRrweb } = await import(pathToFileURL(pluginFile).href);
+    const timed = new Set();
     const timers = {
       name: 'veil-layer-timers',
       setup(b) {
-        b.onLoad({ filter: /[\\/]src[\\/]recorder\.ts$/ }, (a) => {
+        b.onLoad({ filter: /[\\/]src[\\/]page[\\/](recording|mark-watcher)\.ts$/ }, (a) => {
           let source = readFileSync(a.path, 'utf8');
-          for (const [what, from, to] of MARKERS) {
+          for (const [what, from, to] of MARKERS[basename(a.path)]) {
             if (!source.includes(from)) throw new Error(`bench/layers.mjs: where to time ${what} was not found in ${a.path}`);
             source = source.replace(from, to);
           }
+          timed.add(basename(a.path));
           return { contents: TIMER + source, loader: 'ts' };
         });
       },
     };
     const out = await build({
       entryPoints: [join(coreDir, 'src/browser.ts')], bundle: true, format: 'iife', globalName: 'Veil', platform: 'browser',
-      target: 'es2020', minify: true, write: false, logLevel: 'warning', plugins: [trimRrweb(), timers],
+      target: 'es2020', minify: true, write: false, logLevel: 'warning', plugins: [patchRrweb(join(coreDir, 'build/rrweb-record.patch')), timers],
     });
+    for (const file of Object.keys(MARKERS)) if (!timed.has(file)) throw new Error(`bench/layers.mjs: src/page/${file} was not in the bundle; the recorder changed, and so must MARKERS`);
     return out.outputFiles[0].text;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -17,7 +17,8 @@ import { measureOverhead } from './lib/overhead.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = resolve(benchDir, '..');
-const TARGET_GZIP = 27 * 1024;
+// issue 17: the core with a URL transport, its lazy chunk included
+const TARGET_GZIP = 30 * 1024;
 const TARGET_RATIO = 1.15;
 
 function parseArgs(argv) {
@@ -109,11 +110,12 @@ if (out.sizes) {
   lines.push('', 'Bundle size (esbuild, minified ESM, everything bundled; gzip -9)');
   const lazy = (x) => (x.lazy.chunks ? `; + ${x.lazy.chunks} lazy chunk(s) not loaded by this entry: ${kib(x.lazy.min)}, ${kib(x.lazy.gzip)} gzip` : '');
   const rows = [['@rrweb/record  record({ emit })', s.rrweb.min, s.rrweb.gzip, lazy(s.rrweb).replace(/^; /, '')]];
-  if (s.core) rows.push(['@veil/core     createRecorder().start()', s.core.min, s.core.gzip, `${s.core.overRrweb.gzip >= 0 ? '+' : '−'}${kib(Math.abs(s.core.overRrweb.gzip))} gzip over rrweb${lazy(s.core)}`]);
+  if (s.core) rows.push(['@veil/core     createRecorder({ transport() {} })', s.core.min, s.core.gzip, `${s.core.overRrweb.gzip >= 0 ? '+' : '−'}${kib(Math.abs(s.core.overRrweb.gzip))} gzip over rrweb${lazy(s.core)}`]);
+  if (s.coreUrl) rows.push(['@veil/core     createRecorder({ transport: url })', s.coreUrl.total.min, s.coreUrl.total.gzip, `entry ${kib(s.coreUrl.gzip)} + ${s.coreUrl.lazy.chunks} chunk(s) ${kib(s.coreUrl.lazy.gzip)}, gzip each`]);
   if (s.coreGlobal) rows.push(['dist/index.global.js (re-minified)', s.coreGlobal.min, s.coreGlobal.gzip, `as built: ${kib(s.coreGlobal.raw)}, ${kib(s.coreGlobal.rawGzip)} gzip`]);
   lines.push(table(['bundle', 'min', 'gzip', ''], rows.map((r) => [r[0], kib(r[1]), kib(r[2]), r[3]]), ['l', 'r', 'r', 'l']));
-  lines.push(s.core
-    ? `target: core entry ≤ ${kib(TARGET_GZIP)} gzip (${TARGET_GZIP} B): ${s.core.gzip} B → ${s.targetMet ? 'MET' : 'NOT MET'}`
+  lines.push(s.coreUrl
+    ? `target: core with a URL transport, transport chunk included, ≤ ${kib(TARGET_GZIP)} gzip (${TARGET_GZIP} B): ${s.coreUrl.total.gzip} B → ${s.targetMet ? 'MET' : 'NOT MET'}`
     : `target: core ≤ ${kib(TARGET_GZIP)} gzip: not measured`);
   for (const n of s.notes) lines.push(`note: ${n}`);
   lines.push('', 'Adapters, own code only (framework and core left out; target 2.5 KiB gzip each)');

@@ -6,18 +6,23 @@ import { readFileSync, existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { buildPage, PROBES } from './fixture.mjs';
 import { summarize, median } from './stats.mjs';
+import { RRWEB_OPTIONS } from './rrweb-options.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// Plain rrweb with Veil's own rrweb options (RRWEB_OPTIONS), masking about as
+// much as Veil does through rrweb's own options: strict masks every text and
+// input (RRWEB_OPTIONS already asks for that), relaxed only marked regions and
+// password, e-mail and phone fields; both block what Veil's marker blocks.
 export const RRWEB_STRICT = {
-  maskAllInputs: true,
-  maskTextSelector: '*',
+  ...RRWEB_OPTIONS,
   blockSelector: '[data-veil="block"]',
 };
 export const RRWEB_RELAXED = {
+  ...RRWEB_OPTIONS,
   maskAllInputs: false,
   maskInputOptions: { password: true, email: true, tel: true },
   maskTextSelector: '[data-veil="mask"], [data-veil="mask"] *',

@@ -1,13 +1,14 @@
 import { defineConfig } from 'tsup';
-import { trimRrweb } from './build/trim-rrweb';
+import { patchRrweb } from './build/patch-rrweb';
 
-// rrweb is bundled (trimmed, see build/trim-rrweb.ts) rather than left to the
+// rrweb is bundled (patched, see build/README.md) rather than left to the
 // application's bundler: it stays behind the core, and the canvas recorder
 // Veil never uses does not ship. Two configs run in parallel: only the first
 // cleans dist/, or it could delete the other's output.
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    // the engine entry is DOM-free and carries no rrweb: what a server imports
+    entry: { index: 'src/index.ts', engine: 'src/engine/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
@@ -17,7 +18,7 @@ export default defineConfig([
     // the URL transport is its own chunk, loaded when a recorder sends to a URL
     splitting: true,
     noExternal: ['@rrweb/record'],
-    esbuildPlugins: [trimRrweb()],
+    esbuildPlugins: [patchRrweb()],
   },
   {
     entry: { index: 'src/browser.ts' },
@@ -28,6 +29,6 @@ export default defineConfig([
     target: 'es2020',
     platform: 'browser',
     noExternal: [/.*/],
-    esbuildPlugins: [trimRrweb()],
+    esbuildPlugins: [patchRrweb()],
   },
 ]);

@@ -1,22 +1,18 @@
-export { createRecorder } from './recorder';
-export { createScrubber } from './scrub';
-export { scrubUrl, scrubSrcset } from './url';
-export { maskPersonalData, luhnValid, ibanValid, hasEmail } from './detect';
-export type { Scrubber, ScrubberOptions, ElementHint } from './scrub';
+// @veil/core: the recorder for the browser, and everything of the engine
+// (@veil/core/engine) that a page or a framework binding needs, so that one
+// import serves an app.
+export { createRecorder } from './page/recorder';
+export * from './engine/index';
 export type {
-  PrivacyMode,
-  RegionMark,
-  RecorderState,
-  RecordedEvent,
-  RecordingBatch,
   TransportFunction,
   Transport,
+  UrlTransportOptions,
+} from './transport/types';
+export type {
   MarkTarget,
   RecorderOptions,
+  RecorderEnvironment,
   StopOptions,
   RecorderListener,
   Recorder,
-  ConsentState,
-  UrlTransportOptions,
-  RecorderEnvironment,
-} from './types';
+} from './page/types';

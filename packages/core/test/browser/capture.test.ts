@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coreDir } from './harness';
 
 const ENTRY = `
-import { createCapture } from './src/capture';
-import { CLASSIFYING_ATTRIBUTES, modeLevel } from './src/classify';
-import { rememberPasswordFields } from './src/passwords';
+import { createCapture } from './src/page/capture';
+import { CLASSIFYING_ATTRIBUTES, modeLevel } from './src/engine/classify';
+import { rememberPasswordFields } from './src/page/passwords';
 export function wire(privacy, selectors = { mask: [], block: [], unmask: [] }) {
   rememberPasswordFields();
   const capture = createCapture(modeLevel(privacy), selectors);

@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bundle } from './harness';
+import { EventType } from '../../src/engine/protocol';
 
 interface Received {
   at: number;
@@ -27,6 +28,8 @@ let answers: Answer[] = [];
 let down = false;
 let retryAfter = '1';
 let pageConfig: Record<string, unknown> = {};
+/** Which test the pages belong to: each sends to an ingest path of its own. */
+let test = 0;
 
 function pageHtml(): string {
   return `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script></head><body>
@@ -37,7 +40,7 @@ function pageHtml(): string {
   const env = { now: () => Date.now() + offset() };
   if (cfg.random !== undefined) env.random = () => cfg.random;
   window.rec = Veil.createRecorder({ privacy: 'relaxed', flushInterval: 200, ...cfg.options,
-    transport: { url: location.origin + '/ingest', siteKey: 'site-1', ...cfg.transport } }, env);
+    transport: { url: location.origin + '/ingest/' + cfg.test, siteKey: 'site-1', ...cfg.transport } }, env);
   if (cfg.start !== false) window.rec.start();
 </script></body></html>`;
 }
@@ -49,10 +52,15 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/javascript' });
       return res.end(js);
     }
-    if (req.url === '/ingest' && req.method === 'POST') {
+    if (req.url?.startsWith('/ingest/') && req.method === 'POST') {
       const chunks: Buffer[] = [];
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
+        // a page of an earlier test, closed as it finished, may still beacon its last batch
+        if (req.url !== `/ingest/${test}`) {
+          res.writeHead(204);
+          return res.end();
+        }
         const answer = down ? 'reset' : answers.shift() ?? 'ok';
         if (answer === 'reset') return req.socket.destroy();
         if (answer !== 'ok') {
@@ -83,6 +91,7 @@ afterAll(async () => {
 
 let context: BrowserContext;
 beforeEach(async (ctx) => {
+  test++;
   received = [];
   answers = [];
   down = false;
@@ -93,7 +102,7 @@ beforeEach(async (ctx) => {
 });
 
 async function open(config: Record<string, unknown> = {}, path = '/'): Promise<Page> {
-  pageConfig = config;
+  pageConfig = { ...config, test };
   const page = await context.newPage();
   await page.goto(base + path);
   return page;
@@ -129,7 +138,7 @@ describe('sending to an ingest URL', () => {
     const seqs = [...sessions.values()][0];
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(contiguous(seqs)).toBe(true);
-    expect(received[0].batch.events.some((e) => e.type === 2)).toBe(true);
+    expect(received[0].batch.events.some((e) => e.type === EventType.FullSnapshot)).toBe(true);
   });
 
   it('sends the visitor id the site gave with every batch, and none when it gave none', async () => {
@@ -163,7 +172,7 @@ describe('sending to an ingest URL', () => {
     expect(sessions.size).toBe(1);
     expect(contiguous([...sessions.values()][0])).toBe(true);
     // each page opens with a full snapshot
-    expect(received.filter((r) => r.batch.events.some((e) => e.type === 2)).length).toBeGreaterThanOrEqual(2);
+    expect(received.filter((r) => r.batch.events.some((e) => e.type === EventType.FullSnapshot)).length).toBeGreaterThanOrEqual(2);
   });
 
   it('retries after 500 answers and delivers everything once', async () => {
@@ -292,7 +301,7 @@ describe('sessions', () => {
     for (const seqs of sessions.values()) expect(contiguous(seqs)).toBe(true);
     const second = received.filter((r) => r.batch.sessionId !== received[0].batch.sessionId);
     expect(second[0].batch.seq).toBe(0);
-    expect(second[0].batch.events.some((e) => e.type === 2)).toBe(true);
+    expect(second[0].batch.events.some((e) => e.type === EventType.FullSnapshot)).toBe(true);
   });
 
   it('ends the session on stop(): the next start() begins a new one', async () => {
@@ -308,7 +317,7 @@ describe('sessions', () => {
     const page = await open({ random: 0.9, options: { sampleRate: 0.5 } });
     await flush(page);
     expect(await page.evaluate(() => (window as any).rec.state)).toBe('idle');
-    pageConfig = { random: 0, options: { sampleRate: 0.5 } };
+    pageConfig = { random: 0, options: { sampleRate: 0.5 }, test };
     await page.reload();
     await flush(page);
     await page.waitForTimeout(300);

@@ -24,13 +24,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { trimRrweb } from '../../build/trim-rrweb';
+import { patchRrweb } from '../../build/patch-rrweb';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
+import { EventType, IncrementalSource } from '../../src/engine/protocol';
+import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
 
-export type Mode = 'strict' | 'balanced' | 'relaxed';
-export const MODES: readonly Mode[] = ['strict', 'balanced', 'relaxed'];
+export type Mode = PrivacyMode;
+export const MODES: readonly Mode[] = PRIVACY_MODES;
 
 /** The recorder options a scenario may set; `privacy` and `transport` come from the harness. */
 export interface ScenarioOptions {
@@ -150,11 +152,11 @@ const firstOutput = (out: { outputFiles?: { text: string }[] }): string => {
 
 /**
  * Builds src/browser.ts as the `<script>` build (IIFE defining `window.Veil`),
- * once per test file, with rrweb trimmed as the published build has it: the
+ * once per test file, with rrweb patched as the published build has it: the
  * suite tests what ships.
  */
 export function bundle(): Promise<string> {
-  bundlePromise ??= build({ ...BUILD, entryPoints: [entry], plugins: [trimRrweb()] }).then(firstOutput);
+  bundlePromise ??= build({ ...BUILD, entryPoints: [entry], plugins: [patchRrweb()] }).then(firstOutput);
   return bundlePromise;
 }
 
@@ -525,9 +527,9 @@ export function recordedValues(events: RecordedEvent[], elementId: string): stri
   const values: string[] = [];
   for (const n of nodes) if (typeof n.attributes.value === 'string') values.push(n.attributes.value);
   for (const e of events) {
-    if (e.type !== 3 || !e.data) continue;
-    if (e.data.source === 5 && ids.has(e.data.id) && typeof e.data.text === 'string') values.push(e.data.text);
-    if (e.data.source === 0 && Array.isArray(e.data.attributes)) {
+    if (e.type !== EventType.IncrementalSnapshot || !e.data) continue;
+    if (e.data.source === IncrementalSource.Input && ids.has(e.data.id) && typeof e.data.text === 'string') values.push(e.data.text);
+    if (e.data.source === IncrementalSource.Mutation && Array.isArray(e.data.attributes)) {
       for (const m of e.data.attributes) {
         if (ids.has(m.id) && typeof m.attributes?.value === 'string') values.push(m.attributes.value);
       }
@@ -556,7 +558,7 @@ export function expectPlaceholders(expect: ExpectStatic, values: string[], real:
 /** Asserts the contract for one recording of one scenario in one mode. */
 export function expectRecording(expect: ExpectStatic, rec: Recording, s: Scenario, mode: Mode): void {
   expect(rec.errors, 'the recorder or the page reported errors').toEqual([]);
-  expect(rec.events.some((e) => e.type === 2), 'no full snapshot (type 2) reached the transport').toBe(true);
+  expect(rec.events.some((e) => e.type === EventType.FullSnapshot), 'no full snapshot reached the transport').toBe(true);
   const forbidden = [...(s.canaries ?? []), ...(s.mustNotRecord?.[mode] ?? [])];
   const related = [
     ...Object.values(s.mustNotRecord ?? {}).flat(),
@@ -608,7 +610,7 @@ function runControls(channel: string, groups: Record<string, Scenario[]>): void 
           );
           it(s.name, { timeout: TEST_TIMEOUT }, async ({ expect }) => {
             const rec = await record(s, 'relaxed');
-            expect(rec.events.some((e) => e.type === 2), 'no full snapshot').toBe(true);
+            expect(rec.events.some((e) => e.type === EventType.FullSnapshot), 'no full snapshot').toBe(true);
             const seen = new Set(findLeaks(rec, planted).map((l) => l.canary));
             expect(planted.filter((c) => !seen.has(c)), 'canaries an unmasked recorder never saw').toEqual([]);
           });

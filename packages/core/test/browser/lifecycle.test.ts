@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NAVIGATION_EVENT } from '../../src/engine/protocol';
 import { bundle } from './harness';
 
 let browser: Browser;
@@ -206,8 +207,46 @@ describe('recorder lifecycle', () => {
       rec.stop();
       return (window as any).sent.join('\n');
     });
-    expect(sent).toContain('veil.navigation');
+    expect(sent).toContain(NAVIGATION_EVENT);
     expect(sent).toContain('page=2');
     expect(sent).not.toContain('NavToken88');
+  });
+
+  it('records one navigation per pushState after restarts, when another library wrapped history after Veil', async () => {
+    const p = await page();
+    const counts = await p.evaluate(async (navigationTag) => {
+      const rec = (window as any).make();
+      const navigations = () =>
+        (window as any).sent
+          .map((b: string) => JSON.parse(b))
+          .flatMap((b: any) => b.events)
+          .filter((e: any) => e.data?.tag === navigationTag).length;
+      const seen: number[] = [];
+      rec.start();
+      // a router or analytics script wrapping history the usual way, after Veil did
+      const inner = history.pushState;
+      let wrapperCalls = 0;
+      history.pushState = function (...args: Parameters<History['pushState']>) {
+        wrapperCalls++;
+        return inner.apply(this, args);
+      };
+      for (const [i, restart] of [
+        () => undefined,
+        () => (rec.stop(), rec.start()),
+        () => (rec.stop(), rec.start()),
+        () => (rec.revokeConsent(), rec.grantConsent()),
+      ].entries()) {
+        restart();
+        (window as any).sent.length = 0;
+        history.pushState({}, '', `/step-${i}`);
+        await rec.flush();
+        seen.push(navigations());
+      }
+      rec.stop();
+      return { seen, wrapperCalls };
+    }, NAVIGATION_EVENT);
+    expect(counts.seen).toEqual([1, 1, 1, 1]);
+    // the other library's wrapper stays in place and runs once per call
+    expect(counts.wrapperCalls).toBe(4);
   });
 });

@@ -3,7 +3,7 @@ import {
   BLOCK, MASK, MODE_BALANCED, MODE_RELAXED, MODE_STRICT, NOT_A_FIELD, PERSONAL_FIELD, PLAIN_FIELD, RECORD, ROOT_CONTEXT,
   SENSITIVE_FIELD, SENSITIVE_PLACEHOLDER, UNMASK, autocompleteKind, combine, fieldKind, identifierKind, ownFacts, parseMark,
   scrubAttributes, scrubText, scrubValue, textMasked, valueMasked,
-} from '../../src/classify';
+} from '../../src/engine/classify';
 
 const attrs = (a: Record<string, string>) => (n: string) => a[n];
 

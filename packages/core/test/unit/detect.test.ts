@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasEmail, ibanValid, luhnValid, maskCardNumbers, maskEmails, maskIbans, maskPersonalData, scrubSecretParams, words } from '../../src/detect';
+import { hasEmail, ibanValid, luhnValid, maskCardNumbers, maskEmails, maskIbans, maskPersonalData, scrubSecretParams, words } from '../../src/engine/detect';
 
 describe('Luhn check', () => {
   it('accepts valid card numbers of every common length', () => {
@@ -106,13 +106,13 @@ describe('maskPersonalData', () => {
 
 describe('maskPersonalValue (input values, typed one key at a time)', () => {
   it('masks half-typed e-mail addresses, card numbers and IBANs', async () => {
-    const { maskPersonalValue } = await import('../../src/detect');
+    const { maskPersonalValue } = await import('../../src/engine/detect');
     expect(maskPersonalValue('pat.doe@mailbox.e')).not.toMatch(/pat|mailbox/);
     expect(maskPersonalValue('4485 3143 53')).not.toMatch(/\d{3}/);
     expect(maskPersonalValue('GB89 NWBK 5304')).not.toMatch(/NWBK|5304/);
   });
   it('keeps short numbers and ordinary words', async () => {
-    const { maskPersonalValue } = await import('../../src/detect');
+    const { maskPersonalValue } = await import('../../src/engine/detect');
     expect(maskPersonalValue('size 42, qty 3')).toBe('size 42, qty 3');
     expect(maskPersonalValue('order 12345678')).toBe('order 12345678');
   });
@@ -126,7 +126,7 @@ describe('parameters inside parameter values', () => {
 
 describe('maskPersonalValue and complete numbers', () => {
   it('keeps a complete 16-digit number that fails the Luhn check, masks a valid card', async () => {
-    const { maskPersonalValue } = await import('../../src/detect');
+    const { maskPersonalValue } = await import('../../src/engine/detect');
     expect(maskPersonalValue('7302 5873 3562 8110')).toBe('7302 5873 3562 8110');
     expect(maskPersonalValue('4111 1111 1111 1111')).toBe('**** **** **** ****');
   });

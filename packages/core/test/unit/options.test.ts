@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../src/options';
+import { resolveOptions } from '../../src/page/options';
 import { createRecorder } from '../../src/index';
+import { PRIVACY_MODES } from '../../src/engine/vocabulary';
 
 const transport = () => undefined;
 
@@ -17,7 +18,7 @@ describe('recorder options', () => {
     expect(() => resolveOptions({ transport, maks: ['.x'] })).toThrow(/Unknown option "maks". Accepted options: privacy, mask, block/);
   });
   it('names the option and the accepted values for an unknown privacy mode', () => {
-    expect(() => resolveOptions({ transport, privacy: 'paranoid' })).toThrow(/"privacy".*'strict', 'balanced', 'relaxed'.*"paranoid"/);
+    expect(() => resolveOptions({ transport, privacy: 'paranoid' })).toThrow(new RegExp(`"privacy".*${PRIVACY_MODES.map((mode) => `'${mode}'`).join(', ')}.*"paranoid"`));
   });
   it('rejects selectors that are not arrays of valid CSS selectors', () => {
     expect(() => resolveOptions({ transport, mask: '.x' })).toThrow(/"mask".*array of CSS selectors/);

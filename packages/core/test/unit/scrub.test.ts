@@ -1,23 +1,55 @@
 // The scrubber on its own, fed raw events as an old or tampered client could
 // send them: nothing masked at capture. It must decide everything itself.
 import { describe, expect, it } from 'vitest';
-import { createScrubber } from '../../src/scrub';
-import type { RecordedEvent } from '../../src/types';
+import { createLiveScrubber, createScrubber, type ElementHint } from '../../src/engine/scrub';
+import { EventType, IncrementalSource, MouseInteraction, NAVIGATION_EVENT, SerializedNodeType, type RecordedEvent } from '../../src/engine/protocol';
+import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
+
+/**
+ * A scrubber wired to a stand-in for the live page, as the recorder wires
+ * one: the test answers the page's hints and hears its checkout requests, and
+ * tells it what the page's watcher would.
+ */
+function scrubberWithPage(options: {
+  privacy?: PrivacyMode;
+  elementHint?: (id: number, tag: string, slotted: boolean) => ElementHint | undefined;
+  nestedTree?: (id: number) => void;
+} = {}) {
+  let checkoutWanted = false;
+  const live = createLiveScrubber(options.privacy ?? 'strict', {
+    hint: (id, tag, slotted) => options.elementHint?.(id, tag, slotted),
+    nestedTree: (id) => options.nestedTree?.(id),
+    requestCheckout: () => {
+      checkoutWanted = true;
+    },
+  });
+  return {
+    scrub: live.scrub,
+    takeCheckoutRequest() {
+      const wanted = checkoutWanted;
+      checkoutWanted = false;
+      return wanted;
+    },
+    noteAttributes: (id: number, attributes: Record<string, string | null>, askAgain?: boolean) => live.note({ kind: 'attributes', id, attributes, askAgain }),
+    noteParent: (id: number, parentId: number | null) => live.note({ kind: 'parent', id, parentId }),
+    noteHost: (id: number) => live.note({ kind: 'host', id }),
+  };
+}
 
 let ids = 0;
-const el = (tagName: string, attributes: Record<string, unknown> = {}, childNodes: unknown[] = []) => ({ type: 2, id: ++ids, tagName, attributes, childNodes });
-const text = (textContent: string) => ({ type: 3, id: ++ids, textContent });
-const doc = (...children: unknown[]) => ({ type: 0, id: ++ids, childNodes: [el('html', {}, [el('body', {}, children)])] });
-const full = (node: unknown): RecordedEvent => ({ type: 2, timestamp: 1, data: { node, initialOffset: { top: 0, left: 0 } } });
-const mutation = (data: Record<string, unknown>): RecordedEvent => ({ type: 3, timestamp: 2, data: { source: 0, texts: [], attributes: [], removes: [], adds: [], ...data } });
-const input = (id: number, value: string, isChecked = false): RecordedEvent => ({ type: 3, timestamp: 3, data: { source: 5, id, text: value, isChecked } });
+const el = (tagName: string, attributes: Record<string, unknown> = {}, childNodes: unknown[] = []) => ({ type: SerializedNodeType.Element, id: ++ids, tagName, attributes, childNodes });
+const text = (textContent: string) => ({ type: SerializedNodeType.Text, id: ++ids, textContent });
+const doc = (...children: unknown[]) => ({ type: SerializedNodeType.Document, id: ++ids, childNodes: [el('html', {}, [el('body', {}, children)])] });
+const full = (node: unknown): RecordedEvent => ({ type: EventType.FullSnapshot, timestamp: 1, data: { node, initialOffset: { top: 0, left: 0 } } });
+const mutation = (data: Record<string, unknown>): RecordedEvent => ({ type: EventType.IncrementalSnapshot, timestamp: 2, data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data } });
+const input = (id: number, value: string, isChecked = false): RecordedEvent => ({ type: EventType.IncrementalSnapshot, timestamp: 3, data: { source: IncrementalSource.Input, id, text: value, isChecked } });
 const sent = (e: RecordedEvent | null) => JSON.stringify(e);
 
 describe('scrubber', () => {
   it('masks a password typed into a field, in every mode, also after it turned into a text field', () => {
-    for (const privacy of ['strict', 'balanced', 'relaxed'] as const) {
+    for (const privacy of PRIVACY_MODES) {
       const pw = el('input', { type: 'password' });
-      const s = createScrubber({ privacy });
+      const s = scrubberWithPage({ privacy });
       s.scrub(full(doc(pw)));
       expect(sent(s.scrub(input(pw.id, 'Hunter2Secret')))).not.toContain('Hunter2');
       s.scrub(mutation({ attributes: [{ id: pw.id, attributes: { type: 'text' } }] }));
@@ -29,7 +61,7 @@ describe('scrubber', () => {
     const inner = el('p', { title: 'BlkTitle' }, [text('BlkText')]);
     const box = el('div', { 'data-veil': 'block', rr_width: '10px', rr_height: '5px', title: 'x' }, [inner]);
     const field = el('input', {});
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     const snap = sent(s.scrub(full(doc(box, field))));
     expect(snap).not.toMatch(/BlkTitle|BlkText/);
     expect(snap).toContain('"rr_width":"10px"');
@@ -41,7 +73,7 @@ describe('scrubber', () => {
   it('masks text that arrives under a region marked in the same batch', () => {
     const p = el('p', {}, [text('public')]);
     const d = el('div', {}, [p]);
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(d)));
     const out = sent(s.scrub(mutation({
       attributes: [{ id: d.id, attributes: { 'data-veil': 'mask' } }],
@@ -53,7 +85,7 @@ describe('scrubber', () => {
 
   it('admits nodes whose parent is added later in the same batch, and refuses orphans', () => {
     const body = el('section');
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(body)));
     const child = text('Orderly text');
     const parent = el('div', { 'data-veil': 'mask' });
@@ -73,7 +105,7 @@ describe('scrubber', () => {
     const frame = el('iframe');
     const body = el('main', {}, [host, frame]);
     const nested: number[] = [];
-    const s = createScrubber({ nestedTree: (id) => nested.push(id) });
+    const s = scrubberWithPage({ nestedTree: (id) => nested.push(id) });
     s.scrub(full(doc(body)));
     expect(nested).toEqual([host.id]);
     const later = el('section');
@@ -99,7 +131,7 @@ describe('scrubber', () => {
     const shown = { mark: 2 as const };
     let paraHint: { mark?: 2 } = shown;
     const asked: [number, boolean][] = [];
-    const s = createScrubber({
+    const s = scrubberWithPage({
       privacy: 'relaxed',
       elementHint: (id, _tag, slotted) => {
         asked.push([id, slotted]);
@@ -130,7 +162,7 @@ describe('scrubber', () => {
   it('judges the light-DOM children of an element as slotted once told it became a host, before any shadow content arrives', () => {
     const para = el('p', {}, [text('x')]);
     const div = el('div', {}, [para]);
-    const s = createScrubber({ privacy: 'relaxed', elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined) });
+    const s = scrubberWithPage({ privacy: 'relaxed', elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined) });
     s.scrub(full(doc(div)));
     // judged once as an ordinary child, and remembered so
     expect(sent(s.scrub(mutation({ texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'before the host' }] })))).toContain('before the host');
@@ -142,7 +174,7 @@ describe('scrubber', () => {
   it('knows an element rrweb serialized as blocked (class and size only) is blocked, and asks for no fresh snapshot when it changes', () => {
     // rrweb drops every attribute of a blocked element but its class and size, data-veil included
     const chat = el('section', { class: 'chat', rr_width: '300px', rr_height: '200px' });
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(chat)));
     // the watcher reports the live attributes when the page changes one of them
     s.noteAttributes(chat.id, { 'data-veil': 'block', class: 'chat open', 'aria-label': 'Support' });
@@ -156,11 +188,11 @@ describe('scrubber', () => {
   it('says nothing about a node removed from the page', () => {
     const field = el('input', { name: 'q' });
     const body = el('div', {}, [field]);
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(body)));
     expect(s.scrub(mutation({ removes: [{ parentId: body.id, id: field.id }] }))).not.toBeNull();
     expect(s.scrub(input(field.id, 'after removal'))).toBeNull();
-    expect(s.scrub({ type: 3, timestamp: 4, data: { source: 2, type: 2, id: field.id, x: 1, y: 1 } })).toBeNull();
+    expect(s.scrub({ type: EventType.IncrementalSnapshot, timestamp: 4, data: { source: IncrementalSource.MouseInteraction, type: MouseInteraction.Click, id: field.id, x: 1, y: 1 } })).toBeNull();
   });
 
   it('judges every event with what the events and notes before it changed, however many came in between', () => {
@@ -172,7 +204,7 @@ describe('scrubber', () => {
     const box = el('div', {}, [inner]);
     const page = doc(wrap, closed, other, box);
     const body = page.childNodes[0].childNodes[0] as { id: number };
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(page));
     const typed = (id: number, value: string) => sent(s.scrub(input(id, value)));
     expect(typed(field.id, 'open words one')).toContain('open words one');
@@ -212,37 +244,37 @@ describe('scrubber', () => {
 
   it('keeps ordinary text and values where the mode records them', () => {
     const q = el('input', { type: 'search', name: 'q' });
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     const snap = sent(s.scrub(full(doc(el('h1', {}, [text('Plain Headline')]), q))));
     expect(snap).toContain('Plain Headline');
     expect(sent(s.scrub(input(q.id, 'blue shoes')))).toContain('blue shoes');
   });
 
   it('masks page text in strict mode except in unmask regions', () => {
-    const s = createScrubber({ privacy: 'strict' });
+    const s = scrubberWithPage({ privacy: 'strict' });
     const snap = sent(s.scrub(full(doc(el('p', {}, [text('Hidden words')]), el('p', { 'data-veil': 'unmask' }, [text('Shown words')])))));
     expect(snap).not.toContain('Hidden words');
     expect(snap).toContain('Shown words');
   });
 
   it('scrubs the page URL, custom navigation events and drops events it does not know', () => {
-    const s = createScrubber();
-    expect(sent(s.scrub({ type: 4, timestamp: 0, data: { href: 'https://x.example/r?token=Tok123&a=1', width: 1, height: 1 } }))).not.toContain('Tok123');
-    expect(sent(s.scrub({ type: 5, timestamp: 0, data: { tag: 'veil.navigation', payload: { href: '/o?email=a%40b.example' } } }))).not.toContain('a%40b');
-    expect(s.scrub({ type: 5, timestamp: 0, data: { tag: 'other', payload: {} } })).toBeNull();
-    expect(s.scrub({ type: 6, timestamp: 0, data: { plugin: 'console', payload: {} } })).toBeNull();
-    expect(s.scrub({ type: 3, timestamp: 0, data: { source: 11, payload: ['x'] } })).toBeNull();
+    const s = scrubberWithPage();
+    expect(sent(s.scrub({ type: EventType.Meta, timestamp: 0, data: { href: 'https://x.example/r?token=Tok123&a=1', width: 1, height: 1 } }))).not.toContain('Tok123');
+    expect(sent(s.scrub({ type: EventType.Custom, timestamp: 0, data: { tag: NAVIGATION_EVENT, payload: { href: '/o?email=a%40b.example' } } }))).not.toContain('a%40b');
+    expect(s.scrub({ type: EventType.Custom, timestamp: 0, data: { tag: 'other', payload: {} } })).toBeNull();
+    expect(s.scrub({ type: EventType.Plugin, timestamp: 0, data: { plugin: 'console', payload: {} } })).toBeNull();
+    expect(s.scrub({ type: EventType.IncrementalSnapshot, timestamp: 0, data: { source: IncrementalSource.Log, payload: ['x'] } })).toBeNull();
     expect(s.scrub({ type: 99, timestamp: 0, data: {} })).toBeNull();
   });
 
   it('finds every node however its ids are spread, and none by an id that is not a number', () => {
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     const field = el('input', { name: 'q' });
     const body = el('div', { 'data-veil': 'mask' }, [field]);
     s.scrub(full(doc(body)));
     // far beyond the snapshot's ids, and below them
-    const far = { type: 3, id: 1_000_000, textContent: 'FarAway1' };
-    const below = { type: 3, id: -5, textContent: 'BelowZero1' };
+    const far = { type: SerializedNodeType.Text, id: 1_000_000, textContent: 'FarAway1' };
+    const below = { type: SerializedNodeType.Text, id: -5, textContent: 'BelowZero1' };
     const out = sent(s.scrub(mutation({ adds: [{ parentId: body.id, nextId: null, node: far }, { parentId: body.id, nextId: null, node: below }] })));
     expect(out).not.toMatch(/FarAway1|BelowZero1/);
     expect(out).toContain('1000000');
@@ -261,7 +293,7 @@ describe('scrubber', () => {
 
   it('reclassifies an element when a class brings or takes a veil- marker, and not for other class changes', () => {
     const p = el('p', { class: 'intro' }, [text('hello')]);
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(p)));
     const textId = (p.childNodes[0] as { id: number }).id;
     s.scrub(mutation({ attributes: [{ id: p.id, attributes: { class: 'intro wide' } }] }));
@@ -276,7 +308,7 @@ describe('scrubber', () => {
 
   it('judges a node that an earlier event named before it was added', () => {
     const box = el('div', { 'data-veil': 'mask' });
-    const s = createScrubber({ privacy: 'relaxed' });
+    const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(box)));
     const field = el('input', { name: 'note' });
     // an input event about a node not in the recording yet: nothing sent, nothing remembered
@@ -286,9 +318,14 @@ describe('scrubber', () => {
     expect(s.scrub(input(field.id, 'x'))).not.toBeNull();
   });
 
+  it('offers only scrub() to its users: the page-facing side stays inside the recorder', () => {
+    const s = createScrubber({ privacy: 'relaxed' });
+    expect(Object.keys(s)).toEqual(['scrub']);
+  });
+
   it('survives malformed events without throwing', () => {
     const s = createScrubber();
-    for (const bad of [null, {}, { type: 2, data: {} }, { type: 3, data: { source: 0, adds: 'x' } }, { type: 3, data: { source: 5 } }]) {
+    for (const bad of [null, {}, { type: EventType.FullSnapshot, data: {} }, { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, adds: 'x' } }, { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Input } }]) {
       expect(() => s.scrub(bad as never)).not.toThrow();
     }
   });

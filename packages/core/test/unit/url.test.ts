@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubCss, scrubSrcset, scrubUrl } from '../../src/url';
+import { scrubCss, scrubSrcset, scrubUrl } from '../../src/engine/url';
 
 describe('scrubUrl', () => {
   it('redacts every secret-looking query parameter the design names', () => {

@@ -3,6 +3,7 @@
 import type { Page } from 'playwright-core';
 import { CARDS, IBANS, NEAR_MISSES } from '../fixtures';
 import { FRAME, findNodes, frameLoaded, seq, typeInto, type Scenario } from '../harness';
+import { EventType, IncrementalSource } from '../../../src/engine/protocol';
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
@@ -372,7 +373,7 @@ const maskedControls: Scenario[] = [
       // both groups' other members were recorded as unchecked: the values above went through the scrubber
       for (const other of ['r2', 'q1']) {
         const ids = findNodes(rec.events, (a) => a.id === other).map((n) => n.id as number);
-        expect(rec.events.some((e) => e.type === 3 && e.data?.source === 5 && e.data.isChecked === false && ids.includes(e.data.id)), other).toBe(true);
+        expect(rec.events.some((e) => e.type === EventType.IncrementalSnapshot && e.data?.source === IncrementalSource.Input && e.data.isChecked === false && ids.includes(e.data.id)), other).toBe(true);
       }
     },
   },
@@ -676,7 +677,7 @@ const sameTask: Scenario[] = [
       c.dispatchEvent(new Event('input', { bubbles: true }));
     }),
     canaries: ['VxSameTaskShBk2'],
-    check: (rec, _mode, expect) => expect(rec.events.filter((e) => e.type === 3 && (e.data as { source?: number })?.source === 5)).toEqual([]),
+    check: (rec, _mode, expect) => expect(rec.events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source?: number })?.source === IncrementalSource.Input)).toEqual([]),
   },
   {
     name: 'masks a checkbox in a same-origin iframe set in the same task right after an ancestor there was marked mask',

@@ -2,6 +2,7 @@
 import type { Page } from 'playwright-core';
 import { CARDS } from '../fixtures';
 import { FRAME, frameLoaded, seq, typeInFrame, typeInto, type Scenario } from '../harness';
+import { EventType, IncrementalSource } from '../../../src/engine/protocol';
 
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
 
@@ -301,7 +302,7 @@ const shadow: Scenario[] = [
     },
     canaries: ['VxSlotCb4Pw', 'VxSlotSel7Qe', 'VxSlotOpt7Qe', 'VxSlotCe3Vn'],
     check: (rec, _mode, expect) => {
-      const checked = rec.events.filter((e) => e.type === 3 && (e.data as { source?: number; isChecked?: boolean }).source === 5 && (e.data as { isChecked?: boolean }).isChecked);
+      const checked = rec.events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source?: number; isChecked?: boolean }).source === IncrementalSource.Input && (e.data as { isChecked?: boolean }).isChecked);
       expect(checked, 'the checkbox choice').toEqual([]);
     },
   },

@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { CARDS, IBANS, NEAR_MISSES } from '../fixtures';
 import { seq, typeInto, type Scenario } from '../harness';
+import { EventType } from '../../../src/engine/protocol';
 
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
 
@@ -154,7 +155,7 @@ const lateMarks: Scenario[] = [
     canaries: ['VxTierLate5Qd'],
     check: (rec, _mode, expect) => {
       // the region was recorded before it was private: a fresh full snapshot replaces it
-      expect(rec.events.filter((e) => e.type === 2).length, 'a second full snapshot').toBeGreaterThanOrEqual(2);
+      expect(rec.events.filter((e) => e.type === EventType.FullSnapshot).length, 'a second full snapshot').toBeGreaterThanOrEqual(2);
     },
   },
   {
@@ -173,7 +174,7 @@ const lateMarks: Scenario[] = [
     }),
     canaries: ['VxBlkWid4Nc', 'VxBlkWidA7', 'VxBlkWidT3', 'VxBlkWidM8Sd'],
     check: (rec, _mode, expect) => {
-      expect(rec.events.filter((e) => e.type === 2).length, 'full snapshots').toBe(1);
+      expect(rec.events.filter((e) => e.type === EventType.FullSnapshot).length, 'full snapshots').toBe(1);
     },
   },
   {

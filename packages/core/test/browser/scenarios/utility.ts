@@ -3,6 +3,7 @@
 // masked values may look like.
 import type { Page } from 'playwright-core';
 import { expectPlaceholders, findNodes, recordedValues, seq, typeInto, type Scenario } from '../harness';
+import { EventType, IncrementalSource, SerializedNodeType } from '../../../src/engine/protocol';
 
 const run = (fn: () => void) => (page: Page) => page.evaluate(fn);
 
@@ -13,14 +14,14 @@ function recordedText(rec: { events: any[] }, elementId: string): string[] {
   const textIds = new Set<number>();
   for (const n of nodes) {
     for (const c of n.childNodes ?? []) {
-      if (c.type === 3 && typeof c.textContent === 'string') {
+      if (c.type === SerializedNodeType.Text && typeof c.textContent === 'string') {
         out.push(c.textContent);
         textIds.add(c.id);
       }
     }
   }
   for (const e of rec.events) {
-    if (e.type === 3 && e.data?.source === 0) {
+    if (e.type === EventType.IncrementalSnapshot && e.data?.source === IncrementalSource.Mutation) {
       for (const t of e.data.texts ?? []) if (textIds.has(t.id) && typeof t.value === 'string') out.push(t.value);
     }
   }
@@ -161,7 +162,7 @@ const protocol: Scenario[] = [
       for (let i = 1; i < rec.events.length; i++) {
         expect(rec.events[i].timestamp, 'events in recording order').toBeGreaterThanOrEqual(rec.events[i - 1].timestamp);
       }
-      expect(rec.events.some((e) => e.type === 3), 'incremental events for the changes').toBe(true);
+      expect(rec.events.some((e) => e.type === EventType.IncrementalSnapshot), 'incremental events for the changes').toBe(true);
     },
   },
 ];

@@ -1,5 +1,6 @@
 import type { UrlTransportEnvironment } from './url-transport';
-import type { RecordingBatch, Transport, UrlTransportOptions } from './types';
+import type { RecordingBatch } from '../engine/protocol';
+import type { Transport, UrlTransportOptions } from './types';
 
 /**
  * The URL transport, loaded on demand: pages that hand batches to a function

@@ -4,7 +4,17 @@
 // and on a server that re-scrubs what it receives.
 import { maskChars, maskPersonalData, maskPersonalValue, words } from './detect';
 import { scrubCss, scrubSrcset, scrubUrl } from './url';
-import type { PrivacyMode } from './types';
+import {
+  MARK_ATTRIBUTE,
+  MARK_CLASSES,
+  MARK_CLASS_PREFIX,
+  classMark,
+  markStrength,
+  readMark,
+  PRIVACY_MODES,
+  type PrivacyMode,
+  type RegionMark,
+} from './vocabulary';
 
 /** How strongly a region is protected; the strongest mark on the way to the root wins. */
 export type Region = 0 | 1 | 2 | 3;
@@ -12,6 +22,14 @@ export const RECORD: Region = 0;
 export const UNMASK: Region = 1;
 export const MASK: Region = 2;
 export const BLOCK: Region = 3;
+
+/** The region a mark makes (RECORD for none). */
+export const regionOf = (mark: RegionMark | null): Region => markStrength(mark);
+
+/** The mark that makes a region, or null for RECORD. */
+export function markOf(region: Region): RegionMark | null {
+  return region === BLOCK ? 'block' : region === MASK ? 'mask' : region === UNMASK ? 'unmask' : null;
+}
 
 /** What kind of value a form control holds. */
 export type FieldKind = 0 | 1 | 2 | 3;
@@ -57,36 +75,14 @@ export const MODE_BALANCED = 1;
 export const MODE_RELAXED = 2;
 export type ModeLevel = 0 | 1 | 2;
 
+/** A mode's place in PRIVACY_MODES, most private first; anything unknown is strict. */
 export function modeLevel(mode: PrivacyMode): ModeLevel {
-  return mode === 'relaxed' ? MODE_RELAXED : mode === 'balanced' ? MODE_BALANCED : MODE_STRICT;
+  return Math.max(MODE_STRICT, PRIVACY_MODES.indexOf(mode)) as ModeLevel;
 }
 
 /** Elements that show images or moving pictures: blocked in strict mode. */
 export const STRICT_MEDIA_TAGS = ['img', 'picture', 'video', 'audio', 'canvas', 'embed', 'object'];
 const STRICT_MEDIA = new Set(STRICT_MEDIA_TAGS);
-
-/** A `data-veil` value; anything unrecognised fails closed to `mask`. */
-export function parseMark(value: string): Region {
-  const v = value.trim().toLowerCase();
-  if (v === 'block') return BLOCK;
-  if (v === 'unmask') return UNMASK;
-  return MASK;
-}
-
-export function isKnownMark(value: string): boolean {
-  const v = value.trim().toLowerCase();
-  return v === 'block' || v === 'mask' || v === 'unmask';
-}
-
-function classMark(className: string): Region {
-  let mark: Region = RECORD;
-  for (const c of className.split(/\s+/)) {
-    if (c === 'veil-block') return BLOCK;
-    if (c === 'veil-mask') mark = MASK;
-    else if (c === 'veil-unmask' && mark < UNMASK) mark = UNMASK;
-  }
-  return mark;
-}
 
 // Names, ids and autocomplete values that announce a secret. Short words must
 // be whole words ("pin" but not "shipping"); long ones may hide inside others.
@@ -180,14 +176,62 @@ function max<T extends number>(a: T, b: T): T {
  */
 const FIELD_NAMES = ['name', 'id', 'placeholder', 'aria-label'];
 
-/** Every attribute ownFacts reads, and `slot` (where a shadow host shows the element): a change to one of them can change how an element is classified. */
-export const CLASSIFYING_ATTRIBUTES = ['data-veil', 'class', 'type', 'autocomplete', 'contenteditable', 'slot', ...FIELD_NAMES];
+/**
+ * Every attribute that can change how an element is classified, and which
+ * elements it classifies:
+ * - `region`: any element (its mark, its marker classes, whether it is editable);
+ * - `field`: form controls only (FIELD_TAGS), and meta elements, whose content it names;
+ * - `slot`: any element, through the live page only (which slot of a shadow host shows it).
+ * The capture layer's selectors, the mark watcher's filter and the scrubber's
+ * records are all made from this one table.
+ */
+const CLASSIFYING_TABLE: readonly { name: string; classifies: 'region' | 'field' | 'slot' }[] = [
+  { name: MARK_ATTRIBUTE, classifies: 'region' },
+  { name: 'class', classifies: 'region' },
+  { name: 'contenteditable', classifies: 'region' },
+  { name: 'type', classifies: 'field' },
+  { name: 'autocomplete', classifies: 'field' },
+  ...FIELD_NAMES.map((name) => ({ name, classifies: 'field' as const })),
+  { name: 'slot', classifies: 'slot' },
+];
+
+const namesOf = (...kinds: string[]) => CLASSIFYING_TABLE.filter((a) => kinds.includes(a.classifies)).map((a) => a.name);
+
+/** Every classifying attribute: a change to one of them can change how an element is classified. */
+export const CLASSIFYING_ATTRIBUTES: readonly string[] = namesOf('region', 'field', 'slot');
+
+/** The attributes that classify any element, form control or not. */
+export const REGION_ATTRIBUTES: readonly string[] = namesOf('region');
+
+/** The attributes that classify form controls and meta elements (ownFacts reads these of them). */
+export const FIELD_ATTRIBUTES: readonly string[] = namesOf('region', 'field');
+
+/** The classifying attributes that say nothing about elements other than form controls (and meta elements, for what their content is). */
+export const FIELD_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set(namesOf('field'));
 
 /** The form controls: the only elements whose type, autocomplete and names classify them. */
 export const FIELD_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'button']);
 
-/** The classifying attributes that say nothing about elements other than form controls (and meta elements, for what their content is). */
-export const FIELD_ONLY_ATTRIBUTES: ReadonlySet<string> = new Set(['type', 'autocomplete', ...FIELD_NAMES]);
+/**
+ * Matches every element that one of its region attributes may classify: an
+ * element that matches none has its tag's facts (see tagFacts). The class
+ * test is a pre-filter; classMark decides.
+ */
+export const REGION_MARKER_SELECTOR = REGION_ATTRIBUTES.map((name) =>
+  name === 'class' ? `[class*="${MARK_CLASS_PREFIX}"]` : `[${name}]`,
+).join(',');
+
+/**
+ * Matches the elements whose own marks block them: exactly those ownFacts
+ * gives a block mark for their attribute or classes (readMark takes any word
+ * "block", ASCII-case-insensitively, as `~= i` does).
+ */
+export const MARK_BLOCK_SELECTOR = `[${MARK_ATTRIBUTE}~="block" i], .${MARK_CLASSES.block}`;
+
+/** The region a marker attribute value gives (readMark's rules: the strongest word, unknown words mask). */
+export function parseMark(value: string): Region {
+  return regionOf(readMark(value));
+}
 
 /**
  * The kind of value a form control holds, or NOT_A_FIELD for other elements.
@@ -214,12 +258,9 @@ export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
 /** Facts an element states about itself. `tag` is lower case. */
 export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): OwnFacts {
   let mark: Region = RECORD;
-  const veil = attr('data-veil');
+  const veil = attr(MARK_ATTRIBUTE);
   if (veil != null) mark = parseMark(veil);
-  if (mark !== BLOCK) {
-    const cls = attr('class');
-    if (cls && cls.includes('veil-')) mark = max(mark, classMark(cls));
-  }
+  if (mark !== BLOCK) mark = max(mark, regionOf(classMark(attr('class'))));
   if (mode === MODE_STRICT && STRICT_MEDIA.has(tag)) mark = BLOCK;
   const ce = attr('contenteditable');
   let editable: 0 | 1 | 2 = 0;
@@ -364,7 +405,7 @@ export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx
     else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, mode);
     else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
     else if (tag === 'meta' && name === 'content' && TECHNICAL_META.test(String(attrs.name ?? ''))) out = value;
-    else if (name === 'data-veil' || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete' || REFERENCE_ATTRIBUTES.has(name)) out = maskPersonalData(value);
+    else if (name === MARK_ATTRIBUTE || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete' || REFERENCE_ATTRIBUTES.has(name)) out = maskPersonalData(value);
     else if (textHidden && (TEXT_ATTRIBUTES.has(name) || name.startsWith('data-') || name.startsWith('aria-'))) out = maskChars(value);
     else out = maskPersonalData(value);
     if (out !== value) attrs[rawName] = out;

@@ -24,10 +24,12 @@ import {
   type OwnFacts,
   type Region,
   MODE_STRICT,
-} from './classify';
-import { maskChars, maskPersonalData } from './detect';
+  MARK_BLOCK_SELECTOR,
+  REGION_MARKER_SELECTOR,
+} from '../engine/classify';
+import { maskChars, maskPersonalData } from '../engine/detect';
+import type { ElementHint } from '../engine/scrub';
 import { wasPasswordField } from './passwords';
-import type { ElementHint } from './scrub';
 
 export interface SelectorSets {
   mask: string[];
@@ -35,10 +37,6 @@ export interface SelectorSets {
   unmask: string[];
 }
 
-// rrweb's own block class too: the bundled rrweb tests blocking by this selector only (build/trim-rrweb.ts)
-const MARKER_BLOCK = '[data-veil="block" i], .veil-block, .rr-block';
-/** What can classify an element other than a form control (see ownFacts): a mark, a veil- class, contenteditable. */
-const REGION_MARKERS = '[data-veil],[contenteditable],[class*="veil-"]';
 /** The slot that shows a shadow host's text children: the first without a name. */
 const DEFAULT_SLOT = 'slot:not([name]),slot[name=""]';
 
@@ -88,7 +86,8 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
   const maskSel = joined(selectors.mask);
   const blockSel = joined(selectors.block);
   const unmaskSel = joined(selectors.unmask);
-  const blockSelector = [MARKER_BLOCK, ...selectors.block, ...(mode === MODE_STRICT ? STRICT_MEDIA_TAGS : [])].join(', ');
+  // (rrweb adds its own rr-block class to it: build/README.md)
+  const blockSelector = [MARK_BLOCK_SELECTOR, ...selectors.block, ...(mode === MODE_STRICT ? STRICT_MEDIA_TAGS : [])].join(', ');
 
   // Contexts are worked out top-down. In the main document they are kept on
   // the elements themselves (nothing holds a removed element alive), stamped
@@ -131,7 +130,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     // only, which most have none of: one query says so, where reading each
     // would cost a call into the DOM apiece.
     let facts =
-      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !elementMatches.call(el, REGION_MARKERS))
+      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !elementMatches.call(el, REGION_MARKER_SELECTOR))
         ? tagFacts(tag, mode)
         : ownFacts(tag, (n) => el.getAttribute(n), mode);
     const fromSelectors = selectorMark(el);

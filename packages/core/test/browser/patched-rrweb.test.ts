@@ -1,46 +1,44 @@
-// The rrweb that Veil bundles (build/trim-rrweb.ts cuts code out of it and
-// makes its serializer cheaper) must record exactly what rrweb records, for
-// the options Veil passes. Both copies record the same scripted pages here;
-// their events must be equal once timestamps are set aside.
+// The rrweb that Veil bundles (@rrweb/record with build/rrweb-record.patch,
+// see build/README.md) must record exactly what stock rrweb records, for the
+// options Veil passes (RRWEB_OPTIONS, the recorder's own constant). Both copies
+// record the same scripted pages here; their events must be equal once
+// timestamps are set aside. The one change that records differently on
+// purpose, a checked radio's group, has a page of its own.
 import http from 'node:http';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trimRrweb } from '../../build/trim-rrweb';
+import { patchRrweb } from '../../build/patch-rrweb';
+import { RRWEB_OPTIONS } from '../../src/page/rrweb-options';
 import { coreDir } from './harness';
 
 const ENTRY = `export { record } from '@rrweb/record';`;
 
-async function bundleRrweb(trimmed: boolean): Promise<string> {
+type Copy = 'stock' | 'patched';
+
+async function bundleRrweb(copy: Copy): Promise<string> {
   const out = await build({
     stdin: { contents: ENTRY, resolveDir: coreDir, loader: 'js', sourcefile: 'rrweb-entry.js' },
     bundle: true, format: 'iife', globalName: 'Rrweb', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
-    plugins: trimmed ? [trimRrweb()] : [],
+    plugins: copy === 'patched' ? [patchRrweb()] : [],
   });
   return out.outputFiles[0].text;
 }
 
-// What the page records with: Veil's rrweb options (src/recorder.ts,
-// rrwebOptions) with hooks that show what they were given. The trimmed copy
-// gets rrweb's block class inside the selector, as Veil passes it
-// (src/capture.ts, MARKER_BLOCK); stock rrweb tests the class by itself.
-const START = `
-window.events = [];
-window.stopRecording = Rrweb.record({
-  emit: (e) => window.events.push(e),
-  maskAllInputs: true,
-  maskInputFn: (text, el) => el.localName + '=' + text.toUpperCase(),
-  maskTextSelector: '*',
-  maskTextFn: (text, el) => (el ? el.localName : '#root') + ':' + text,
-  blockSelector: window.TRIMMED ? '[data-block], .rr-block' : '[data-block]',
-  slimDOMOptions: { script: true, comment: true, headFavicon: true, headMetaVerification: true },
-  recordCanvas: false,
-  collectFonts: false,
-  inlineImages: false,
-  recordCrossOriginIframes: false,
-});
-`;
+// Both copies get the same options: Veil's, plus hooks that show what they
+// were given (page/rrweb.ts adds Veil's own) and a block selector of the test's.
+const OPTIONS = { ...RRWEB_OPTIONS, blockSelector: '[data-block]' };
+const START = (options: typeof OPTIONS) => {
+  const w = window as unknown as { Rrweb: { record(o: object): () => void }; events: unknown[]; stopRecording(): void };
+  w.events = [];
+  w.stopRecording = w.Rrweb.record({
+    ...options,
+    emit: (e: unknown) => w.events.push(e),
+    maskInputFn: (text: string, el: Element) => el.localName + '=' + text.toUpperCase(),
+    maskTextFn: (text: string, el: Element | null) => (el ? el.localName : '#root') + ':' + text,
+  });
+};
 
 const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same output</title>
 <meta name="description" content="a page">
@@ -88,8 +86,8 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>Same outpu
 
 const FRAME = `<!doctype html><html><body><p>frame text</p><input value="frame input"></body></html>`;
 
-// Radio groups as the browser forms them: by form and name. Stock rrweb takes
-// every radio of the name in the document for the group, and builds a
+// Radio groups as the browser forms them: by form owner and name. Stock rrweb
+// takes every radio of the name in the document for the group, and builds a
 // selector from the name, which a quote breaks. The image and the hidden
 // field shadow the document's and the form's properties of those names.
 const RADIOS = `<!doctype html><html><body>
@@ -97,6 +95,7 @@ const RADIOS = `<!doctype html><html><body>
 <form id="first"><input type="hidden" name="elements"><input type="radio" name="plan" value="small" checked><input type="radio" name="plan" value="large"></form>
 <form id="second"><input type="radio" name="plan" value="other-form" checked></form>
 <input type="radio" name="plan" value="outside" form="first">
+<input type="radio" name="plan" value="formless-plan">
 <input type="radio" name='say "hi"' value="formless-a" checked><input type="radio" name='say "hi"' value="formless-b">
 <p id="after">before</p>
 </body></html>`;
@@ -109,6 +108,11 @@ const RADIO_STEPS: Array<() => void> = [
   },
   () => {
     const formless = document.querySelector('input[value="formless-b"]') as HTMLInputElement;
+    formless.checked = true;
+    formless.dispatchEvent(new Event('input', { bubbles: true }));
+  },
+  () => {
+    const formless = document.querySelector('input[value="formless-plan"]') as HTMLInputElement;
     formless.checked = true;
     formless.dispatchEvent(new Event('input', { bubbles: true }));
   },
@@ -198,10 +202,10 @@ function serve(): Promise<http.Server> {
 
 let browser: Browser;
 let server: http.Server;
-const scripts: Record<'stock' | 'trimmed', string> = { stock: '', trimmed: '' };
+const scripts: Record<Copy, string> = { stock: '', patched: '' };
 
 beforeAll(async () => {
-  [scripts.stock, scripts.trimmed, browser, server] = await Promise.all([bundleRrweb(false), bundleRrweb(true), launchChromium(), serve()]);
+  [scripts.stock, scripts.patched, browser, server] = await Promise.all([bundleRrweb('stock'), bundleRrweb('patched'), launchChromium(), serve()]);
 });
 
 afterAll(async () => {
@@ -215,15 +219,14 @@ interface RrwebEvent {
   data?: unknown;
 }
 
-async function recordWith(copy: 'stock' | 'trimmed', path = '/', steps: Array<() => void | Promise<void>> = STEPS, pageErrors: Error[] = []): Promise<RrwebEvent[]> {
+async function recordWith(copy: Copy, path = '/', steps: Array<() => void | Promise<void>> = STEPS, pageErrors: Error[] = []): Promise<RrwebEvent[]> {
   const page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error));
   try {
     const { port } = server.address() as { port: number };
     await page.goto(`http://127.0.0.1:${port}${path}`, { waitUntil: 'load' });
-    await page.evaluate((trimmed) => ((window as unknown as { TRIMMED: boolean }).TRIMMED = trimmed), copy === 'trimmed');
     await page.addScriptTag({ content: scripts[copy] });
-    await page.evaluate(START);
+    await page.evaluate(START, OPTIONS);
     // lets the frames' load events and the first snapshot's timers run
     const pause = () => page.evaluate(() => new Promise((r) => setTimeout(r, 120)));
     await pause();
@@ -246,9 +249,9 @@ const withoutTimes = (events: RrwebEvent[]) => JSON.parse(JSON.stringify(events,
 describe('the bundled rrweb', () => {
   it('records what stock rrweb records, for the options Veil passes', async () => {
     const stock = await recordWith('stock');
-    const trimmed = await recordWith('trimmed');
+    const patched = await recordWith('patched');
     const text = JSON.stringify(stock);
-    // the page reaches what the trimming changed: blocked elements, custom
+    // the page reaches what the patch changed: blocked elements, custom
     // elements, scroll offsets, shadow roots, frames, inputs, attributes
     for (const expected of ['rr_width', '"isCustom":true', '"text":"a","isChecked":false', 'rr_scrollTop', '"isShadowHost":true', 'frame text', 'input=BEA EXAMPLE', 'Changed ', '/elsewhere#part', 'late shadow']) {
       expect(text).toContain(expected);
@@ -258,13 +261,13 @@ describe('the bundled rrweb', () => {
     expect(text).not.toContain('changed inside block');
     expect(text).not.toContain('TYPED WHERE IGNORED');
     expect(stock.length).toBeGreaterThan(10);
-    expect(withoutTimes(trimmed)).toEqual(withoutTimes(stock));
+    expect(withoutTimes(patched)).toEqual(withoutTimes(stock));
   });
 
   // The one place where the bundled copy records differently, on purpose.
   it("records a checked radio's group as the browser forms it, whatever the radios' names", async () => {
     const errors: Error[] = [];
-    const events = await recordWith('trimmed', '/radios.html', RADIO_STEPS, errors);
+    const events = await recordWith('patched', '/radios.html', RADIO_STEPS, errors);
     type SerializedNode = { id: number; attributes?: Record<string, unknown>; childNodes?: SerializedNode[] };
     const find = (node: SerializedNode, value: string): SerializedNode | undefined =>
       node.attributes?.value === value ? node : (node.childNodes ?? []).map((child) => find(child, value)).find(Boolean);
@@ -279,8 +282,9 @@ describe('the bundled rrweb', () => {
     // the other radios of the form, the one outside it by its form attribute included
     expect(unchecked).toContain(idOf('small'));
     expect(unchecked).toContain(idOf('outside'));
-    // a radio of the same name in another form is another group: the browser leaves it checked
+    // a radio of the same name in another form, or in none, is another group: the browser leaves it checked
     expect(unchecked).not.toContain(idOf('other-form'));
+    expect(unchecked).not.toContain(idOf('large'));
     // without a form, a quote in the name neither throws nor stops anything
     expect(unchecked).toContain(idOf('formless-a'));
     expect(errors).toEqual([]);

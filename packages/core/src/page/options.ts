@@ -1,5 +1,7 @@
-import { maskPersonalData } from './detect';
-import type { PrivacyMode, RecorderOptions, Transport, TransportFunction, UrlTransportOptions } from './types';
+import { maskPersonalData } from '../engine/detect';
+import { DEFAULT_PRIVACY_MODE, PRIVACY_MODES, isPrivacyMode, type PrivacyMode } from '../engine/vocabulary';
+import type { Transport, TransportFunction, UrlTransportOptions } from '../transport/types';
+import type { RecorderOptions } from './types';
 
 export interface ResolvedOptions {
   privacy: PrivacyMode;
@@ -19,7 +21,7 @@ export interface ResolvedOptions {
 }
 
 const ACCEPTED: Record<keyof RecorderOptions, string> = {
-  privacy: `one of 'strict', 'balanced', 'relaxed'`,
+  privacy: `one of ${PRIVACY_MODES.map((mode) => `'${mode}'`).join(', ')}`,
   mask: 'an array of CSS selectors',
   block: 'an array of CSS selectors',
   unmask: 'an array of CSS selectors',
@@ -35,7 +37,6 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   visitorId: 'an opaque id string of 1 to 128 characters (not an e-mail or other personal data)',
 };
 const OPTION_NAMES = Object.keys(ACCEPTED) as (keyof RecorderOptions)[];
-const MODES: PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -127,8 +128,8 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       throw new Error(`[veil] Unknown option "${key}". Accepted options: ${OPTION_NAMES.join(', ')}.`);
     }
   }
-  const privacy = o.privacy ?? 'strict';
-  if (!MODES.includes(privacy as PrivacyMode)) throw optionError('privacy', privacy);
+  const privacy = o.privacy ?? DEFAULT_PRIVACY_MODE;
+  if (!isPrivacyMode(privacy)) throw optionError('privacy', privacy);
 
   const transport = resolveTransport(o.transport);
   if (o.onError !== undefined && typeof o.onError !== 'function') throw optionError('onError', o.onError);
@@ -144,7 +145,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof visitorId === 'string' && maskPersonalData(visitorId) !== visitorId) throw optionError('visitorId', '(withheld)', 'it looks like personal data');
 
   return {
-    privacy: privacy as PrivacyMode,
+    privacy,
     mask: selectorList('mask', o.mask),
     block: selectorList('block', o.block),
     unmask: selectorList('unmask', o.unmask),

@@ -1,66 +1,7 @@
-/** How much of the page Veil records. From most to least private. */
-export type PrivacyMode = 'strict' | 'balanced' | 'relaxed';
-
-/** What a region marker or a selector does to an element and its subtree. */
-export type RegionMark = 'mask' | 'block' | 'unmask';
-
-/** Where a recorder is in its life. */
-export type RecorderState = 'idle' | 'awaiting-consent' | 'recording' | 'stopped';
-
-/**
- * One recorded event, in the replay format Veil sends. `type` and `data`
- * follow rrweb's event schema, so rrweb's player can replay a recording.
- */
-export interface RecordedEvent {
-  type: number;
-  timestamp: number;
-  data: unknown;
-  [extra: string]: unknown;
-}
-
-/** The unit a transport receives: every event of one session, in order, split into numbered batches. */
-export interface RecordingBatch {
-  /** Wire format version; see docs/protocol.md. */
-  v: 1;
-  /** Random id of the recording session. */
-  sessionId: string;
-  /** 0 for the first batch of a session, then +1 for each batch. */
-  seq: number;
-  /** Events in the order they were recorded, already scrubbed. */
-  events: RecordedEvent[];
-  /** The site's ingest key, added by the URL transport. */
-  siteKey?: string;
-  /** Batches (and their events) the URL transport had to drop since the last batch it delivered. */
-  dropped?: { batches: number; events: number };
-  /** The site's own opaque id for the visitor, when it gave one: lets a collector delete one visitor's sessions. */
-  visitorId?: string;
-}
-
-/** A function that receives every batch, uncompressed. It may return a promise. */
-export type TransportFunction = (batch: RecordingBatch) => void | Promise<unknown>;
-
-/** A transport object: `send` for each batch; the rest is optional. */
-export interface Transport {
-  send(batch: RecordingBatch): void | Promise<unknown>;
-  /** The page may be about to unload (`pagehide`, or hidden): send this batch and anything held now, synchronously. */
-  sendFinal?(batch: RecordingBatch): void;
-  /** Resolves when everything handed over so far was sent, refused, or is waiting for a retry. */
-  flush?(): Promise<void>;
-  /** The recorder stopped; `discard`: drop anything not yet delivered (consent was revoked). */
-  close?(discard: boolean): void;
-}
-
-/** Where the URL transport sends, and how it identifies the site. */
-export interface UrlTransportOptions {
-  /** The ingest endpoint, e.g. `https://collector.example.com/v1/ingest`. */
-  url: string;
-  /** Extra request headers (they make browsers send a CORS preflight first). */
-  headers?: Record<string, string>;
-  /** The site's ingest key; sent inside each batch. */
-  siteKey?: string;
-  /** Most bytes (compressed) held while the endpoint cannot be reached; the oldest batches go first. Default 2 MiB. */
-  maxQueueBytes?: number;
-}
+// The recorder's public types. The shared vocabulary (modes, marks, states,
+// the batch) lives in the engine; transports have their own.
+import type { ConsentState, PrivacyMode, RecorderState } from '../engine/vocabulary';
+import type { Transport, TransportFunction, UrlTransportOptions } from '../transport/types';
 
 /** Something to mark at run time: an element, or a CSS selector for present and future elements. */
 export type MarkTarget = Element | string;
@@ -118,9 +59,6 @@ export interface StopOptions {
   /** `true`: drop events not yet handed to the transport instead of sending them. */
   discard?: boolean;
 }
-
-/** What the visitor said about being recorded: nothing yet, yes, or no. */
-export type ConsentState = 'unknown' | 'granted' | 'revoked';
 
 /** Called on every change of `state` or `consent`, with the current state. */
 export type RecorderListener = (state: RecorderState) => void;

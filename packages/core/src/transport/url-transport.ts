@@ -1,7 +1,8 @@
 // The ingest transport: batches leave the page compressed, in order, and
 // survive a flaky network without blocking the page or growing without bound.
 // docs/protocol.md is the contract a receiver implements.
-import type { RecordingBatch, Transport, UrlTransportOptions } from './types';
+import type { RecordingBatch } from '../engine/protocol';
+import type { Transport, UrlTransportOptions } from './types';
 
 /** What a receiver must accept in one request, and what keepalive and sendBeacon allow. */
 export const KEEPALIVE_LIMIT = 60 * 1024;

@@ -1,0 +1,170 @@
+// One rrweb recording with Veil's two layers around it: the capture layer
+// answers rrweb's masking hooks, the mark watcher tells both layers what the
+// page changed, and the scrubber decides every event again before it leaves.
+// This module is the live page the scrubber asks (LivePage): it maps rrweb's
+// ids back to elements. What comes out of it is scrubbed; what it is for
+// (sessions, batches, consent) is the recorder's business.
+import { modeLevel } from '../engine/classify';
+import { EventType, VISITOR_SOURCES, type RecordedEvent } from '../engine/protocol';
+import { createLiveScrubber, type LivePage, type LiveScrubber } from '../engine/scrub';
+import type { PrivacyMode } from '../engine/vocabulary';
+import { createCapture, type Capture, type SelectorSets } from './capture';
+import { watchMarks, type MarkWatcher } from './mark-watcher';
+import { recordedNode, startRrweb, takeFullSnapshot } from './rrweb';
+
+export interface RecordingOptions {
+  privacy: PrivacyMode;
+  /** The configured and run-time selectors; read again on every restart. */
+  selectors: SelectorSets;
+  checkoutInterval: number;
+  /**
+   * The visitor did something (moved, clicked, typed, scrolled …), whether or
+   * not the event may be sent; false drops the event (it ended the session).
+   */
+  visitorActive(): boolean;
+  /** Every event that may leave the page, scrubbed. */
+  accept(event: RecordedEvent): void;
+  /** Recording failed: nothing of the stretch in progress may be sent. */
+  fail(error: unknown): void;
+}
+
+export interface Recording {
+  /**
+   * A new session begins: it must open with a full snapshot, taken as soon as
+   * the event in progress is done; what rrweb reports before it is dropped
+   * (the snapshot shows its outcome).
+   */
+  reopen(): void;
+  /** Records again from scratch under the current selectors (a fresh snapshot re-evaluates every node). */
+  restart(): void;
+  stop(): void;
+}
+
+/** Starts recording the page. Throws when rrweb cannot. */
+export function startRecording(options: RecordingOptions): Recording {
+  const mode = modeLevel(options.privacy);
+  let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; stopRrweb: () => void } | null = null;
+  // broken: no event of the stretch in progress may be kept; failed: the recorder was told
+  let broken = false;
+  let failed = false;
+  let checkoutTimer: ReturnType<typeof setTimeout> | undefined;
+  let reopening = false;
+
+  function fail(error: unknown) {
+    broken = true;
+    if (failed) return;
+    failed = true;
+    options.fail(error);
+  }
+
+  /**
+   * rrweb swallows errors thrown while it serializes. A hook that fails
+   * instead returns nothing, marks the recording broken so no event of the
+   * stretch in progress is kept, and stops recording right after.
+   */
+  function guarded<E extends HTMLElement | null>(hook: (text: string, element: E) => string): (text: string, element: E) => string {
+    // two named parameters, not rest and spread: rrweb calls this for every text and value
+    return (text, element) => {
+      try {
+        return hook(text, element);
+      } catch (error) {
+        if (!broken) {
+          broken = true;
+          queueMicrotask(() => fail(error));
+        }
+        return '';
+      }
+    };
+  }
+
+  function begin() {
+    const selectors = options.selectors;
+    const selectorsOn = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
+    const capture = createCapture(mode, selectors);
+    // Created before rrweb starts, so that its observer runs before rrweb's.
+    const watcher = watchMarks({ capture, note: (change) => running?.scrubber.note(change), selectorsOn, fail });
+    const page: LivePage = {
+      // Without configured selectors only the password memory, which concerns
+      // inputs, and the slots of shadow hosts know more than the serialized element.
+      hint(id, tag, slotted) {
+        if (!selectorsOn && !slotted && tag !== 'input') return undefined;
+        const node = recordedNode(id);
+        return node && node.nodeType === 1 ? capture.hint(node as Element) : undefined;
+      },
+      nestedTree(id) {
+        const node = recordedNode(id) as Element | null;
+        if (node) watcher.watchTree(node.shadowRoot ?? node);
+      },
+      requestCheckout() {
+        if (checkoutTimer !== undefined) return;
+        checkoutTimer = setTimeout(() => {
+          checkoutTimer = undefined;
+          if (running) takeFullSnapshot();
+        }, 0);
+      },
+    };
+    running = { capture, watcher, scrubber: createLiveScrubber(options.privacy, page), stopRrweb: () => undefined };
+    try {
+      running.stopRrweb = startRrweb({
+        emit: (event) => {
+          if (!running || broken) return;
+          try {
+            // What the page changed in the same task reaches both layers first:
+            // rrweb reports checkbox and radio input without asking the capture
+            // layer, and opens every full snapshot with a meta event, so the
+            // capture layer never serializes with contexts kept from before a change.
+            running.watcher.flush();
+            const raw = event as RecordedEvent;
+            if (reopening) {
+              if (raw.type === EventType.FullSnapshot) reopening = false;
+              else if (raw.type !== EventType.Meta) return;
+            }
+            if (raw.type === EventType.IncrementalSnapshot && VISITOR_SOURCES.has((raw.data as { source?: number })?.source as number)) {
+              if (!options.visitorActive() || !running) return;
+            }
+            const clean = running.scrubber.scrub(raw);
+            if (clean) options.accept(clean);
+          } catch (error) {
+            fail(error);
+          }
+        },
+        maskInput: guarded((text: string, element: HTMLElement) => {
+          running?.watcher.flush();
+          return capture.value(text, element);
+        }),
+        maskText: guarded((text: string, element: HTMLElement | null) => capture.text(text, element)),
+        blockSelector: capture.blockSelector,
+        checkoutInterval: options.checkoutInterval,
+        onError: fail,
+      });
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  function end() {
+    if (checkoutTimer !== undefined) clearTimeout(checkoutTimer);
+    checkoutTimer = undefined;
+    const was = running;
+    running = null;
+    if (!was) return;
+    was.watcher.stop();
+    was.stopRrweb();
+  }
+
+  begin();
+  return {
+    reopen() {
+      reopening = true;
+      queueMicrotask(() => {
+        if (running && reopening) takeFullSnapshot();
+      });
+    },
+    restart() {
+      end();
+      begin();
+    },
+    stop: end,
+  };
+}

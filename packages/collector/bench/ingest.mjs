@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType } from '@veil/core/engine';
 import { PG_BIN, postgresAvailable, startPostgres } from '../test/postgres-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,33 +37,32 @@ function makeRandom(seed) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
+const element = (id, tagName, attributes, childNodes = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
+const text = (id, textContent) => ({ type: SerializedNodeType.Text, id, textContent });
+
 /** A page of ~300 nodes: sections of headings, paragraphs, inputs. */
 function snapshotEvents(rand, t) {
   let id = 10;
   const sections = [];
   for (let s = 0; s < 30; s++) {
     const words = Array.from({ length: 20 }, () => randomWord(rand)).join(' ');
-    sections.push({
-      type: 2, id: id++, tagName: 'section', attributes: { class: `s${s}` },
-      childNodes: [
-        { type: 2, id: id++, tagName: 'h2', attributes: {}, childNodes: [{ type: 3, id: id++, textContent: `Section ${randomWord(rand)}` }] },
-        { type: 2, id: id++, tagName: 'p', attributes: { title: randomWord(rand) }, childNodes: [{ type: 3, id: id++, textContent: words }] },
-        { type: 2, id: id++, tagName: 'input', attributes: { type: 'text', name: `field${s}`, value: '' }, childNodes: [] },
-      ],
-    });
+    sections.push(
+      element(id++, 'section', { class: `s${s}` }, [
+        element(id++, 'h2', {}, [text(id++, `Section ${randomWord(rand)}`)]),
+        element(id++, 'p', { title: randomWord(rand) }, [text(id++, words)]),
+        element(id++, 'input', { type: 'text', name: `field${s}`, value: '' }),
+      ]),
+    );
   }
   return [
-    { type: 4, timestamp: t, data: { href: 'https://shop.example/products', width: 1280, height: 720 } },
+    { type: EventType.Meta, timestamp: t, data: { href: 'https://shop.example/products', width: 1280, height: 720 } },
     {
-      type: 2, timestamp: t + 1,
+      type: EventType.FullSnapshot, timestamp: t + 1,
       data: {
         initialOffset: { left: 0, top: 0 },
-        node: { type: 0, id: 1, childNodes: [
-          { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
-          { type: 2, id: 3, tagName: 'html', attributes: {}, childNodes: [
-            { type: 2, id: 4, tagName: 'head', attributes: {}, childNodes: [] },
-            { type: 2, id: 5, tagName: 'body', attributes: {}, childNodes: sections },
-          ] },
+        node: { type: SerializedNodeType.Document, id: 1, childNodes: [
+          { type: SerializedNodeType.DocumentType, id: 2, name: 'html', publicId: '', systemId: '' },
+          element(3, 'html', {}, [element(4, 'head', {}), element(5, 'body', {}, sections)]),
         ] },
       },
     },
@@ -74,20 +74,20 @@ function incrementalEvents(rand, t) {
   const events = [];
   for (let i = 0; i < 40; i++) {
     const positions = Array.from({ length: 10 }, (_, k) => ({ x: Math.floor(rand() * 1280), y: Math.floor(rand() * 720), id: 5, timeOffset: -k * 50 }));
-    events.push({ type: 3, timestamp: t + i * 100, data: { source: 1, positions } });
+    events.push({ type: EventType.IncrementalSnapshot, timestamp: t + i * 100, data: { source: IncrementalSource.MouseMove, positions } });
   }
   for (let i = 0; i < 20; i++) {
     const s = Math.floor(rand() * 30);
     events.push({
-      type: 3, timestamp: t + 4000 + i,
+      type: EventType.IncrementalSnapshot, timestamp: t + 4000 + i,
       data: {
-        source: 0,
+        source: IncrementalSource.Mutation,
         texts: [{ id: 10 + 6 * s + 4, value: Array.from({ length: 8 }, () => randomWord(rand)).join(' ') }],
         attributes: [{ id: 10 + 6 * s + 3, attributes: { title: randomWord(rand) } }],
         removes: [], adds: [],
       },
     });
-    events.push({ type: 3, timestamp: t + 4100 + i, data: { source: 5, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false } });
+    events.push({ type: EventType.IncrementalSnapshot, timestamp: t + 4100 + i, data: { source: IncrementalSource.Input, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false } });
   }
   return events;
 }
@@ -95,7 +95,7 @@ function incrementalEvents(rand, t) {
 function bodyFor(session, seq, key, rand) {
   const t = Date.now();
   const events = seq === 0 ? snapshotEvents(rand, t) : incrementalEvents(rand, t);
-  return gzipSync(JSON.stringify({ v: 1, sessionId: session, seq, siteKey: key, events }));
+  return gzipSync(JSON.stringify({ v: PROTOCOL_VERSION, sessionId: session, seq, siteKey: key, events }));
 }
 
 // ------------------------------------------------------------------ PostgreSQL (throw-away server)

@@ -2,17 +2,21 @@
 // in-process with their output captured.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AdminError, addSite, addUser, listUsers, removeUser, requireSite, rotateSiteKey, setSiteOrigins } from './admin';
+import { PRIVACY_MODES } from '@veil/core/engine';
+import { AdminError } from './admin-error';
+import { addUser, listUsers, removeUser } from './auth/users';
+import { Recordings } from './recordings/recordings';
 import { createCollector, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import { normalizeOrigin } from './settings/origins';
+import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage } from './storage/index';
-import { normalizeOrigin } from './cors';
 import type { Storage } from './storage/types';
 
 const USAGE = `Usage: veil-collector [command] [options]
 
 Commands:
   (none) | serve                       run the collector (ingest at /v1/ingest, viewer at /)
-  site add <name> --origin <origin>... [--privacy strict|balanced|relaxed]
+  site add <name> --origin <origin>... [--privacy ${PRIVACY_MODES.join('|')}]
                                        create a site; prints its ingest key
   site list                            list sites with their origins and privacy mode
   site origins <name> [--origin <origin>...]
@@ -302,7 +306,8 @@ async function remove(args: string[]): Promise<void> {
   }
   await withStorage(databaseFrom(values.database), async (storage) => {
     const s = await requireSite(storage, values.site!);
-    const count = values.session ? await storage.deleteSession(s.id, values.session) : await storage.deleteVisitor(s.id, values.visitor!);
+    const recordings = new Recordings(storage);
+    const count = values.session ? await recordings.deleteSession(s.id, values.session) : await recordings.deleteVisitor(s.id, values.visitor!);
     io.out(`Deleted ${count} session${count === 1 ? '' : 's'} of site ${s.name}.`);
   });
 }

@@ -17,8 +17,12 @@ export type {
   WriteResult,
   LoginSession,
 } from './storage/types';
-export { addSite, addUser, setSiteOrigins, AdminError } from './admin';
+export { addSite, setSiteOrigins } from './settings/sites';
+export { addUser } from './auth/users';
+export { AdminError } from './admin-error';
 export { hashPassword, verifyPassword } from './auth/password';
-export { decodeBlob } from './scrub-sessions';
-export { decodeBody, hashKey, PROTOCOL_VERSION } from './ingest';
+export { decodeBlob } from './recordings/blob';
+export { decodeBody } from './ingest/body';
+export { hashKey } from './ingest/keys';
+export { PROTOCOL_VERSION } from '@veil/core/engine';
 export type { RateLimit } from './rate-limit';

@@ -5,14 +5,14 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { ingestPlugin } from './ingest';
+import { ingestPlugin } from './ingest/http';
+import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
-import { ScrubSessions } from './scrub-sessions';
+import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
 import type { Storage } from './storage/types';
 import { viewerPlugin } from './viewer/pages';
 import { layout } from './viewer/html';
-import { createPlayerApp } from './viewer/player';
 
 export const DEFAULT_PORT = 4180;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -40,7 +40,7 @@ export interface CollectorOptions {
   port?: number;
   /**
    * Port of the replay player's own origin (a second listener on the same
-   * host; see viewer/player.ts). Default 0: a free port.
+   * host; see player/app.ts). Default 0: a free port.
    */
   playerPort?: number;
   /** Public origin of the player listener when a proxy sits in front, e.g. `https://replay.collector.example`. */
@@ -136,7 +136,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     throw error;
   }
   const secret = await storage.getServerSecret();
-  const scrubSessions = new ScrubSessions(storage, options.maxCachedSessions);
+  const recordings = new Recordings(storage, { maxCachedSessions: options.maxCachedSessions });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const tls = options.tls;
 
@@ -175,7 +175,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
 
   await app.register(ingestPlugin, {
     storage,
-    scrubSessions,
+    recordings,
     ipRateLimit: limits.ip,
     keyRateLimit: limits.key,
     maxBodyBytes: options.maxBodyBytes,
@@ -198,7 +198,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     });
     await viewer.register(viewerPlugin, {
       storage,
-      scrubSessions,
+      recordings,
       secret,
       secureCookies: (request) => Boolean(tls) || request.protocol === 'https',
       loginIpLimit: limits.loginIp,
@@ -223,9 +223,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   });
 
   async function purge(): Promise<number> {
-    const removed = await storage.purgeSessionsBefore(now() - retentionDays * DAY_MS);
+    const removed = await recordings.purgeBefore(now() - retentionDays * DAY_MS);
     await storage.purgeLoginSessions(now());
-    if (removed) scrubSessions.clear();
     return removed;
   }
 

@@ -1,4 +1,4 @@
-// Player (on the player origin, see src/viewer/player.ts): receives the events
+// Player (on the player origin, see src/player/app.ts): receives the events
 // from the viewer page that embeds it (only the viewer may frame it: CSP
 // frame-ancestors) and plays them with rrweb's Replayer. rrweb builds the
 // recorded page in an iframe of its own with sandbox="allow-same-origin" and

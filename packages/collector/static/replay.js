@@ -1,6 +1,6 @@
 // Replay page (viewer origin): fetches the session's events from the
 // authenticated JSON route and hands them to the player frame, which lives on
-// the player origin (see src/viewer/player.ts). Messages go to that origin
+// the player origin (see src/player/app.ts). Messages go to that origin
 // only, and only the frame's own window is listened to.
 (function () {
   'use strict';

@@ -4,13 +4,14 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import { EventType, IncrementalSource, SerializedNodeType } from '@veil/core/engine';
 import { findLeaks, launchChromium } from '@veil/test-support';
-import { addSite, addUser } from '../src/admin';
+import { addUser } from '../src/auth/users';
+import { decodeBlob, encodeBlob } from '../src/recordings/blob';
 import { createCollector, type Collector } from '../src/server';
-import { decodeBlob } from '../src/scrub-sessions';
+import { addSite } from '../src/settings/sites';
 import { makeDatabase } from './helpers';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -101,30 +102,31 @@ describe('a recording that carries scripts', () => {
     const { site } = await addSite(collector.storage, { name: 'lab', origins: ['https://lab.example'] });
     await addUser(collector.storage, { email: 'lab@example.com', password: PASSWORD, sites: ['lab'] });
     const run = (where: string) => `window.__pwned = ${JSON.stringify(where)}; try { parent.__pwned = 1; top.__pwned = 1; } catch (e) {} fetch(${JSON.stringify(`${canary.url}/${where}`)});`;
-    const el = (id: number, tagName: string, attributes: Record<string, string>, childNodes: unknown[] = []) => ({ type: 2, id, tagName, attributes, childNodes });
+    const el = (id: number, tagName: string, attributes: Record<string, string>, childNodes: unknown[] = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
+    const text = (id: number, textContent: string) => ({ type: SerializedNodeType.Text, id, textContent });
     const t0 = Date.now() - 60_000;
     // Written straight to storage, past the ingest scrub: this checks the viewer
     // alone, as if a recording with live content had been stored somehow.
     const events = [
-      { type: 4, timestamp: t0, data: { href: 'https://lab.example/', width: 800, height: 600 } },
+      { type: EventType.Meta, timestamp: t0, data: { href: 'https://lab.example/', width: 800, height: 600 } },
       {
-        type: 2,
+        type: EventType.FullSnapshot,
         timestamp: t0 + 1,
         data: {
           initialOffset: { left: 0, top: 0 },
           node: {
-            type: 0,
+            type: SerializedNodeType.Document,
             id: 1,
             childNodes: [
               el(2, 'html', {}, [
-                el(3, 'head', {}, [el(4, 'script', {}, [{ type: 3, id: 5, textContent: run('head-script') }])]),
+                el(3, 'head', {}, [el(4, 'script', {}, [text(5, run('head-script'))])]),
                 el(6, 'body', { onload: run('body-onload') }, [
-                  el(7, 'h1', {}, [{ type: 3, id: 8, textContent: 'Replay visible text' }]),
+                  el(7, 'h1', {}, [text(8, 'Replay visible text')]),
                   el(9, 'img', { src: 'data:image/png;base64,AAAA', onerror: run('img-onerror') }),
                   el(10, 'script', { src: `${canary.url}/remote.js` }),
                   el(11, 'img', { src: `${canary.url}/pixel.png` }),
                   el(12, 'svg', { onload: run('svg-onload') }),
-                  el(13, 'a', { href: `javascript:${run('href')}`, id: 'link' }, [{ type: 3, id: 14, textContent: 'link' }]),
+                  el(13, 'a', { href: `javascript:${run('href')}`, id: 'link' }, [text(14, 'link')]),
                 ]),
               ]),
             ],
@@ -132,14 +134,14 @@ describe('a recording that carries scripts', () => {
         },
       },
       {
-        type: 3,
+        type: EventType.IncrementalSnapshot,
         timestamp: t0 + 500,
         data: {
-          source: 0,
+          source: IncrementalSource.Mutation,
           texts: [],
           attributes: [],
           removes: [],
-          adds: [{ parentId: 6, nextId: null, node: el(20, 'script', {}, [{ type: 3, id: 21, textContent: run('added-script') }]) }],
+          adds: [{ parentId: 6, nextId: null, node: el(20, 'script', {}, [text(21, run('added-script'))]) }],
         },
       },
     ];
@@ -149,7 +151,7 @@ describe('a recording that carries scripts', () => {
       seq: 0,
       visitorId: null,
       receivedAt: Date.now(),
-      blob: gzipSync(JSON.stringify(events)),
+      blob: await encodeBlob(events),
       eventCount: events.length,
       firstTimestamp: t0,
       lastTimestamp: t0 + 500,

@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { inject } from 'vitest';
-import { addSite, addUser } from '../src/admin';
+import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType } from '@veil/core/engine';
+import { addUser } from '../src/auth/users';
+import { decodeBlob } from '../src/recordings/blob';
 import { createCollector, type Collector, type CollectorOptions } from '../src/server';
-import { decodeBlob } from '../src/scrub-sessions';
+import { addSite } from '../src/settings/sites';
 import { freshDatabase } from './postgres-server.mjs';
 
 export type Backend = 'sqlite' | 'postgres';
@@ -74,13 +76,27 @@ export const T0 = 1_764_383_003_000;
 
 type Node = Record<string, unknown>;
 const el = (id: number, tagName: string, attributes: Record<string, unknown>, childNodes: Node[] = []): Node => ({
-  type: 2,
+  type: SerializedNodeType.Element,
   id,
   tagName,
   attributes,
   childNodes,
 });
-const text = (id: number, textContent: string): Node => ({ type: 3, id, textContent });
+const text = (id: number, textContent: string): Node => ({ type: SerializedNodeType.Text, id, textContent });
+
+/** An input event: the control with node id `id` now holds `text`. */
+export const inputEvent = (id: number, text: string, timestamp: number): Node => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp,
+  data: { source: IncrementalSource.Input, id, text, isChecked: false },
+});
+
+/** A mutation event that only changes the text of node `id`. */
+export const textEdit = (id: number, value: string, timestamp: number): Node => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp,
+  data: { source: IncrementalSource.Mutation, texts: [{ id, value }], attributes: [], removes: [], adds: [] },
+});
 
 /** Planted in the tampered batches: none may be stored. */
 export const SECRETS = {
@@ -113,24 +129,24 @@ export function firstEvents(t = T0): Node[] {
     el(13, 'div', { id: 'live' }, []),
   ]);
   return [
-    { type: 4, timestamp: t, data: { href: `${ORIGIN}/checkout`, width: 1280, height: 720 } },
+    { type: EventType.Meta, timestamp: t, data: { href: `${ORIGIN}/checkout`, width: 1280, height: 720 } },
     {
-      type: 2,
+      type: EventType.FullSnapshot,
       timestamp: t + 1,
       data: {
         node: {
-          type: 0,
+          type: SerializedNodeType.Document,
           id: 1,
           childNodes: [
-            { type: 1, id: 2, name: 'html', publicId: '', systemId: '' },
+            { type: SerializedNodeType.DocumentType, id: 2, name: 'html', publicId: '', systemId: '' },
             el(3, 'html', {}, [el(4, 'head', {}, []), body]),
           ],
         },
         initialOffset: { left: 0, top: 0 },
       },
     },
-    { type: 3, timestamp: t + 2, data: { source: 5, id: 10, text: SECRETS.typedPassword, isChecked: false } },
-    { type: 3, timestamp: t + 3, data: { source: 5, id: 11, text: PLAIN.search, isChecked: false } },
+    inputEvent(10, SECRETS.typedPassword, t + 2),
+    inputEvent(11, PLAIN.search, t + 3),
   ];
 }
 
@@ -138,10 +154,10 @@ export function firstEvents(t = T0): Node[] {
 export function laterEvents(t = T0 + 1000): Node[] {
   return [
     {
-      type: 3,
+      type: EventType.IncrementalSnapshot,
       timestamp: t,
       data: {
-        source: 0,
+        source: IncrementalSource.Mutation,
         texts: [],
         attributes: [],
         removes: [],
@@ -151,13 +167,13 @@ export function laterEvents(t = T0 + 1000): Node[] {
         ],
       },
     },
-    { type: 3, timestamp: t + 1, data: { source: 5, id: 10, text: `${SECRETS.typedPassword}!`, isChecked: false } },
-    { type: 3, timestamp: t + 2, data: { source: 5, id: 12, text: SECRETS.cardInInput, isChecked: false } },
+    inputEvent(10, `${SECRETS.typedPassword}!`, t + 1),
+    inputEvent(12, SECRETS.cardInInput, t + 2),
   ];
 }
 
 export function batch(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { v: 1, sessionId: 'session-1', seq: 0, events: firstEvents(), ...overrides };
+  return { v: PROTOCOL_VERSION, sessionId: 'session-1', seq: 0, events: firstEvents(), ...overrides };
 }
 
 export const gz = (value: unknown) => gzipSync(Buffer.from(JSON.stringify(value)));

@@ -1,8 +1,9 @@
 // The ingest contract of docs/protocol.md, run against both storage back ends.
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createScrubber } from '@veil/core';
-import { addUser, removeUser, rotateSiteKey } from '../src/admin';
+import { createScrubber, EventType } from '@veil/core/engine';
+import { addUser, removeUser } from '../src/auth/users';
+import { rotateSiteKey } from '../src/settings/sites';
 import {
   BACKENDS,
   OTHER_ORIGIN,
@@ -12,11 +13,13 @@ import {
   batch,
   firstEvents,
   gz,
+  inputEvent,
   laterEvents,
   pgUrl,
   send,
   startTestCollector,
   storedEvents,
+  textEdit,
   type Backend,
   type TestCollector,
 } from './helpers';
@@ -79,7 +82,7 @@ for (const backend of BACKENDS) {
         ['a string seq', (key) => batch({ siteKey: key, seq: '0' }), {}, 400, /seq/],
         ['a negative seq', (key) => batch({ siteKey: key, seq: -1 }), {}, 400, /seq/],
         ['events that are not an array', (key) => batch({ siteKey: key, events: {} }), {}, 400, /events/],
-        ['an event without a timestamp', (key) => batch({ siteKey: key, events: [{ type: 4, data: {} }] }), {}, 400, /timestamp/],
+        ['an event without a timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, data: {} }] }), {}, 400, /timestamp/],
         ['a numeric sessionId', (key) => batch({ siteKey: key, sessionId: 5 }), {}, 400, /sessionId/],
         ['a visitorId over 128 characters', (key) => batch({ siteKey: key, visitorId: 'v'.repeat(129) }), {}, 400, /visitorId/],
         ['an unknown protocol version', (key) => batch({ siteKey: key, v: 2 }), {}, 400, /protocol version 2/],
@@ -181,6 +184,23 @@ for (const backend of BACKENDS) {
         expect((await t!.collector.storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
       });
 
+      it('refuses a copy that got past the duplicate check (another instance racing) with a 503, and answers its retry as a duplicate', async () => {
+        await start();
+        const storage = t!.collector.storage;
+        const body = batch({ siteKey: t!.key });
+        expect((await send(t!.collector, body)).statusCode).toBe(200);
+        // As if another instance had written the batch between this one's check and its write.
+        const realHasBatch = storage.hasBatch.bind(storage);
+        (storage as any).hasBatch = async () => false;
+        const raced = await send(t!.collector, body);
+        expect(raced.statusCode).toBe(503);
+        expect(raced.headers['retry-after']).toBe('5');
+        (storage as any).hasBatch = realHasBatch;
+        expect((await send(t!.collector, body)).json()).toEqual({ ok: true, duplicate: true });
+        expect((await storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
+        expect((await sessions())[0]).toMatchObject({ batches: 1, events: 4 });
+      });
+
       it('records a gap (expected vs received) and the client\'s dropped counts', async () => {
         await start();
         await send(t!.collector, batch({ siteKey: t!.key }));
@@ -256,14 +276,14 @@ for (const backend of BACKENDS) {
         const res = await send(t!.collector, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }));
         expect(res.statusCode).toBe(200);
         const [, second] = await t!.collector.storage.getBatches(t!.siteId, 'session-1');
-        const { decodeBlob } = await import('../src/scrub-sessions');
+        const { decodeBlob } = await import('../src/recordings/blob');
         const events = await decodeBlob(second.blob);
         const json = JSON.stringify(events);
         expect(json).toContain(PLAIN.secondBatch);
         expect(events.length).toBe(3);
         expect(leaks(json)).toEqual([]);
         // and the cached scrubber carries on with the next batch
-        const third = await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 5, id: 11, text: 'more wool', isChecked: false } }] }));
+        const third = await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [inputEvent(11, 'more wool', T_LATE)] }));
         expect(third.statusCode).toBe(200);
         expect(JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'))).toContain('more wool');
       });
@@ -276,7 +296,7 @@ for (const backend of BACKENDS) {
           expect((await send(t!.collector, batch({ siteKey: t!.key }))).statusCode).toBe(200);
           expect((await send(second, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }))).statusCode).toBe(200);
           // back to the first instance, whose cached scrubber is now one batch behind
-          expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 0, texts: [{ id: 21, value: 'edited by instance one' }], attributes: [], removes: [], adds: [] } }] }))).statusCode).toBe(200);
+          expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [textEdit(21, 'edited by instance one', T_LATE)] }))).statusCode).toBe(200);
         } finally {
           await second.close();
         }
@@ -289,7 +309,7 @@ for (const backend of BACKENDS) {
       it('rebuilds for a batch that arrives out of order', async () => {
         await start({ privacy: 'relaxed' });
         await send(t!.collector, batch({ siteKey: t!.key }));
-        await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [{ type: 3, timestamp: T_LATE, data: { source: 5, id: 11, text: 'late wool', isChecked: false } }] }));
+        await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [inputEvent(11, 'late wool', T_LATE)] }));
         await send(t!.collector, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }));
         const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
         expect(json).toContain(PLAIN.secondBatch);

@@ -5,7 +5,8 @@ import https from 'node:https';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { addSite, removeUser } from '../src/admin';
+import { removeUser } from '../src/auth/users';
+import { addSite } from '../src/settings/sites';
 import { addTestUser, batch, send, startTestCollector, type TestCollector } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { PrivacyMode } from '@veil/core/engine';
+import { gapBefore } from './gaps';
 import { sessionFromRow, userFromRow } from './rows';
-import type { BatchWrite, GapRecord, Site, SitePrivacy, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Site, Storage, StoredBatch, WriteResult } from './types';
 
 const MIGRATIONS: string[] = [
   `
@@ -83,7 +85,7 @@ const siteFromRow = (row: any): Site => ({
   id: Number(row.id),
   name: row.name,
   origins: row.origins as string[],
-  privacy: row.privacy as SitePrivacy,
+  privacy: row.privacy as PrivacyMode,
   createdAt: Number(row.created_at),
 });
 
@@ -248,12 +250,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
     async writeBatch(b: BatchWrite): Promise<WriteResult> {
       return transaction(async (client) => {
-        const inserted = await client.query(
+        // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
+        // primary key only stops an instance that raced another one to the same batch.
+        await client.query(
           `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [b.siteId, b.sessionId, b.seq, b.receivedAt, b.eventCount, b.hasFullSnapshot, b.droppedBatches, b.droppedEvents, b.blob],
         );
-        if (inserted.rowCount === 0) return { stored: false, duplicate: true } as const;
         // A placeholder row first, then a row lock: two instances writing batches
         // of one session take turns, so the gap bookkeeping sees a settled max_seq.
         await client.query(
@@ -265,13 +268,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           'SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE',
           [b.siteId, b.sessionId],
         );
-        const expected = Number(rows[0].max_seq) + 1;
-        let gap: GapRecord | null = null;
-        if (b.seq > expected) {
-          gap = { expectedSeq: expected, receivedSeq: b.seq, receivedAt: b.receivedAt };
+        // max_seq is -1 in a placeholder row just made: nothing stored yet.
+        const gap = gapBefore(Number(rows[0].max_seq), b.seq, b.receivedAt);
+        if (gap) {
           await client.query(
             'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES ($1, $2, $3, $4, $5)',
-            [b.siteId, b.sessionId, expected, b.seq, b.receivedAt],
+            [b.siteId, b.sessionId, gap.expectedSeq, gap.receivedSeq, gap.receivedAt],
           );
         }
         await client.query(
@@ -303,7 +305,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             b.droppedEvents,
           ],
         );
-        return { stored: true, gap } as const;
+        return { gap };
       });
     },
     async batchesForRebuild(siteId, sessionId, beforeSeq) {

@@ -2,17 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type {
-  BatchWrite,
-  GapRecord,
-  LoginSession,
-  Site,
-  SitePrivacy,
-  Storage,
-  StoredBatch,
-  User,
-  WriteResult,
-} from './types';
+import type { PrivacyMode } from '@veil/core/engine';
+import { gapBefore } from './gaps';
+import type { BatchWrite, LoginSession, Site, Storage, StoredBatch, WriteResult } from './types';
 import { sessionFromRow, userFromRow } from './rows';
 
 // Each entry runs once, in order, inside one transaction with its version bump.
@@ -98,7 +90,7 @@ const siteFromRow = (row: SiteRow): Site => ({
   id: row.id,
   name: row.name,
   origins: JSON.parse(row.origins) as string[],
-  privacy: row.privacy as SitePrivacy,
+  privacy: row.privacy as PrivacyMode,
   createdAt: row.created_at,
 });
 
@@ -135,7 +127,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       hasBatch: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ?'),
       insertBatch: db.prepare(
         `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       sessionMaxSeq: db.prepare('SELECT max_seq FROM sessions WHERE site_id = ? AND session_id = ?'),
       upsertSession: db.prepare(
@@ -170,7 +162,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
 
   const write = db.transaction((b: BatchWrite): WriteResult => {
     const s = st();
-    const inserted = s.insertBatch.run(
+    // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
+    // primary key only stops an instance that raced another one to the same batch.
+    s.insertBatch.run(
       b.siteId,
       b.sessionId,
       b.seq,
@@ -181,14 +175,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       b.droppedEvents,
       b.blob,
     );
-    if (inserted.changes === 0) return { stored: false, duplicate: true };
     const previous = s.sessionMaxSeq.get(b.siteId, b.sessionId) as { max_seq: number } | undefined;
-    const expected = previous ? previous.max_seq + 1 : 0;
-    let gap: GapRecord | null = null;
-    if (b.seq > expected) {
-      gap = { expectedSeq: expected, receivedSeq: b.seq, receivedAt: b.receivedAt };
-      s.insertGap.run(b.siteId, b.sessionId, expected, b.seq, b.receivedAt);
-    }
+    const gap = gapBefore(previous ? previous.max_seq : null, b.seq, b.receivedAt);
+    if (gap) s.insertGap.run(b.siteId, b.sessionId, gap.expectedSeq, gap.receivedSeq, gap.receivedAt);
     s.upsertSession.run({
       siteId: b.siteId,
       sessionId: b.sessionId,
@@ -203,7 +192,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       droppedBatches: b.droppedBatches,
       droppedEvents: b.droppedEvents,
     });
-    return { stored: true, gap };
+    return { gap };
   });
 
   // The selection runs inside the transaction: a batch arriving meanwhile cannot leave an orphan.

@@ -1,14 +1,14 @@
-/** The privacy mode a site's recordings are scrubbed with on the server. */
-export type SitePrivacy = 'strict' | 'balanced' | 'relaxed';
+import type { PrivacyMode } from '@veil/core/engine';
 
-export const SITE_PRIVACY_MODES: readonly SitePrivacy[] = ['strict', 'balanced', 'relaxed'];
+/** The privacy mode a site's recordings are scrubbed with on the server: the core's {@link PrivacyMode}. */
+export type SitePrivacy = PrivacyMode;
 
 export interface Site {
   id: number;
   name: string;
   /** Exact origins (`https://shop.example`) allowed to send, and to read CORS answers. */
   origins: string[];
-  privacy: SitePrivacy;
+  privacy: PrivacyMode;
   createdAt: number;
 }
 
@@ -76,7 +76,10 @@ export interface StoredBatch {
   blob: Buffer;
 }
 
-export type WriteResult = { stored: true; gap: GapRecord | null } | { stored: false; duplicate: true };
+/** What a stored batch changed beyond itself: the gap it opened, if any. */
+export interface WriteResult {
+  gap: GapRecord | null;
+}
 
 /**
  * Everything the collector keeps. One implementation per database; every
@@ -91,7 +94,7 @@ export interface Storage {
   /** A random secret shared by every instance on this database (CSRF tokens). */
   getServerSecret(): Promise<Buffer>;
 
-  createSite(site: { name: string; origins: string[]; privacy: SitePrivacy; keyHash: string }): Promise<Site>;
+  createSite(site: { name: string; origins: string[]; privacy: PrivacyMode; keyHash: string }): Promise<Site>;
   listSites(): Promise<Site[]>;
   getSiteByName(name: string): Promise<Site | null>;
   getSiteByKeyHash(keyHash: string): Promise<Site | null>;
@@ -114,8 +117,13 @@ export interface Storage {
   getLoginSession(idHash: string, now: number): Promise<LoginSession | null>;
   deleteLoginSession(idHash: string): Promise<void>;
 
+  /** The one duplicate check: the recordings pipeline asks it, under the session's lock, before any work. */
   hasBatch(siteId: number, sessionId: string, seq: number): Promise<boolean>;
-  /** Session upsert, batch insert and gap bookkeeping in one transaction. */
+  /**
+   * Batch insert, session upsert and gap bookkeeping in one transaction. A
+   * batch whose (site, session, seq) is stored already is not a duplicate
+   * here but an error (the primary key): the caller checked with `hasBatch`.
+   */
   writeBatch(batch: BatchWrite): Promise<WriteResult>;
   /**
    * Stored batches of a session with `seq < beforeSeq`, in seq order, starting

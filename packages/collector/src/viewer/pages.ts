@@ -13,19 +13,21 @@ import {
   newSessionId,
 } from '../auth/sessions';
 import { TokenBuckets, type RateLimit } from '../rate-limit';
-import { decodeBlob, type ScrubSessions } from '../scrub-sessions';
+import { decodeBlob } from '../recordings/blob';
+import type { Recordings } from '../recordings/recordings';
 import type { Site, Storage } from '../storage/types';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 
 export interface ViewerOptions {
   storage: Storage;
-  scrubSessions: ScrubSessions;
+  /** Deletion goes through the pipeline, which forgets the session's scrubber. */
+  recordings: Recordings;
   secret: Buffer;
   /** Whether cookies get `Secure` (TLS, or https behind a trusted proxy). */
   secureCookies: (request: FastifyRequest) => boolean;
   loginIpLimit: RateLimit;
   loginAccountLimit: RateLimit;
-  /** Origin of the player listener (see player.ts), e.g. `http://127.0.0.1:4181`. */
+  /** Origin of the player listener (see player/app.ts), e.g. `http://127.0.0.1:4181`. */
   playerOrigin: () => string;
   now?: () => number;
 }
@@ -45,7 +47,7 @@ declare module 'fastify' {
 const PRE_TOKEN_PREFIX = 'pre\u0000';
 
 export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
-  const { storage, secret, scrubSessions } = options;
+  const { storage, secret, recordings } = options;
   const now = options.now ?? Date.now;
   const loginIp = new TokenBuckets(options.loginIpLimit, now);
   const loginAccount = new TokenBuckets(options.loginAccountLimit, now);
@@ -254,8 +256,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     if (!requireCsrf(request, reply)) return reply;
     const site = siteOf(request, request.params.site);
     if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-    await storage.deleteSession(site.id, request.params.session);
-    scrubSessions.forget(site.id, request.params.session);
+    await recordings.deleteSession(site.id, request.params.session);
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });
 }

@@ -5,19 +5,6 @@
 // key: it is answered for any origin some site lists.
 import type { FastifyReply } from 'fastify';
 
-/** The normalised origin of a URL-ish string, or null when it is not an http(s) origin. */
-export function normalizeOrigin(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.pathname !== '/' || url.search || url.hash || url.username || url.password) return null;
-  return url.origin;
-}
-
 export function allowOrigin(reply: FastifyReply, origin: string): void {
   reply.header('Access-Control-Allow-Origin', origin);
   reply.header('Access-Control-Expose-Headers', 'Retry-After');

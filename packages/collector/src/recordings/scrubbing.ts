@@ -1,0 +1,55 @@
+// The core's scrubber decides each event from a map of the recorded tree that
+// it builds from the full snapshot and the mutations it has passed, and drops
+// events about nodes it has never seen. A batch without a full snapshot can
+// therefore only be scrubbed by a scrubber that has consumed the session's
+// earlier batches. When the cached one is not exactly one batch behind (first
+// sight, restart, another instance took the previous batch, out-of-order
+// delivery) or was made for another mode, a fresh one is fed the stored
+// batches since the latest full snapshot.
+import { createScrubber, EventType, type PrivacyMode, type RecordedEvent, type Scrubber } from '@veil/core/engine';
+import type { Storage } from '../storage/types';
+import { decodeBlob } from './blob';
+import type { CachedScrubber } from './scrubber-cache';
+
+export interface ScrubTarget {
+  siteId: number;
+  privacy: PrivacyMode;
+  sessionId: string;
+  seq: number;
+  events: RecordedEvent[];
+}
+
+/** A scrubber that has consumed every stored batch of the session before `target.seq` that it needs. */
+export async function scrubberFor(
+  cached: CachedScrubber | undefined,
+  target: ScrubTarget,
+  storage: Pick<Storage, 'batchesForRebuild'>,
+): Promise<CachedScrubber> {
+  if (cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy) return cached;
+  const fresh: CachedScrubber = { scrubber: createScrubber({ privacy: target.privacy }), privacy: target.privacy, lastSeq: -1 };
+  if (target.seq > 0 && !startsFresh(target.events)) {
+    for (const batch of await storage.batchesForRebuild(target.siteId, target.sessionId, target.seq)) {
+      for (const event of await decodeBlob(batch.blob)) fresh.scrubber.scrub(event);
+    }
+  }
+  return fresh;
+}
+
+/** The events the scrubber lets through, scrubbed; it learns from every one of them. */
+export function scrubEvents(scrubber: Scrubber, events: RecordedEvent[]): RecordedEvent[] {
+  const kept: RecordedEvent[] = [];
+  for (const event of events) {
+    const clean = scrubber.scrub(event);
+    if (clean) kept.push(clean);
+  }
+  return kept;
+}
+
+/** True when every incremental event of the batch comes after one of its full snapshots. */
+function startsFresh(events: RecordedEvent[]): boolean {
+  for (const event of events) {
+    if (event.type === EventType.FullSnapshot) return true;
+    if (event.type === EventType.IncrementalSnapshot) return false;
+  }
+  return false;
+}

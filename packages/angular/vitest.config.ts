@@ -7,6 +7,8 @@ import { chromiumBrowser } from '../../vitest.browser.ts';
 export default defineConfig({
   test: {
     browser: chromiumBrowser,
+    // the line each application bootstrapped in development mode prints (the server-platform specs bootstrap many)
+    onConsoleLog: (log) => !log.includes('Angular is running in development mode'),
     // One fresh page per spec file: the zone.js spec patches the page's globals.
     isolate: true,
     testTimeout: 30_000,

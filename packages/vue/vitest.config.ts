@@ -1,5 +1,25 @@
 import { defineConfig } from 'vitest/config';
 import { chromiumBrowser } from '../../vitest.browser.ts';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
+import type { Way } from './test/server-render.ts';
+
+type ServerRender = typeof import('./test/server-render.ts');
+let loaded: Promise<ServerRender> | undefined;
+
+/**
+ * test/server-render.ts, loaded once in this node process as a server loads
+ * an app: vue's node build (not the browser alias below), the core's build
+ * as it is.
+ */
+function serverRender(): Promise<ServerRender> {
+  loaded ??= runnerImport<ServerRender>(fileURLToPath(new URL('./test/server-render.ts', import.meta.url)), {
+    configFile: false,
+    logLevel: 'error',
+    ssr: { external: ['@veil/core'] },
+  }).then(({ module }) => module);
+  return loaded;
+}
 
 // Two projects: component and recording tests in real Chromium (vitest browser
 // mode), and server-side rendering in plain node (no window, no document).
@@ -22,7 +42,13 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          browser: chromiumBrowser,
+          browser: {
+            ...chromiumBrowser,
+            // server rendering in node for the hydration tests: see test/server-render.ts
+            commands: {
+              renderOnServer: async (_context: unknown, way: Way, name: string) => (await serverRender()).renderOnServer(way, name),
+            },
+          },
           testTimeout: 20_000,
         },
       },

@@ -13,9 +13,18 @@ import {
   useRecorder,
   useSensitive,
   useUnmask,
+  type ConsentStatus,
   type Recorder,
   type RecordingBatch,
+  type RegionMark,
 } from '@veil/react';
+import * as veil from '@veil/react';
+
+// the core's types come with @veil/react; its functions do not (import them from @veil/core)
+const asked: ConsentStatus = 'pending';
+const strongest: RegionMark = 'block';
+// @ts-expect-error strongestMark is the core's, re-exported as a type only
+veil.strongestMark(asked, strongest);
 
 function Checkout() {
   const { state, start, stop } = useRecorder();
@@ -23,6 +32,8 @@ function Checkout() {
   const sensitive = useSensitive();
   const noRecord = useNoRecord();
   const unmask = useUnmask();
+  const merged: { className: string; 'data-veil': RegionMark } = useUnmask(useNoRecord({ className: 'codes' }));
+  const blocked: 'block' = useNoRecord({ id: 'chat' })['data-veil'];
   const ref = useRef<HTMLFormElement>(null);
   return (
     <form ref={ref}>
@@ -34,6 +45,7 @@ function Checkout() {
       <button type="button" onClick={consent.revoke}>decline</button>
       <input name="card" {...sensitive} />
       <div {...noRecord}>chat</div>
+      <ul {...merged} id={blocked} />
       <h2 {...unmask}>Your order</h2>
       <Sensitive as="section" className="customer">Ada</Sensitive>
       <NoRecord as="aside">support</NoRecord>

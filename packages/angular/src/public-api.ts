@@ -14,18 +14,5 @@ export { SensitiveDirective } from './lib/sensitive.directive';
 export { NoRecordDirective } from './lib/no-record.directive';
 export { UnmaskDirective } from './lib/unmask.directive';
 
-// The core's public types, so that an Angular app needs only this package.
-export type {
-  PrivacyMode,
-  RegionMark,
-  RecorderState,
-  RecordedEvent,
-  RecordingBatch,
-  TransportFunction,
-  Transport,
-  MarkTarget,
-  RecorderOptions,
-  StopOptions,
-  RecorderListener,
-  Recorder,
-} from '@veil/core';
+// The core's types (ConsentStatus, RegionMark, Recorder, RecorderOptions …), so that an Angular app needs only this package.
+export type * from '@veil/core';

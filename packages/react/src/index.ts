@@ -10,22 +10,8 @@ export { useUnmask } from './useUnmask';
 export { createRecorder } from '@veil/core';
 export type { VeilProviderProps } from './VeilProvider';
 export type { RecorderControls } from './useRecorder';
-export type { ConsentControls, ConsentState } from './useConsent';
-export type { MarkerAttributes, MarkerComponent, MarkerProps } from './createMarker';
-export type {
-  PrivacyMode,
-  RegionMark,
-  RecorderState,
-  RecordedEvent,
-  RecordingBatch,
-  TransportFunction,
-  Transport,
-  MarkTarget,
-  RecorderOptions,
-  StopOptions,
-  RecorderListener,
-  Recorder,
-  Scrubber,
-  ScrubberOptions,
-  ElementHint,
-} from '@veil/core';
+export type { ConsentControls } from './useConsent';
+export type { AtLeast, MarkedProps, MarkerAttributes, MarkerComponent, MarkerProps } from './createMarker';
+
+// The core's types (ConsentStatus, RegionMark, Recorder, RecorderOptions …), so an app needs one import.
+export type * from '@veil/core';

@@ -1,31 +1,23 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { Recorder } from '@veil/core';
+import { consentStatus, type ConsentStatus } from '@veil/core';
 import { useVeilRecorder } from './context';
-
-/**
- * Where the visitor's consent stands, as far as this page knows:
- * - `'pending'`: the recorder waits for consent (`requireConsent`) and the visitor has not answered: ask.
- * - `'granted'` / `'revoked'`: the visitor's last answer, given with `grant()` / `revoke()` or on the recorder itself.
- * - `'unknown'`: no answer yet and the recorder is not waiting for one (not started yet, or consent not required).
- */
-export type ConsentState = 'unknown' | 'pending' | 'granted' | 'revoked';
 
 /** What {@link useConsent} returns. */
 export interface ConsentControls {
-  state: ConsentState;
+  /**
+   * Where the visitor's consent stands, as the core reports it (`consentStatus`):
+   * - `'pending'`: the recorder waits for consent (`requireConsent`) and the visitor has not answered: ask.
+   * - `'granted'` / `'revoked'`: the visitor's last answer, given with `grant()` / `revoke()` or on the recorder itself.
+   * - `'unknown'`: no answer yet and the recorder is not waiting for one (not started yet, or consent not required).
+   */
+  state: ConsentStatus;
   /** `recorder.grantConsent()`: recording begins if the recorder was started. */
   grant(): void;
   /** `recorder.revokeConsent()`: recording stops and what was not sent yet is discarded. */
   revoke(): void;
 }
 
-/** The core's consent, with `'pending'` while the recorder waits for an answer. */
-function consentState(recorder: Recorder): ConsentState {
-  if (recorder.state === 'awaiting-consent' && recorder.consent !== 'revoked') return 'pending';
-  return recorder.consent;
-}
-
-const serverState = (): ConsentState => 'unknown';
+const serverState = (): ConsentStatus => 'unknown';
 
 /**
  * The consent of the nearest `<VeilProvider>`'s recorder, for a consent banner.
@@ -42,7 +34,7 @@ export function useConsent(): ConsentControls {
   const recorder = useVeilRecorder('useConsent()');
   // the core announces consent changes through the same subscription as state changes
   const subscribe = useCallback((onChange: () => void) => recorder.subscribe(onChange), [recorder]);
-  const read = useCallback(() => consentState(recorder), [recorder]);
+  const read = useCallback(() => consentStatus(recorder.state, recorder.consent), [recorder]);
   const state = useSyncExternalStore(subscribe, read, serverState);
   const actions = useMemo(() => ({ grant: () => recorder.grantConsent(), revoke: () => recorder.revokeConsent() }), [recorder]);
   return useMemo(() => ({ state, ...actions }), [state, actions]);

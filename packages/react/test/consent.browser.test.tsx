@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { describe, expect, it } from 'vitest';
+import { EventType } from '@veil/core';
 import { render } from 'vitest-browser-react';
 import { createRecorder, useConsent, VeilProvider, type Recorder } from '../src/index';
 import { click, collector, Probe, tick, track } from './helpers';
@@ -49,7 +50,7 @@ describe('useConsent()', () => {
     expect(text('other')()).toBe('granted');
     expect(text('state')()).toBe('recording');
     await recorder!.flush();
-    expect(sent.events().some((event) => event.type === 2)).toBe(true);
+    expect(sent.events().some((event) => event.type === EventType.FullSnapshot)).toBe(true);
   });
 
   it('revoke() stops the recording, discards what was not sent and reports revoked', async () => {

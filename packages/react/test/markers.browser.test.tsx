@@ -1,5 +1,6 @@
 import { createRef, forwardRef, type ComponentPropsWithoutRef } from 'react';
 import { describe, expect, it } from 'vitest';
+import { EventType } from '@veil/core';
 import { render } from 'vitest-browser-react';
 import { NoRecord, Sensitive, Unmask, VeilProvider, useNoRecord, useSensitive, useUnmask, type Recorder } from '../src/index';
 import { collector, Probe } from './helpers';
@@ -50,6 +51,26 @@ describe('marker components', () => {
     );
     expect(container.querySelector('#s')!.getAttribute('data-veil')).toBe('mask');
   });
+
+  it('render the stronger marker when one marker renders another through `as`, in either order', async () => {
+    const { container } = await render(
+      <>
+        <NoRecord as={Unmask} id="a">chat</NoRecord>
+        <Unmask as={NoRecord} id="b">chat</Unmask>
+        <Unmask as={Sensitive} id="c">note</Unmask>
+      </>,
+    );
+    expect(['a', 'b', 'c'].map((id) => container.querySelector(`#${id}`)!.getAttribute('data-veil'))).toEqual(['block', 'block', 'mask']);
+  });
+
+  it('let a stronger data-veil prop raise their marker', async () => {
+    const { container } = await render(
+      <Unmask {...({ 'data-veil': 'block' } as object)} id="u">
+        x
+      </Unmask>,
+    );
+    expect(container.querySelector('#u')!.getAttribute('data-veil')).toBe('block');
+  });
 });
 
 describe('marker hooks', () => {
@@ -67,6 +88,19 @@ describe('marker hooks', () => {
     expect(container.querySelector('#notes')!.getAttribute('data-veil')).toBe('mask');
     expect(container.querySelector('#codes')!.getAttribute('data-veil')).toBe('block');
     expect(container.querySelector('#title')!.getAttribute('data-veil')).toBe('unmask');
+  });
+
+  it('merge their marker into given props, keeping the stronger one', async () => {
+    expect(useUnmask(useNoRecord())).toEqual({ 'data-veil': 'block' });
+    expect(useNoRecord(useUnmask())).toEqual({ 'data-veil': 'block' });
+    expect(useSensitive({ className: 'notes', 'data-veil': 'unmask' })).toEqual({ className: 'notes', 'data-veil': 'mask' });
+    expect(useUnmask({ id: 'title' })).toEqual({ id: 'title', 'data-veil': 'unmask' });
+    function Card() {
+      return <section id="card" {...useUnmask(useSensitive({ className: 'card' }))} />;
+    }
+    const { container } = await render(<Card />);
+    expect(container.querySelector('#card')!.getAttribute('data-veil')).toBe('mask');
+    expect(container.querySelector('#card')!.className).toBe('card');
   });
 
   it('return the same frozen object on every call', () => {
@@ -93,7 +127,7 @@ describe('markers under a recording provider', () => {
     );
     await expect.poll(() => recorder?.state).toBe('recording');
     await recorder!.flush();
-    expect(sent.events().some((event) => event.type === 2)).toBe(true);
+    expect(sent.events().some((event) => event.type === EventType.FullSnapshot)).toBe(true);
     const json = sent.json();
     expect(json).toContain('Quartzlight');
     expect(json).not.toContain('Vossberg');

@@ -1,5 +1,6 @@
 import { StrictMode, useMemo, useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventType } from '@veil/core';
 import { render } from 'vitest-browser-react';
 import { createRecorder, useConsent, useRecorder, VeilProvider, type Recorder, type RecorderOptions } from '../src/index';
 import { Catch, click, collector, Probe, tick, track } from './helpers';
@@ -21,7 +22,7 @@ describe('<VeilProvider options>', () => {
     expect(sent.batches).toHaveLength(0); // buffered until the flush interval or stop
     await screen.unmount();
     await expect.poll(() => recorder!.state).toBe('stopped');
-    expect(sent.events().some((event) => event.type === 2)).toBe(true);
+    expect(sent.events().some((event) => event.type === EventType.FullSnapshot)).toBe(true);
   });
 
   it('re-renders useRecorder() users when the state changes through start() and stop()', async () => {
@@ -72,7 +73,7 @@ describe('<VeilProvider options>', () => {
     expect(recorder.sessionId).toBe(session);
     await recorder.flush();
     expect(sent.sessions()).toEqual([session]);
-    expect(sent.events().filter((event) => event.type === 2)).toHaveLength(1);
+    expect(sent.events().filter((event) => event.type === EventType.FullSnapshot)).toHaveLength(1);
   });
 
   it('in StrictMode starts a given recorder once with autoStart, and stops it once on unmount with autoStop', async () => {

@@ -1,6 +1,5 @@
 import { hasInjectionContext, inject, onScopeDispose, getCurrentScope, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
-import type { ConsentState, Recorder, RecorderState } from '@veil/core';
-import { warnOnce } from './warn';
+import { warnOnce, type ConsentState, type Recorder, type RecorderState } from '@veil/core';
 
 /**
  * The injection key under which the plugin provides its recorder.

@@ -11,18 +11,5 @@ export type { VeilDirective, VeilDirectiveValue } from './directives';
 export type { UseRecorderReturn } from './useRecorder';
 export type { UseConsentReturn, ConsentDecision } from './useConsent';
 
-// The core's public types, so an app needs one import.
-export type {
-  PrivacyMode,
-  RegionMark,
-  RecorderState,
-  RecordedEvent,
-  RecordingBatch,
-  TransportFunction,
-  Transport,
-  MarkTarget,
-  RecorderOptions,
-  StopOptions,
-  RecorderListener,
-  Recorder,
-} from '@veil/core';
+// The core's types (ConsentStatus, RegionMark, Recorder, RecorderOptions …), so an app needs one import.
+export type * from '@veil/core';

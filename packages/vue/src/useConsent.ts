@@ -1,4 +1,4 @@
-import type { RecorderState } from '@veil/core';
+import { consentStatus, type ConsentStatus, type RecorderState } from '@veil/core';
 import { computed, type ComputedRef, type ShallowRef } from 'vue';
 import { injectRecorder, watchRecorder } from './context';
 
@@ -9,6 +9,13 @@ export type ConsentDecision = 'granted' | 'revoked' | null;
 export interface UseConsentReturn {
   /** The recorder's state; reactive. */
   state: Readonly<ShallowRef<RecorderState>>;
+  /**
+   * Where consent stands, as the core reports it (`consentStatus`): `'pending'`
+   * while the recorder waits for consent and the visitor has not answered (show
+   * your banner then), `'granted'` / `'revoked'` after an answer, `'unknown'`
+   * when there is none and nothing waits for one.
+   */
+  status: ComputedRef<ConsentStatus>;
   /** `true` while the recorder waits for consent (state `'awaiting-consent'`). */
   awaiting: ComputedRef<boolean>;
   /** The visitor's last answer (through `grant()`, `revoke()` or the recorder itself), or `null` before any. */
@@ -25,8 +32,8 @@ export interface UseConsentReturn {
  * that installed `createVeil()`; it throws otherwise.
  *
  * @example
- * const { awaiting, decision, grant, revoke } = useConsent();
- * // <div v-if="awaiting && !decision">Record this visit? <button @click="grant">Yes</button> <button @click="revoke">No</button></div>
+ * const { status, grant, revoke } = useConsent();
+ * // <div v-if="status === 'pending'">Record this visit? <button @click="grant">Yes</button> <button @click="revoke">No</button></div>
  */
 export function useConsent(): UseConsentReturn {
   const recorder = injectRecorder('useConsent');
@@ -34,6 +41,7 @@ export function useConsent(): UseConsentReturn {
   const { state, consent } = watchRecorder(recorder);
   return {
     state,
+    status: computed(() => consentStatus(state.value, consent.value)),
     awaiting: computed(() => state.value === 'awaiting-consent'),
     decision: computed(() => (consent.value === 'unknown' ? null : consent.value)),
     grant: () => recorder.grantConsent(),

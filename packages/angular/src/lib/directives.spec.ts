@@ -105,6 +105,21 @@ describe('the marker directives', () => {
     expect(mark('c')).toBe('block');
   });
 
+  it('keep a stronger data-veil attribute written beside them, also when switched off', async () => {
+    @Component({
+      imports: [SensitiveDirective, UnmaskDirective],
+      template: `<p id="a" data-veil="block" [unmask]="on()">x</p><p id="b" data-veil="unmask" [sensitive]="on()">x</p>`,
+    })
+    class Host {
+      readonly on = signal(true);
+    }
+    const { fixture, mark } = render(Host);
+    expect([mark('a'), mark('b')]).toEqual(['block', 'mask']);
+    fixture.componentInstance.on.set(false);
+    await fixture.whenStable();
+    expect([mark('a'), mark('b')]).toEqual(['block', 'unmask']);
+  });
+
   it('mark components as hosts, and elements created later by control flow', async () => {
     @Component({ selector: 'app-chat', template: `<input id="msg" />` })
     class Chat {}

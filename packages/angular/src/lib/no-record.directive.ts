@@ -1,5 +1,5 @@
 import { Directive, input } from '@angular/core';
-import { hostMark, markInput } from './veil-mark';
+import { MARK_HOST_BINDING, hostMark, markInput } from './veil-mark';
 
 /**
  * Keeps the element and its subtree out of recordings entirely: it is never
@@ -14,7 +14,7 @@ import { hostMark, markInput } from './veil-mark';
  */
 @Directive({
   selector: '[noRecord]',
-  host: { '[attr.data-veil]': 'veilMark()' },
+  host: { [MARK_HOST_BINDING]: 'veilMark()' },
 })
 export class NoRecordDirective {
   /** `false` removes the mark; `''` (plain attribute) and truthy values set it. */

@@ -1,12 +1,13 @@
 import {
   inject,
+  isDevMode,
   makeEnvironmentProviders,
   provideEnvironmentInitializer,
   type EnvironmentProviders,
 } from '@angular/core';
+import { warnOnce } from '@veil/core';
 import { VEIL_OPTIONS, VEIL_SETUP, type VeilOptions, type VeilOptionsInput } from './veil-options';
 import { VeilRecorder } from './veil-recorder.service';
-import { warnOnce } from './warn';
 
 /** How Veil was set up, for the duplicate check. */
 export type VeilSetupKind = 'provideVeil' | 'VeilModule.forRoot';
@@ -37,7 +38,8 @@ export function veilProviders(options: VeilOptionsInput, kind: VeilSetupKind): E
 function checkSingleSetup(kind: VeilSetupKind): void {
   const here = inject(VEIL_SETUP);
   const above = inject(VEIL_SETUP, { skipSelf: true, optional: true });
-  if (here.length < 2 && !above) return;
+  // Angular's idiom for development checks: isDevMode(), not the bundler's NODE_ENV
+  if ((here.length < 2 && !above) || !isDevMode()) return;
   const fix =
     kind === 'VeilModule.forRoot'
       ? 'Import VeilModule.forRoot() once, in the root module; elsewhere import VeilModule (the directives) without forRoot.'

@@ -1,5 +1,5 @@
 import { Directive, input } from '@angular/core';
-import { hostMark, markInput } from './veil-mark';
+import { MARK_HOST_BINDING, hostMark, markInput } from './veil-mark';
 
 /**
  * Masks the element and its subtree in recordings: text, input values and
@@ -14,7 +14,7 @@ import { hostMark, markInput } from './veil-mark';
  */
 @Directive({
   selector: '[sensitive]',
-  host: { '[attr.data-veil]': 'veilMark()' },
+  host: { [MARK_HOST_BINDING]: 'veilMark()' },
 })
 export class SensitiveDirective {
   /** `false` removes the mark; `''` (plain attribute) and truthy values set it. */

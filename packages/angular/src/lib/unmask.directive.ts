@@ -1,5 +1,5 @@
 import { Directive, input } from '@angular/core';
-import { hostMark, markInput } from './veil-mark';
+import { MARK_HOST_BINDING, hostMark, markInput } from './veil-mark';
 
 /**
  * Records the plain text of the element's subtree in `strict` mode (where page
@@ -14,7 +14,7 @@ import { hostMark, markInput } from './veil-mark';
  */
 @Directive({
   selector: '[unmask]',
-  host: { '[attr.data-veil]': 'veilMark()' },
+  host: { [MARK_HOST_BINDING]: 'veilMark()' },
 })
 export class UnmaskDirective {
   /** `false` removes the mark; `''` (plain attribute) and truthy values set it. */

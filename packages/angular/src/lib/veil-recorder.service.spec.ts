@@ -11,6 +11,7 @@ import {
 import { createApplication } from '@angular/platform-browser';
 import { TestBed } from '@angular/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EventType } from '@veil/core';
 import { collectingTransport, typeInto, until } from '../testing/helpers';
 import { provideVeil } from './provide-veil';
 import { NoRecordDirective } from './no-record.directive';
@@ -73,7 +74,7 @@ describe.each(['provideVeil', 'forRoot'] as const)('VeilRecorder set up with %s'
     await veil.flush();
 
     expect(batches.length).toBeGreaterThan(0);
-    expect(batches.flatMap((b) => b.events).some((e) => e.type === 2)).toBe(true);
+    expect(batches.flatMap((b) => b.events).some((e) => e.type === EventType.FullSnapshot)).toBe(true);
     const sent = json();
     expect(sent).toContain('Linen Overshirt');
     expect(sent).toContain('Stone-washed Belgian linen');
@@ -131,7 +132,7 @@ describe('VeilRecorder', () => {
     expect(veil.state()).toBe('recording');
     veil.stop();
     expect(veil.state()).toBe('stopped');
-    expect(batches.flatMap((b) => b.events).some((e) => e.type === 2)).toBe(true);
+    expect(batches.flatMap((b) => b.events).some((e) => e.type === EventType.FullSnapshot)).toBe(true);
   });
 
   it('marks elements at run time, from an ElementRef too', async () => {

@@ -12,12 +12,21 @@ import {
   type Signal,
 } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
-import { createRecorder, type ConsentState, type MarkTarget, type Recorder, type RecorderState, type StopOptions } from '@veil/core';
+import {
+  consentStatus,
+  createRecorder,
+  type ConsentState,
+  type ConsentStatus,
+  type MarkTarget,
+  type Recorder,
+  type RecorderState,
+  type StopOptions,
+} from '@veil/core';
 import { VEIL_OPTIONS } from './veil-options';
 
 /**
- * Where the visitor's consent stands (the core recorder's `consent`, and the
- * same states as `@veil/react`'s `useConsent()`):
+ * Where the visitor's consent stands: the core's `ConsentStatus` (the same
+ * states as `@veil/react`'s `useConsent()` and `@veil/vue`'s `status`):
  * - `'pending'`: the recorder waits for consent (`requireConsent`) and the
  *   visitor has not answered: time to ask.
  * - `'granted'` / `'revoked'`: the visitor's last answer, through this service or the core recorder.
@@ -27,7 +36,7 @@ import { VEIL_OPTIONS } from './veil-options';
  * private readonly veil = inject(VeilRecorder);
  * protected readonly askForConsent = computed(() => this.veil.consent() === 'pending');
  */
-export type VeilConsent = 'unknown' | 'pending' | 'granted' | 'revoked';
+export type VeilConsent = ConsentStatus;
 
 /**
  * Something to mark at run time: an element, an `ElementRef` (e.g. from
@@ -80,11 +89,7 @@ export class VeilRecorder {
   /** `true` while recording. */
   readonly recording: Signal<boolean> = computed(() => this.stateSignal() === 'recording');
   /** Where consent stands: `'pending'` when the recorder waits for it (show your banner then). */
-  readonly consent: Signal<VeilConsent> = computed(() => {
-    // the core keeps the visitor's answer; 'pending' is waiting without one
-    const consent = this.consentSignal();
-    return this.stateSignal() === 'awaiting-consent' && consent !== 'revoked' ? 'pending' : consent;
-  });
+  readonly consent: Signal<VeilConsent> = computed(() => consentStatus(this.stateSignal(), this.consentSignal()));
   /**
    * The id of the current (or last) recording session, or `null` before the
    * first; read when the state changes (the core announces no other change, such

@@ -12,7 +12,8 @@
 (function () {
   'use strict';
 
-  const MODES = ['strict', 'balanced', 'relaxed'];
+  // the vocabulary comes from the <script> build itself
+  const { PRIVACY_MODES: MODES, DEFAULT_PRIVACY_MODE, EventType, opensRecording } = window.Veil;
   const MODE_HELP = {
     strict:
       'strict — page text and every input value are masked; only text marked data-veil="unmask" is recorded.',
@@ -20,15 +21,8 @@
     relaxed:
       'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
   };
-  const EVENT_TYPES = {
-    0: 'DomContentLoaded',
-    1: 'Load',
-    2: 'FullSnapshot',
-    3: 'Incremental',
-    4: 'Meta',
-    5: 'Custom',
-    6: 'Plugin',
-  };
+  /** Event type numbers to names, for the "What was sent" counts. */
+  const EVENT_TYPES = Object.fromEntries(Object.entries(EventType).map(([name, number]) => [number, name]));
   const LAST_BATCH_LIMIT = 4000;
 
   const $ = (id) => document.getElementById(id);
@@ -50,7 +44,7 @@
 
   function initialMode() {
     const fromUrl = new URLSearchParams(location.search).get('privacy');
-    return MODES.includes(fromUrl) ? fromUrl : 'strict';
+    return MODES.includes(fromUrl) ? fromUrl : DEFAULT_PRIVACY_MODE;
   }
 
   /** The transport: keep a copy of the batch, show it, and feed the replay. */
@@ -168,7 +162,7 @@
   function replay(batch) {
     if (!window.rrweb || !window.rrweb.Replayer) return;
     for (const event of batch.events) {
-      const startsRecording = event.type === 4 || (event.type === 2 && lastFedType !== 4);
+      const startsRecording = opensRecording(event, lastFedType);
       if (startsRecording) {
         newReplayer(event, batch.sessionId);
       } else if (!replayer || batch.sessionId !== replaySession) {

@@ -3,6 +3,7 @@
 // privacy mode, and check what reached the recorder's transport
 // (window.__veilBatches) and what rrweb's player rebuilt in the replay panel.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EventType } from '@veil/core/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   MODES,
@@ -149,11 +150,11 @@ describe.each(MODES)('the Angular demo in %s mode', (mode: Mode) => {
 
   it('sends one session of well-formed batches that starts with a full snapshot', () => {
     const events = batches.flatMap((batch) => batch.events);
-    expect(events.some((event) => event.type === 2)).toBe(true);
+    expect(events.some((event) => event.type === EventType.FullSnapshot)).toBe(true);
     expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
     expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
     expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
-    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+    expect(events.filter((event) => event.type === EventType.IncrementalSnapshot).length).toBeGreaterThan(10);
   });
 
   it('renders the markers and does not record the noRecord replay panel (no feedback loop)', async () => {
@@ -242,7 +243,7 @@ describe('consent and the privacy mode switch', () => {
       await fillEverything(page);
       const relaxedPart = await sentBatches(page);
       expect(relaxedPart.length).toBeGreaterThan(0);
-      expect(relaxedPart.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      expect(relaxedPart.flatMap((batch) => batch.events).some((event) => event.type === EventType.FullSnapshot)).toBe(true);
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
       expect(findLeaks([strictPart, relaxedPart], SECRETS)).toEqual([]);
       // The core keeps a tab's session across page loads (sessionStorage), so the

@@ -3,6 +3,7 @@
 // check what reached the recorder's transport (window.__veilBatches) and what
 // rrweb's player rebuilt from it in the replay panel.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType } from '@veil/core/engine';
 import type { Browser, Page } from 'playwright-core';
 import {
   MODES,
@@ -130,13 +131,13 @@ describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
 
   it('sends well-formed batches that start with a full snapshot', () => {
     const events = batches.flatMap((batch) => batch.events);
-    expect(events.some((event) => event.type === 2)).toBe(true);
+    expect(events.some((event) => event.type === EventType.FullSnapshot)).toBe(true);
     const sessions = new Set(batches.map((batch) => batch.sessionId));
     expect(sessions.size).toBe(1);
     expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
     expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
     // incremental events were recorded (typing, clicks), not just the snapshot
-    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+    expect(events.filter((event) => event.type === EventType.IncrementalSnapshot).length).toBeGreaterThan(10);
   });
 
   it('does not record the blocked replay panel or its replay iframe (no feedback loop)', () => {
@@ -205,7 +206,7 @@ describe('the privacy mode switch', () => {
       const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
-        expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+        expect(part.flatMap((batch) => batch.events).some((event) => event.type === EventType.FullSnapshot)).toBe(true);
       }
       expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);

@@ -1,6 +1,6 @@
-import type { PrivacyMode } from '@veil/react';
+import { DEFAULT_PRIVACY_MODE, PRIVACY_MODES, type PrivacyMode } from '@veil/core';
 
-export const MODES: PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
+export const MODES = PRIVACY_MODES;
 
 export const MODE_HELP: Record<PrivacyMode, string> = {
   strict: 'strict — page text and every input value are masked; only text marked <Unmask> is recorded.',
@@ -12,7 +12,7 @@ export const MODE_HELP: Record<PrivacyMode, string> = {
 /** `?privacy=relaxed` picks the starting mode. */
 export function initialMode(): PrivacyMode {
   const wanted = new URLSearchParams(location.search).get('privacy');
-  return MODES.find((mode) => mode === wanted) ?? 'strict';
+  return MODES.find((mode) => mode === wanted) ?? DEFAULT_PRIVACY_MODE;
 }
 
 const CONSENT_KEY = 'veil-demo:consent';

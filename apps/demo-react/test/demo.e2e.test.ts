@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType } from '@veil/core/engine';
 import { build, preview, type PreviewServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -179,10 +180,10 @@ describe.each(MODES)('the React demo in %s mode', (mode: Mode) => {
 
   it('sends one session of well-formed batches that starts with a full snapshot', () => {
     const events = batches.flatMap((batch) => batch.events);
-    expect(events.filter((event) => event.type === 2).length).toBeGreaterThanOrEqual(1);
+    expect(events.filter((event) => event.type === EventType.FullSnapshot).length).toBeGreaterThanOrEqual(1);
     expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
     expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
-    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+    expect(events.filter((event) => event.type === EventType.IncrementalSnapshot).length).toBeGreaterThan(10);
   });
 
   it('does not record the <NoRecord> replay panel or its replay iframe (no feedback loop)', () => {
@@ -245,7 +246,7 @@ describe('consent in the React demo', () => {
       await page.getByRole('button', { name: 'allow recording' }).click();
       await page.waitForFunction(() => (window as unknown as DemoWindow).__veilDemo.recorder.state === 'recording');
       const batches = await sentBatches(page);
-      expect(batches.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+      expect(batches.flatMap((batch) => batch.events).some((event) => event.type === EventType.FullSnapshot)).toBe(true);
       expect(JSON.stringify(batches)).toContain(PRODUCT);
 
       await page.getByRole('button', { name: 'withdraw consent' }).click();
@@ -284,7 +285,7 @@ describe('the privacy mode switch', () => {
       const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
-        expect(part.flatMap((batch) => batch.events).some((event) => event.type === 2)).toBe(true);
+        expect(part.flatMap((batch) => batch.events).some((event) => event.type === EventType.FullSnapshot)).toBe(true);
       }
       expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);

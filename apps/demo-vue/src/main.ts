@@ -9,6 +9,7 @@
 // For tests and the curious: window.__veilBatches holds every batch the
 // transport received; window.__veilDemo has mode, recorder, flush() and switchMode().
 import { createApp, type App as VueApp } from 'vue';
+import { DEFAULT_PRIVACY_MODE } from '@veil/core';
 import { createVeil, type PrivacyMode, type Recorder, type RecordingBatch } from '@veil/vue';
 import App from './App.vue';
 import ReplayPanel from './components/ReplayPanel.vue';
@@ -33,7 +34,7 @@ let mode: PrivacyMode = initialMode();
 
 function initialMode(): PrivacyMode {
   const asked = new URLSearchParams(location.search).get('privacy');
-  return MODES.find((m) => m === asked) ?? 'strict';
+  return MODES.find((m) => m === asked) ?? DEFAULT_PRIVACY_MODE;
 }
 
 function mountShop(next: PrivacyMode): void {

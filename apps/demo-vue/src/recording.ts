@@ -2,9 +2,10 @@
 // stores a copy of every batch (window.__veilBatches), counts it for the
 // "What was sent" view and hands it to the live replay.
 import { reactive } from 'vue';
+import { PRIVACY_MODES } from '@veil/core';
 import type { ConsentDecision, PrivacyMode, RecordingBatch } from '@veil/vue';
 
-export const MODES: readonly PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
+export const MODES: readonly PrivacyMode[] = PRIVACY_MODES;
 
 export const MODE_HELP: Record<PrivacyMode, string> = {
   strict: 'strict — page text and every input value are masked; only text under v-unmask is recorded.',

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventType } from '@veil/core/engine';
 import { build, preview, type PreviewServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -193,11 +194,11 @@ describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
 
   it('sends well-formed batches of one session that start with a full snapshot', () => {
     const events = batches.flatMap((batch) => batch.events);
-    expect(batches[0].events.some((event) => event.type === 2)).toBe(true);
+    expect(batches[0].events.some((event) => event.type === EventType.FullSnapshot)).toBe(true);
     expect(new Set(batches.map((batch) => batch.sessionId)).size).toBe(1);
     expect(batches.map((batch) => batch.v)).toEqual(batches.map(() => 1));
     expect(batches.map((batch) => batch.seq)).toEqual(batches.map((_, i) => i));
-    expect(events.filter((event) => event.type === 3).length).toBeGreaterThan(10);
+    expect(events.filter((event) => event.type === EventType.IncrementalSnapshot).length).toBeGreaterThan(10);
   });
 
   it('does not record the replay panel or its replay iframe (no feedback loop)', () => {
@@ -290,7 +291,7 @@ describe.concurrent('the demo', () => {
       const [strictPart, relaxedPart] = sessions;
       for (const part of [strictPart, relaxedPart]) {
         expect(part.map((batch) => batch.seq)).toEqual(part.map((_, i) => i));
-        expect(part[0].events.some((event) => event.type === 2)).toBe(true);
+        expect(part[0].events.some((event) => event.type === EventType.FullSnapshot)).toBe(true);
       }
       expect(JSON.stringify(strictPart).includes(PRODUCT), 'the strict session masks page text').toBe(false);
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);

@@ -18,8 +18,8 @@ export interface SentBatch {
   events: SentEvent[];
 }
 
-export const MODES = ['strict', 'balanced', 'relaxed'] as const;
-export type Mode = (typeof MODES)[number];
+// the core's own list (its source: this package is used as TypeScript, unbuilt)
+export { PRIVACY_MODES as MODES, type PrivacyMode as Mode } from '../../../packages/core/src/engine/vocabulary';
 
 /** Text every demo shows in its unmasked region (the shipping note). */
 export const UNMASKED_TEXT = 'Free shipping on orders over';

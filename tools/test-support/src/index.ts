@@ -14,3 +14,18 @@ export {
   type SentBatch,
   type SentEvent,
 } from './demo';
+export {
+  MARK_COMBINATIONS,
+  MARK_COMBINATION_CASES,
+  MARKER_MARKS,
+  attributesOf,
+  attributesOfElement,
+  expectedMarks,
+  renderedMarks,
+  type Mark,
+  type MarkReader,
+  type RenderedMark,
+  type MarkCombination,
+  type MarkedElement,
+  type Marker,
+} from './markers';

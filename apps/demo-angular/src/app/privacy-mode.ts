@@ -1,7 +1,7 @@
 import { InjectionToken } from '@angular/core';
-import type { PrivacyMode } from '@veil/angular';
+import { DEFAULT_PRIVACY_MODE, PRIVACY_MODES, isPrivacyMode, type PrivacyMode } from '@veil/core';
 
-export const PRIVACY_MODES: readonly PrivacyMode[] = ['strict', 'balanced', 'relaxed'];
+export { PRIVACY_MODES };
 
 export const MODE_HELP: Record<PrivacyMode, string> = {
   strict: 'strict — page text and every input value are masked; only text marked [unmask] is recorded.',
@@ -10,16 +10,12 @@ export const MODE_HELP: Record<PrivacyMode, string> = {
     'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
 };
 
-function isMode(value: unknown): value is PrivacyMode {
-  return (PRIVACY_MODES as readonly unknown[]).includes(value);
-}
-
 /** The privacy mode of this page load: `?privacy=` in the URL, `strict` by default. */
 export const PRIVACY_MODE = new InjectionToken<PrivacyMode>('PRIVACY_MODE', {
   providedIn: 'root',
   factory: () => {
     const fromUrl = typeof location === 'undefined' ? null : new URLSearchParams(location.search).get('privacy');
-    return isMode(fromUrl) ? fromUrl : 'strict';
+    return isPrivacyMode(fromUrl) ? fromUrl : DEFAULT_PRIVACY_MODE;
   },
 });
 
@@ -30,7 +26,7 @@ export const PRIVACY_MODE = new InjectionToken<PrivacyMode>('PRIVACY_MODE', {
  * Consent is kept for the tab, see ConsentChoice.
  */
 export function switchPrivacyMode(mode: PrivacyMode): void {
-  if (!isMode(mode)) throw new Error(`[veil demo] unknown privacy mode ${String(mode)}`);
+  if (!isPrivacyMode(mode)) throw new Error(`[veil demo] unknown privacy mode ${String(mode)}`);
   const url = new URL(location.href);
   url.searchParams.set('privacy', mode);
   location.assign(url.href);

@@ -10,12 +10,11 @@ import {
   viewChild,
 } from '@angular/core';
 import { NoRecordDirective, VeilRecorder, type RecordedEvent, type RecordingBatch } from '@veil/angular';
+import { opensRecording } from '@veil/core';
 import type { Replayer } from 'rrweb';
 import { SentBatches } from './sent-batches.service';
 
 const LAST_BATCH_LIMIT = 4000;
-const META = 4;
-const FULL_SNAPSHOT = 2;
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -111,7 +110,7 @@ export class ReplayPanelComponent {
 
   private replay(ReplayerClass: typeof Replayer, batch: RecordingBatch): void {
     for (const event of batch.events) {
-      const startsRecording = event.type === META || (event.type === FULL_SNAPSHOT && this.lastFedType !== META);
+      const startsRecording = opensRecording(event, this.lastFedType);
       if (startsRecording) this.newReplayer(ReplayerClass, event, batch.sessionId);
       else if (!this.replayer || batch.sessionId !== this.replaySession) continue; // no snapshot for it
       this.lastFedType = event.type;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { Replayer } from 'rrweb';
+import { opensRecording } from '@veil/core';
 import { NoRecord, useRecorder } from '@veil/react';
 import { formatBytes, onBatch, sentStats } from '../sent';
 
@@ -66,7 +67,7 @@ export function ReplayPanel() {
     const off = onBatch((batch) => {
       for (const event of batch.events as unknown as ReplayEvent[]) {
         // a recording (or a restart of one) begins with Meta, then a full snapshot
-        if (event.type === 4 || (event.type === 2 && lastType !== 4)) begin(event, batch.sessionId);
+        if (opensRecording(event, lastType)) begin(event, batch.sessionId);
         else if (!replayer || batch.sessionId !== session) continue; // no snapshot for this session: cannot replay
         lastType = event.type;
         try {

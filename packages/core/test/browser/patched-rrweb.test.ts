@@ -10,6 +10,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { patchRrweb } from '../../build/patch-rrweb';
+import { EventType, IncrementalSource } from '../../src/engine/protocol';
 import { RRWEB_OPTIONS } from '../../src/page/rrweb-options';
 import { coreDir } from './harness';
 
@@ -272,12 +273,12 @@ describe('the bundled rrweb', () => {
     const find = (node: SerializedNode, value: string): SerializedNode | undefined =>
       node.attributes?.value === value ? node : (node.childNodes ?? []).map((child) => find(child, value)).find(Boolean);
     const idOf = (value: string) => {
-      const node = find((events.find((e) => e.type === 2)!.data as { node: SerializedNode }).node, value);
+      const node = find((events.find((e) => e.type === EventType.FullSnapshot)!.data as { node: SerializedNode }).node, value);
       expect(node, value).toBeDefined();
       return node!.id;
     };
     const unchecked = events
-      .filter((e) => e.type === 3 && (e.data as { source: number }).source === 5 && (e.data as { isChecked: boolean }).isChecked === false)
+      .filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source: number }).source === IncrementalSource.Input && (e.data as { isChecked: boolean }).isChecked === false)
       .map((e) => (e.data as { id: number }).id);
     // the other radios of the form, the one outside it by its form attribute included
     expect(unchecked).toContain(idOf('small'));

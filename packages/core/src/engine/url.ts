@@ -1,4 +1,4 @@
-import { maskChars, maskEmails, maskPersonalData, scrubSecretParams } from './detect';
+import { maskChars, maskCredentials, maskEmails, maskPersonalData, maskPhoneLinks, scrubSecretParams } from './detect';
 
 // user:password@ in an authority
 const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
@@ -6,7 +6,8 @@ const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
 /**
  * Removes secrets from a URL without resolving or re-encoding it: values of
  * secret-looking query and fragment parameters, credentials in the authority,
- * and e-mail addresses anywhere (also percent-encoded).
+ * e-mail addresses and credentials anywhere (addresses also percent-encoded),
+ * and the number of a `tel:`, `sms:` or `callto:` link.
  *
  * @example
  * scrubUrl('https://shop.example/reset?token=abc&step=2'); // 'https://shop.example/reset?token=redacted&step=2'
@@ -17,7 +18,8 @@ export function scrubUrl(url: string): string {
   if (out.includes('@')) out = out.replace(USERINFO, (_all, scheme: string, info: string) => `${scheme}${maskChars(info)}@`);
   out = scrubSecretParams(out);
   out = maskEmails(out);
-  return out;
+  out = maskCredentials(out);
+  return maskPhoneLinks(out);
 }
 
 /**

@@ -58,3 +58,26 @@ describe('scrubUrl', () => {
     expect(scrubCss('.a::after{content:"Hi Pat"}', false)).toBe('.a::after{content:"Hi Pat"}');
   });
 });
+
+describe('phone links', () => {
+  it('masks the number of tel:, sms:, callto: and similar links, keeping the scheme', async () => {
+    const { scrubUrl } = await import('../../src/engine/url');
+    expect(scrubUrl('tel:+420601123456')).toBe('tel:*************');
+    expect(scrubUrl('sms:+420 602 876 543?body=hi')).toBe('sms:**** *** *** ***********');
+    expect(scrubUrl('callto://+44-20-7946-0123')).toBe('callto://****************');
+    expect(scrubUrl('TEL:0800123456')).toBe('TEL:**********');
+    expect(scrubUrl('https://shop.example/tel/contact')).toBe('https://shop.example/tel/contact');
+  });
+  it('masks phone links inside other text, such as a data attribute', async () => {
+    const { maskPersonalData } = await import('../../src/engine/detect');
+    expect(maskPersonalData('call tel:+420601123456 now')).toBe('call tel:************* now');
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('masks a token or key in a path or an ordinary parameter', () => {
+    const stars = (s: string) => '*'.repeat(s.length);
+    expect(scrubUrl('/api?q=glpat-VxGitlab4Kq9Lm2Np7Rs&page=2')).toBe(`/api?q=${stars('glpat-VxGitlab4Kq9Lm2Np7Rs')}&page=2`);
+    expect(scrubUrl('https://x.example/keys/sk_live_51Hc3f0aKq8vZt2x9Q/view')).toBe(`https://x.example/keys/${stars('sk_live_51Hc3f0aKq8vZt2x9Q')}/view`);
+  });
+});

@@ -335,6 +335,11 @@ export function scrubValue(value: string, kind: FieldKind, region: Region, mode:
   return maskPersonalValue(value);
 }
 
+/** Whether text in `ctx` is recorded as it is but for the personal data the detectors find in it. */
+export function textScanned(ctx: Context, mode: ModeLevel): boolean {
+  return ctx.region !== BLOCK && ctx.content === TEXT && !ctx.inValue && !textMasked(ctx.region, mode);
+}
+
 /** The recordable form of a text node's content in `ctx`; '' when nothing may be sent. */
 export function scrubText(text: string, ctx: Context, mode: ModeLevel): string {
   if (!text) return text;

@@ -8,6 +8,7 @@ import {
   BLOCK,
   FIELD_ATTRIBUTES,
   FIELD_TAGS,
+  MODE_STRICT,
   REGION_ATTRIBUTES,
   ROOT_CONTEXT,
   SENSITIVE_FIELD,
@@ -23,6 +24,7 @@ import {
   type OwnFacts,
   type Region,
 } from './classify';
+import { INLINE_TAGS, maskAcrossSerializedNodes } from './across-nodes';
 import { SerializedNodeType } from './protocol';
 import { MARK_ATTRIBUTE, MARK_CLASS_PREFIX } from './vocabulary';
 
@@ -250,6 +252,8 @@ export function createRecordedTree(mode: ModeLevel, page?: LivePage): RecordedTr
       }
       scrubAttributes(tag, attributes, ctx, mode);
       admitChildren(node, id, ctx);
+      // strict mode masks all text: nothing to read across
+      if (mode !== MODE_STRICT && !INLINE_TAGS.has(tag)) maskAcrossSerializedNodes(node);
       return true;
     }
     nodes.set(id, parentId);

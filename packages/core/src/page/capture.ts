@@ -19,6 +19,7 @@ import {
   scrubText,
   scrubValue,
   tagFacts,
+  textScanned,
   type Context,
   type ModeLevel,
   type OwnFacts,
@@ -28,8 +29,10 @@ import {
   REGION_MARKER_SELECTOR,
 } from '../engine/classify';
 import { maskChars, maskPersonalData } from '../engine/detect';
+import { maskFindings } from '../engine/findings';
 import type { ElementHint } from '../engine/scrub';
 import { wasPasswordField } from './passwords';
+import { createTextLines } from './text-lines';
 
 export interface SelectorSets {
   mask: string[];
@@ -82,7 +85,8 @@ function parentAcross(node: Element): Element | null {
   return null;
 }
 
-export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture {
+/** `remask`: text recorded in clear before that a match read across nodes now runs through (see text-lines.ts). */
+export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: (pieces: Text[]) => void): Capture {
   const maskSel = joined(selectors.mask);
   const blockSel = joined(selectors.block);
   const unmaskSel = joined(selectors.unmask);
@@ -228,13 +232,22 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     return target[STAMP] !== generation || sameContext(derive(target, parentContext(target)), target[CONTEXT]!);
   }
 
+  const textContext = (element: Element) => raise(contextOf(element), textRegion(element));
+  const lines = createTextLines(remask);
+
   return {
     blockSelector,
     text(text, element) {
       // Text right under a shadow root comes without its host. Strict mode masks
       // it; otherwise the scrubber, which knows the host, decides after this.
       if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
-      return scrubText(text, raise(contextOf(element), textRegion(element)), mode);
+      const ctx = textContext(element);
+      const out = scrubText(text, ctx, mode);
+      if (!textScanned(ctx, mode)) return out;
+      const across = lines.findings(text, element);
+      if (!across) return out;
+      // a secret parameter redacted changes the length: then the whole piece goes
+      return out.length === text.length ? maskFindings(out, across) : maskChars(out);
     },
     value(text, element) {
       // Input events come straight from page code, which may have changed the
@@ -246,6 +259,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets): Capture
     },
     noteChanges(records) {
       stretch = null;
+      lines.forget();
       slotless = new Set();
       if (keepContexts && !records.every(keptHold)) generation = ++generations;
     },

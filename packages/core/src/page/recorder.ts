@@ -15,7 +15,8 @@
 // recording, the parts are: the session (session.ts), the batches
 // (batcher.ts), the page's life (lifecycle.ts) and one rrweb recording with
 // Veil's layers around it (recording.ts). Events flow one way: rrweb →
-// recording (watcher, scrubber) → accept → batcher → transport.
+// recording (watcher, scrubber, typed values held until they settle) →
+// accept → batcher → transport.
 import { BLOCK, MASK, UNMASK, markOf, parseMark, type Region } from '../engine/classify';
 import { NAVIGATION_EVENT } from '../engine/protocol';
 import { MARK_ATTRIBUTE } from '../engine/vocabulary';
@@ -103,6 +104,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       // queued when the page made them: let it run, so a change made just
       // before flush() is in what gets sent.
       await undefined;
+      live?.recording.settle();
       await batcher.flush();
     },
     grantConsent() {
@@ -199,6 +201,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
         timer: setInterval(() => batcher.send(), opts.flushInterval),
         detachPage: watchPageLifecycle({
           leaving() {
+            live?.recording.settle();
             batcher.send(true);
             sessions.save();
           },
@@ -228,6 +231,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     const was = live;
     live = null;
     if (was) {
+      if (!discard) was.recording.settle();
       clearInterval(was.timer);
       was.detachPage();
       try {

@@ -1,16 +1,18 @@
 // One rrweb recording with Veil's two layers around it: the capture layer
 // answers rrweb's masking hooks, the mark watcher tells both layers what the
-// page changed, and the scrubber decides every event again before it leaves.
+// page changed, and the scrubber decides every event again before it leaves;
+// what is typed into a field goes out when typing settles (settled-values.ts).
 // This module is the live page the scrubber asks (LivePage): it maps rrweb's
 // ids back to elements. What comes out of it is scrubbed; what it is for
 // (sessions, batches, consent) is the recorder's business.
 import { modeLevel } from '../engine/classify';
-import { EventType, VISITOR_SOURCES, type RecordedEvent } from '../engine/protocol';
+import { EventType, IncrementalSource, VISITOR_SOURCES, type RecordedEvent } from '../engine/protocol';
 import { createLiveScrubber, type LivePage, type LiveScrubber } from '../engine/scrub';
 import type { PrivacyMode } from '../engine/vocabulary';
 import { createCapture, type Capture, type SelectorSets } from './capture';
 import { watchMarks, type MarkWatcher } from './mark-watcher';
-import { recordedNode, startRrweb, takeFullSnapshot } from './rrweb';
+import { recordedId, recordedNode, startRrweb, takeFullSnapshot } from './rrweb';
+import { settleValues, type SettledValues } from './settled-values';
 
 export interface RecordingOptions {
   privacy: PrivacyMode;
@@ -37,13 +39,15 @@ export interface Recording {
   reopen(): void;
   /** Records again from scratch under the current selectors (a fresh snapshot re-evaluates every node). */
   restart(): void;
+  /** Sends the values still being typed now (settled-values.ts): before a flush, a stop, or the page leaving. */
+  settle(): void;
   stop(): void;
 }
 
 /** Starts recording the page. Throws when rrweb cannot. */
 export function startRecording(options: RecordingOptions): Recording {
   const mode = modeLevel(options.privacy);
-  let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; stopRrweb: () => void } | null = null;
+  let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; values: SettledValues; stopRrweb: () => void } | null = null;
   // broken: no event of the stretch in progress may be kept; failed: the recorder was told
   let broken = false;
   let failed = false;
@@ -77,10 +81,35 @@ export function startRecording(options: RecordingOptions): Recording {
     };
   }
 
+  /**
+   * Records pieces of text again, masked now: a match read across nodes runs
+   * through them since they were recorded (page/text-lines.ts). Sent as the
+   * text changes rrweb would send, right after the event that completed it.
+   */
+  function remask(capture: Capture, pieces: Text[]) {
+    if (!running || broken || reopening) return;
+    try {
+      const texts: { id: number; value: string }[] = [];
+      for (const piece of pieces) {
+        const id = recordedId(piece);
+        if (id > 0 && piece.parentElement) texts.push({ id, value: capture.text(piece.data, piece.parentElement) });
+      }
+      if (texts.length === 0) return;
+      const clean = running.scrubber.scrub({
+        type: EventType.IncrementalSnapshot,
+        timestamp: Date.now(),
+        data: { source: IncrementalSource.Mutation, texts, attributes: [], removes: [], adds: [] },
+      });
+      if (clean) options.accept(clean);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   function begin() {
     const selectors = options.selectors;
     const selectorsOn = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
-    const capture = createCapture(mode, selectors);
+    const capture = createCapture(mode, selectors, (pieces) => remask(capture, pieces));
     // Created before rrweb starts, so that its observer runs before rrweb's.
     const watcher = watchMarks({ capture, note: (change) => running?.scrubber.note(change), selectorsOn, fail });
     const page: LivePage = {
@@ -103,7 +132,8 @@ export function startRecording(options: RecordingOptions): Recording {
         }, 0);
       },
     };
-    running = { capture, watcher, scrubber: createLiveScrubber(options.privacy, page), stopRrweb: () => undefined };
+    const values = settleValues((event) => options.accept(event), recordedNode);
+    running = { capture, watcher, values, scrubber: createLiveScrubber(options.privacy, page), stopRrweb: () => undefined };
     try {
       running.stopRrweb = startRrweb({
         emit: (event) => {
@@ -123,7 +153,7 @@ export function startRecording(options: RecordingOptions): Recording {
               if (!options.visitorActive() || !running) return;
             }
             const clean = running.scrubber.scrub(raw);
-            if (clean) options.accept(clean);
+            if (clean && !running.values.hold(clean)) options.accept(clean);
           } catch (error) {
             fail(error);
           }
@@ -149,6 +179,7 @@ export function startRecording(options: RecordingOptions): Recording {
     const was = running;
     running = null;
     if (!was) return;
+    was.values.stop();
     was.watcher.stop();
     was.stopRrweb();
   }
@@ -162,8 +193,12 @@ export function startRecording(options: RecordingOptions): Recording {
       });
     },
     restart() {
+      running?.values.release();
       end();
       begin();
+    },
+    settle() {
+      running?.values.release();
     },
     stop: end,
   };

@@ -15,7 +15,7 @@ import { CLASSIFYING_ATTRIBUTES, modeLevel } from './src/engine/classify';
 import { rememberPasswordFields } from './src/page/passwords';
 export function wire(privacy, selectors = { mask: [], block: [], unmask: [] }) {
   rememberPasswordFields();
-  const capture = createCapture(modeLevel(privacy), selectors);
+  const capture = createCapture(modeLevel(privacy), selectors, () => {});
   const changed = (records) => records.length && capture.noteChanges(records);
   const watcher = new MutationObserver(changed);
   watcher.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: CLASSIFYING_ATTRIBUTES });

@@ -31,6 +31,18 @@ export const CARDS = {
   titleNoBreakSpaces: '6011 0009 9013 9424',
   cssString: '4024 0071 6230 4850',
   cssRuleLater: '5473 8473 8291 8473',
+  spansOneGroupEach: '4762 6388 7394 2731',
+  nestedInline: '5395 4254 0604 3167',
+  textNodes: '4786 1035 4593 8932',
+  pieceAddedLater: '5628 5362 4190 3370',
+  piecesChangedLater: '4709 2700 9866 1130',
+  dots: '6868 3827 8760 3620',
+  slashes: '4758 6259 7635 8390',
+  zeroWidth: '5878 6143 1789 2368',
+  bullets: '4373 4459 2891 0841',
+  typedWithDots: '4829 0407 3375 9242',
+  underscores: '5303 4337 3778 3080',
+  typedSettled: '4556 0142 3316 2909',
 } as const;
 
 /** IBANs with a valid checksum. */
@@ -43,6 +55,12 @@ export const IBANS = {
   mixedParagraph: 'GB22 BARC 7824 3744 0472 89',
   comment: 'IT15 X808 9517 6004 5801 2500 018',
   textNoBreakSpaces: 'AT61 1904 3002 3457 3201',
+  spans: 'DE51 1697 4897 7640 8973 13',
+  dashes: 'DE15 8982 8375 5359 8290 45',
+  textNodes: 'DE54 9664 6273 4226 2141 94',
+  /** Four of its digit groups make a Luhn-valid number. */
+  holdsCardNumber: 'DE14 8931 2347 2706 6710 89',
+  typedSettled: 'DE79 6639 2332 1468 8197 36',
 } as const;
 
 /** Look like personal data but are not: a replay must keep them where text is recorded. */
@@ -53,6 +71,8 @@ export const NEAR_MISSES = {
   orderNumberMixed: '7302 5815 1062 2485',
   /** DE15 0299 4968 3421 5439 45 with its check digits changed. */
   badIban: 'DE22 0299 4968 3421 5439 45',
+  /** 16 digits that fail the Luhn check, shown in spans. */
+  orderNumberSpans: '7860 5296 9886 5094',
 } as const;
 
 export function luhnValid(value: string): boolean {

@@ -30,6 +30,7 @@ import { launchChromium } from '@veil/test-support';
 import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { EventType, IncrementalSource } from '../../src/engine/protocol';
 import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
+import { replayedText } from './replayed-text';
 
 export type Mode = PrivacyMode;
 export const MODES: readonly Mode[] = PRIVACY_MODES;
@@ -95,6 +96,8 @@ export interface Recording {
   text: string;
   /** Every string value (and key) found in the batches, decoded, one per line. */
   strings: string;
+  /** The text of the replayed page, line by line, at the end of each recorded page state (replayed-text.ts). */
+  replayed: string;
   batches: Batch[];
   events: RecordedEvent[];
   /** Errors reported by the recorder (onError) and uncaught page errors. */
@@ -348,11 +351,13 @@ export function record(s: Scenario, mode: Mode): Promise<Recording> {
       // VEIL_LEAK_TIMING=1: per-run phase durations (goto, start, settle, steps, wait, stop) in ms
       if (process.env.VEIL_LEAK_TIMING) console.log(`timing ${s.name} [${mode}]`, t.slice(1).map((x, i) => x - t[i]).join(' '));
       const batches = out.batches.map((t) => JSON.parse(t) as Batch);
+      const events = batches.flatMap((bt) => (Array.isArray(bt?.events) ? bt.events : []));
       return {
         text: out.batches.join('\n'),
         strings: collectStrings(batches).join('\n'),
+        replayed: replayedText(events),
         batches,
-        events: batches.flatMap((bt) => (Array.isArray(bt?.events) ? bt.events : [])),
+        events,
         errors: [...out.errors, ...pageErrors],
       };
     } catch (e) {
@@ -410,6 +415,9 @@ function hashForms(c: string): string[] {
   return out;
 }
 
+/** A number of 12 digits or more written with separators: card numbers, account numbers. */
+const NUMBER = /^(?=(?:\D*\d){12})[\d\s\-./]+$/;
+
 /** Share of a value (normalized, from its start) whose presence counts as a leak of the value. */
 const PREFIX_SHARE = 0.75;
 
@@ -439,7 +447,7 @@ function around(text: string, at: number, len: number): string {
  * of them is not evidence (canaries of one scenario often share a prefix).
  */
 export function findLeaks(
-  rec: Pick<Recording, 'text' | 'strings'>,
+  rec: Pick<Recording, 'text' | 'strings'> & { replayed?: string },
   canaries: readonly string[],
   related: readonly string[] = [],
 ): Leak[] {
@@ -448,6 +456,11 @@ export function findLeaks(
   const rawLower = raw.toLowerCase();
   const normText = normalize(raw);
   const normStrings = normalize(rec.strings);
+  const replayed = rec.replayed ?? '';
+  const normReplayed = normalize(replayed);
+  // a number is still that number with dots, slashes or anything else between its digits
+  let digitsOfStrings: string | undefined;
+  let digitsOfReplayed: string | undefined;
   for (const c of canaries) {
     const hit = (form: string, haystack: string, needle: string): boolean => {
       if (!needle) return false;
@@ -472,6 +485,11 @@ export function findLeaks(
       hit('form-encoded', raw, encodeURIComponent(c).replace(/%20/g, '+')) ||
       hit('without whitespace/dashes, any case', normText, nc) ||
       hit('decoded, without whitespace/dashes, any case', normStrings, nc) ||
+      hit('on the replayed page', replayed, c) ||
+      hit('on the replayed page, without whitespace/dashes, any case', normReplayed, nc) ||
+      (NUMBER.test(c) &&
+        (hit('its digits, whatever separates them', (digitsOfStrings ??= rec.strings.replace(/\D/g, '')), c.replace(/\D/g, '')) ||
+          hit('its digits on the replayed page, whatever separates them', (digitsOfReplayed ??= replayed.replace(/\D/g, '')), c.replace(/\D/g, '')))) ||
       hit('reversed', rawLower, [...c].reverse().join('').toLowerCase()) ||
       hit('hex', rawLower, Buffer.from(c, 'utf8').toString('hex')) ||
       base64Forms(c).some((f) => hit('base64', raw, f)) ||
@@ -482,7 +500,11 @@ export function findLeaks(
     // Most of the value, e.g. what a field held one keystroke before it
     // became a recognisable card number or e-mail address.
     const prefix = nc.slice(0, Math.ceil(nc.length * PREFIX_SHARE));
-    if (nc.length >= 10 && unshared(prefix) && (hit(`prefix "${prefix}"`, normText, prefix) || hit(`prefix "${prefix}"`, normStrings, prefix))) {
+    if (
+      nc.length >= 10 &&
+      unshared(prefix) &&
+      (hit(`prefix "${prefix}"`, normText, prefix) || hit(`prefix "${prefix}"`, normStrings, prefix) || hit(`prefix "${prefix}" on the replayed page`, normReplayed, prefix))
+    ) {
       continue;
     }
     fragments(c)

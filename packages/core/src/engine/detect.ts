@@ -345,7 +345,7 @@ export function findPersonalData(value: string, found: Finding[] = []): Finding[
  * maskPersonalData('Paid by pat@example.com'); // 'Paid by ***************'
  */
 export function maskPersonalData(value: string): string {
-  if (value.length < 5 || !MAY_HOLD_ANYTHING.test(value)) return value;
+  if (!mayHoldPersonalData(value)) return value;
   const out = scrubSecretParams(value);
   return maskFindings(out, findPersonalData(out));
 }

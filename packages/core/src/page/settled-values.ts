@@ -11,13 +11,14 @@ import { EventType, IncrementalSource, type RecordedEvent } from '../engine/prot
 export const SETTLE_AFTER_MS = 1000;
 
 // Fields whose value is typed: input events of these come one per keystroke.
-const TYPED_INPUTS = new Set(['', 'text', 'search', 'email', 'url', 'tel', 'password', 'number']);
+const TYPED_INPUTS = new Set(['text', 'search', 'email', 'url', 'tel', 'password', 'number']);
 
 function typedField(node: Node | null): boolean {
   if (!node || node.nodeType !== 1) return false;
   const element = node as Element;
   if (element.localName === 'textarea') return true;
-  return element.localName === 'input' && TYPED_INPUTS.has((element.getAttribute('type') ?? '').toLowerCase());
+  // the property, not the attribute: an unknown or missing type is a text field
+  return element.localName === 'input' && TYPED_INPUTS.has((element as HTMLInputElement).type);
 }
 
 export interface SettledValues {

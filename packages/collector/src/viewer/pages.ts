@@ -205,7 +205,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
         sessions.length > perPage ? `<a href="?page=${page + 1}">older</a>` : '',
       ].join(' ');
       const table = rows.length
-        ? `<table class="sessions"><thead><tr><th>start</th><th>duration</th><th>pages</th><th>size</th><th>visitor</th><th>gaps</th><th>session</th></tr></thead><tbody>${rows.join('')}</tbody></table><p>${pager}</p>`
+        ? `<div class="table-scroll"><table class="sessions"><thead><tr><th>start</th><th>duration</th><th>pages</th><th>size</th><th>visitor</th><th>gaps</th><th>session</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p>${pager}</p>`
         : '<p>No sessions recorded yet.</p>';
       return reply
         .type('text/html; charset=utf-8')

@@ -59,6 +59,8 @@ export interface Capture {
    * forgets the contexts worked out so far when a change can alter them.
    */
   noteChanges(records: MutationRecord[]): void;
+  /** True when the slots of `host`'s shadow root show one of its light-DOM children with more protection than the host has. */
+  slotsRaiseLight(host: Element): boolean;
   /** The selector rrweb must not serialize the inside of. */
   readonly blockSelector: string;
 }
@@ -262,6 +264,16 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
       lines.forget();
       slotless = new Set();
       if (keepContexts && !records.every(keptHold)) generation = ++generations;
+    },
+    slotsRaiseLight(host) {
+      if (!host.shadowRoot) return false;
+      const around = contextOf(host).region;
+      for (let child = host.firstChild; child; child = child.nextSibling) {
+        if (child.nodeType === 1 || child.nodeType === 3) {
+          if (slotRegion((child as Element | Text).assignedSlot) > around) return true;
+        }
+      }
+      return false;
     },
     hint(element) {
       return {

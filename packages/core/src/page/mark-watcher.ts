@@ -29,6 +29,8 @@ export interface MarkWatcherOptions {
   capture: Capture;
   /** Where the scrubber hears of changes. */
   note(change: TreeChange): void;
+  /** A shadow root was attached to `host`, which already has recorded light-DOM children. */
+  lightHostAttached(host: Element): void;
   /** Configured selectors can depend on any attribute: every attribute change counts. */
   selectorsOn: boolean;
   fail(error: unknown): void;
@@ -41,7 +43,7 @@ function classifies(r: MutationRecord): boolean {
   return FIELD_TAGS.has(tag) || tag === 'meta';
 }
 
-export function watchMarks({ capture, note, selectorsOn, fail }: MarkWatcherOptions): MarkWatcher {
+export function watchMarks({ capture, note, lightHostAttached, selectorsOn, fail }: MarkWatcherOptions): MarkWatcher {
   const changed = (all: MutationRecord[]) => {
     // called before every event and input value, mostly with nothing pending
     if (!all.length) return;
@@ -94,6 +96,12 @@ export function watchMarks({ capture, note, selectorsOn, fail }: MarkWatcherOpti
       watchTree(root);
       const id = recordedId(host);
       if (id > 0) note({ kind: 'host', id });
+      for (let child = host.firstChild; child; child = child.nextSibling) {
+        if (recordedId(child) > 0) {
+          lightHostAttached(host);
+          break;
+        }
+      }
     } catch (error) {
       fail(error);
     }

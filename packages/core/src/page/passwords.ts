@@ -55,11 +55,16 @@ function watch(root: Document | ShadowRoot): void {
     });
     typeWatcher.observe(root, { subtree: true, attributes: true, attributeFilter: ['type'], attributeOldValue: true });
   }
-  const note = (e: Event) => {
-    const target = e.composedPath ? e.composedPath()[0] : e.target;
-    if (isPasswordInput(target)) seen.add(target);
-  };
-  for (const type of ['focusin', 'input']) root.addEventListener(type, note, passive);
+  // Typing reaches a document's listeners from its open shadow roots too
+  // (focus and input events are composed); the type watcher, not a listener
+  // per root, covers what script does to a field without focusing it.
+  if (root.nodeType === 9) {
+    const note = (e: Event) => {
+      const target = e.composedPath ? e.composedPath()[0] : e.target;
+      if (isPasswordInput(target)) seen.add(target);
+    };
+    for (const type of ['focusin', 'input']) root.addEventListener(type, note, passive);
+  }
   // a frame's document is new after every load; load does not bubble, but passes here in capture
   root.addEventListener('load', (e) => inside(e.target), passive);
   const scan = () => {

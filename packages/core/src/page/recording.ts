@@ -111,7 +111,27 @@ export function startRecording(options: RecordingOptions): Recording {
     const selectorsOn = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
     const capture = createCapture(mode, selectors, (pieces) => remask(capture, pieces));
     // Created before rrweb starts, so that its observer runs before rrweb's.
-    const watcher = watchMarks({ capture, note: (change) => running?.scrubber.note(change), selectorsOn, fail });
+    const watcher = watchMarks({
+      capture,
+      note: (change) => running?.scrubber.note(change),
+      // Light-DOM children recorded before their host had a shadow root are
+      // shown in its slots from then on. Once the task (and the microtasks)
+      // that fill the root are over, a masked or blocked slot around them
+      // means what was recorded in clear must not stay in the replay.
+      lightHostAttached(host) {
+        setTimeout(() => {
+          try {
+            if (!running) return;
+            running.watcher.flush();
+            if (running.capture.slotsRaiseLight(host)) page.requestCheckout();
+          } catch (error) {
+            fail(error);
+          }
+        }, 0);
+      },
+      selectorsOn,
+      fail,
+    });
     const page: LivePage = {
       // Without configured selectors only the password memory, which concerns
       // inputs, and the slots of shadow hosts know more than the serialized element.

@@ -91,6 +91,26 @@ const shadow: Scenario[] = [
     canaries: ['VxShPreTgA4Rm', 'VxShPreTgB7Wc'],
   },
   {
+    // the memory listens for typing on documents only: focus and input events
+    // are composed, so typing in a root inside a root reaches them too
+    name: 'never records a password typed into a shadow root nested in another before start, then toggled to text',
+    html: `<outer-box id="h"></outer-box><script>
+      customElements.define('inner-pw', class extends HTMLElement {
+        constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<input id="pw" type="password">'; }
+      });
+      customElements.define('outer-box', class extends HTMLElement {
+        constructor() { super(); this.attachShadow({ mode: 'open' }).innerHTML = '<inner-pw id="in"></inner-pw>'; }
+      });</script>`,
+    before: seq(typeInto('outer-box inner-pw #pw', 'VxShNestPw3Tq'), (page) =>
+      page.evaluate(() => {
+        const inner = document.getElementById('h')!.shadowRoot!.getElementById('in')!.shadowRoot!;
+        (inner.getElementById('pw') as HTMLInputElement).type = 'text';
+      }),
+    ),
+    steps: typeInto('outer-box inner-pw #pw', 'VxShNestPw8Hm'),
+    canaries: ['VxShNestPw3Tq', 'VxShNestPw8Hm'],
+  },
+  {
     // no focus, no typing: a script (a password manager, a framework) set it
     name: 'never records a password set by script in an anonymous shadow-root field and toggled to text before start',
     html: `<pw-box id="h"></pw-box>${shadowElement('pw-box', '<input class="a" type="password">')}`,
@@ -285,6 +305,40 @@ const shadow: Scenario[] = [
     ),
     canaries: ['VxSlotBlkT2Xs', 'VxSlotBlk7Fm', 'VxSlotBlkD4Nv', 'VxSlotBlkIn3Hq', 'VxSlotBlkM8Rd', 'VxSlotBlkMT5', 'VxSlotBlkAT6', 'VxSlotBlkA9Pe'],
     mustRecord: { balanced: ['VxSlotOpen6Tc'], relaxed: ['VxSlotOpen6Tc'] },
+  },
+  {
+    // Recorded in clear while the host had no shadow root, the light-DOM
+    // content is shown in a masked slot once one is attached: the replay must
+    // not go on showing it there, so the page is recorded afresh.
+    name: 'records the page afresh when a shadow root attached later shows recorded light-DOM content in a masked or blocked slot',
+    html: `<late-card id="c">VxLateHostDir2Wm <p title="VxLateHostT4Rq">VxLateHost7Kd</p></late-card>
+      <late-panel id="b">VxLateHostBlk5Pn</late-panel><p>VxLateHostOpen3Zs</p>`,
+    steps: seq(
+      run(() => {
+        document.getElementById('c')!.attachShadow({ mode: 'open' }).innerHTML = '<div data-veil="mask"><slot></slot></div>';
+        // a component library renders its shadow root in a microtask
+        const root = document.getElementById('b')!.attachShadow({ mode: 'open' });
+        queueMicrotask(() => {
+          root.innerHTML = '<div data-veil="block"><slot></slot></div>';
+        });
+      }),
+      run(() => {
+        (document.getElementById('c')!.firstChild as Text).data = 'VxLateHostNew8Jc';
+      }),
+    ),
+    canaries: ['VxLateHostNew8Jc'],
+    mustRecord: { balanced: ['VxLateHostOpen3Zs'], relaxed: ['VxLateHostOpen3Zs'] },
+    check: (rec, mode, expect) => {
+      const lastSnapshot = rec.events.map((e) => e.type).lastIndexOf(EventType.FullSnapshot);
+      const fromThen = JSON.stringify(rec.events.slice(lastSnapshot));
+      for (const early of ['VxLateHost7Kd', 'VxLateHostT4Rq', 'VxLateHostDir2Wm', 'VxLateHostBlk5Pn']) {
+        expect(fromThen, `${early} is not on the page recorded afresh`).not.toContain(early);
+      }
+      if (mode !== 'strict') {
+        expect(JSON.stringify(rec.events.slice(0, lastSnapshot)), 'recorded in clear before the shadow root').toContain('VxLateHost7Kd');
+        expect(fromThen, 'the open text is still recorded').toContain('VxLateHostOpen3Zs');
+      }
+    },
   },
   {
     // rrweb sends checkbox and radio events without asking the capture layer:

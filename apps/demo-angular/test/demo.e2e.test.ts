@@ -7,13 +7,16 @@ import { EventType } from '@veil/core/engine';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   MODES,
+  PERSONAL_DATA_PREFIXES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
   findLeaks,
   launchChromium,
   openDemo as openDemoPage,
+  ordinaryFields,
   replayed,
   sentBatches,
+  typePersonalData,
   type Mode,
   type OpenedDemo,
   type SentBatch,
@@ -258,6 +261,27 @@ describe('consent and the privacy mode switch', () => {
       else expect(firstSeq).toBe(0);
       expect(relaxedPart.map((batch) => batch.seq)).toEqual(relaxedPart.map((_, i) => firstSeq + i));
       await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(PRODUCT);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('personal data typed key by key into the ordinary fields, in relaxed mode', () => {
+  it('sends no start of an e-mail address, card number or IBAN, and the replay shows none', async () => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await allow(page);
+      const fields = await ordinaryFields(page);
+      expect(fields, 'the fields whose values relaxed mode records as typed').toEqual(['#search', '#gift-message']);
+      await typePersonalData(page, fields);
+      const batches = await sentBatches(page);
+      expect(findLeaks(batches, PERSONAL_DATA_PREFIXES)).toEqual([]);
+      // the replay has caught up once the search box is empty again
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe('');
+      const replay = await replayed(page);
+      expect(findLeaks({ html: replay!.html, values: replay!.values }, PERSONAL_DATA_PREFIXES)).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

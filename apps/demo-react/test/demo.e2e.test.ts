@@ -13,14 +13,17 @@ import { build, preview, type PreviewServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import {
   MODES,
+  PERSONAL_DATA_PREFIXES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
   findLeaks,
   launchChromium,
   openDemo as openDemoPage,
+  ordinaryFields,
   replayed,
   sentBatches,
   sessionsIn,
+  typePersonalData,
   type Mode,
   type OpenedDemo,
   type SentBatch,
@@ -291,6 +294,27 @@ describe('the privacy mode switch', () => {
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
       expect(findLeaks(batches, SECRETS)).toEqual([]);
       await expect.poll(async () => (await replayed(page))?.text ?? '', { timeout: 20_000 }).toContain(PRODUCT);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('personal data typed key by key into the ordinary fields, in relaxed mode', () => {
+  it('sends no start of an e-mail address, card number or IBAN, and the replay shows none', async () => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await grantConsent(page);
+      const fields = await ordinaryFields(page);
+      expect(fields, 'the fields whose values relaxed mode records as typed').toEqual(['#search', '#coupon']);
+      await typePersonalData(page, fields);
+      const batches = await sentBatches(page);
+      expect(findLeaks(batches, PERSONAL_DATA_PREFIXES)).toEqual([]);
+      // the replay has caught up once the search box is empty again
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe('');
+      const replay = await replayed(page);
+      expect(findLeaks({ html: replay!.html, values: replay!.values }, PERSONAL_DATA_PREFIXES)).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -12,14 +12,17 @@ import { build, preview, type PreviewServer } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import {
   MODES,
+  PERSONAL_DATA_PREFIXES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
   findLeaks,
   launchChromium,
   openDemo as openDemoPage,
+  ordinaryFields,
   replayed,
   sentBatches,
   sessionsIn,
+  typePersonalData,
   type Mode,
   type OpenedDemo,
   type SentBatch,
@@ -322,6 +325,29 @@ describe.concurrent('the demo', () => {
       await bio.pressSequentially('Cormorant-5120-Hushbio');
       const batches = await sentBatches(page);
       expect(findLeaks(batches, { 'typed while private': 'Sandpiper-3318-Quietbio', 'typed once private again': 'Cormorant-5120-Hushbio' })).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('personal data typed key by key into the ordinary fields, in relaxed mode', () => {
+  it('sends no start of an e-mail address, card number or IBAN, and the replay shows none', async () => {
+    const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
+    try {
+      await accept(page);
+      // the bio is an ordinary field once the visitor unticks "Keep my bio private"
+      await page.uncheck('#bio-private');
+      const fields = await ordinaryFields(page);
+      expect(fields, 'the fields whose values relaxed mode records as typed').toEqual(['#search', '#bio']);
+      await typePersonalData(page, fields);
+      const batches = await sentBatches(page);
+      expect(findLeaks(batches, PERSONAL_DATA_PREFIXES)).toEqual([]);
+      // the replay has caught up once the search box is empty again
+      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe('');
+      const replay = await replayed(page);
+      expect(findLeaks({ html: replay!.html, values: replay!.values }, PERSONAL_DATA_PREFIXES)).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

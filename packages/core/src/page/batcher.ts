@@ -31,7 +31,17 @@ export function createBatcher(options: BatcherOptions): Batcher {
   const inFlight = new Set<Promise<unknown>>();
 
   function send(final = false) {
-    if (!held.length) return;
+    if (!held.length) {
+      // batches handed over earlier may still be on their way (being compressed, or waiting to retry)
+      if (final) {
+        try {
+          transport.leaving?.();
+        } catch (error) {
+          report(error);
+        }
+      }
+      return;
+    }
     const address = options.nextBatch();
     if (!address) return;
     const batch: RecordingBatch = { v: PROTOCOL_VERSION, sessionId: address.sessionId, seq: address.seq, events: held };

@@ -10,27 +10,48 @@ import type { Transport, UrlTransportOptions } from './types';
 export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransportEnvironment): Transport & { preload(): void } {
   let real: Transport | undefined;
   let loading: Promise<Transport> | undefined;
+  // handed over before the transport arrived, in order
+  const waiting: RecordingBatch[] = [];
   const load = () =>
     (loading ??= import('./url-transport').then((m) => {
       real = m.createUrlTransport(options, env);
+      for (const batch of waiting.splice(0)) real.send(batch);
       return real;
     }));
+
+  /** The page is leaving before the transport arrived: one plain beacon per batch, best effort. */
+  function beaconWaiting() {
+    for (const batch of waiting.splice(0)) {
+      try {
+        const body = JSON.stringify(options.siteKey ? { ...batch, siteKey: options.siteKey } : batch);
+        navigator.sendBeacon?.(options.url, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
+      } catch {
+        // nothing more can be done while the page unloads
+      }
+    }
+  }
+
   return {
     preload() {
       void load().catch(env.report);
     },
-    send: (batch) => load().then((t) => t.send(batch)),
+    send(batch) {
+      if (real) return real.send(batch);
+      waiting.push(batch);
+      return load().then(() => undefined);
+    },
     sendFinal(batch: RecordingBatch) {
       if (real) return real.sendFinal!(batch);
-      // the page is leaving before the transport arrived: one plain beacon, best effort
-      try {
-        navigator.sendBeacon?.(options.url, new Blob([JSON.stringify({ ...batch, siteKey: options.siteKey })], { type: 'text/plain;charset=UTF-8' }));
-      } catch {
-        // nothing more can be done while the page unloads
-      }
+      waiting.push(batch);
+      beaconWaiting();
+    },
+    leaving() {
+      if (real) real.leaving!();
+      else beaconWaiting();
     },
     flush: () => (loading ? loading.then((t) => t.flush?.()) : Promise.resolve()),
     close(discard) {
+      if (discard) waiting.length = 0;
       real?.close?.(discard);
     },
   };

@@ -10,6 +10,8 @@ export interface Transport {
   send(batch: RecordingBatch): void | Promise<unknown>;
   /** The page may be about to unload (`pagehide`, or hidden): send this batch and anything held now, synchronously. */
   sendFinal?(batch: RecordingBatch): void;
+  /** The page may be about to unload and there is no new batch: send anything still held now, synchronously. */
+  leaving?(): void;
   /** Resolves when everything handed over so far was sent, refused, or is waiting for a retry. */
   flush?(): Promise<void>;
   /** The recorder stopped; `discard`: drop anything not yet delivered (consent was revoked). */

@@ -20,8 +20,9 @@ export interface UrlTransportEnvironment {
 interface Queued {
   seq: number;
   events: number;
-  /** The batch as JSON; the drop count is added when it is first sent. */
+  /** The batch as JSON; the drop count is added when it is first sent (`sealed`). */
   text: string;
+  sealed?: boolean;
   bytes: number;
   /** Compressed once, when first sent, and reused for retries. */
   body?: Uint8Array | string;
@@ -75,6 +76,8 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   let queuedBytes = 0;
   let dropped = { batches: 0, events: 0 };
   let busy = false;
+  // the head's request, once made: a keepalive one outlives the page, another may not
+  let sending: { item: Queued; keepalive: boolean } | undefined;
   let timer: unknown;
   let keepaliveInFlight = 0;
   const idle: (() => void)[] = [];
@@ -96,17 +99,32 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
     }
   }
 
-  /** The request body: the drop count so far rides with the first batch sent after the drops. */
-  async function bodyOf(entry: Queued): Promise<Uint8Array | string> {
-    if (!entry.body) {
-      let text = entry.text;
+  /** Sets an entry's size, keeping the queue's total right while it is queued. */
+  function resize(entry: Queued, bytes: number) {
+    if (queue.includes(entry)) queuedBytes += bytes - entry.bytes;
+    entry.bytes = bytes;
+  }
+
+  /** The batch's final JSON: the drop count so far rides with the first batch sent after the drops. */
+  function seal(entry: Queued): string {
+    if (!entry.sealed) {
+      entry.sealed = true;
       if (dropped.batches) {
         entry.carried = dropped;
         dropped = { batches: 0, events: 0 };
-        text = `{"dropped":${JSON.stringify(entry.carried)},${text.slice(1)}`;
+        entry.text = `{"dropped":${JSON.stringify(entry.carried)},${entry.text.slice(1)}`;
+        resize(entry, encoder.encode(entry.text).length);
       }
-      entry.body = await gzip(text);
-      entry.bytes = typeof entry.body === 'string' ? encoder.encode(entry.body).length : entry.body.byteLength;
+    }
+    return entry.text;
+  }
+
+  /** The request body, compressed once and reused for retries. */
+  async function bodyOf(entry: Queued): Promise<Uint8Array | string> {
+    if (!entry.body) {
+      const body = await gzip(seal(entry));
+      entry.body = body;
+      resize(entry, typeof body === 'string' ? encoder.encode(body).length : body.byteLength);
     }
     return entry.body;
   }
@@ -139,34 +157,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
     busy = true;
     let retryIn: number | undefined;
     try {
-      const before = item.bytes;
-      const body = await bodyOf(item);
-      queuedBytes += item.bytes - before;
-      const keepalive = item.bytes <= KEEPALIVE_LIMIT - keepaliveInFlight;
-      if (keepalive) keepaliveInFlight += item.bytes;
-      let res: Response;
-      try {
-        res = await doFetch(options.url, { method: 'POST', body: body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
-      } finally {
-        if (keepalive) keepaliveInFlight -= item.bytes;
-      }
-      if (res.ok) {
-        remove(item);
-      } else if (res.status === 408 || res.status === 429 || res.status >= 500) {
-        retryIn = retryAfterMs(res.headers.get('retry-after'), now());
-        if (retryIn === undefined) retryIn = backoff(item.attempt);
-        item.attempt++;
-      } else {
-        remove(item);
-        // the receiver can tell a refused batch from a lost one only by this count
-        dropped.batches += 1 + (item.carried?.batches ?? 0);
-        dropped.events += item.events + (item.carried?.events ?? 0);
-        report(new Error(`[veil] the ingest endpoint refused batch ${item.seq} with status ${res.status}; it is dropped, not retried.`));
-      }
-    } catch {
-      // offline, DNS, CORS or a reset connection: all worth another try
-      retryIn = backoff(item.attempt);
-      item.attempt++;
+      retryIn = await attempt(item);
     } finally {
       busy = false;
     }
@@ -175,10 +166,61 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
     if (retryIn === undefined) void pump();
   }
 
+  /** One try at sending `item`: the delay before the next try when it must be retried. */
+  async function attempt(item: Queued): Promise<number | undefined> {
+    try {
+      const body = await bodyOf(item);
+      // the page hid while this compressed, and sent the batch by beacon
+      if (!queue.includes(item)) return undefined;
+      const keepalive = item.bytes <= KEEPALIVE_LIMIT - keepaliveInFlight;
+      if (keepalive) keepaliveInFlight += item.bytes;
+      sending = { item, keepalive };
+      let res: Response;
+      try {
+        res = await doFetch(options.url, { method: 'POST', body: body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
+      } finally {
+        sending = undefined;
+        if (keepalive) keepaliveInFlight -= item.bytes;
+      }
+      if (res.ok) {
+        remove(item);
+        return undefined;
+      }
+      if (res.status === 408 || res.status === 429 || res.status >= 500) {
+        const retryIn = retryAfterMs(res.headers.get('retry-after'), now()) ?? backoff(item.attempt);
+        item.attempt++;
+        return retryIn;
+      }
+      remove(item);
+      // the receiver can tell a refused batch from a lost one only by this count
+      dropped.batches += 1 + (item.carried?.batches ?? 0);
+      dropped.events += item.events + (item.carried?.events ?? 0);
+      report(new Error(`[veil] the ingest endpoint refused batch ${item.seq} with status ${res.status}; it is dropped, not retried.`));
+      return undefined;
+    } catch {
+      // offline, DNS, CORS or a reset connection: all worth another try
+      return backoff(item.attempt++);
+    }
+  }
+
   function backoff(attempt: number): number {
     // full jitter: anywhere up to the exponential ceiling, so clients do not retry in step
     const ceiling = Math.min(MAX_DELAY, BASE_DELAY * 2 ** attempt);
     return Math.max(100, Math.floor(random() * ceiling));
+  }
+
+  /**
+   * The page may be gone before a compression or a retry's timer finishes:
+   * every queued batch goes now by beacon, compressed if it already is, as
+   * JSON if not, except one whose keepalive request is already on its way.
+   * A beacon the browser refuses (too large) leaves its batch queued.
+   */
+  function sendQueuedNow() {
+    for (const entry of queue.slice()) {
+      if (sending?.item === entry && sending.keepalive) continue;
+      const body = entry.body ?? seal(entry);
+      if (beacon(body as BodyInit, entry.bytes)) remove(entry);
+    }
   }
 
   function beacon(body: BodyInit, bytes: number): boolean {
@@ -196,18 +238,14 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
       void pump();
     },
     sendFinal(batch) {
-      // the page may be gone before a compression finishes: send queued batches
-      // (already compressed) and this one as plain JSON, by beacon where they fit
-      for (const entry of queue.slice()) {
-        if (entry !== queue[0] || !busy) {
-          if (beacon((entry.body ?? entry.text) as BodyInit, entry.bytes)) remove(entry);
-        }
-      }
-      const last = item(batch);
-      if (!beacon(last.text, last.bytes)) {
-        enqueue(last);
-        void pump();
-      }
+      enqueue(item(batch));
+      sendQueuedNow();
+      // what no beacon took is sent as usual, for as long as the page lives
+      void pump();
+    },
+    leaving() {
+      sendQueuedNow();
+      void pump();
     },
     flush() {
       return new Promise<void>((resolve) => {

@@ -36,6 +36,18 @@ function pageHtml(): string {
 <h1>Orders</h1><p id="status">ready</p><input id="note" name="note"><button id="b">Go</button>
 <script>
   const cfg = ${JSON.stringify(pageConfig)};
+  // a slow machine: each compressed chunk comes out cfg.slowGzip ms late
+  if (cfg.slowGzip) {
+    const Real = CompressionStream;
+    window.CompressionStream = class {
+      constructor(format) {
+        const real = new Real(format);
+        const late = new TransformStream({ transform: (chunk, out) => new Promise((r) => setTimeout(r, cfg.slowGzip)).then(() => out.enqueue(chunk)) });
+        this.writable = real.writable;
+        this.readable = real.readable.pipeThrough(late);
+      }
+    };
+  }
   const offset = () => Number(sessionStorage.getItem('__clockOffset') || 0);
   const env = { now: () => Date.now() + offset() };
   if (cfg.random !== undefined) env.random = () => cfg.random;
@@ -173,6 +185,43 @@ describe('sending to an ingest URL', () => {
     expect(contiguous([...sessions.values()][0])).toBe(true);
     // each page opens with a full snapshot
     expect(received.filter((r) => r.batch.events.some((e) => e.type === EventType.FullSnapshot)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('sends by beacon on pagehide a batch that was still being compressed, and nothing twice', async () => {
+    const page = await open({ slowGzip: 1500, options: { flushInterval: 100 } });
+    await page.fill('#note', 'compressing while the page hides');
+    // the value settles on blur, the next flush hands it to the transport, whose compression takes 1.5 s
+    await page.click('#b');
+    await page.waitForTimeout(400);
+    await page.goto(base + '/second');
+    await page.fill('#note', 'on the second page');
+    await flush(page);
+    await waitFor(() => JSON.stringify(received).includes('on the second page') && JSON.stringify(received).includes('compressing while the page hides'));
+    const sessions = bySession();
+    expect(sessions.size).toBe(1);
+    const seqs = [...sessions.values()][0];
+    expect(contiguous(seqs), `seq ${seqs.join(', ')}`).toBe(true);
+    const beaconed = received.filter((r) => JSON.stringify(r.batch).includes('compressing while the page hides'));
+    expect(beaconed.map((r) => r.gzip), 'sent once, as plain JSON').toEqual([false]);
+  });
+
+  it('loses nothing typed just before leaving, across several navigations on a slowed CPU', async () => {
+    const page = await open();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const typed: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      typed.push(`typed before leaving page ${i}`);
+      await page.fill('#note', typed[i]);
+      await page.waitForTimeout(150 + 40 * i); // lands at a different point of the 200 ms flush cycle each time
+      await page.goto(`${base}/page-${i}`);
+    }
+    await flush(page);
+    await waitFor(() => typed.every((text) => JSON.stringify(received).includes(text)));
+    const sessions = bySession();
+    expect(sessions.size).toBe(1);
+    const seqs = [...sessions.values()][0];
+    expect(contiguous([...new Set(seqs)]), `seq ${seqs.join(', ')}`).toBe(true);
   });
 
   it('retries after 500 answers and delivers everything once', async () => {

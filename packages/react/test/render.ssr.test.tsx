@@ -86,6 +86,15 @@ describe('server rendering', () => {
     expect(warn).not.toHaveBeenCalled();
   });
 
+  it("renders a provider whose transport is a path on the site's own server (a proxy route)", () => {
+    const html = renderToString(
+      <VeilProvider options={{ transport: '/api/ingest', requireConsent: true }}>
+        <Status />
+      </VeilProvider>,
+    );
+    expect(html).toContain('<p id="status">idle<!-- -->/<!-- -->unknown</p>');
+  });
+
   it('renders the marker components and hooks without a provider', () => {
     const html = renderToString(
       <main>

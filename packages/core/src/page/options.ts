@@ -25,7 +25,7 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   mask: 'an array of CSS selectors',
   block: 'an array of CSS selectors',
   unmask: 'an array of CSS selectors',
-  transport: 'a function, an object with a send(batch) method, an http(s) URL string, or { url, headers?, siteKey? }',
+  transport: "a function, an object with a send(batch) method, an http(s) URL or a path on the page's own site ('/api/veil'), or { url, headers?, siteKey? }",
   requireConsent: 'true or false',
   respectGlobalPrivacyControl: 'true or false',
   onError: 'a function',
@@ -70,15 +70,23 @@ function selectorList(name: 'mask' | 'block' | 'unmask', value: unknown): string
   return value.map((s) => checkSelector(name, s));
 }
 
+/**
+ * An absolute http(s) URL, or a path on the page's own site: a same-origin
+ * proxy route ('/api/veil') is how Next.js and Nuxt apps avoid ad blockers and
+ * third-party cookies. A path is resolved against the page's location when
+ * recording starts; on a server, where nothing records, it only has to look
+ * like one. A bare 'collector.example.com/v1' is neither, and refused.
+ */
 function checkUrl(value: unknown): string {
   let url: URL | undefined;
   try {
-    url = new URL(String(value));
+    // any http(s) base will do to check the shape of a path
+    url = new URL(String(value), typeof value === 'string' && value.startsWith('/') ? 'https://site.invalid/' : undefined);
   } catch {
     url = undefined;
   }
   if (typeof value !== 'string' || !url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw optionError('transport', value, 'not an absolute http(s) URL');
+    throw optionError('transport', value, "not an http(s) URL, nor a path starting with '/'");
   }
   return value;
 }

@@ -3,6 +3,15 @@ import type { RecordingBatch } from '../engine/protocol';
 import type { Transport, UrlTransportOptions } from './types';
 
 /**
+ * The ingest URL as the page must send to it: a path on the page's own site
+ * ('/api/veil') resolved against the page's location, not against a <base>
+ * element that points at a CDN.
+ */
+function ingestUrl(url: string): string {
+  return new URL(url, location.href).href;
+}
+
+/**
  * The URL transport, loaded on demand: pages that hand batches to a function
  * never download compression, retries and beacons, and pages that do load
  * them while recording starts, not before.
@@ -14,7 +23,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
   const waiting: RecordingBatch[] = [];
   const load = () =>
     (loading ??= import('./url-transport').then((m) => {
-      real = m.createUrlTransport(options, env);
+      real = m.createUrlTransport({ ...options, url: ingestUrl(options.url) }, env);
       for (const batch of waiting.splice(0)) real.send(batch);
       return real;
     }));
@@ -24,7 +33,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
     for (const batch of waiting.splice(0)) {
       try {
         const body = JSON.stringify(options.siteKey ? { ...batch, siteKey: options.siteKey } : batch);
-        navigator.sendBeacon?.(options.url, new Blob([body], { type: 'text/plain;charset=UTF-8' }));
+        navigator.sendBeacon?.(ingestUrl(options.url), new Blob([body], { type: 'text/plain;charset=UTF-8' }));
       } catch {
         // nothing more can be done while the page unloads
       }

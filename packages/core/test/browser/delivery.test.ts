@@ -32,7 +32,7 @@ let pageConfig: Record<string, unknown> = {};
 let test = 0;
 
 function pageHtml(): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script></head><body>
+  return `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script>${pageConfig.base ? `<base href="${pageConfig.base}">` : ''}</head><body>
 <h1>Orders</h1><p id="status">ready</p><input id="note" name="note"><button id="b">Go</button>
 <script>
   const cfg = ${JSON.stringify(pageConfig)};
@@ -185,6 +185,16 @@ describe('sending to an ingest URL', () => {
     expect(contiguous([...sessions.values()][0])).toBe(true);
     // each page opens with a full snapshot
     expect(received.filter((r) => r.batch.events.some((e) => e.type === EventType.FullSnapshot)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sends to a path on the page's own site, resolved against the page's location whatever <base> says", async () => {
+    const page = await open({ transport: { url: `/ingest/${test}` }, base: 'https://cdn.invalid/assets/' });
+    await page.fill('#note', 'sent to a same-origin path');
+    await flush(page);
+    await page.fill('#note', 'and by beacon on leaving');
+    await page.goto(base + '/second');
+    await waitFor(() => JSON.stringify(received).includes('sent to a same-origin path') && JSON.stringify(received).includes('and by beacon on leaving'));
+    expect(received.every((r) => r.batch.siteKey === 'site-1')).toBe(true);
   });
 
   it('sends by beacon on pagehide a batch that was still being compressed, and nothing twice', async () => {

@@ -28,10 +28,16 @@ describe('recorder options', () => {
   it('requires a transport and says what it accepts', () => {
     expect(() => resolveOptions({})).toThrow(/"transport".*function.*send\(batch\).*URL.*required/);
     expect(() => resolveOptions({ transport: 42 })).toThrow(/"transport"/);
-    expect(() => resolveOptions({ transport: 'not a url' })).toThrow(/"transport".*absolute http\(s\) URL/);
+    expect(() => resolveOptions({ transport: 'not a url' })).toThrow(/"transport".*not an http\(s\) URL, nor a path starting with '\/'/);
+    expect(() => resolveOptions({ transport: 'collector.example.com/v1/ingest' })).toThrow(/"transport"/);
     expect(() => resolveOptions({ transport: 'ftp://x.example/ingest' })).toThrow(/"transport"/);
     expect(resolveOptions({ transport: 'https://c.example/v1/ingest' }).transport).toEqual({ url: 'https://c.example/v1/ingest' });
     expect(() => resolveOptions({ transport: { send() {} } })).not.toThrow();
+  });
+  it("takes a path on the page's own site as the ingest URL, alone or in { url }", () => {
+    expect(resolveOptions({ transport: '/api/veil' }).transport).toEqual({ url: '/api/veil' });
+    expect(resolveOptions({ transport: { url: '/ingest?site=shop', siteKey: 'k' } }).transport).toEqual({ url: '/ingest?site=shop', siteKey: 'k' });
+    expect(resolveOptions({ transport: '//collector.example.com/v1/ingest' }).transport).toEqual({ url: '//collector.example.com/v1/ingest' });
   });
   it('rejects wrong types for flags, callbacks and numbers', () => {
     expect(() => resolveOptions({ transport, requireConsent: 'yes' })).toThrow(/"requireConsent".*true or false/);

@@ -22,4 +22,13 @@ describe('the core outside a browser', () => {
     await expect(rec.flush()).resolves.toBeUndefined();
     rec.stop();
   });
+  it("accepts a path on the page's own site as the transport, and does nothing with it", async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { createRecorder } = await import('../../src/index');
+    const rec = createRecorder({ transport: '/api/veil', requireConsent: true });
+    rec.start();
+    expect(rec.state).toBe('idle');
+    await expect(rec.flush()).resolves.toBeUndefined();
+    rec.stop();
+  });
 });

@@ -2,6 +2,12 @@ import { useEffect, useRef, type ReactElement, type ReactNode } from 'react';
 import { createRecorder, warnOnce, type Recorder, type RecorderOptions } from '@veil/core';
 import { VeilContext } from './context';
 
+/**
+ * The recorder's options, plus `autoStart`, spelled as the Vue plugin and the
+ * Angular provider spell it (the `autoStart` prop, when given, wins).
+ */
+export type VeilProviderOptions = RecorderOptions & { autoStart?: boolean };
+
 /** Props of {@link VeilProvider}: either `options` (the provider owns a recorder) or `recorder` (you own it). */
 export interface VeilProviderProps {
   /**
@@ -10,7 +16,7 @@ export interface VeilProviderProps {
    * record with other options, give the provider a new `key` (which remounts its
    * subtree) or pass `recorder` instead.
    */
-  options?: RecorderOptions;
+  options?: VeilProviderOptions;
   /**
    * A recorder created elsewhere (`createRecorder`). The provider neither starts
    * nor stops it unless `autoStart` / `autoStop` say so. A different recorder
@@ -86,9 +92,13 @@ export function VeilProvider({ options, recorder: given, autoStart, autoStop, ch
   }
   const owned = useRef<Recorder | null>(null);
   const firstOptions = useRef<string | null>(null);
-  if (!given && !owned.current) owned.current = createRecorder(options!);
+  const { autoStart: startOption, ...recorderOptions } = options ?? {};
+  if (startOption !== undefined && typeof startOption !== 'boolean') {
+    throw new Error(`[veil] Invalid option "autoStart": expected true or false; got ${typeof startOption}.`);
+  }
+  if (!given && !owned.current) owned.current = createRecorder(recorderOptions as RecorderOptions);
   const recorder = given ?? owned.current!;
-  const start = autoStart ?? !given;
+  const start = autoStart ?? startOption ?? !given;
   const stop = autoStop ?? !given;
 
   useEffect(() => {

@@ -8,7 +8,7 @@ export { useSensitive } from './useSensitive';
 export { useNoRecord } from './useNoRecord';
 export { useUnmask } from './useUnmask';
 export { createRecorder } from '@veil/core';
-export type { VeilProviderProps } from './VeilProvider';
+export type { VeilProviderOptions, VeilProviderProps } from './VeilProvider';
 export type { RecorderControls } from './useRecorder';
 export type { ConsentControls } from './useConsent';
 export type { AtLeast, MarkedProps, MarkerAttributes, MarkerComponent, MarkerProps } from './createMarker';

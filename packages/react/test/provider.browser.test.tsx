@@ -25,6 +25,18 @@ describe('<VeilProvider options>', () => {
     expect(sent.events().some((event) => event.type === EventType.FullSnapshot)).toBe(true);
   });
 
+  it('takes autoStart in its options as the Vue and Angular packages do: false leaves the recorder idle until start()', async () => {
+    await render(
+      <VeilProvider options={{ transport: () => undefined, autoStart: false }}>
+        <Probe />
+      </VeilProvider>,
+    );
+    await tick(50);
+    expect(stateText()).toBe('idle');
+    click('start');
+    await expect.poll(stateText).toBe('recording');
+  });
+
   it('re-renders useRecorder() users when the state changes through start() and stop()', async () => {
     await render(
       <VeilProvider options={{ transport: () => undefined }}>

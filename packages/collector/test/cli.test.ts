@@ -1,5 +1,8 @@
 // The veil-collector commands, run in-process against a SQLite file.
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/commands';
 import { openStorage } from '../src/storage/index';
@@ -144,5 +147,16 @@ describe('veil-collector help', () => {
     const help = await run(['help']);
     expect(help.out).toContain('site add <name> --origin');
     expect(path.basename(db.database)).toBe('veil.db');
+  });
+});
+
+describe('npx @veil/collector', () => {
+  // npm runs a package's command by the package's name only when it has one
+  // command: that is what lets the README say `npx @veil/collector`, a name
+  // nobody else can publish, instead of `npx veil-collector`.
+  it("runs the package's one command, veil-collector, by the package's name", async () => {
+    const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    const { stdout } = await promisify(execFile)('npx', ['--no-install', '@veil/collector', '--help'], { cwd: repository, timeout: 60_000 });
+    expect(stdout).toMatch(/^Usage: veil-collector /);
   });
 });

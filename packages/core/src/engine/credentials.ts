@@ -42,12 +42,30 @@ const RANDOM_LOOKING = /[\d+/=._~-]|^.(?=.*[a-z])(?=.*[A-Z])/;
 // The body of a private key; its BEGIN and END lines only say what kind of key it is.
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----([\s\S]*?)(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g;
 
-// What any of them needs before it can match: one native scan rejects most text.
-export const MAY_HOLD_CREDENTIAL = new RegExp(`${SHAPES.map((shape) => shape.start).join('|')}|bearer|basic|digest|token|-----BEGIN`, 'i');
+// What any of them needs before it can match, as exactly as the patterns
+// above ask it (their starts in their case, a scheme and a token's first
+// characters): words like "token" and "basic" are common in prose and URLs,
+// and a gate they opened would run every pattern over them.
+const CREDENTIAL_START = new RegExp(`\\b(?:${SHAPES.map((shape) => shape.start).join('|')})|-----BEGIN`);
+const AUTHORIZATION_START = /\b(?:Bearer|Basic|Digest|Token)\s+[\w\-.~+/]{8}/i;
+
+// The same, for a text that a value may be a part of (a line's whole text):
+// without word boundaries, which a part can have where the whole has none.
+const CREDENTIAL_WITHIN = new RegExp(`${SHAPES.map((shape) => shape.start).join('|')}|-----BEGIN|bearer|basic|digest|token`, 'i');
+
+/** False when findCredentials cannot find anything in any part of `text`. */
+export function mayHoldCredentialWithin(text: string): boolean {
+  return CREDENTIAL_WITHIN.test(text);
+}
+
+/** False when findCredentials cannot find anything in `value`. */
+export function mayHoldCredential(value: string): boolean {
+  return CREDENTIAL_START.test(value) || AUTHORIZATION_START.test(value);
+}
 
 /** Adds each credential in `value` to `found`. */
 export function findCredentials(value: string, found: Finding[]): void {
-  if (!MAY_HOLD_CREDENTIAL.test(value)) return;
+  if (!mayHoldCredential(value)) return;
   COMPLETE.forEach((pattern, i) => {
     for (const match of value.matchAll(pattern)) found.push({ start: match.index!, end: match.index! + match[0].length, kind: SHAPES[i].name });
   });
@@ -71,10 +89,15 @@ const PARTIAL = new RegExp(
   `\\b(?:${SHAPES.map((shape) => shape.start).join('|')})\\S*|\\b(?:Bearer|Basic|Digest)\\s+\\S+|-----BEGIN [A-Z0-9 ]*PRIVATE KEY[\\s\\S]*`,
   'g',
 );
+const PARTIAL_START = new RegExp(PARTIAL.source);
+
+/** False when findPartialCredentials cannot find anything in `value`. */
+export function mayHoldPartialCredential(value: string): boolean {
+  return PARTIAL_START.test(value);
+}
 
 /** Adds each credential being typed in `value`, complete or not, to `found`. */
 export function findPartialCredentials(value: string, found: Finding[]): void {
-  if (!MAY_HOLD_CREDENTIAL.test(value)) return;
   for (const match of value.matchAll(PARTIAL)) {
     found.push({ start: match.index!, end: match.index! + match[0].length, kind: 'credential being typed' });
   }

@@ -3,7 +3,7 @@
 // page hold no '@', no long digit runs and nothing shaped like a credential,
 // and those return untouched.
 
-import { MAY_HOLD_CREDENTIAL, findCredentials, findPartialCredentials } from './credentials';
+import { findCredentials, findPartialCredentials, mayHoldCredential, mayHoldCredentialWithin, mayHoldPartialCredential } from './credentials';
 import { maskFindings, type Finding } from './findings';
 
 export type { Finding } from './findings';
@@ -310,13 +310,17 @@ export function scrubSecretParams(value: string): string {
 // What a detector of personal data needs to find anything: an '=' (parameters),
 // an '@' or '%40' (addresses), or two digits (card numbers have 13, IBANs two
 // check digits); or what a credential starts with. Most text has none, and
-// one native scan says so.
+// a native scan or two say so.
 const MAY_HOLD_PERSONAL_DATA = /[=@%]|\d\D*\d/;
-const MAY_HOLD_ANYTHING = new RegExp(`${MAY_HOLD_PERSONAL_DATA.source}|${MAY_HOLD_CREDENTIAL.source}`, 'i');
 
-/** False when no detector can find anything in `value`: one native scan. */
+/** False when no detector can find anything in `value`. */
 export function mayHoldPersonalData(value: string): boolean {
-  return value.length >= 5 && MAY_HOLD_ANYTHING.test(value);
+  return value.length >= 5 && (MAY_HOLD_PERSONAL_DATA.test(value) || mayHoldCredential(value));
+}
+
+/** False when no detector can find anything in any part of `text` (a line's whole text, say). */
+export function mayHoldPersonalDataWithin(text: string): boolean {
+  return text.length >= 5 && (MAY_HOLD_PERSONAL_DATA.test(text) || mayHoldCredentialWithin(text));
 }
 
 /**
@@ -366,7 +370,7 @@ const IBAN_START = new RegExp(`\\b[A-Za-z]{2}\\d{2}(?:${IBAN_SEPARATOR}?[A-Za-z0
  * fails the Luhn check, such as an order number, stays readable.
  */
 export function maskPersonalValue(value: string): string {
-  if (!MAY_HOLD_ANYTHING.test(value)) return value;
+  if (!MAY_HOLD_PERSONAL_DATA.test(value) && !mayHoldCredential(value) && !mayHoldPartialCredential(value)) return value;
   const out = value.length < 5 ? value : scrubSecretParams(value);
   const found = findPersonalData(out);
   if (out.includes('@')) for (const m of out.matchAll(PARTIAL_EMAIL)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'e-mail address being typed' });
@@ -375,6 +379,6 @@ export function maskPersonalValue(value: string): string {
     if (digits <= 15) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'number being typed', only: 'digits' });
   }
   for (const m of out.matchAll(IBAN_START)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'IBAN being typed', only: 'letters and digits' });
-  findPartialCredentials(out, found);
+  if (mayHoldPartialCredential(out)) findPartialCredentials(out, found);
   return maskFindings(out, found);
 }

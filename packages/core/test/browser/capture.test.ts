@@ -23,6 +23,8 @@ export function wire(privacy, selectors = { mask: [], block: [], unmask: [] }) {
   const pending = () => changed(watcher.takeRecords());
   window.valueOf = (el) => (pending(), capture.value('Plain typed words', el));
   window.textOf = (el) => (pending(), capture.text('Plain page words', el));
+  // what the layer records of the element's own first text node
+  window.ownTextOf = (el) => (pending(), capture.text(el.firstChild.data, el));
 }
 `;
 
@@ -47,6 +49,7 @@ declare global {
     Capture: { wire(privacy: string, selectors?: Record<string, string[]>): void };
     valueOf(el: Element): string;
     textOf(el: Element): string;
+    ownTextOf(el: Element): string;
   }
 }
 
@@ -219,6 +222,15 @@ describe('the capture layer, across tasks', () => {
       document.getElementById('a')!.append(flag);
     });
     expect(await valueOf(page, '#f')).not.toContain('Plain');
+    await page.close();
+  });
+});
+
+describe('the capture layer, reading a line across nodes', () => {
+  it('masks the pieces of a credential without digits that follows the text of a block with no word boundary between', async () => {
+    const page = await open('<div><p>Total</p><span id="a">eyJVxNoDigitsHd</span><span id="b">.VxPayloadAbcQ.VxSigTailWz</span></div>');
+    const pieces = await page.evaluate(() => [window.ownTextOf(document.getElementById('a')!), window.ownTextOf(document.getElementById('b')!)]);
+    expect(pieces.join('')).toBe('*'.repeat('eyJVxNoDigitsHd.VxPayloadAbcQ.VxSigTailWz'.length));
     await page.close();
   });
 });

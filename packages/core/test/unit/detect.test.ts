@@ -213,6 +213,11 @@ describe('credentials', () => {
     expect(maskPersonalData('Bearer AbcdefGhijk')).toBe('Bearer ***********');
     expect(maskPersonalData(`Authorization: Bearer ${jwt}`)).toBe(`Authorization: Bearer ${'*'.repeat(jwt.length)}`);
   });
+  it('finds the scheme in any case, in text and in input values, with no digit to open the other detectors', () => {
+    expect(maskPersonalData('authorization: bearer abcDEFgh+ijk')).toBe(`authorization: bearer ${'*'.repeat(12)}`);
+    expect(maskPersonalValue('BEARER abcDEFgh+ijk')).toBe(`BEARER ${'*'.repeat(12)}`);
+    expect(maskPersonalData('read the token docs for basic setup, page 12 of 30')).toBe('read the token docs for basic setup, page 12 of 30');
+  });
   it('masks the body of a PEM private key, keeping its BEGIN and END lines', () => {
     const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
     const pem = `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----`;

@@ -77,6 +77,14 @@ const acrossNodes: Scenario[] = [
       <p>Token <span>eyJhbGciOiJIUzI1NiJ9</span>.<span>eyJzdWIiOiJ2eFNwbGl0In0</span>.<span>VxSig4Kq9LmN2</span></p>`,
     canaries: ['sk_live_VxSplitKey51Hc3f0aKq8', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ2eFNwbGl0In0.VxSig4Kq9LmN2'],
   },
+  {
+    // no digit, no '@': only the credential's start says anything, and in the
+    // text of the whole block it follows a word ("Total") with no boundary
+    name: 'masks a credential without digits split across inline elements, right after the text of a block',
+    html: `<div><p>Total</p><span>eyJVxNoDigitsHd</span><span>.VxPayloadAbcQ.VxSigTailWz</span></div>`,
+    canaries: ['eyJVxNoDigitsHd.VxPayloadAbcQ.VxSigTailWz'],
+    mustRecord: { balanced: ['Total'], relaxed: ['Total'] },
+  },
 ];
 
 // ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ export default defineConfig({
             // server rendering in node for the hydration tests: see test/server-render.ts
             commands: {
               renderOnServer: async (_context: unknown, way: Way, name: string) => (await serverRender()).renderOnServer(way, name),
+              renderConsentApp: async () => (await serverRender()).renderConsentApp(),
             },
           },
           testTimeout: 20_000,

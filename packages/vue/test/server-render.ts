@@ -5,6 +5,7 @@ import { createSSRApp } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { MARK_COMBINATIONS } from '../../../tools/test-support/src/markers';
 import { COMPONENT_ROOTS, WAYS, componentRoot } from './combinations';
+import { consentApp } from './consent-app';
 
 export type Way = keyof typeof WAYS | 'component root';
 
@@ -20,8 +21,15 @@ export async function renderOnServer(way: Way, name: string): Promise<string> {
   return renderToString(createSSRApp(WAYS[way](combination)));
 }
 
+/** The HTML of consent-app.ts's app, rendered as a server renders it. */
+export function renderConsentApp(): Promise<string> {
+  return renderToString(consentApp());
+}
+
 declare module 'vitest/browser' {
   interface BrowserCommands {
+    /** {@link renderConsentApp}, run in node. */
+    renderConsentApp(): Promise<string>;
     /** {@link renderOnServer}, run in node. */
     renderOnServer(way: Way, name: string): Promise<string>;
   }

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/commands';
 import { openStorage } from '../src/storage/index';
+import { postgresDriver } from '../src/storage/postgres';
 import { createCollector } from '../src/server';
 import { batch, makeDatabase, send } from './helpers';
 
@@ -158,5 +159,19 @@ describe('npx @veil/collector', () => {
     const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
     const { stdout } = await promisify(execFile)('npx', ['--no-install', '@veil/collector', '--help'], { cwd: repository, timeout: 60_000 });
     expect(stdout).toMatch(/^Usage: veil-collector /);
+  });
+});
+
+describe('the PostgreSQL driver, an optional peer', () => {
+  it('is loaded for a postgres:// database, and its absence says what to install', () => {
+    expect(typeof postgresDriver().Pool).toBe('function');
+    const missing = () => {
+      throw Object.assign(new Error("Cannot find module 'pg'"), { code: 'MODULE_NOT_FOUND' });
+    };
+    expect(() => postgresDriver(missing)).toThrow(/^\[veil\] A postgres:\/\/ database needs the PostgreSQL driver: .*npm install pg/);
+    const broken = () => {
+      throw new Error('the driver failed to load');
+    };
+    expect(() => postgresDriver(broken)).toThrow('the driver failed to load');
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type { Pool, PoolClient } from 'pg';
 import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import { sessionFromRow, userFromRow } from './rows';
@@ -97,6 +98,19 @@ export interface PostgresStorageOptions {
 }
 
 /**
+ * The PostgreSQL driver, `pg`: an optional peer dependency, loaded only when a
+ * PostgreSQL database is asked for, so that SQLite users do not install it.
+ */
+export function postgresDriver(load: (name: string) => unknown = createRequire(import.meta.url)): { Pool: new (config: { connectionString: string; max: number }) => Pool } {
+  try {
+    return load('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error('[veil] A postgres:// database needs the PostgreSQL driver: install it next to the collector with `npm install pg` (SQLite needs nothing more).');
+  }
+}
+
+/**
  * Storage in PostgreSQL, for several collector instances behind a load
  * balancer: every instance sees the same sites, users, login sessions and
  * recordings, and batch writes are serialised per session by a row lock.
@@ -106,12 +120,12 @@ export interface PostgresStorageOptions {
  * await storage.migrate();
  */
 export function createPostgresStorage(options: PostgresStorageOptions): Storage {
-  const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const pool = new (postgresDriver().Pool)({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
   // An idle client losing its connection (database restart) must not crash the process;
   // the next query gets a fresh connection or an error the caller answers with 503.
   pool.on('error', () => undefined);
 
-  async function transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     try {
       await client.query('BEGIN');

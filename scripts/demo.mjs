@@ -7,11 +7,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Vite's own script, run by this node: through npx, a kill would reach npx and
+// leave the server behind it running.
+const vite = path.join(root, 'node_modules/vite/bin/vite.js');
 const DEMOS = {
-  html: { port: 4173, title: 'Plain HTML (<script> build)', dir: 'apps/demo-html', cmd: ['node', 'server.mjs'] },
-  react: { port: 4174, title: 'React (@veil/react)', dir: 'apps/demo-react', cmd: ['npx', 'vite', 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'] },
-  vue: { port: 4175, title: 'Vue (@veil/vue)', dir: 'apps/demo-vue', cmd: ['npx', 'vite', 'preview', '--host', '127.0.0.1', '--port', '4175', '--strictPort'] },
-  angular: { port: 4176, title: 'Angular (@veil/angular)', dir: 'apps/demo-angular', cmd: ['node', 'server.mjs'] },
+  html: { port: 4173, title: 'Plain HTML (<script> build)', dir: 'apps/demo-html', cmd: [process.execPath, 'server.mjs'] },
+  react: { port: 4174, title: 'React (@veil/react)', dir: 'apps/demo-react', cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'] },
+  vue: { port: 4175, title: 'Vue (@veil/vue)', dir: 'apps/demo-vue', cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4175', '--strictPort'] },
+  angular: { port: 4176, title: 'Angular (@veil/angular)', dir: 'apps/demo-angular', cmd: [process.execPath, 'server.mjs'] },
 };
 const INDEX_PORT = Number(process.env.PORT ?? 4170);
 
@@ -39,16 +42,27 @@ const children = chosen.map((name) => {
     cwd: path.join(root, demo.dir),
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, PORT: String(demo.port) },
+    // a process group of its own: stopping the demos stops whatever each server started
+    detached: true,
   });
-  child.on('exit', (code) => code && console.error(`[veil] the ${name} demo stopped (exit ${code})`));
+  child.on('exit', (code) => code && !stopping && console.error(`[veil] the ${name} demo stopped (exit ${code})`));
   return child;
 });
-const stop = () => {
-  for (const c of children) c.kill();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+
+let stopping = false;
+// However this script ends, the demo servers (their whole process groups) end with it.
+process.on('exit', () => {
+  stopping = true;
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+// Ctrl-C, a plain `kill`, a closed terminal
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
 
 const links = chosen.map((name) => `<li><a href="http://127.0.0.1:${DEMOS[name].port}/">${DEMOS[name].title.replace(/</g, '&lt;')}</a></li>`).join('');
 http

@@ -58,7 +58,8 @@ export function createScrubber(options: ScrubberOptions = {}): Scrubber {
 export function createLiveScrubber(privacy: PrivacyMode, page?: LivePage): LiveScrubber {
   const mode: ModeLevel = modeLevel(privacy);
   const tree = createRecordedTree(mode, page);
-  const scrubIncremental = incrementalScrubber(tree, mode);
+  const sentAttributes = createSentAttributes(tree);
+  const scrubIncremental = incrementalScrubber(tree, mode, sentAttributes);
 
   return {
     scrub(event) {
@@ -72,6 +73,7 @@ export function createLiveScrubber(privacy: PrivacyMode, page?: LivePage): LiveS
           break;
         case EventType.FullSnapshot:
           tree.reset();
+          sentAttributes.reset();
           keep = isObject(data.node) && tree.admitDocument(data.node as never);
           break;
         case EventType.IncrementalSnapshot:
@@ -141,8 +143,44 @@ function scrubCustom(data: Record<string, any>): boolean {
   return true;
 }
 
+/**
+ * The attribute values sent for each element in attribute changes since the
+ * last full snapshot, as sent (scrubbed). A change to a value that was sent
+ * already changes nothing in the replay: React, around every input event,
+ * empties a field's name and sets its name and type again, and rrweb, which
+ * compares each record with the value now, reports the name every keystroke.
+ */
+function createSentAttributes(tree: RecordedTree) {
+  let sent = new Map<number, Record<string, unknown>>();
+  return {
+    reset() {
+      sent = new Map();
+    },
+    /** A node sent whole again (added or moved) carries its attributes as they are now. */
+    forgetSubtree(node: unknown): void {
+      if (!sent.size || !isObject(node)) return;
+      if (typeof node.id === 'number') sent.delete(node.id);
+      if (Array.isArray(node.childNodes)) for (const child of node.childNodes) this.forgetSubtree(child);
+    },
+    /** Takes out of `attributes` the values sent for `id` last time; remembers the rest as sent. */
+    dropRepeated(id: number, attributes: Record<string, unknown>): void {
+      let last = sent.get(id);
+      for (const [name, value] of Object.entries(attributes)) {
+        // style changes come as objects of differences: always news
+        if (value !== null && typeof value !== 'string') continue;
+        if (last && name in last && last[name] === value) delete attributes[name];
+        else (last ??= {})[name] = value;
+      }
+      if (!last || sent.has(id)) return;
+      sent.set(id, last);
+      // elements that left the page are forgotten now and then
+      if (sent.size > 4096) for (const known of sent.keys()) if (!tree.has(known)) sent.delete(known);
+    },
+  };
+}
+
 /** Decides incremental events (`data` scrubbed in place; false when none of it may be sent). */
-function incrementalScrubber(tree: RecordedTree, mode: ModeLevel): (data: Record<string, any>) => boolean {
+function incrementalScrubber(tree: RecordedTree, mode: ModeLevel, sentAttributes: ReturnType<typeof createSentAttributes>): (data: Record<string, any>) => boolean {
   function scrubMutation(data: Record<string, any>): boolean {
     const attributeChanges: any[] = Array.isArray(data.attributes) ? data.attributes : [];
     // Classification first: rrweb reports final attribute values, and text or
@@ -177,6 +215,7 @@ function incrementalScrubber(tree: RecordedTree, mode: ModeLevel): (data: Record
       pending = next;
     }
     data.adds = (Array.isArray(data.adds) ? data.adds : []).filter((a: any) => admitted.has(a));
+    for (const add of data.adds) sentAttributes.forgetSubtree(add.node);
 
     const texts = Array.isArray(data.texts) ? data.texts : [];
     data.texts = texts.filter((t: any) => {
@@ -190,7 +229,9 @@ function incrementalScrubber(tree: RecordedTree, mode: ModeLevel): (data: Record
       if (!isObject(change) || !isObject(change.attributes) || !tree.visible(change.id)) return false;
       const element = tree.element(change.id);
       if (!element) return false;
-      return scrubAttributeChange(change, element, tree.contextOf(change.id)!, mode);
+      if (!scrubAttributeChange(change, element, tree.contextOf(change.id)!, mode)) return false;
+      sentAttributes.dropRepeated(change.id, change.attributes);
+      return Object.keys(change.attributes).length > 0;
     });
 
     return data.adds.length + data.removes.length + data.texts.length + data.attributes.length > 0;

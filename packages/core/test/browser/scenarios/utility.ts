@@ -165,6 +165,34 @@ const protocol: Scenario[] = [
       expect(rec.events.some((e) => e.type === EventType.IncrementalSnapshot), 'incremental events for the changes').toBe(true);
     },
   },
+  {
+    // what React does around every input event of a field: empty its name,
+    // set its type, set its name back; rrweb reports the name each time
+    name: 'sends an attribute set again to the value already sent once, and every real change',
+    html: `<input id="q" name="q" type="search"><script>
+      document.getElementById('q').addEventListener('input', (e) => {
+        const field = e.target;
+        field.name = '';
+        field.type = 'search';
+        field.name = 'q';
+      });</script>`,
+    steps: seq(typeInto('#q', 'waxed canvas'), run(() => {
+      const field = document.getElementById('q') as HTMLInputElement;
+      field.name = 'query';
+    }), run(() => {
+      (document.getElementById('q') as HTMLInputElement).name = 'q';
+    })),
+    check: (rec, _mode, expect) => {
+      const [field] = findNodes(rec.events, (a) => a.id === 'q');
+      const names = rec.events
+        .filter((e) => e.type === EventType.IncrementalSnapshot && e.data.source === IncrementalSource.Mutation)
+        .flatMap((e) => e.data.attributes)
+        .filter((change: any) => change.id === field.id && 'name' in change.attributes)
+        .map((change: any) => change.attributes.name);
+      // the first keystroke's report, then the two real changes
+      expect(names).toEqual(['q', 'query', 'q']);
+    },
+  },
 ];
 
 export const utilityScenarios = { readable, placeholders, protocol };

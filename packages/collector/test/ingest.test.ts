@@ -24,6 +24,9 @@ import {
   type TestCollector,
 } from './helpers';
 
+/** The JSON of an object `levels` deep, {"a":{"a":…}}: written out, as stringifying it would overflow the stack. */
+const nestedJson = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1);
+
 for (const backend of BACKENDS) {
   const skip = backend === 'postgres' && !pgUrl();
   describe.skipIf(skip)(`ingest with ${backend}`, () => {
@@ -87,7 +90,25 @@ for (const backend of BACKENDS) {
         ['a visitorId over 128 characters', (key) => batch({ siteKey: key, visitorId: 'v'.repeat(129) }), {}, 400, /visitorId/],
         ['an unknown protocol version', (key) => batch({ siteKey: key, v: 2 }), {}, 400, /protocol version 2/],
         ['a JSON array', () => [], {}, 415, /neither gzip/],
+        // what storage or the viewer could not take: refused at the door, not retried forever
+        ['a timestamp past what a date can hold', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1e20, data: {} }] }), {}, 400, /timestamp/],
+        ['a fractional timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1764383003000.5, data: {} }] }), {}, 400, /timestamp/],
+        ['a negative timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: -1, data: {} }] }), {}, 400, /timestamp/],
+        ['a NUL in visitorId', (key) => batch({ siteKey: key, visitorId: 'visitor\u0000one' }), {}, 400, /visitorId/],
+        ['a dropped count past 2^53', (key) => batch({ siteKey: key, dropped: { batches: 1e19, events: 1 } }), {}, 400, /dropped/],
       ];
+      it('event data nested 5,000 levels deep (a stack overflow for whatever walks it): 400', async () => {
+        await start();
+        const raw = JSON.stringify(batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] })).replace('"DEEP"', nestedJson(5000));
+        const res = await send(t!.collector, null, { plain: true, raw });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().error).toMatch(/nests deeper than 2000 levels/);
+        expect(await sessions()).toEqual([]);
+        // what a real page nests is far from the limit
+        const deepPage = JSON.stringify(batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] })).replace('"DEEP"', nestedJson(900));
+        expect((await send(t!.collector, null, { plain: true, raw: deepPage })).statusCode).toBe(200);
+      });
+
       for (const [what, body, extra, status, message] of cases) {
         it(`${what}: ${status}`, async () => {
           await start();

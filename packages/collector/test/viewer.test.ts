@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { removeUser } from '../src/auth/users';
 import { addSite } from '../src/settings/sites';
+import { formatTime } from '../src/viewer/html';
 import { addTestUser, batch, send, startTestCollector, type TestCollector } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
@@ -295,5 +296,14 @@ describe('security headers', () => {
       expect((await t.collector.playerApp.inject({ method: 'GET', url })).statusCode, url).toBe(404);
     }
     expect((await t.collector.playerApp.inject({ method: 'GET', url: '/static/rrweb-replay.js' })).statusCode).toBe(200);
+  });
+});
+
+describe('times on the viewer', () => {
+  it('shows a time no date can hold (stored before ingest refused them) as a dash instead of failing the page', () => {
+    expect(formatTime(1_764_383_003_000)).toBe('2025-11-29 02:23:23 UTC');
+    expect(formatTime(null)).toBe('–');
+    expect(formatTime(1e20)).toBe('–');
+    expect(formatTime(Number.NaN)).toBe('–');
   });
 });

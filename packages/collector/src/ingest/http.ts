@@ -12,7 +12,7 @@ import { decodeBody } from './body';
 import { allowOrigin, answerPreflight } from './cors';
 import { hashKey } from './keys';
 import { HttpError, storageUnavailable, tooManyRequests } from './refusal';
-import { batchSchema, unknownVersion, type IngestBatch } from './schema';
+import { MAX_NESTING, batchSchema, nestsDeeperThan, unknownVersion, type IngestBatch } from './schema';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024;
@@ -114,6 +114,9 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       preValidation: async (request) => {
         const refusal = unknownVersion(request.body);
         if (refusal) throw new HttpError(400, refusal);
+        if (nestsDeeperThan(request.body, MAX_NESTING)) {
+          throw new HttpError(400, `invalid batch: it nests deeper than ${MAX_NESTING} levels of arrays and objects`);
+        }
       },
     },
     async (request, reply) => {

@@ -10,6 +10,20 @@ export interface IngestBatch extends Omit<RecordingBatch, 'dropped' | 'events'> 
   dropped?: { batches?: number; events?: number };
 }
 
+/** The last millisecond a JavaScript Date can hold (year 275760): a timestamp past it breaks every date shown. */
+export const MAX_TIMESTAMP = 8.64e15;
+
+/**
+ * How deeply a batch's JSON may nest. A page's serialized DOM takes two levels
+ * per element (the node and its childNodes), and browsers' HTML parsers stop
+ * nesting elements at 512: 2,000 leaves room for script-built trees, while
+ * thousands of levels would overflow the stack of whatever walks the batch.
+ */
+export const MAX_NESTING = 2000;
+
+// No control characters (a NUL cannot be stored in PostgreSQL text).
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f]+$';
+
 export const batchSchema = {
   type: 'object',
   required: ['v', 'sessionId', 'seq', 'events'],
@@ -18,12 +32,12 @@ export const batchSchema = {
     sessionId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' },
     seq: { type: 'integer', minimum: 0, maximum: 2147483647 },
     siteKey: { type: 'string', maxLength: 256 },
-    visitorId: { type: 'string', minLength: 1, maxLength: 128 },
+    visitorId: { type: 'string', minLength: 1, maxLength: 128, pattern: PRINTABLE },
     dropped: {
       type: 'object',
       properties: {
-        batches: { type: 'integer', minimum: 0 },
-        events: { type: 'integer', minimum: 0 },
+        batches: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+        events: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
       },
     },
     events: {
@@ -32,11 +46,29 @@ export const batchSchema = {
       items: {
         type: 'object',
         required: ['type', 'timestamp'],
-        properties: { type: { type: 'integer' }, timestamp: { type: 'number' } },
+        // milliseconds since the epoch, as Date.now() gives them
+        properties: { type: { type: 'integer' }, timestamp: { type: 'integer', minimum: 0, maximum: MAX_TIMESTAMP } },
       },
     },
   },
 } as const;
+
+/**
+ * True when `value` nests deeper than `limit` arrays and objects. Walked
+ * with a list, not by recursion: the point is not to overflow the stack.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
 
 /**
  * Why a parsed body is of another protocol version, or null. Asked before

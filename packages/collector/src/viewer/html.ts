@@ -38,4 +38,8 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }
 
-export const formatTime = (ms: number | null) => (ms === null ? '–' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19) + ' UTC');
+/** A time as the viewer shows it; '–' for none, and for one no date can hold (stored before the collector refused those). */
+export const formatTime = (ms: number | null) => {
+  const date = new Date(ms ?? NaN);
+  return Number.isNaN(date.getTime()) ? '–' : date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+};

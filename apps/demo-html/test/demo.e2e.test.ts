@@ -7,17 +7,16 @@ import { EventType } from '@veil/core/engine';
 import type { Browser, Page } from 'playwright-core';
 import {
   MODES,
-  PERSONAL_DATA_PREFIXES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
   findLeaks,
   launchChromium,
   openDemo as openDemoPage,
   ordinaryFields,
+  personalDataPrefixesSeen,
   replayed,
   sentBatches,
   sessionsIn,
-  typePersonalData,
   type Mode,
   type OpenedDemo,
   type SentBatch,
@@ -229,13 +228,7 @@ describe('personal data typed key by key into the ordinary fields, in relaxed mo
     try {
       const fields = await ordinaryFields(page);
       expect(fields, 'the fields whose values relaxed mode records as typed').toEqual(['#search']);
-      await typePersonalData(page, fields);
-      const batches = await sentBatches(page);
-      expect(findLeaks(batches, PERSONAL_DATA_PREFIXES)).toEqual([]);
-      // the replay has caught up once the search box is empty again
-      await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe('');
-      const replay = await replayed(page);
-      expect(findLeaks({ html: replay!.html, values: replay!.values }, PERSONAL_DATA_PREFIXES)).toEqual([]);
+      expect(await personalDataPrefixesSeen(page, fields)).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

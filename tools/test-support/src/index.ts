@@ -29,4 +29,4 @@ export {
   type MarkedElement,
   type Marker,
 } from './markers';
-export { PERSONAL_DATA_PREFIXES, TYPED_PERSONAL_DATA, ordinaryFields, typePersonalData } from './personal-typing';
+export { PERSONAL_DATA_PREFIXES, TYPED_PERSONAL_DATA, ordinaryFields, personalDataPrefixesSeen, typePersonalData } from './personal-typing';

@@ -4,7 +4,8 @@
 // prefix sent while the visitor was still typing would be in the recording
 // for good. The four demos' end-to-end tests share these values and checks.
 import type { Page } from 'playwright-core';
-import { sentBatches } from './demo';
+import { replayed, sentBatches } from './demo';
+import { findLeaks } from './leaks';
 
 /** Typed key by key, each into every ordinary field. Unique strings, none on any demo page. */
 export const TYPED_PERSONAL_DATA = {
@@ -79,4 +80,23 @@ export async function typePersonalData(page: Page, selectors: string[]): Promise
     await field.fill('');
     await field.press('Tab');
   }
+}
+
+/**
+ * Types TYPED_PERSONAL_DATA into each of `selectors` (typePersonalData) and
+ * says where any of PERSONAL_DATA_PREFIXES shows: in what the demo sent, or
+ * on its replay panel once the replay has caught up. `[]` when nowhere.
+ */
+export async function personalDataPrefixesSeen(page: Page, selectors: string[]): Promise<string[]> {
+  await typePersonalData(page, selectors);
+  const seen = findLeaks(await sentBatches(page), PERSONAL_DATA_PREFIXES).map((leak) => `sent: ${leak}`);
+  // the replay has caught up once its search box is empty again, as the page's is
+  await page.waitForFunction(
+    () => document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument?.querySelector<HTMLInputElement>('#search')?.value === '',
+    undefined,
+    { timeout: 20_000 },
+  );
+  const replay = await replayed(page);
+  if (!replay) return [...seen, 'the replay panel shows nothing'];
+  return [...seen, ...findLeaks({ html: replay.html, values: replay.values }, PERSONAL_DATA_PREFIXES).map((leak) => `replayed: ${leak}`)];
 }

@@ -1,5 +1,6 @@
 // The veil-collector commands, run in-process against a SQLite file.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -152,12 +153,14 @@ describe('veil-collector help', () => {
 });
 
 describe('npx @veil/collector', () => {
-  // npm runs a package's command by the package's name only when it has one
-  // command: that is what lets the README say `npx @veil/collector`, a name
-  // nobody else can publish, instead of `npx veil-collector`.
-  it("runs the package's one command, veil-collector, by the package's name", async () => {
-    const repository = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-    const { stdout } = await promisify(execFile)('npx', ['--no-install', '@veil/collector', '--help'], { cwd: repository, timeout: 60_000 });
+  // npm runs a package's command by the package's name when the package has
+  // exactly one: that is what lets the README say `npx @veil/collector`, a
+  // name nobody else can publish, instead of `npx veil-collector`.
+  it('has one command, veil-collector, which runs and answers --help', async () => {
+    const collectorDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+    const manifest = JSON.parse(readFileSync(path.join(collectorDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(Object.keys(manifest.bin)).toEqual(['veil-collector']);
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(collectorDir, manifest.bin['veil-collector']), '--help'], { timeout: 60_000 });
     expect(stdout).toMatch(/^Usage: veil-collector /);
   });
 });

@@ -49,15 +49,6 @@ const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----([\s\S]*?)(
 const CREDENTIAL_START = new RegExp(`\\b(?:${SHAPES.map((shape) => shape.start).join('|')})|-----BEGIN`);
 const AUTHORIZATION_START = /\b(?:Bearer|Basic|Digest|Token)\s+[\w\-.~+/]{8}/i;
 
-// The same, for a text that a value may be a part of (a line's whole text):
-// without word boundaries, which a part can have where the whole has none.
-const CREDENTIAL_WITHIN = new RegExp(`${SHAPES.map((shape) => shape.start).join('|')}|-----BEGIN|bearer|basic|digest|token`, 'i');
-
-/** False when findCredentials cannot find anything in any part of `text`. */
-export function mayHoldCredentialWithin(text: string): boolean {
-  return CREDENTIAL_WITHIN.test(text);
-}
-
 /** False when findCredentials cannot find anything in `value`. */
 export function mayHoldCredential(value: string): boolean {
   return CREDENTIAL_START.test(value) || AUTHORIZATION_START.test(value);

@@ -3,7 +3,7 @@
 // page hold no '@', no long digit runs and nothing shaped like a credential,
 // and those return untouched.
 
-import { findCredentials, findPartialCredentials, mayHoldCredential, mayHoldCredentialWithin, mayHoldPartialCredential } from './credentials';
+import { findCredentials, findPartialCredentials, mayHoldCredential, mayHoldPartialCredential } from './credentials';
 import { maskFindings, type Finding } from './findings';
 
 export type { Finding } from './findings';
@@ -316,11 +316,6 @@ const MAY_HOLD_PERSONAL_DATA = /[=@%]|\d\D*\d/;
 /** False when no detector can find anything in `value`. */
 export function mayHoldPersonalData(value: string): boolean {
   return value.length >= 5 && (MAY_HOLD_PERSONAL_DATA.test(value) || mayHoldCredential(value));
-}
-
-/** False when no detector can find anything in any part of `text` (a line's whole text, say). */
-export function mayHoldPersonalDataWithin(text: string): boolean {
-  return text.length >= 5 && (MAY_HOLD_PERSONAL_DATA.test(text) || mayHoldCredentialWithin(text));
 }
 
 /**

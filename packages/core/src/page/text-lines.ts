@@ -7,7 +7,6 @@
 // piece is masked as it is recorded; the old ones are recorded again, masked,
 // as text changes sent right after (`remask`).
 import { INLINE_TAGS, findAcrossPieces, linesOf, type LineRole } from '../engine/across-nodes';
-import { mayHoldPersonalDataWithin } from '../engine/detect';
 import type { Finding } from '../engine/findings';
 
 export interface TextLines {
@@ -77,11 +76,6 @@ export function createTextLines(remask: (pieces: Text[]) => void): TextLines {
 
   function read(line: ParentNode, matches: LineMatch[]): Map<Text, Finding[]> {
     const found = new Map<Text, Finding[]>();
-    // All the text under the line, read natively, holds the text of each run
-    // of pieces (and of block descendants): when no detector could find
-    // anything in any part of it, most lines end here without a walk.
-    const all = line.textContent;
-    if (all !== null && !mayHoldPersonalDataWithin(all)) return found;
     for (const run of linesOf<Node>(line, (node) => node.childNodes, roleOf) as Text[][]) {
       const perPiece = findAcrossPieces(run.map((t) => t.data));
       if (!perPiece) continue;

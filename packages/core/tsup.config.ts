@@ -7,8 +7,9 @@ import { patchRrweb } from './build/patch-rrweb';
 // cleans dist/, or it could delete the other's output.
 export default defineConfig([
   {
-    // the engine entry is DOM-free and carries no rrweb: what a server imports
-    entry: { index: 'src/index.ts', engine: 'src/engine/index.ts' },
+    // the engine entry is DOM-free and carries no rrweb: what a server imports;
+    // explain (what is recorded and why) is for development tools, never the recorder's bundle
+    entry: { index: 'src/index.ts', engine: 'src/engine/index.ts', explain: 'src/explain/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,

@@ -40,9 +40,9 @@ export const SENSITIVE_FIELD: FieldKind = 3;
 
 /** What a text child is: page text, script source (never recorded), or CSS. */
 export type Content = 0 | 1 | 2;
-const TEXT: Content = 0;
-const SCRIPT: Content = 1;
-const STYLE: Content = 2;
+export const TEXT: Content = 0;
+export const SCRIPT: Content = 1;
+export const STYLE: Content = 2;
 
 export type AttributeReader = (name: string) => string | null | undefined;
 
@@ -164,10 +164,6 @@ export function autocompleteKind(value: string | null | undefined): FieldKind {
 const SENSITIVE_INPUT_TYPES = new Set(['password', 'hidden', 'file']);
 const PERSONAL_INPUT_TYPES = new Set(['email', 'tel']);
 
-function max<T extends number>(a: T, b: T): T {
-  return a > b ? a : b;
-}
-
 /**
  * What names a field to the page's code (name, id), then to the person
  * filling it in (placeholder, aria-label). Label text that asks for a password
@@ -234,40 +230,69 @@ export function parseMark(value: string): Region {
 }
 
 /**
+ * Told which attribute gave an element its mark or its field kind, each time
+ * one raises it: the explanation (explain/) listens, the recorder passes none.
+ * `level` is a Region for 'mark', a FieldKind for 'field'.
+ */
+export type RuleWitness = (what: 'mark' | 'field', level: number, attribute: string, value: string) => void;
+
+/**
  * The kind of value a form control holds, or NOT_A_FIELD for other elements.
  * `type=password`, `hidden` and `file`, `cc-*` and password autocomplete, and
  * a secret-looking name, id, placeholder or aria-label make a field sensitive;
  * a personal-looking name or id makes it personal.
  */
-export function fieldKind(tag: string, attr: AttributeReader): FieldKind {
+export function fieldKind(tag: string, attr: AttributeReader, witness?: RuleWitness): FieldKind {
   if (!FIELD_TAGS.has(tag)) return NOT_A_FIELD;
   let kind: FieldKind = PLAIN_FIELD;
+  const raiseTo = (to: FieldKind, attribute: string, value: string) => {
+    if (to <= kind) return;
+    kind = to;
+    witness?.('field', to, attribute, value);
+  };
   if (tag === 'input') {
-    const type = (attr('type') ?? '').trim().toLowerCase();
-    if (SENSITIVE_INPUT_TYPES.has(type)) return SENSITIVE_FIELD;
-    if (PERSONAL_INPUT_TYPES.has(type)) kind = PERSONAL_FIELD;
+    const type = attr('type');
+    const normal = (type ?? '').trim().toLowerCase();
+    if (SENSITIVE_INPUT_TYPES.has(normal)) raiseTo(SENSITIVE_FIELD, 'type', type!);
+    else if (PERSONAL_INPUT_TYPES.has(normal)) raiseTo(PERSONAL_FIELD, 'type', type!);
+    if (kind === SENSITIVE_FIELD) return kind;
   }
-  kind = max(kind, autocompleteKind(attr('autocomplete')));
+  const autocomplete = attr('autocomplete');
+  raiseTo(autocompleteKind(autocomplete), 'autocomplete', autocomplete!);
   for (let i = 0; i < FIELD_NAMES.length && kind !== SENSITIVE_FIELD; i++) {
-    const named = identifierKind(attr(FIELD_NAMES[i]));
-    if (i < 2 || named === SENSITIVE_FIELD) kind = max(kind, named);
+    const value = attr(FIELD_NAMES[i]);
+    const named = identifierKind(value);
+    if (i < 2 || named === SENSITIVE_FIELD) raiseTo(named, FIELD_NAMES[i], value!);
   }
   return kind;
 }
 
 /** Facts an element states about itself. `tag` is lower case. */
-export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel): OwnFacts {
+export function ownFacts(tag: string, attr: AttributeReader, mode: ModeLevel, witness?: RuleWitness): OwnFacts {
   let mark: Region = RECORD;
   const veil = attr(MARK_ATTRIBUTE);
-  if (veil != null) mark = parseMark(veil);
-  if (mark !== BLOCK) mark = max(mark, regionOf(classMark(attr('class'))));
-  if (mode === MODE_STRICT && STRICT_MEDIA.has(tag)) mark = BLOCK;
+  if (veil != null) {
+    mark = parseMark(veil);
+    if (mark !== RECORD) witness?.('mark', mark, MARK_ATTRIBUTE, veil);
+  }
+  if (mark !== BLOCK) {
+    const classes = attr('class');
+    const fromClass = regionOf(classMark(classes));
+    if (fromClass > mark) {
+      mark = fromClass;
+      witness?.('mark', mark, 'class', classes!);
+    }
+  }
+  if (mode === MODE_STRICT && STRICT_MEDIA.has(tag) && mark !== BLOCK) {
+    mark = BLOCK;
+    witness?.('mark', mark, '', tag);
+  }
   const ce = attr('contenteditable');
   let editable: 0 | 1 | 2 = 0;
   if (ce != null) editable = ce.trim().toLowerCase() === 'false' ? 2 : 1;
   return {
     mark,
-    field: fieldKind(tag, attr),
+    field: fieldKind(tag, attr, witness),
     valueHost: tag === 'textarea' || tag === 'select' || tag === 'datalist',
     editable,
     content: tag === 'script' ? SCRIPT : tag === 'style' ? STYLE : TEXT,
@@ -305,6 +330,16 @@ export function combine(parent: Context, own: OwnFacts): Context {
     return parent;
   }
   return { region, field, inValue, editable, content };
+}
+
+/**
+ * The protection a slot in a region gives the light-DOM children a shadow
+ * host shows in it: they appear where the slot is, so a mask or block around
+ * the slot reaches them although their DOM ancestors have none; an unmask
+ * does not.
+ */
+export function slotProtection(slotRegion: Region): Region {
+  return slotRegion >= MASK ? slotRegion : RECORD;
 }
 
 /** `ctx` with its region raised to `region`, never lowered. */

@@ -358,22 +358,31 @@ const TYPED_DIGIT_RUN = /\d(?:[\s\-./_\u00ad\u2010-\u2015\u2212\u200b-\u200d\u20
 const IBAN_START = new RegExp(`\\b[A-Za-z]{2}\\d{2}(?:${IBAN_SEPARATOR}?[A-Za-z0-9]){4,}`, 'g');
 
 /**
- * maskPersonalData for input values: also masks anything with an '@', the
- * start of an IBAN, credentials by their first characters, and runs of 7 to
- * 15 digits (where a card number being typed passes through), so a
- * half-typed one is masked too. A complete number of 16 digits or more that
- * fails the Luhn check, such as an order number, stays readable.
+ * What an input value holds on its way to becoming personal data: anything
+ * with an '@', the start of an IBAN, credentials by their first characters,
+ * and runs of 7 to 15 digits (where a card number being typed passes
+ * through). Added to `found`, beside what findPersonalData finds.
+ */
+export function findTypedPersonalData(value: string, found: Finding[]): void {
+  if (value.includes('@')) for (const m of value.matchAll(PARTIAL_EMAIL)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'e-mail address being typed' });
+  for (const m of value.matchAll(TYPED_DIGIT_RUN)) {
+    const digits = m[0].replace(/\D/g, '').length;
+    if (digits <= 15) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'number being typed', only: 'digits' });
+  }
+  for (const m of value.matchAll(IBAN_START)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'IBAN being typed', only: 'letters and digits' });
+  if (mayHoldPartialCredential(value)) findPartialCredentials(value, found);
+}
+
+/**
+ * maskPersonalData for input values: also masks what findTypedPersonalData
+ * finds, so a half-typed card number or address is masked too. A complete
+ * number of 16 digits or more that fails the Luhn check, such as an order
+ * number, stays readable.
  */
 export function maskPersonalValue(value: string): string {
   if (!MAY_HOLD_PERSONAL_DATA.test(value) && !mayHoldCredential(value) && !mayHoldPartialCredential(value)) return value;
   const out = value.length < 5 ? value : scrubSecretParams(value);
   const found = findPersonalData(out);
-  if (out.includes('@')) for (const m of out.matchAll(PARTIAL_EMAIL)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'e-mail address being typed' });
-  for (const m of out.matchAll(TYPED_DIGIT_RUN)) {
-    const digits = m[0].replace(/\D/g, '').length;
-    if (digits <= 15) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'number being typed', only: 'digits' });
-  }
-  for (const m of out.matchAll(IBAN_START)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'IBAN being typed', only: 'letters and digits' });
-  if (mayHoldPartialCredential(out)) findPartialCredentials(out, found);
+  findTypedPersonalData(out, found);
   return maskFindings(out, found);
 }

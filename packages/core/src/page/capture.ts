@@ -3,22 +3,16 @@
 // serialized nodes cannot: matches of configured selectors, shadow hosts and
 // frames above a node, and the password memory.
 import {
-  BLOCK,
-  FIELD_TAGS,
-  MASK,
   PLAIN_FIELD,
   RECORD,
   ROOT_CONTEXT,
-  SENSITIVE_FIELD,
   STRICT_MEDIA_TAGS,
-  UNMASK,
   combine,
-  ownFacts,
   raise,
   sameContext,
   scrubText,
   scrubValue,
-  tagFacts,
+  slotProtection,
   textScanned,
   type Context,
   type ModeLevel,
@@ -26,12 +20,12 @@ import {
   type Region,
   MODE_STRICT,
   MARK_BLOCK_SELECTOR,
-  REGION_MARKER_SELECTOR,
 } from '../engine/classify';
 import { maskChars, maskPersonalData } from '../engine/detect';
 import { maskFindings } from '../engine/findings';
 import type { ElementHint } from '../engine/scrub';
 import { wasPasswordField } from './passwords';
+import { DEFAULT_SLOT, liveFacts, parentAcross, selectorRegion } from './live-tree';
 import { createTextLines } from './text-lines';
 
 export interface SelectorSets {
@@ -39,9 +33,6 @@ export interface SelectorSets {
   block: string[];
   unmask: string[];
 }
-
-/** The slot that shows a shadow host's text children: the first without a name. */
-const DEFAULT_SLOT = 'slot:not([name]),slot[name=""]';
 
 function joined(list: string[]): string | null {
   return list.length ? list.join(', ') : null;
@@ -71,22 +62,6 @@ type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number };
 // shared by every capture, so that stamps from an earlier recording never match
 let generations = 0;
 
-/** The element above `node`, crossing shadow roots and same-origin frames. */
-function parentAcross(node: Element): Element | null {
-  const parent = node.parentNode;
-  if (!parent) return null;
-  if (parent.nodeType === 1) return parent as Element;
-  if (parent.nodeType === 11) return (parent as ShadowRoot).host ?? null;
-  if (parent.nodeType === 9) {
-    try {
-      return (parent as Document).defaultView?.frameElement ?? null;
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
-
 /** `remask`: text recorded in clear before that a match read across nodes now runs through (see text-lines.ts). */
 export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: (pieces: Text[]) => void): Capture {
   const maskSel = joined(selectors.mask);
@@ -104,8 +79,6 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
   // stretch of work, dropped at the next microtask. A Map, not a WeakMap: weak
   // tables of ten thousand elements cost the garbage collector far more.
   const keepContexts = !(maskSel || blockSel || unmaskSel);
-  // Element's own: a component may define a matches() of its own for its API
-  const elementMatches = Element.prototype.matches;
   let generation = ++generations;
   let stretch: Map<Element, Context> | null = null;
   let slotless = new Set<Node>();
@@ -119,31 +92,9 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
     return stretch;
   };
 
-  function selectorMark(el: Element): Region {
-    try {
-      if (blockSel && elementMatches.call(el, blockSel)) return BLOCK;
-      if (maskSel && elementMatches.call(el, maskSel)) return MASK;
-      if (unmaskSel && elementMatches.call(el, unmaskSel)) return UNMASK;
-    } catch {
-      return MASK;
-    }
-    return RECORD;
-  }
-
-  function own(el: Element): OwnFacts {
-    const tag = el.localName.toLowerCase();
-    // Other elements than form controls are classified by a few attributes
-    // only, which most have none of: one query says so, where reading each
-    // would cost a call into the DOM apiece.
-    let facts =
-      !FIELD_TAGS.has(tag) && (!el.hasAttributes() || !elementMatches.call(el, REGION_MARKER_SELECTOR))
-        ? tagFacts(tag, mode)
-        : ownFacts(tag, (n) => el.getAttribute(n), mode);
-    const fromSelectors = selectorMark(el);
-    if (fromSelectors > facts.mark) facts = { ...facts, mark: fromSelectors };
-    if (tag === 'input' && facts.field !== SENSITIVE_FIELD && wasPasswordField(el)) facts = { ...facts, field: SENSITIVE_FIELD };
-    return facts;
-  }
+  const joinedSelectors = { block: blockSel, mask: maskSel, unmask: unmaskSel };
+  const selectorMark = (el: Element): Region => selectorRegion(el, blockSel, maskSel, unmaskSel);
+  const own = (el: Element): OwnFacts => liveFacts(el, mode, joinedSelectors);
 
   /**
    * The protection a slot gives what a shadow host shows in it. Light-DOM
@@ -151,8 +102,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
    * reaches them although their DOM ancestors have none; an unmask does not.
    */
   function slotRegion(slot: Element | null | undefined): Region {
-    const region = slot ? contextOf(slot).region : RECORD;
-    return region >= MASK ? region : RECORD;
+    return slot ? slotProtection(contextOf(slot).region) : RECORD;
   }
 
   /** What the default slot of a shadow host gives the text right under the host. */

@@ -126,6 +126,13 @@ function bool(name: keyof RecorderOptions, value: unknown, fallback: boolean): b
 }
 
 /** Checks `input` and fills in defaults. Throws an Error naming the first bad option. */
+/** The options that decide what is recorded, checked; the others are ignored. */
+export function resolvePrivacyOptions(o: Record<string, unknown>): Pick<ResolvedOptions, 'privacy' | 'mask' | 'block' | 'unmask'> {
+  const privacy = o.privacy ?? DEFAULT_PRIVACY_MODE;
+  if (!isPrivacyMode(privacy)) throw optionError('privacy', privacy);
+  return { privacy, mask: selectorList('mask', o.mask), block: selectorList('block', o.block), unmask: selectorList('unmask', o.unmask) };
+}
+
 export function resolveOptions(input: unknown): ResolvedOptions {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new Error(`[veil] createRecorder(options) expects an options object with at least a transport; got ${describe(input)}.`);
@@ -136,8 +143,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       throw new Error(`[veil] Unknown option "${key}". Accepted options: ${OPTION_NAMES.join(', ')}.`);
     }
   }
-  const privacy = o.privacy ?? DEFAULT_PRIVACY_MODE;
-  if (!isPrivacyMode(privacy)) throw optionError('privacy', privacy);
+  const { privacy, mask, block, unmask } = resolvePrivacyOptions(o);
 
   const transport = resolveTransport(o.transport);
   if (o.onError !== undefined && typeof o.onError !== 'function') throw optionError('onError', o.onError);
@@ -154,9 +160,9 @@ export function resolveOptions(input: unknown): ResolvedOptions {
 
   return {
     privacy,
-    mask: selectorList('mask', o.mask),
-    block: selectorList('block', o.block),
-    unmask: selectorList('unmask', o.unmask),
+    mask,
+    block,
+    unmask,
     transport: transport as ResolvedOptions['transport'],
     requireConsent: bool('requireConsent', o.requireConsent, false),
     respectGlobalPrivacyControl: bool('respectGlobalPrivacyControl', o.respectGlobalPrivacyControl, true),

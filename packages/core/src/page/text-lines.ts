@@ -33,7 +33,7 @@ const RECORDED_MASKED = Symbol('veil.recordedMasked');
 type Piece = Text & { [RECORDED_MASKED]?: boolean };
 
 /** The node whose children hold the line `element` is part of: its nearest ancestor that is not inline. */
-function lineOf(element: Element): ParentNode {
+export function lineOf(element: Element): ParentNode {
   let node: Element = element;
   while (INLINE_TAGS.has(node.localName)) {
     const parent = node.parentNode;
@@ -51,6 +51,27 @@ function roleOf(node: Node): LineRole {
   if (node.nodeType === 3) return 'piece';
   if (node.nodeType === 8) return 'unseen';
   return node.nodeType === 1 && INLINE_TAGS.has((node as Element).localName) ? 'through' : 'break';
+}
+
+/**
+ * What is found across the pieces of the lines under `line`: per piece, the
+ * findings that run through it, and the pieces of each match. Reads only.
+ */
+export function readLine(line: ParentNode): { pieces: Map<Text, Finding[]>; matches: Text[][] } {
+  const pieces = new Map<Text, Finding[]>();
+  const matches: Text[][] = [];
+  for (const run of linesOf<Node>(line, (node) => node.childNodes, roleOf) as Text[][]) {
+    const perPiece = findAcrossPieces(run.map((t) => t.data));
+    if (!perPiece) continue;
+    const inMatch: Text[] = [];
+    perPiece.forEach((f, i) => {
+      if (!f) return;
+      pieces.set(run[i], f);
+      inMatch.push(run[i]);
+    });
+    matches.push(inMatch);
+  }
+  return { pieces, matches };
 }
 
 /** `remask`: pieces recorded in clear that a match now runs through, to be recorded again. */
@@ -75,19 +96,9 @@ export function createTextLines(remask: (pieces: Text[]) => void): TextLines {
   }
 
   function read(line: ParentNode, matches: LineMatch[]): Map<Text, Finding[]> {
-    const found = new Map<Text, Finding[]>();
-    for (const run of linesOf<Node>(line, (node) => node.childNodes, roleOf) as Text[][]) {
-      const perPiece = findAcrossPieces(run.map((t) => t.data));
-      if (!perPiece) continue;
-      const pieces: Text[] = [];
-      perPiece.forEach((f, i) => {
-        if (!f) return;
-        found.set(run[i], f);
-        pieces.push(run[i]);
-      });
-      matches.push({ pieces });
-    }
-    return found;
+    const found = readLine(line);
+    for (const pieces of found.matches) matches.push({ pieces });
+    return found.pieces;
   }
 
   return {

@@ -22,6 +22,16 @@ export default defineConfig([
     esbuildPlugins: [patchRrweb()],
   },
   {
+    // a <script> for tests and development tools: window.VeilExplain (never the recorder's script)
+    entry: { explain: 'src/explain/index.ts' },
+    format: ['iife'],
+    globalName: 'VeilExplain',
+    minify: true,
+    target: 'es2020',
+    platform: 'browser',
+    noExternal: [/.*/],
+  },
+  {
     entry: { index: 'src/browser.ts' },
     format: ['iife'],
     globalName: 'Veil',

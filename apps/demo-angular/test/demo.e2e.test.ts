@@ -9,7 +9,6 @@ import {
   MODES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
-  findLeaks,
   launchChromium,
   openDemo as openDemoPage,
   ordinaryFields,
@@ -20,6 +19,7 @@ import {
   type OpenedDemo,
   type SentBatch,
 } from '@veil/test-support';
+import { findLeaks } from '@veil/testing';
 import { startServer } from '../server.mjs';
 
 declare global {

@@ -14,7 +14,6 @@ import {
   MODES,
   REPLAY_PANEL_TEXT,
   UNMASKED_TEXT,
-  findLeaks,
   launchChromium,
   openDemo as openDemoPage,
   ordinaryFields,
@@ -26,6 +25,7 @@ import {
   type OpenedDemo,
   type SentBatch,
 } from '@veil/test-support';
+import { findLeaks } from '@veil/testing';
 
 interface DemoWindow {
   __veilBatches: SentBatch[];

@@ -34,6 +34,7 @@ import {
   type Region,
 } from '../engine/classify';
 import { findPersonalData, findTypedPersonalData, scrubSecretParams } from '../engine/detect';
+import { scrubCss } from '../engine/url';
 import type { Finding } from '../engine/findings';
 import { MARK_ATTRIBUTE, MARK_CLASSES, type PrivacyMode } from '../engine/vocabulary';
 import { DEFAULT_SLOT, liveFacts, parentAcross, selectorRegion, type JoinedSelectors } from '../page/live-tree';
@@ -228,7 +229,13 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     const { ctx } = t;
     if (ctx.region === BLOCK) return result('blocked', because(t.region, 'blocked'));
     if (ctx.content === SCRIPT) return result('never recorded', { reason: 'script source is never recorded', element: parent });
-    if (ctx.content === STYLE) return result('recorded', { reason: 'a style sheet: recorded with URLs, secrets and (where text is masked) quoted content scrubbed', element: parent });
+    if (ctx.content === STYLE) {
+      const masked = textMasked(ctx.region, mode);
+      if (scrubCss(node.data, masked) === node.data) return result('recorded', { reason: 'a style sheet with nothing in it to scrub', element: null });
+      const found = foundIn(node.data, false);
+      const why = found.length ? `detected ${found.join(', ')}` : masked ? 'quoted text in a style sheet where text is masked' : 'a style sheet: URLs with credentials or secret parameters scrubbed';
+      return result('masked', { reason: why, element: null }, found);
+    }
     if (ctx.inValue) return value(t, node.data);
     if (textMasked(ctx.region, mode)) return result('masked', ctx.region >= MASK ? because(t.region, 'masked') : STRICT_TEXT);
     const found = foundIn(node.data, false);

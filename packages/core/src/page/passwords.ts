@@ -3,6 +3,7 @@
 // record what is typed next. The memory starts as early as the code can run:
 // when a recorder is created, or when the <script> build loads.
 
+const PAGE_MEMORY = Symbol.for('veil.passwordFields');
 let memory: WeakSet<Element> | undefined;
 let watched: WeakSet<Node> | undefined;
 // one observer for every tree: a page of web components has thousands of shadow roots
@@ -31,7 +32,10 @@ function isPasswordInput(node: unknown): node is HTMLInputElement {
  */
 export function rememberPasswordFields(doc: Document | undefined = typeof document === 'undefined' ? undefined : document): WeakSet<Element> | undefined {
   if (doc) {
-    memory ??= new WeakSet();
+    // One memory per page, whichever copy of Veil asks: the <script> build and
+    // the X-ray, or two versions of the core in one app, must not disagree.
+    const shared = globalThis as { [PAGE_MEMORY]?: WeakSet<Element> };
+    memory ??= shared[PAGE_MEMORY] ??= new WeakSet();
     watched ??= new WeakSet();
     watch(doc);
   }

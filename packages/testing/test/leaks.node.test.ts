@@ -1,0 +1,37 @@
+// findLeaks on recordings made by hand: each form a secret can take is found,
+// and what is not the secret is not.
+import { describe, expect, it } from 'vitest';
+import { findLeaks, replayedText } from '../src/index';
+
+const batch = (...texts: string[]) => [{ v: 1, sessionId: 'abc', seq: 0, events: texts.map((text, i) => ({ type: 3, timestamp: i, data: { source: 5, id: i, text } })) }];
+
+describe('findLeaks', () => {
+  it('finds a secret as it is, squashed, URL-encoded, as base64 and half typed', () => {
+    expect(findLeaks(batch('paid with 4242 4242 4242 4242'), ['4242 4242 4242 4242'])).toEqual(['"4242 4242 4242 4242" is in what was sent']);
+    expect(findLeaks(batch('4242-4242-4242-4242'), ['4242 4242 4242 4242'])).toEqual(['"4242 4242 4242 4242" is in what was sent, with other case, spaces or separators']);
+    expect(findLeaks(batch('q=jana%40example.com'), { email: 'jana@example.com' })).toEqual(['email: "jana@example.com" is in what was sent, URL-encoded']);
+    expect(findLeaks(batch(btoa('Zephyrine88 was here')), ['Zephyrine88'])).toEqual(['"Zephyrine88" is in what was sent, base64']);
+    expect(findLeaks(batch('Zephyrin'), ['Zephyrine88'])).toEqual(['"Zephyrin…" (the start of "Zephyrine88") is in what was sent']);
+  });
+
+  it('looks for short secrets inside strings only, not in the numbers of the format', () => {
+    expect(findLeaks([{ v: 1, sessionId: 'x', seq: 0, events: [{ type: 3, timestamp: 1733480123, data: {} }] }], ['4801'])).toEqual([]);
+    expect(findLeaks(batch('CVC 4801'), ['4801'])).toEqual(['"4801" is in the string "CVC 4801"']);
+  });
+
+  it('finds a value split across elements in the replayed page', () => {
+    const events = [
+      { type: 2, timestamp: 0, data: { node: { id: 1, type: 0, childNodes: [{ id: 2, type: 2, tagName: 'p', childNodes: [
+        { id: 3, type: 2, tagName: 'span', childNodes: [{ id: 4, type: 3, textContent: 'ZQ7' }] },
+        { id: 5, type: 2, tagName: 'span', childNodes: [{ id: 6, type: 3, textContent: 'XW4' }] },
+      ] }] } } },
+    ];
+    const replayed = replayedText(events);
+    expect(findLeaks(events, ['ZQ7XW4'])).toEqual([]);
+    expect(findLeaks(events, ['ZQ7XW4'], replayed)).toEqual(['"ZQ7XW4" is shown by the replayed page (read across elements)']);
+  });
+
+  it('refuses an empty secret', () => {
+    expect(() => findLeaks([], { pin: '' })).toThrow('[veil] findLeaks: the secret "pin" is empty; an empty string is found everywhere.');
+  });
+});

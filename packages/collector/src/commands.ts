@@ -7,6 +7,7 @@ import { AdminError } from './admin-error';
 import { addUser, listUsers, removeUser } from './auth/users';
 import { Recordings } from './recordings/recordings';
 import { createCollector, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage } from './storage/index';
@@ -45,6 +46,7 @@ Options for serve:
   --trust-proxy                        trust X-Forwarded-For/-Proto from a reverse proxy in front
   --ip-rate <n>                        ingest requests per second per client IP (default ${DEFAULT_RATE_LIMITS.ip.perSecond}, bursts of 10x)
   --key-rate <n>                       ingest requests per second per site key (default ${DEFAULT_RATE_LIMITS.key.perSecond}, bursts of 5x)
+  --max-batch-bytes <n>                most bytes one batch may inflate to (default ${DEFAULT_MAX_DECOMPRESSED_BYTES})
 `;
 
 export class UsageError extends Error {}
@@ -141,6 +143,7 @@ async function serve(args: string[]): Promise<void> {
       'trust-proxy': { type: 'boolean' },
       'ip-rate': { type: 'string' },
       'key-rate': { type: 'string' },
+      'max-batch-bytes': { type: 'string' },
     },
   });
   const portFlag = (flag: string, value: string | undefined) => {
@@ -171,6 +174,10 @@ async function serve(args: string[]): Promise<void> {
   const tls = values['tls-cert'] ? { cert: read('--tls-cert', values['tls-cert']), key: read('--tls-key', values['tls-key']!) } : undefined;
   const ipRate = positiveNumber('--ip-rate', values['ip-rate']);
   const keyRate = positiveNumber('--key-rate', values['key-rate']);
+  const maxBatchBytes = positiveNumber('--max-batch-bytes', values['max-batch-bytes']);
+  if (maxBatchBytes !== undefined && (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 64 * 1024)) {
+    throw new UsageError(`--max-batch-bytes must be a whole number of bytes, at least 65536 (a batch of a small page), got ${values['max-batch-bytes']}.`);
+  }
   const database = databaseFrom(values.database);
   const collector = await createCollector({
     database,
@@ -180,6 +187,7 @@ async function serve(args: string[]): Promise<void> {
     playerOrigin,
     publicUrl,
     retentionDays: positiveNumber('--retention-days', values['retention-days']),
+    maxDecompressedBytes: maxBatchBytes,
     tls,
     trustProxy: values['trust-proxy'] ?? false,
     rateLimits: {

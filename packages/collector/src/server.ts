@@ -62,7 +62,10 @@ export interface CollectorOptions {
     loginAccount?: RateLimit;
   };
   maxBodyBytes?: number;
+  /** Most bytes one batch may inflate to. Default 16 MiB. */
   maxDecompressedBytes?: number;
+  /** Most inflated bytes per compressed byte, checked while inflating. Default 100. */
+  maxCompressionRatio?: number;
   /** Scrubbers kept in memory for sessions in progress. Default 2000. */
   maxCachedSessions?: number;
   logger?: boolean;
@@ -180,6 +183,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     keyRateLimit: limits.key,
     maxBodyBytes: options.maxBodyBytes,
     maxDecompressedBytes: options.maxDecompressedBytes,
+    maxCompressionRatio: options.maxCompressionRatio,
     now,
     log,
   });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import formbody from '@fastify/formbody';
 import { ingestPlugin } from './ingest/http';
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
+import type { LoginIpDelay } from './auth/login-guard';
 import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
 import type { Storage } from './storage/types';
@@ -25,9 +27,9 @@ export const DEFAULT_RATE_LIMITS = {
   /** A visitor's tab sends one batch every few seconds; a NAT can hide many visitors. */
   ip: { perSecond: 50, burst: 500 },
   key: { perSecond: 1000, burst: 5000 },
-  /** 10 attempts at once, then one a minute. */
-  loginIp: { perSecond: 1 / 60, burst: 10 },
-  /** 5 attempts at once, then one every two minutes. */
+  /** 10 failures free, then waits of 1 s, 2 s, 4 s … up to an hour; a success starts over. */
+  loginIpDelay: { freeFailures: 10, firstDelaySeconds: 1, maxDelaySeconds: 3600 },
+  /** 5 failures at once, then one every two minutes; browsers that logged in to the account before are not held. */
   loginAccount: { perSecond: 1 / 120, burst: 5 },
 } as const;
 
@@ -53,12 +55,17 @@ export interface CollectorOptions {
   retentionDays?: number;
   /** Serve HTTPS directly. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Trust X-Forwarded-* from a reverse proxy (fastify's `trustProxy`: true, a hop count, or addresses). */
-  trustProxy?: boolean | number | string;
+  /**
+   * Trust X-Forwarded-* from the reverse proxies in front: their addresses
+   * (`'10.0.0.5'`, `'10.0.0.0/8, loopback'`, or an array) or how many hops
+   * of proxies there are. `false` (default): trust none. `true` is refused:
+   * it would let any client choose its address for the per-IP limits.
+   */
+  trustProxy?: false | number | string | string[];
   rateLimits?: {
     ip?: RateLimit | false;
     key?: RateLimit | false;
-    loginIp?: RateLimit;
+    loginIpDelay?: LoginIpDelay;
     loginAccount?: RateLimit;
   };
   maxBodyBytes?: number;
@@ -117,6 +124,39 @@ const viewerCsp = (playerOrigin: string) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Parses what `--trust-proxy` takes: a hop count, or addresses, ranges and keywords separated by commas. */
+export function parseTrustProxy(value: string): number | string[] | null {
+  if (/^\d+$/.test(value.trim())) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : null;
+  }
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (!items.length) return null;
+  for (const item of items) {
+    if (PROXY_KEYWORDS.includes(item)) continue;
+    const [address, prefix, extra] = item.split('/');
+    const family = isIP(address);
+    if (!family || extra !== undefined) return null;
+    if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))) return null;
+  }
+  return items;
+}
+
+export const TRUST_PROXY_HELP =
+  'the proxies\' addresses (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8 or loopback, linklocal, uniquelocal; several separated by commas) or a hop count from 1 to 10';
+
+function checkTrustProxy(value: CollectorOptions['trustProxy'] | boolean): false | number | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) {
+    throw new Error(`trustProxy: true trusts any X-Forwarded-For, so a client could pick its own address; give ${TRUST_PROXY_HELP}.`);
+  }
+  const parsed = parseTrustProxy(Array.isArray(value) ? value.join(',') : String(value));
+  if (parsed === null) throw new Error(`trustProxy must be ${TRUST_PROXY_HELP}; got ${JSON.stringify(value)}.`);
+  return parsed;
+}
+
 /**
  * Starts a collector: ingest at `/v1/ingest`, the viewer at `/`.
  *
@@ -145,7 +185,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
 
   const app = Fastify({
     logger: options.logger ? { level: 'warn' } : false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: checkTrustProxy(options.trustProxy),
     bodyLimit: 64 * 1024,
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     // Wrong field types are refused, never coerced: "5" is not a sequence number.
@@ -205,7 +245,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       recordings,
       secret,
       secureCookies: (request) => Boolean(tls) || request.protocol === 'https',
-      loginIpLimit: limits.loginIp,
+      loginIpDelay: limits.loginIpDelay,
       loginAccountLimit: limits.loginAccount,
       playerOrigin: () => playerUrl,
       now,

@@ -2,7 +2,8 @@
 // The clock is the collector's `now` option, moved by the test: no waiting.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { addTestUser, startTestCollector, type TestCollector } from './helpers';
+import { addUser } from '../src/auth/users';
+import { addTestUser, BACKENDS, pgUrl, startTestCollector, type Backend, type TestCollector } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -28,8 +29,8 @@ afterEach(async () => {
   t = undefined;
 });
 
-async function start(collector: Record<string, unknown> = {}) {
-  t = await startTestCollector('sqlite', {
+async function start(collector: Record<string, unknown> = {}, backend: Backend = 'sqlite') {
+  t = await startTestCollector(backend, {
     collector: {
       now: () => clock,
       rateLimits: { loginIpDelay: { freeFailures: 3, firstDelaySeconds: 10, maxDelaySeconds: 1000 }, loginAccount: { perSecond: 1 / 120, burst: 4 } },
@@ -147,3 +148,16 @@ describe('finding 6: --trust-proxy trusts only the configured proxies', () => {
     await expect(start({ trustProxy: true })).rejects.toThrow(/trustProxy: true trusts any X-Forwarded-For.*addresses.*hop count/);
   });
 });
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend === 'postgres' && !pgUrl())(`finding 4: a NUL in the login e-mail, on ${backend}`, () => {
+    it('is a 400 that says what is wrong, not a 503, and the login keeps working', async () => {
+      await start({}, backend);
+      const res = (await login({ email: 'alice\u0000@example.com' })).res;
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toContain('not an e-mail address: it contains control characters');
+      expect((await login()).res.statusCode).toBe(303);
+      await expect(addUser(t!.collector.storage, { email: 'bob\u0000@example.com', password: PASSWORD, sites: ['shop'] })).rejects.toThrow(/is not an e-mail address/);
+    });
+  });
+}

@@ -12,6 +12,7 @@ import {
   looksLikeSessionId,
   newSessionId,
 } from '../auth/sessions';
+import { hasControlCharacters } from '../auth/users';
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from '../auth/login-guard';
 import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
@@ -137,6 +138,10 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     }
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    if (hasControlCharacters(email)) {
+      // refused before any look-up: PostgreSQL cannot compare a NUL, and no address has one
+      return reply.code(400).type('text/html; charset=utf-8').send(loginPage(preId, 'That is not an e-mail address: it contains control characters. Type the address you log in with.'));
+    }
     const tooMany = (retryAfterSeconds: number) =>
       reply
         .code(429)

@@ -75,6 +75,10 @@ export interface CollectorOptions {
   maxCompressionRatio?: number;
   /** Scrubbers kept in memory for sessions in progress. Default 2000. */
   maxCachedSessions?: number;
+  /** Estimated memory those scrubbers may take (each keeps its page's node map). Default 256 MiB. */
+  maxCachedScrubberBytes?: number;
+  /** Per session, rebuilds of a scrubber for a batch that is not the next one. Default 3, then one a minute. */
+  outOfOrderRebuilds?: RateLimit;
   logger?: boolean;
   now?: () => number;
 }
@@ -179,7 +183,12 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     throw error;
   }
   const secret = await storage.getServerSecret();
-  const recordings = new Recordings(storage, { maxCachedSessions: options.maxCachedSessions });
+  const recordings = new Recordings(storage, {
+    maxCachedSessions: options.maxCachedSessions,
+    maxCachedBytes: options.maxCachedScrubberBytes,
+    outOfOrderRebuilds: options.outOfOrderRebuilds,
+    now,
+  });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const tls = options.tls;
 

@@ -5,7 +5,7 @@
 // the database gets wrong is a 503 with Retry-After so the client keeps the
 // batch and retries.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Recordings } from '../recordings/recordings';
+import { RebuildLimited, type Recordings } from '../recordings/recordings';
 import { TokenBuckets, type RateLimit } from '../rate-limit';
 import type { Site, Storage } from '../storage/types';
 import { readBody } from './body';
@@ -207,6 +207,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       try {
         outcome = await recordings.store(site, batch, now());
       } catch (error) {
+        if (error instanceof RebuildLimited) throw tooManyRequests('out of sequence for this session', error.retryAfterSeconds);
         log('storing a batch failed', error);
         throw storageUnavailable();
       }

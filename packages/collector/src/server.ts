@@ -22,6 +22,8 @@ export const DEFAULT_DATABASE = 'veil-collector.db';
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** A database that takes longer than this to read one row is not ready. */
+const READY_TIMEOUT_MS = 3000;
 
 export const DEFAULT_RATE_LIMITS = {
   /** A visitor's tab sends one batch every few seconds; a NAT can hide many visitors. */
@@ -267,6 +269,30 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     return reply.header('Cache-Control', 'no-cache').type(file.type).send(file.body);
   });
 
+  // For load balancers and orchestrators, outside the login. /healthz: the
+  // process answers (restart it if not). /readyz: it can serve, i.e. the
+  // database answers and the collector is not shutting down (send it no
+  // traffic if not). Neither says more than ok or not.
+  let closingDown = false;
+  app.get('/healthz', async (_request, reply) => reply.send({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    if (closingDown) return reply.code(503).header('Retry-After', '5').send({ ok: false, error: 'shutting down' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        storage.getServerSecret(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS);
+        }),
+      ]);
+      return reply.send({ ok: true });
+    } catch {
+      return reply.code(503).header('Retry-After', '5').send({ ok: false, error: 'storage is unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+
   // Browsers ask for it on every page; a 404 would be noise in their consoles.
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('Cache-Control', 'max-age=86400').send());
 
@@ -320,6 +346,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     purge,
     close: () =>
       (closing ??= (async () => {
+        closingDown = true;
         if (timer) clearInterval(timer);
         await app.close();
         await playerApp.close();

@@ -3,6 +3,7 @@
 // orderings, not timings: a refusal that arrives while the client still holds
 // most of its body back shows the server neither waited for nor inflated it.
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batch, gz, ORIGIN, startTestCollector, type TestCollector } from './helpers';
@@ -125,6 +126,15 @@ describe('finding 1: a gzip bomb costs the server what it cost the sender', () =
     const zipped = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: gz(batch({ siteKey: t.key, seq: 1 })), headers: { origin: ORIGIN } });
     expect(zipped.statusCode).toBe(401);
     expect(zipped.json().error).toMatch(/siteKey is missing from the URL/);
+    // a large plain body is not read for a key that is only inside it, with or without Content-Length
+    const large = JSON.stringify(batch({ siteKey: t.key, seq: 2, pad: 'x'.repeat(70 * 1024) }));
+    const sized = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: large, headers: { origin: ORIGIN } });
+    expect(sized.statusCode).toBe(401);
+    expect(sized.json().error).toMatch(/a body over 65536 bytes is only read for a known key/);
+    const chunked = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: Readable.from([Buffer.from(large)]), headers: { origin: ORIGIN, 'transfer-encoding': 'chunked' } });
+    expect(chunked.statusCode, chunked.body).toBe(401);
+    expect(chunked.json().error).toMatch(/a body over 65536 bytes is only read for a known key/);
+    expect((await t.collector.storage.listSessions(t.siteId)).length).toBe(1);
     const mismatch = await t.collector.app.inject({ method: 'POST', url: `/v1/ingest?siteKey=${t.key}`, payload: gz(batch({ siteKey: 'vk_other', seq: 1 })), headers: { origin: ORIGIN } });
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.json().error).toMatch(/differs/);

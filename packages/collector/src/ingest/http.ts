@@ -47,6 +47,9 @@ export interface IngestOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+const keyMissingForLargeBody = () =>
+  new HttpError(401, `siteKey is missing from the URL: a body over ${BODY_KEY_MAX_BYTES} bytes is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)`);
+
 /** Registers OPTIONS and POST /v1/ingest in their own encapsulated context (own body parser). */
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
   const { storage, recordings } = options;
@@ -64,12 +67,18 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', async (request: FastifyRequest, payload: any) => {
     const keyed = sites.has(request);
-    return readBody(payload, {
-      maxBodyBytes: keyed ? maxBody : BODY_KEY_MAX_BYTES,
-      maxDecompressedBytes: keyed ? maxDecompressed : BODY_KEY_MAX_BYTES,
-      maxCompressionRatio: maxRatio,
-      allowGzip: keyed,
-    });
+    try {
+      return await readBody(payload, {
+        maxBodyBytes: keyed ? maxBody : BODY_KEY_MAX_BYTES,
+        maxDecompressedBytes: keyed ? maxDecompressed : BODY_KEY_MAX_BYTES,
+        maxCompressionRatio: maxRatio,
+        allowGzip: keyed,
+      });
+    } catch (error) {
+      // a chunked body without Content-Length finds out here what onRequest could not tell
+      if (!keyed && error instanceof HttpError && error.statusCode === 413) throw keyMissingForLargeBody();
+      throw error;
+    }
   });
 
   async function siteOf(key: string): Promise<Site> {
@@ -165,9 +174,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         const key = (request.query as Record<string, unknown>).siteKey;
         if (key === undefined) {
           const length = Number(request.headers['content-length']);
-          if (length > BODY_KEY_MAX_BYTES) {
-            throw new HttpError(401, `siteKey is missing from the URL: a body over ${BODY_KEY_MAX_BYTES} bytes is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)`);
-          }
+          if (length > BODY_KEY_MAX_BYTES) throw keyMissingForLargeBody();
           return;
         }
         if (typeof key !== 'string' || key === '' || key.length > 256) {

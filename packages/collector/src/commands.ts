@@ -6,7 +6,8 @@ import { PRIVACY_MODES } from '@veil/core/engine';
 import { AdminError } from './admin-error';
 import { addUser, listUsers, removeUser } from './auth/users';
 import { Recordings } from './recordings/recordings';
-import { createCollector, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import { createCollector, parseTrustProxy, TRUST_PROXY_HELP, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage } from './storage/index';
@@ -42,9 +43,11 @@ Options for serve:
   --public-url <origin>                public origin of the viewer behind a proxy
   --retention-days <days>              delete recordings older than this, on start and hourly (default ${DEFAULT_RETENTION_DAYS})
   --tls-cert <file> --tls-key <file>   serve HTTPS directly
-  --trust-proxy                        trust X-Forwarded-For/-Proto from a reverse proxy in front
+  --trust-proxy <addresses|hops>       trust X-Forwarded-For/-Proto from these reverse proxies in front:
+                                       addresses or ranges (10.0.0.5,10.0.0.0/8,loopback) or a hop count
   --ip-rate <n>                        ingest requests per second per client IP (default ${DEFAULT_RATE_LIMITS.ip.perSecond}, bursts of 10x)
   --key-rate <n>                       ingest requests per second per site key (default ${DEFAULT_RATE_LIMITS.key.perSecond}, bursts of 5x)
+  --max-batch-bytes <n>                most bytes one batch may inflate to (default ${DEFAULT_MAX_DECOMPRESSED_BYTES})
 `;
 
 export class UsageError extends Error {}
@@ -126,6 +129,11 @@ async function readStdin(): Promise<string> {
 }
 
 async function serve(args: string[]): Promise<void> {
+  const bare = args.indexOf('--trust-proxy');
+  if (bare >= 0 && (bare === args.length - 1 || args[bare + 1].startsWith('--'))) {
+    // it used to be a switch that trusted any X-Forwarded-For
+    throw new UsageError(`--trust-proxy needs a value: ${TRUST_PROXY_HELP}, e.g. --trust-proxy 127.0.0.1 for a proxy on this machine.`);
+  }
   const { values } = parseArgs({
     args,
     options: {
@@ -138,9 +146,10 @@ async function serve(args: string[]): Promise<void> {
       'retention-days': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
-      'trust-proxy': { type: 'boolean' },
+      'trust-proxy': { type: 'string' },
       'ip-rate': { type: 'string' },
       'key-rate': { type: 'string' },
+      'max-batch-bytes': { type: 'string' },
     },
   });
   const portFlag = (flag: string, value: string | undefined) => {
@@ -171,6 +180,16 @@ async function serve(args: string[]): Promise<void> {
   const tls = values['tls-cert'] ? { cert: read('--tls-cert', values['tls-cert']), key: read('--tls-key', values['tls-key']!) } : undefined;
   const ipRate = positiveNumber('--ip-rate', values['ip-rate']);
   const keyRate = positiveNumber('--key-rate', values['key-rate']);
+  const maxBatchBytes = positiveNumber('--max-batch-bytes', values['max-batch-bytes']);
+  if (maxBatchBytes !== undefined && (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 64 * 1024)) {
+    throw new UsageError(`--max-batch-bytes must be a whole number of bytes, at least 65536 (a batch of a small page), got ${values['max-batch-bytes']}.`);
+  }
+  let trustProxy: number | string[] | false = false;
+  if (values['trust-proxy'] !== undefined) {
+    const parsed = parseTrustProxy(values['trust-proxy']);
+    if (parsed === null) throw new UsageError(`--trust-proxy takes ${TRUST_PROXY_HELP}; got ${JSON.stringify(values['trust-proxy'])}.`);
+    trustProxy = parsed;
+  }
   const database = databaseFrom(values.database);
   const collector = await createCollector({
     database,
@@ -180,8 +199,9 @@ async function serve(args: string[]): Promise<void> {
     playerOrigin,
     publicUrl,
     retentionDays: positiveNumber('--retention-days', values['retention-days']),
+    maxDecompressedBytes: maxBatchBytes,
     tls,
-    trustProxy: values['trust-proxy'] ?? false,
+    trustProxy,
     rateLimits: {
       ...(ipRate ? { ip: { perSecond: ipRate, burst: ipRate * 10 } } : {}),
       ...(keyRate ? { key: { perSecond: keyRate, burst: keyRate * 5 } } : {}),

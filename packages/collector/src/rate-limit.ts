@@ -53,6 +53,15 @@ export class TokenBuckets {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
   }
 
+  /** What take() would answer, without taking anything. */
+  peek(key: string, cost = 1): Take {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return { ok: true };
+    const tokens = Math.min(this.limit.burst, bucket.tokens + ((this.now() - bucket.at) / 1000) * this.limit.perSecond);
+    if (tokens >= cost) return { ok: true };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - tokens) / this.limit.perSecond)) };
+  }
+
   private sweep(now: number): void {
     for (const [key, bucket] of this.buckets) {
       if (bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond >= this.limit.burst) this.buckets.delete(key);

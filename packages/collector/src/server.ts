@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import formbody from '@fastify/formbody';
 import { ingestPlugin } from './ingest/http';
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
+import type { LoginIpDelay } from './auth/login-guard';
 import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
 import type { Storage } from './storage/types';
@@ -20,14 +22,16 @@ export const DEFAULT_DATABASE = 'veil-collector.db';
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
+/** A database that takes longer than this to read one row is not ready. */
+const READY_TIMEOUT_MS = 3000;
 
 export const DEFAULT_RATE_LIMITS = {
   /** A visitor's tab sends one batch every few seconds; a NAT can hide many visitors. */
   ip: { perSecond: 50, burst: 500 },
   key: { perSecond: 1000, burst: 5000 },
-  /** 10 attempts at once, then one a minute. */
-  loginIp: { perSecond: 1 / 60, burst: 10 },
-  /** 5 attempts at once, then one every two minutes. */
+  /** 10 failures free, then waits of 1 s, 2 s, 4 s … up to an hour; a success starts over. */
+  loginIpDelay: { freeFailures: 10, firstDelaySeconds: 1, maxDelaySeconds: 3600 },
+  /** 5 failures at once, then one every two minutes; browsers that logged in to the account before are not held. */
   loginAccount: { perSecond: 1 / 120, burst: 5 },
 } as const;
 
@@ -53,18 +57,30 @@ export interface CollectorOptions {
   retentionDays?: number;
   /** Serve HTTPS directly. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Trust X-Forwarded-* from a reverse proxy (fastify's `trustProxy`: true, a hop count, or addresses). */
-  trustProxy?: boolean | number | string;
+  /**
+   * Trust X-Forwarded-* from the reverse proxies in front: their addresses
+   * (`'10.0.0.5'`, `'10.0.0.0/8, loopback'`, or an array) or how many hops
+   * of proxies there are. `false` (default): trust none. `true` is refused:
+   * it would let any client choose its address for the per-IP limits.
+   */
+  trustProxy?: false | number | string | string[];
   rateLimits?: {
     ip?: RateLimit | false;
     key?: RateLimit | false;
-    loginIp?: RateLimit;
+    loginIpDelay?: LoginIpDelay;
     loginAccount?: RateLimit;
   };
   maxBodyBytes?: number;
+  /** Most bytes one batch may inflate to. Default 16 MiB. */
   maxDecompressedBytes?: number;
+  /** Most inflated bytes per compressed byte, checked while inflating. Default 100. */
+  maxCompressionRatio?: number;
   /** Scrubbers kept in memory for sessions in progress. Default 2000. */
   maxCachedSessions?: number;
+  /** Estimated memory those scrubbers may take (each keeps its page's node map). Default 256 MiB. */
+  maxCachedScrubberBytes?: number;
+  /** Per session, rebuilds of a scrubber for a batch that is not the next one. Default 3, then one a minute. */
+  outOfOrderRebuilds?: RateLimit;
   logger?: boolean;
   now?: () => number;
 }
@@ -114,6 +130,39 @@ const viewerCsp = (playerOrigin: string) =>
     "frame-ancestors 'none'",
   ].join('; ');
 
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Parses what `--trust-proxy` takes: a hop count, or addresses, ranges and keywords separated by commas. */
+export function parseTrustProxy(value: string): number | string[] | null {
+  if (/^\d+$/.test(value.trim())) {
+    const hops = Number(value);
+    return hops >= 1 && hops <= 10 ? hops : null;
+  }
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (!items.length) return null;
+  for (const item of items) {
+    if (PROXY_KEYWORDS.includes(item)) continue;
+    const [address, prefix, extra] = item.split('/');
+    const family = isIP(address);
+    if (!family || extra !== undefined) return null;
+    if (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))) return null;
+  }
+  return items;
+}
+
+export const TRUST_PROXY_HELP =
+  'the proxies\' addresses (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8 or loopback, linklocal, uniquelocal; several separated by commas) or a hop count from 1 to 10';
+
+function checkTrustProxy(value: CollectorOptions['trustProxy'] | boolean): false | number | string[] {
+  if (value === undefined || value === false) return false;
+  if (value === true) {
+    throw new Error(`trustProxy: true trusts any X-Forwarded-For, so a client could pick its own address; give ${TRUST_PROXY_HELP}.`);
+  }
+  const parsed = parseTrustProxy(Array.isArray(value) ? value.join(',') : String(value));
+  if (parsed === null) throw new Error(`trustProxy must be ${TRUST_PROXY_HELP}; got ${JSON.stringify(value)}.`);
+  return parsed;
+}
+
 /**
  * Starts a collector: ingest at `/v1/ingest`, the viewer at `/`.
  *
@@ -136,13 +185,18 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     throw error;
   }
   const secret = await storage.getServerSecret();
-  const recordings = new Recordings(storage, { maxCachedSessions: options.maxCachedSessions });
+  const recordings = new Recordings(storage, {
+    maxCachedSessions: options.maxCachedSessions,
+    maxCachedBytes: options.maxCachedScrubberBytes,
+    outOfOrderRebuilds: options.outOfOrderRebuilds,
+    now,
+  });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const tls = options.tls;
 
   const app = Fastify({
     logger: options.logger ? { level: 'warn' } : false,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: checkTrustProxy(options.trustProxy),
     bodyLimit: 64 * 1024,
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     // Wrong field types are refused, never coerced: "5" is not a sequence number.
@@ -180,6 +234,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     keyRateLimit: limits.key,
     maxBodyBytes: options.maxBodyBytes,
     maxDecompressedBytes: options.maxDecompressedBytes,
+    maxCompressionRatio: options.maxCompressionRatio,
     now,
     log,
   });
@@ -201,7 +256,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       recordings,
       secret,
       secureCookies: (request) => Boolean(tls) || request.protocol === 'https',
-      loginIpLimit: limits.loginIp,
+      loginIpDelay: limits.loginIpDelay,
       loginAccountLimit: limits.loginAccount,
       playerOrigin: () => playerUrl,
       now,
@@ -212,6 +267,30 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     const file = statics.get(request.params.file);
     if (!file) return reply.code(404).type('text/plain; charset=utf-8').send('Not found\n');
     return reply.header('Cache-Control', 'no-cache').type(file.type).send(file.body);
+  });
+
+  // For load balancers and orchestrators, outside the login. /healthz: the
+  // process answers (restart it if not). /readyz: it can serve, i.e. the
+  // database answers and the collector is not shutting down (send it no
+  // traffic if not). Neither says more than ok or not.
+  let closingDown = false;
+  app.get('/healthz', async (_request, reply) => reply.send({ ok: true }));
+  app.get('/readyz', async (_request, reply) => {
+    if (closingDown) return reply.code(503).header('Retry-After', '5').send({ ok: false, error: 'shutting down' });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        storage.getServerSecret(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), READY_TIMEOUT_MS);
+        }),
+      ]);
+      return reply.send({ ok: true });
+    } catch {
+      return reply.code(503).header('Retry-After', '5').send({ ok: false, error: 'storage is unavailable' });
+    } finally {
+      clearTimeout(timer);
+    }
   });
 
   // Browsers ask for it on every page; a 404 would be noise in their consoles.
@@ -267,6 +346,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     purge,
     close: () =>
       (closing ??= (async () => {
+        closingDown = true;
         if (timer) clearInterval(timer);
         await app.close();
         await playerApp.close();

@@ -178,3 +178,17 @@ describe('the PostgreSQL driver, an optional peer', () => {
     expect(() => postgresDriver(broken)).toThrow('the driver failed to load');
   });
 });
+
+describe('veil-collector serve --trust-proxy', () => {
+  it('takes proxy addresses or a hop count, and refuses the old bare switch that trusted any X-Forwarded-For', async () => {
+    const bare = await run(['serve', '--trust-proxy']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toContain('--trust-proxy needs a value');
+    expect(bare.err).toMatch(/hop count/);
+    const wrong = await run(['serve', '--trust-proxy', 'true']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('--trust-proxy takes the proxies\' addresses');
+    const badRange = await run(['serve', '--trust-proxy', '10.0.0.0/99']);
+    expect(badRange.code).toBe(2);
+  });
+});

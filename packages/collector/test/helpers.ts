@@ -185,6 +185,10 @@ export interface SendOptions {
   contentType?: string | null;
   ip?: string;
   headers?: Record<string, string>;
+  /** The key only inside the body (older recorders, the lazy transport's early beacon), not also in the URL. */
+  keyInBodyOnly?: boolean;
+  /** The key for the URL when the body does not carry it (raw bodies). */
+  key?: string;
 }
 
 /** POSTs a batch to /v1/ingest through fastify's inject (no socket). */
@@ -193,9 +197,12 @@ export function send(collector: Collector, body: unknown, options: SendOptions =
   if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'text/plain;charset=UTF-8';
   if (options.origin !== null) headers.origin = options.origin ?? ORIGIN;
   const payload = options.raw ?? (options.plain ? JSON.stringify(body) : gz(body));
+  // as @veil/core sends it: the key in the URL too, so the server checks it before reading the body
+  const key = options.key ?? (body as { siteKey?: unknown } | null)?.siteKey;
+  const url = typeof key === 'string' && !options.keyInBodyOnly ? `/v1/ingest?siteKey=${encodeURIComponent(key)}` : '/v1/ingest';
   return collector.app.inject({
     method: 'POST',
-    url: '/v1/ingest',
+    url,
     headers,
     payload,
     ...(options.ip ? { remoteAddress: options.ip } : {}),

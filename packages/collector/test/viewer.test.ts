@@ -33,7 +33,7 @@ const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1
 let t: TestCollector;
 beforeEach(async () => {
   t = await startTestCollector('sqlite', {
-    collector: { rateLimits: { loginIp: { perSecond: 0.001, burst: 8 }, loginAccount: { perSecond: 0.001, burst: 3 } } },
+    collector: { rateLimits: { loginIpDelay: { freeFailures: 7, firstDelaySeconds: 1000, maxDelaySeconds: 100_000 }, loginAccount: { perSecond: 0.001, burst: 3 } } },
   });
   await addTestUser(t.collector, 'alice@example.com', PASSWORD, ['shop']);
   await send(t.collector, batch({ siteKey: t.key }));
@@ -119,7 +119,7 @@ describe('logging in', () => {
     }
   });
 
-  it('is limited per account: 429 with Retry-After after the allowed attempts, even with the right password', async () => {
+  it('is limited per account: 429 with Retry-After after the allowed failures, even with the right password from a browser that never logged in', async () => {
     for (let i = 0; i < 3; i++) expect((await login('alice@example.com', 'wrong password!!')).res.statusCode).toBe(401);
     const { res } = await login();
     expect(res.statusCode).toBe(429);
@@ -187,7 +187,7 @@ describe('logging in', () => {
   });
 
   it('sets Secure cookies behind a trusted TLS-terminating proxy', async () => {
-    await t.restart({ trustProxy: true });
+    await t.restart({ trustProxy: '127.0.0.1' });
     const jar = new Jar();
     const page = await t.collector.app.inject({ method: 'GET', url: '/login', headers: { 'x-forwarded-proto': 'https' } });
     jar.take(page);

@@ -5,9 +5,12 @@ import { requireSite } from '../settings/sites';
 import type { Storage, User } from '../storage/types';
 import { MIN_PASSWORD_LENGTH, hashPassword } from './password';
 
+/** Control characters (NUL above all: PostgreSQL text cannot hold it) are in no e-mail address. */
+export const hasControlCharacters = (value: string) => /[\u0000-\u001f\u007f]/.test(value);
+
 export function normalizeEmail(email: string): string {
   const value = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(value) || value.length > 320) {
+  if (!/^[^\s@]+@[^\s@]+$/.test(value) || value.length > 320 || hasControlCharacters(value)) {
     throw new AdminError(`${JSON.stringify(email)} is not an e-mail address; users log in with their e-mail address.`);
   }
   return value;

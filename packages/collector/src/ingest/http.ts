@@ -5,17 +5,32 @@
 // the database gets wrong is a 503 with Retry-After so the client keeps the
 // batch and retries.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Recordings } from '../recordings/recordings';
+import { RebuildLimited, type Recordings } from '../recordings/recordings';
 import { TokenBuckets, type RateLimit } from '../rate-limit';
-import type { Storage } from '../storage/types';
-import { decodeBody } from './body';
+import type { Site, Storage } from '../storage/types';
+import { readBody } from './body';
 import { allowOrigin, answerPreflight } from './cors';
 import { hashKey } from './keys';
 import { HttpError, storageUnavailable, tooManyRequests } from './refusal';
 import { MAX_NESTING, batchSchema, nestsDeeperThan, unknownVersion, type IngestBatch } from './schema';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_MAX_DECOMPRESSED_BYTES = 50 * 1024 * 1024;
+/**
+ * A batch holds at most 500 events (the recorder's maxBatchEvents); the
+ * largest is the first full snapshot of a page, a few MiB for pages of tens
+ * of thousands of nodes. 16 MiB leaves room for a very large page while a
+ * hostile body cannot make the server hold and parse 50.
+ */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 16 * 1024 * 1024;
+/** rrweb JSON compresses 5–30:1; a deflate bomb about 1000:1. */
+export const DEFAULT_MAX_COMPRESSION_RATIO = 100;
+/**
+ * A body whose key is only inside it (older recorders, and the beacon the
+ * core's lazy transport sends before the transport has loaded) must be read
+ * to find the key: only plain JSON this small is, byte for byte what the
+ * sender sent (a beacon carries at most 64 KiB).
+ */
+export const BODY_KEY_MAX_BYTES = 64 * 1024;
 
 export interface IngestOptions {
   /** For the site look-up by key and the origin checks. */
@@ -27,9 +42,13 @@ export interface IngestOptions {
   keyRateLimit: RateLimit | false;
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
+  maxCompressionRatio?: number;
   now?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
+
+const keyMissingForLargeBody = () =>
+  new HttpError(401, `siteKey is missing from the URL: a body over ${BODY_KEY_MAX_BYTES} bytes is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)`);
 
 /** Registers OPTIONS and POST /v1/ingest in their own encapsulated context (own body parser). */
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
@@ -37,14 +56,56 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const now = options.now ?? Date.now;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxDecompressed = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const maxRatio = options.maxCompressionRatio ?? DEFAULT_MAX_COMPRESSION_RATIO;
   const ipBuckets = options.ipRateLimit ? new TokenBuckets(options.ipRateLimit, now) : null;
   const keyBuckets = options.keyRateLimit ? new TokenBuckets(options.keyRateLimit, now) : null;
   const log = options.log ?? (() => undefined);
 
+  // The site of a request whose key came in the URL, found before its body is read.
+  const sites = new WeakMap<FastifyRequest, Site>();
+
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBody }, async (_request: FastifyRequest, body: Buffer) =>
-    decodeBody(body, maxDecompressed),
-  );
+  app.addContentTypeParser('*', async (request: FastifyRequest, payload: any) => {
+    const keyed = sites.has(request);
+    try {
+      return await readBody(payload, {
+        maxBodyBytes: keyed ? maxBody : BODY_KEY_MAX_BYTES,
+        maxDecompressedBytes: keyed ? maxDecompressed : BODY_KEY_MAX_BYTES,
+        maxCompressionRatio: maxRatio,
+        allowGzip: keyed,
+      });
+    } catch (error) {
+      // a chunked body without Content-Length finds out here what onRequest could not tell
+      if (!keyed && error instanceof HttpError && error.statusCode === 413) throw keyMissingForLargeBody();
+      throw error;
+    }
+  });
+
+  async function siteOf(key: string): Promise<Site> {
+    let site;
+    try {
+      site = await storage.getSiteByKeyHash(hashKey(key));
+    } catch (error) {
+      log('site lookup failed', error);
+      throw storageUnavailable();
+    }
+    if (!site) throw new HttpError(401, 'unknown siteKey: no site has this ingest key');
+    return site;
+  }
+
+  /** The origin and per-site checks, answered before any of the body is read when the key is in the URL. */
+  function admit(site: Site, request: FastifyRequest, reply: FastifyReply): void {
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      if (!site.origins.includes(origin)) {
+        // Deliberately without CORS headers: this origin may not read anything of this site.
+        throw new HttpError(403, `origin ${origin} is not allowed to send to this site; add it with \`veil-collector site origins\``, {}, false);
+      }
+      allowOrigin(reply, origin);
+    }
+    const taken = keyBuckets?.take(String(site.id));
+    if (taken && !taken.ok) throw tooManyRequests('for this site', taken.retryAfterSeconds);
+  }
 
   /**
    * Refusals are shown to the page only when its origin belongs to some site:
@@ -107,9 +168,21 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     '/v1/ingest',
     {
       schema: { body: batchSchema },
-      onRequest: async (request) => {
+      onRequest: async (request, reply) => {
         const taken = ipBuckets?.take(request.ip);
         if (taken && !taken.ok) throw tooManyRequests('from this address', taken.retryAfterSeconds);
+        const key = (request.query as Record<string, unknown>).siteKey;
+        if (key === undefined) {
+          const length = Number(request.headers['content-length']);
+          if (length > BODY_KEY_MAX_BYTES) throw keyMissingForLargeBody();
+          return;
+        }
+        if (typeof key !== 'string' || key === '' || key.length > 256) {
+          throw new HttpError(401, 'siteKey in the URL must be given once, as the ingest key `veil-collector site add` printed');
+        }
+        const site = await siteOf(key);
+        admit(site, request, reply);
+        sites.set(request, site);
       },
       preValidation: async (request) => {
         const refusal = unknownVersion(request.body);
@@ -123,33 +196,25 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       reply.header('Vary', 'Origin');
       reply.header('Cache-Control', 'no-store');
       const batch = request.body;
-      if (!batch.siteKey) {
-        throw new HttpError(401, 'siteKey is missing: give the transport the ingest key `veil-collector site add` printed');
-      }
-      let site;
-      try {
-        site = await storage.getSiteByKeyHash(hashKey(batch.siteKey));
-      } catch (error) {
-        log('site lookup failed', error);
-        throw storageUnavailable();
-      }
-      if (!site) throw new HttpError(401, 'unknown siteKey: no site has this ingest key');
-
-      const origin = request.headers.origin;
-      if (origin !== undefined) {
-        if (!site.origins.includes(origin)) {
-          // Deliberately without CORS headers: this origin may not read anything of this site.
-          throw new HttpError(403, `origin ${origin} is not allowed to send to this site; add it with \`veil-collector site origins\``, {}, false);
+      let site = sites.get(request);
+      if (site) {
+        // a body key that names another site is a confused client, not one to store for either
+        if (batch.siteKey !== undefined && batch.siteKey !== (request.query as Record<string, unknown>).siteKey) {
+          throw new HttpError(400, 'siteKey in the body differs from siteKey in the URL; send one key');
         }
-        allowOrigin(reply, origin);
+      } else {
+        if (!batch.siteKey) {
+          throw new HttpError(401, 'siteKey is missing: give the transport the ingest key `veil-collector site add` printed');
+        }
+        site = await siteOf(batch.siteKey);
+        admit(site, request, reply);
       }
-      const taken = keyBuckets?.take(String(site.id));
-      if (taken && !taken.ok) throw tooManyRequests('for this site', taken.retryAfterSeconds);
 
       let outcome;
       try {
         outcome = await recordings.store(site, batch, now());
       } catch (error) {
+        if (error instanceof RebuildLimited) throw tooManyRequests('out of sequence for this session', error.retryAfterSeconds);
         log('storing a batch failed', error);
         throw storageUnavailable();
       }

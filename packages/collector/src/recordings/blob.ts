@@ -10,7 +10,19 @@ const gunzipAsync = promisify(gunzip);
 
 /** The stored form of a batch's events. */
 export async function encodeBlob(events: RecordedEvent[]): Promise<Buffer> {
-  return gzipAsync(JSON.stringify(events));
+  return (await encodeBlobSized(events)).blob;
+}
+
+/** The stored form, and the size of its JSON (what a scrubber's memory grows with). */
+export async function encodeBlobSized(events: RecordedEvent[]): Promise<{ blob: Buffer; jsonBytes: number }> {
+  const json = JSON.stringify(events);
+  return { blob: await gzipAsync(json), jsonBytes: json.length };
+}
+
+/** The events of a stored batch and the size of their JSON. */
+export async function decodeBlobSized(blob: Buffer): Promise<{ events: RecordedEvent[]; jsonBytes: number }> {
+  const json = (await gunzipAsync(blob)).toString('utf8');
+  return { events: JSON.parse(json) as RecordedEvent[], jsonBytes: json.length };
 }
 
 /**

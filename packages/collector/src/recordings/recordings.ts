@@ -21,10 +21,11 @@
 // retries, and step 1 answers the retry as a duplicate.
 import type { RecordedEvent, RecordingBatch } from '@veil/core/engine';
 import type { GapRecord, Site, Storage } from '../storage/types';
-import { encodeBlob } from './blob';
+import { TokenBuckets, type RateLimit } from '../rate-limit';
+import { encodeBlobSized } from './blob';
 import { ScrubberCache } from './scrubber-cache';
-import { scrubEvents, scrubberFor } from './scrubbing';
-import { SessionLocks } from './session-lock';
+import { needsRebuild, scrubEvents, scrubberFor } from './scrubbing';
+import { SessionLocks, sessionKey } from './session-lock';
 import { summarize } from './summary';
 
 /** What the pipeline needs of a validated batch. */
@@ -38,22 +39,52 @@ export type StoreOutcome = { duplicate: true } | { duplicate: false; gap: GapRec
 export interface RecordingsOptions {
   /** Scrubbers kept in memory for sessions in progress. Default 2000. */
   maxCachedSessions?: number;
+  /** Estimated memory the cached scrubbers may take. Default 256 MiB. */
+  maxCachedBytes?: number;
+  /**
+   * Per session: rebuilds for a batch that is not the session's next one (a
+   * gap ahead or a hole filled behind). Default 3 at once, then one a minute.
+   */
+  outOfOrderRebuilds?: RateLimit;
+  now?: () => number;
+}
+
+export const DEFAULT_OUT_OF_ORDER_REBUILDS: RateLimit = { perSecond: 1 / 60, burst: 3 };
+
+/**
+ * A batch out of order would make the server re-read and re-scrub the
+ * session's stored batches again: a 187-byte request for up to a second of
+ * work. The client keeps the batch and retries after Retry-After.
+ */
+export class RebuildLimited extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many batches out of sequence for this session; retry after the Retry-After delay');
+  }
 }
 
 export class Recordings {
   private readonly locks = new SessionLocks();
   private readonly scrubbers: ScrubberCache;
+  private readonly outOfOrder: TokenBuckets;
+  /** Scrubbers rebuilt from storage (for tests and metrics). */
+  rebuilds = 0;
 
   constructor(
     private readonly storage: Storage,
     options: RecordingsOptions = {},
   ) {
-    this.scrubbers = new ScrubberCache(options.maxCachedSessions);
+    this.scrubbers = new ScrubberCache(options.maxCachedSessions, options.maxCachedBytes);
+    this.outOfOrder = new TokenBuckets(options.outOfOrderRebuilds ?? DEFAULT_OUT_OF_ORDER_REBUILDS, options.now);
   }
 
   /** How many session scrubbers are held (for tests and metrics). */
   get cachedScrubbers(): number {
     return this.scrubbers.size;
+  }
+
+  /** Their estimated memory in bytes. */
+  get cachedScrubberBytes(): number {
+    return this.scrubbers.bytes;
   }
 
   /** Scrubs and stores one batch for a site whose key the caller has checked. */
@@ -63,14 +94,24 @@ export class Recordings {
       if (await this.storage.hasBatch(site.id, sessionId, seq)) return { duplicate: true } as const;
 
       const cached = this.scrubbers.take(site.id, sessionId);
-      const session = await scrubberFor(
-        cached,
-        { siteId: site.id, privacy: site.privacy, sessionId, seq, events: batch.events },
-        this.storage,
-      );
+      const target = { siteId: site.id, privacy: site.privacy, sessionId, seq, events: batch.events };
+      if (needsRebuild(cached, target)) {
+        // The session's next batch rebuilds freely (a restart, another instance
+        // took the previous one); anything else is what an attacker would repeat.
+        const stored = await this.storage.getSession(site.id, sessionId);
+        if (stored && seq !== stored.maxSeq + 1) {
+          const taken = this.outOfOrder.take(sessionKey(site.id, sessionId));
+          if (!taken.ok) {
+            if (cached) this.scrubbers.keep(site.id, sessionId, cached);
+            throw new RebuildLimited(taken.retryAfterSeconds);
+          }
+        }
+        this.rebuilds++;
+      }
+      const session = await scrubberFor(cached, target, this.storage);
       const events = scrubEvents(session.scrubber, batch.events);
       const summary = summarize(events);
-      const blob = await encodeBlob(events);
+      const { blob, jsonBytes } = await encodeBlobSized(events);
       const { gap } = await this.storage.writeBatch({
         siteId: site.id,
         sessionId,
@@ -83,7 +124,11 @@ export class Recordings {
         droppedBatches: batch.dropped?.batches ?? 0,
         droppedEvents: batch.dropped?.events ?? 0,
       });
-      this.scrubbers.keep(site.id, sessionId, { ...session, lastSeq: seq });
+      this.scrubbers.keep(site.id, sessionId, {
+        ...session,
+        lastSeq: seq,
+        jsonBytes: summary.hasFullSnapshot ? jsonBytes : session.jsonBytes + jsonBytes,
+      });
       return { duplicate: false, gap } as const;
     });
   }

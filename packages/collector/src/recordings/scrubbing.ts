@@ -8,7 +8,7 @@
 // batches since the latest full snapshot.
 import { createScrubber, EventType, type PrivacyMode, type RecordedEvent, type Scrubber } from '@veil/core/engine';
 import type { Storage } from '../storage/types';
-import { decodeBlob } from './blob';
+import { decodeBlobSized } from './blob';
 import type { CachedScrubber } from './scrubber-cache';
 
 export interface ScrubTarget {
@@ -19,17 +19,27 @@ export interface ScrubTarget {
   events: RecordedEvent[];
 }
 
+/** Whether the cached scrubber can take this batch as it is. */
+export const fits = (cached: CachedScrubber | undefined, target: Pick<ScrubTarget, 'seq' | 'privacy'>) =>
+  Boolean(cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy);
+
+/** Whether a scrubber for this batch must be fed the session's stored batches first. */
+export const needsRebuild = (cached: CachedScrubber | undefined, target: ScrubTarget) =>
+  !fits(cached, target) && target.seq > 0 && !startsFresh(target.events);
+
 /** A scrubber that has consumed every stored batch of the session before `target.seq` that it needs. */
 export async function scrubberFor(
   cached: CachedScrubber | undefined,
   target: ScrubTarget,
   storage: Pick<Storage, 'batchesForRebuild'>,
 ): Promise<CachedScrubber> {
-  if (cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy) return cached;
-  const fresh: CachedScrubber = { scrubber: createScrubber({ privacy: target.privacy }), privacy: target.privacy, lastSeq: -1 };
-  if (target.seq > 0 && !startsFresh(target.events)) {
+  if (fits(cached, target)) return cached!;
+  const fresh: CachedScrubber = { scrubber: createScrubber({ privacy: target.privacy }), privacy: target.privacy, lastSeq: -1, jsonBytes: 0 };
+  if (needsRebuild(cached, target)) {
     for (const batch of await storage.batchesForRebuild(target.siteId, target.sessionId, target.seq)) {
-      for (const event of await decodeBlob(batch.blob)) fresh.scrubber.scrub(event);
+      const { events, jsonBytes } = await decodeBlobSized(batch.blob);
+      fresh.jsonBytes += jsonBytes;
+      for (const event of events) fresh.scrubber.scrub(event);
     }
   }
   return fresh;

@@ -118,6 +118,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // Deleted must mean gone from the file: freed cells and pages are zeroed
+  // (without it, ids and gzip streams of deleted sessions stay readable in the
+  // raw bytes until a VACUUM). See also the checkpoint after each deletion.
+  db.pragma('secure_delete = ON');
 
   let statements: ReturnType<typeof prepare> | undefined;
   function prepare() {
@@ -211,6 +215,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     }
     return siteIdSessionIds.length;
   });
+
+  /**
+   * The WAL still holds the pages as they were before the deletion (the
+   * inserted rows, blobs and all) until a checkpoint copies the zeroed pages
+   * back and TRUNCATE empties it. Deletions are rare (a data-subject request,
+   * the hourly purge), so each one pays for it.
+   */
+  const deleteAndForget = (where: string, params: unknown[]): number => {
+    const removed = deleteSessions.immediate(where, params);
+    if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+    return removed;
+  };
 
   const toBatch = (row: { seq: number; has_full_snapshot: number; blob: Buffer }): StoredBatch => ({
     seq: row.seq,
@@ -379,15 +395,15 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async deleteSession(siteId, sessionId) {
       open();
-      return deleteSessions.immediate('site_id = ? AND session_id = ?', [siteId, sessionId]);
+      return deleteAndForget('site_id = ? AND session_id = ?', [siteId, sessionId]);
     },
     async deleteVisitor(siteId, visitorId) {
       open();
-      return deleteSessions.immediate('site_id = ? AND visitor_id = ?', [siteId, visitorId]);
+      return deleteAndForget('site_id = ? AND visitor_id = ?', [siteId, visitorId]);
     },
     async purgeSessionsBefore(before) {
       open();
-      return deleteSessions.immediate('last_received_at < ?', [before]);
+      return deleteAndForget('last_received_at < ?', [before]);
     },
     async purgeLoginSessions(now) {
       open();

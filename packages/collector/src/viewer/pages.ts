@@ -12,7 +12,9 @@ import {
   looksLikeSessionId,
   newSessionId,
 } from '../auth/sessions';
-import { TokenBuckets, type RateLimit } from '../rate-limit';
+import { hasControlCharacters } from '../auth/users';
+import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from '../auth/login-guard';
+import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
 import type { Site, Storage } from '../storage/types';
@@ -25,7 +27,9 @@ export interface ViewerOptions {
   secret: Buffer;
   /** Whether cookies get `Secure` (TLS, or https behind a trusted proxy). */
   secureCookies: (request: FastifyRequest) => boolean;
-  loginIpLimit: RateLimit;
+  /** Per address: waits that double with every failure past the free ones. */
+  loginIpDelay: LoginIpDelay;
+  /** Per account: failures it may take before only known devices may try. */
   loginAccountLimit: RateLimit;
   /** Origin of the player listener (see player/app.ts), e.g. `http://127.0.0.1:4181`. */
   playerOrigin: () => string;
@@ -49,8 +53,7 @@ const PRE_TOKEN_PREFIX = 'pre\u0000';
 export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
   const { storage, secret, recordings } = options;
   const now = options.now ?? Date.now;
-  const loginIp = new TokenBuckets(options.loginIpLimit, now);
-  const loginAccount = new TokenBuckets(options.loginAccountLimit, now);
+  const guard = new LoginGuard(options.loginIpDelay, options.loginAccountLimit, secret, now);
 
   const cookieOptions = (request: FastifyRequest, maxAgeSeconds?: number) => ({
     path: '/',
@@ -135,21 +138,32 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     }
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
-    const byIp = loginIp.take(request.ip);
-    const byAccount = byIp.ok ? loginAccount.take(email) : byIp;
-    if (!byAccount.ok) {
-      return reply
-        .code(429)
-        .header('Retry-After', String(byAccount.retryAfterSeconds))
-        .type('text/html; charset=utf-8')
-        .send(loginPage(preId, `Too many login attempts. Try again in ${byAccount.retryAfterSeconds} seconds.`));
+    if (hasControlCharacters(email)) {
+      // refused before any look-up: PostgreSQL cannot compare a NUL, and no address has one
+      return reply.code(400).type('text/html; charset=utf-8').send(loginPage(preId, 'That is not an e-mail address: it contains control characters. Type the address you log in with.'));
     }
+    const tooMany = (retryAfterSeconds: number) =>
+      reply
+        .code(429)
+        .header('Retry-After', String(retryAfterSeconds))
+        .type('text/html; charset=utf-8')
+        .send(loginPage(preId, `Too many login attempts. Try again in ${retryAfterSeconds} seconds.`));
+    const byIp = guard.checkIp(request.ip);
+    if (!byIp.ok) return tooMany(byIp.retryAfterSeconds);
     const user = email ? await storage.getUserByEmail(email) : null;
+    const byAccount = guard.accountOpen(email);
+    // under attack, the account is open only to browsers it has logged in from before
+    if (!byAccount.ok && !(user && guard.isKnownDevice(request.cookies[DEVICE_COOKIE], user.id))) {
+      return tooMany(byAccount.retryAfterSeconds);
+    }
     // An unknown account costs the same scrypt run as a wrong password.
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !matches) {
+      guard.failed(request.ip, email);
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));
     }
+    guard.succeeded(request.ip);
+    reply.setCookie(DEVICE_COOKIE, guard.deviceCookie(user.id), cookieOptions(request, DEVICE_TTL_SECONDS));
     // A brand-new id: whatever cookie the browser had before logging in (planted
     // or not) never becomes an authenticated session.
     const old = request.cookies[SESSION_COOKIE];

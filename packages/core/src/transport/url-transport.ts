@@ -51,6 +51,19 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /**
+ * The key rides in the URL as well as in the body (protocol 1.1): a receiver
+ * can then refuse a request for an unknown key before it reads, inflates or
+ * parses the body. A query parameter keeps the request "simple" (no CORS
+ * preflight) and works for sendBeacon, where a header would not.
+ */
+function keyedUrl(url: string, siteKey: string | undefined): string {
+  if (!siteKey) return url;
+  const hash = url.indexOf('#');
+  const base = hash < 0 ? url : url.slice(0, hash);
+  return `${base}${base.includes('?') ? '&' : '?'}siteKey=${encodeURIComponent(siteKey)}`;
+}
+
+/**
  * Creates the transport behind `transport: 'https://…'` and `transport: { url, headers, siteKey }`.
  * Requests are sent one at a time so batches arrive in order; a failed one is
  * retried with exponential backoff and jitter (network errors, 408, 429 with
@@ -71,6 +84,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const report = env.report ?? (() => undefined);
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
   const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;
+  const url = keyedUrl(options.url, options.siteKey);
 
   const queue: Queued[] = [];
   let queuedBytes = 0;
@@ -177,7 +191,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
       sending = { item, keepalive };
       let res: Response;
       try {
-        res = await doFetch(options.url, { method: 'POST', body: body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
+        res = await doFetch(url, { method: 'POST', body: body as BodyInit, headers, keepalive, credentials: 'omit', mode: 'cors' });
       } finally {
         sending = undefined;
         if (keepalive) keepaliveInFlight -= item.bytes;
@@ -226,7 +240,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   function beacon(body: BodyInit, bytes: number): boolean {
     if (bytes > KEEPALIVE_LIMIT || typeof navigator === 'undefined' || !navigator.sendBeacon) return false;
     try {
-      return navigator.sendBeacon(options.url, new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' }));
+      return navigator.sendBeacon(url, new Blob([body as BlobPart], { type: 'text/plain;charset=UTF-8' }));
     } catch {
       return false;
     }

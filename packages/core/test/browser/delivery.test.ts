@@ -14,6 +14,8 @@ interface Received {
   gzip: boolean;
   contentType: string;
   batch: { v: number; sessionId: string; seq: number; siteKey?: string; visitorId?: string; dropped?: { batches: number; events: number }; events: { type: number; data: any }[] };
+  /** The siteKey query parameter of the request URL. */
+  urlKey: string | null;
 }
 
 /** How the ingest endpoint answers the next requests; 'ok' once the list runs out. */
@@ -69,7 +71,7 @@ beforeAll(async () => {
       req.on('data', (c) => chunks.push(c));
       req.on('end', () => {
         // a page of an earlier test, closed as it finished, may still beacon its last batch
-        if (req.url !== `/ingest/${test}`) {
+        if (req.url!.split('?')[0] !== `/ingest/${test}`) {
           res.writeHead(204);
           return res.end();
         }
@@ -82,7 +84,8 @@ beforeAll(async () => {
         const body = Buffer.concat(chunks);
         const gzip = body[0] === 0x1f && body[1] === 0x8b;
         const batch = JSON.parse((gzip ? gunzipSync(body) : body).toString('utf8'));
-        received.push({ at: Date.now(), gzip, contentType: String(req.headers['content-type']), batch });
+        const urlKey = new URL(req.url!, 'http://x').searchParams.get('siteKey');
+        received.push({ at: Date.now(), gzip, contentType: String(req.headers['content-type']), batch, urlKey });
         res.writeHead(204);
         res.end();
       });
@@ -145,6 +148,8 @@ describe('sending to an ingest URL', () => {
     await waitFor(() => received.length >= 3);
     expect(received.every((r) => r.gzip && r.contentType.startsWith('text/plain'))).toBe(true);
     expect(received.every((r) => r.batch.v === 1 && r.batch.siteKey === 'site-1')).toBe(true);
+    // in the URL too, so a receiver can refuse an unknown key before reading the body
+    expect(received.every((r) => r.urlKey === 'site-1')).toBe(true);
     const sessions = bySession();
     expect(sessions.size).toBe(1);
     const seqs = [...sessions.values()][0];

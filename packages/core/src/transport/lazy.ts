@@ -1,15 +1,7 @@
 import type { UrlTransportEnvironment } from './url-transport';
 import type { RecordingBatch } from '../engine/protocol';
 import type { Transport, UrlTransportOptions } from './types';
-
-/**
- * The ingest URL as the page must send to it: a path on the page's own site
- * ('/api/veil') resolved against the page's location, not against a <base>
- * element that points at a CDN.
- */
-function ingestUrl(url: string): string {
-  return new URL(url, location.href).href;
-}
+import { ingestUrl } from './ingest-url';
 
 /**
  * The URL transport, loaded on demand: pages that hand batches to a function
@@ -23,7 +15,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
   const waiting: RecordingBatch[] = [];
   const load = () =>
     (loading ??= import('./url-transport').then((m) => {
-      real = m.createUrlTransport({ ...options, url: ingestUrl(options.url) }, env);
+      real = m.createUrlTransport(options, env);
       for (const batch of waiting.splice(0)) real.send(batch);
       return real;
     }));
@@ -33,7 +25,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
     for (const batch of waiting.splice(0)) {
       try {
         const body = JSON.stringify(options.siteKey ? { ...batch, siteKey: options.siteKey } : batch);
-        navigator.sendBeacon?.(ingestUrl(options.url), new Blob([body], { type: 'text/plain;charset=UTF-8' }));
+        navigator.sendBeacon?.(ingestUrl(options.url, options.siteKey), new Blob([body], { type: 'text/plain;charset=UTF-8' }));
       } catch {
         // nothing more can be done while the page unloads
       }

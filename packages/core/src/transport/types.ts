@@ -24,7 +24,7 @@ export interface UrlTransportOptions {
   url: string;
   /** Extra request headers (they make browsers send a CORS preflight first). */
   headers?: Record<string, string>;
-  /** The site's ingest key; sent inside each batch. */
+  /** The site's ingest key; sent in the URL (`?siteKey=`, so a receiver can refuse an unknown key unread) and inside each batch. */
   siteKey?: string;
   /** Most bytes (compressed) held while the endpoint cannot be reached; the oldest batches go first. Default 2 MiB. */
   maxQueueBytes?: number;

@@ -2,6 +2,7 @@
 // survive a flaky network without blocking the page or growing without bound.
 // docs/protocol.md is the contract a receiver implements.
 import type { RecordingBatch } from '../engine/protocol';
+import { ingestUrl } from './ingest-url';
 import type { Transport, UrlTransportOptions } from './types';
 
 /** What a receiver must accept in one request, and what keepalive and sendBeacon allow. */
@@ -51,19 +52,6 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /**
- * The key rides in the URL as well as in the body (protocol 1.1): a receiver
- * can then refuse a request for an unknown key before it reads, inflates or
- * parses the body. A query parameter keeps the request "simple" (no CORS
- * preflight) and works for sendBeacon, where a header would not.
- */
-function keyedUrl(url: string, siteKey: string | undefined): string {
-  if (!siteKey) return url;
-  const hash = url.indexOf('#');
-  const base = hash < 0 ? url : url.slice(0, hash);
-  return `${base}${base.includes('?') ? '&' : '?'}siteKey=${encodeURIComponent(siteKey)}`;
-}
-
-/**
  * Creates the transport behind `transport: 'https://…'` and `transport: { url, headers, siteKey }`.
  * Requests are sent one at a time so batches arrive in order; a failed one is
  * retried with exponential backoff and jitter (network errors, 408, 429 with
@@ -84,7 +72,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const report = env.report ?? (() => undefined);
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
   const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;
-  const url = keyedUrl(options.url, options.siteKey);
+  const url = ingestUrl(options.url, options.siteKey);
 
   const queue: Queued[] = [];
   let queuedBytes = 0;

@@ -31,6 +31,7 @@ import { afterAll, beforeAll, describe, it, type ExpectStatic } from 'vitest';
 import { EventType, IncrementalSource } from '../../src/engine/protocol';
 import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
 import { replayedText } from './replayed-text';
+import { disagreements, probePage, type Probe } from './explained';
 
 export type Mode = PrivacyMode;
 export const MODES: readonly Mode[] = PRIVACY_MODES;
@@ -102,6 +103,8 @@ export interface Recording {
   events: RecordedEvent[];
   /** Errors reported by the recorder (onError) and uncaught page errors. */
   errors: string[];
+  /** What the explanation (src/explain) says of each text and value of the page once recording stopped (none in control runs). */
+  probes: Probe[];
 }
 
 // ---------------------------------------------------------------------------
@@ -161,6 +164,14 @@ const firstOutput = (out: { outputFiles?: { text: string }[] }): string => {
 export function bundle(): Promise<string> {
   bundlePromise ??= build({ ...BUILD, entryPoints: [entry], plugins: [patchRrweb()] }).then(firstOutput);
   return bundlePromise;
+}
+
+let explainPromise: Promise<string> | undefined;
+
+/** src/explain as a script defining `window.VeilExplain`, evaluated in each page once recording stopped. */
+function explainScript(): Promise<string> {
+  explainPromise ??= build({ ...BUILD, globalName: 'VeilExplain', entryPoints: [path.join(coreDir, 'src', 'explain', 'index.ts')] }).then(firstOutput);
+  return explainPromise;
 }
 
 /** The script the leak scenarios load: the core, or the unmasked rrweb control. */
@@ -266,6 +277,8 @@ interface VeilTestState {
   recorder: any;
   batches: string[];
   errors: string[];
+  /** Selectors the steps gave recorder.mask(), block() and unmask(). */
+  runtime: { mask: string[]; block: string[]; unmask: string[] };
 }
 
 declare global {
@@ -277,7 +290,7 @@ declare global {
 
 /** Runs in the page: create the recorder under test with a function transport, and start it. */
 function startInPage(arg: { mode: Mode; options: ScenarioOptions }): void {
-  const state: VeilTestState = { recorder: null, batches: [], errors: [] };
+  const state: VeilTestState = { recorder: null, batches: [], errors: [], runtime: { mask: [], block: [], unmask: [] } };
   window.__veil = state;
   if (!window.Veil || typeof window.Veil.createRecorder !== 'function') {
     throw new Error('window.Veil.createRecorder is missing: the IIFE bundle did not load');
@@ -292,6 +305,16 @@ function startInPage(arg: { mode: Mode; options: ScenarioOptions }): void {
       state.errors.push(String((error as Error)?.stack ?? error));
     },
   });
+  // selectors added at run time decide too: the explanation is asked with them (explained.ts)
+  for (const kind of ['mask', 'block', 'unmask'] as const) {
+    const add = state.recorder[kind];
+    if (typeof add !== 'function') continue;
+    state.recorder[kind] = (target: unknown) => {
+      // an element gets a data-veil attribute, which the explanation reads on the page
+      if (typeof target === 'string') state.runtime[kind].push(target);
+      return add.call(state.recorder, target);
+    };
+  }
   state.recorder.start();
 }
 
@@ -348,6 +371,12 @@ export function record(s: Scenario, mode: Mode): Promise<Recording> {
       t.push(Date.now());
       const out = await page.evaluate(stopInPage);
       t.push(Date.now());
+      let probes: Probe[] = [];
+      if (!CONTROL) {
+        // the build is strict code, whose top-level `var` stays inside eval: hand it over explicitly
+        await page.evaluate((js) => (0, eval)(`${js};window.VeilExplain = VeilExplain;`), await explainScript());
+        probes = await page.evaluate(probePage, { mode, options: (s.options ?? {}) as Record<string, unknown> });
+      }
       // VEIL_LEAK_TIMING=1: per-run phase durations (goto, start, settle, steps, wait, stop) in ms
       if (process.env.VEIL_LEAK_TIMING) console.log(`timing ${s.name} [${mode}]`, t.slice(1).map((x, i) => x - t[i]).join(' '));
       const batches = out.batches.map((t) => JSON.parse(t) as Batch);
@@ -359,6 +388,7 @@ export function record(s: Scenario, mode: Mode): Promise<Recording> {
         batches,
         events,
         errors: [...out.errors, ...pageErrors],
+        probes,
       };
     } catch (e) {
       if (timedOut) throw new Error(`recording took longer than ${RUN_TIMEOUT} ms (did flush() or a step hang?)`, { cause: e });
@@ -450,6 +480,7 @@ export function findLeaks(
   rec: Pick<Recording, 'text' | 'strings'> & { replayed?: string },
   canaries: readonly string[],
   related: readonly string[] = [],
+  publicText = '',
 ): Leak[] {
   const leaks: Leak[] = [];
   const raw = rec.text;
@@ -496,7 +527,9 @@ export function findLeaks(
       hashForms(c).some((f) => (/^[0-9a-f]+$/.test(f) ? hit('hash (hex)', rawLower, f) : hit('hash (base64)', raw, f)));
     if (found) continue;
     const others = [...canaries, ...related].filter((o) => o !== c);
-    const unshared = (f: string) => !others.some((o) => normalize(o).includes(normalize(f)));
+    // nor is one the page shows anyway, outside its secrets ("ustomer" of class="customer-name")
+    const normPublic = normalize(publicText);
+    const unshared = (f: string) => !others.some((o) => normalize(o).includes(normalize(f))) && !normPublic.includes(normalize(f));
     // Most of the value, e.g. what a field held one keystroke before it
     // became a recognisable card number or e-mail address.
     const prefix = nc.slice(0, Math.ceil(nc.length * PREFIX_SHARE));
@@ -586,11 +619,14 @@ export function expectRecording(expect: ExpectStatic, rec: Recording, s: Scenari
     ...Object.values(s.mustNotRecord ?? {}).flat(),
     ...Object.values(s.mustRecord ?? {}).flat(),
   ];
-  const leaks = findLeaks(rec, forbidden, related);
+  let publicText = `${s.head ?? ''}\n${s.html}`;
+  for (const c of [...forbidden, ...related]) publicText = publicText.split(c).join('\n');
+  const leaks = findLeaks(rec, forbidden, related, publicText);
   expect(leaks.length, `leaked in ${mode} mode:\n${describeLeaks(leaks)}`).toBe(0);
   const missing = (s.mustRecord?.[mode] ?? []).filter((t) => !recorded(rec, t));
   expect(missing, `must be recorded in ${mode} mode but is missing`).toEqual([]);
   s.check?.(rec, mode, expect);
+  expect(disagreements(rec.probes, rec.events, rec.strings), `the explanation disagrees with what was recorded in ${mode} mode`).toEqual([]);
 }
 
 const TEST_TIMEOUT = 15 * 60_000;

@@ -15,7 +15,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
   const waiting: RecordingBatch[] = [];
   const load = () =>
     (loading ??= import('./url-transport').then((m) => {
-      real = m.createUrlTransport(options, env);
+      real = m.createUrlTransport({ ...options, url: ingestUrl(options.url, options.siteKey) }, env);
       for (const batch of waiting.splice(0)) real.send(batch);
       return real;
     }));

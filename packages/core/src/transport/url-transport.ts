@@ -2,7 +2,6 @@
 // survive a flaky network without blocking the page or growing without bound.
 // docs/protocol.md is the contract a receiver implements.
 import type { RecordingBatch } from '../engine/protocol';
-import { ingestUrl } from './ingest-url';
 import type { Transport, UrlTransportOptions } from './types';
 
 /** What a receiver must accept in one request, and what keepalive and sendBeacon allow. */
@@ -60,7 +59,7 @@ export function retryAfterMs(header: string | null, now: number): number | undef
  * batches are dropped and counted, and the count travels with the next batch.
  *
  * @example
- * const transport = createUrlTransport({ url: 'https://collector.example.com/v1/ingest', siteKey: 'site_123' });
+ * const transport = createUrlTransport({ url: ingestUrl('https://collector.example.com/v1/ingest', 'site_123'), siteKey: 'site_123' });
  * createRecorder({ transport });
  */
 export function createUrlTransport(options: UrlTransportOptions, env: UrlTransportEnvironment = {}): Transport {
@@ -72,7 +71,8 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const report = env.report ?? (() => undefined);
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
   const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;
-  const url = ingestUrl(options.url, options.siteKey);
+  // resolved, with the key in it, by the loader (lazy.ts: ingestUrl)
+  const url = options.url;
 
   const queue: Queued[] = [];
   let queuedBytes = 0;

@@ -142,7 +142,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   let closed = false;
   const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0];
-  const toBatch = (row: any): StoredBatch => ({ seq: Number(row.seq), hasFullSnapshot: row.has_full_snapshot, blob: row.blob });
+  const toBatch = (row: any): StoredBatch => ({
+    seq: Number(row.seq),
+    hasFullSnapshot: row.has_full_snapshot,
+    blob: row.blob,
+    droppedBatches: Number(row.dropped_batches),
+  });
 
   async function deleteWhere(where: string, params: unknown[]): Promise<number> {
     return transaction(async (client) => {
@@ -329,14 +334,14 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
       const from = full?.seq === null || full?.seq === undefined ? 0 : Number(full.seq);
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
+        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
         [siteId, sessionId, from, beforeSeq],
       );
       return rows.map(toBatch);
     },
     async getBatches(siteId, sessionId) {
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
+        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
         [siteId, sessionId],
       );
       return rows.map(toBatch);

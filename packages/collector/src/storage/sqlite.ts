@@ -153,7 +153,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
       ),
       batchesBetween: db.prepare(
-        `SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
       getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
     };
@@ -212,10 +212,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     return siteIdSessionIds.length;
   });
 
-  const toBatch = (row: { seq: number; has_full_snapshot: number; blob: Buffer }): StoredBatch => ({
+  const toBatch = (row: { seq: number; has_full_snapshot: number; dropped_batches: number; blob: Buffer }): StoredBatch => ({
     seq: row.seq,
     hasFullSnapshot: row.has_full_snapshot === 1,
     blob: row.blob,
+    droppedBatches: row.dropped_batches,
   });
 
   let closed = false;

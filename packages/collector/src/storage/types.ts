@@ -74,6 +74,8 @@ export interface StoredBatch {
   seq: number;
   hasFullSnapshot: boolean;
   blob: Buffer;
+  /** Batches the client said it dropped just before this one (the player marks them as a gap). */
+  droppedBatches: number;
 }
 
 /** What a stored batch changed beyond itself: the gap it opened, if any. */

@@ -16,6 +16,7 @@ import { TokenBuckets, type RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
 import type { Site, Storage } from '../storage/types';
+import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 
 export interface ViewerOptions {
@@ -215,7 +216,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
 
   type SessionParams = { Params: { site: string; session: string } };
 
-  app.get<SessionParams>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
+  app.get<SessionParams & { Querystring: { t?: string } }>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
     const site = siteOf(request, request.params.site);
     if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
     const session = await storage.getSession(site.id, request.params.session);
@@ -223,6 +224,9 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
     const token = csrfToken(secret, request.viewer!.sessionId);
     const gaps = await storage.getGaps(site.id, session.sessionId);
+    // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
+    const t = typeof request.query.t === 'string' && /^\d{1,7}(\.\d{1,3})?$/.test(request.query.t) ? Number(request.query.t) : null;
+    const startAt = t === null ? null : Math.round(t * 1000);
     const body = `<p><a href="/">Sites</a> › <a href="/sites/${encodeURIComponent(site.name)}">${esc(site.name)}</a></p>
 <h1>Session <span class="mono">${esc(session.sessionId)}</span></h1>
 <dl class="facts">
@@ -233,7 +237,12 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
 <dt>visitor</dt><dd class="mono">${esc(session.visitorId ?? '–')}</dd>
 <dt>gaps</dt><dd>${gaps.length ? gaps.map((g) => `expected ${g.expectedSeq}, received ${g.receivedSeq}`).map(esc).join('; ') : 'none'}${session.droppedBatches ? ` · the client dropped ${session.droppedBatches} batches (${session.droppedEvents} events)` : ''}</dd>
 </dl>
-<iframe id="player" class="player" title="Replay" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"></iframe>
+<iframe id="player" class="player" title="Replay" allow="fullscreen" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"${startAt !== null ? ` data-start="${startAt}"` : ''}></iframe>
+<div class="share">
+<button type="button" id="copy-link" disabled>Copy link at this moment</button>
+<input id="share-link" class="mono" type="text" readonly aria-label="Link to this moment of the replay" value="">
+<span id="copy-status" class="muted" role="status"></span>
+</div>
 <form class="delete" method="post" action="${esc(base)}/delete">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
 <button type="submit" class="danger">Delete this session</button> <span class="muted">for a data-subject request: removes every batch of it, now</span>
@@ -247,9 +256,21 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
     const batches = await storage.getBatches(site.id, request.params.session);
     if (!batches.length) return reply.code(404).send({ error: 'no such session' });
-    const events = [];
-    for (const batch of batches) events.push(...(await decodeBlob(batch.blob)));
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events }));
+    const events: RecordedEvent[] = [];
+    // Where the recording has holes, for the player's gap markers: sequence
+    // numbers that never arrived, and batches the client said it dropped, both
+    // placed at the first event of the batch that came after them.
+    const gaps: { at: number; missing?: number; dropped?: number }[] = [];
+    let previousSeq = -1;
+    for (const batch of batches) {
+      const decoded = await decodeBlob(batch.blob);
+      events.push(...decoded);
+      const at = firstTimestamp(decoded);
+      if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });
+      if (at !== null && batch.droppedBatches > 0) gaps.push({ at, dropped: batch.droppedBatches });
+      previousSeq = batch.seq;
+    }
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps }));
   });
 
   app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
@@ -259,4 +280,10 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     await recordings.deleteSession(site.id, request.params.session);
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });
+}
+
+function firstTimestamp(events: RecordedEvent[]): number | null {
+  let first: number | null = null;
+  for (const e of events) if (Number.isFinite(e.timestamp) && (first === null || e.timestamp < first)) first = e.timestamp;
+  return first;
 }

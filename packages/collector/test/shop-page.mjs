@@ -4,7 +4,6 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CORE_IIFE = path.resolve(here, '../../core/dist/index.global.js');
@@ -26,6 +25,8 @@ const PAGE = `<!doctype html>
 
 const APP = `
 const p = new URLSearchParams(location.search);
+// the recorder's settings came in the query string: the page itself is plain /
+history.replaceState(null, '', '/');
 window.__rec = Veil.createRecorder({
   privacy: 'relaxed',
   transport: { url: p.get('collector'), siteKey: p.get('key') },
@@ -39,7 +40,8 @@ $('go').addEventListener('click', () => { history.pushState({}, '', '/checkout')
 $('pay').addEventListener('click', () => { $('paid').textContent = 'Paid, thank you'; });
 `;
 
-export async function startShop(): Promise<{ url: string; origin: string; close(): Promise<void> }> {
+/** Serves the shop page on 127.0.0.1 (a free port). */
+export async function startShop() {
   const server = http.createServer((req, res) => {
     if (req.url === '/veil.js') {
       res.writeHead(200, { 'content-type': 'text/javascript' });
@@ -52,27 +54,18 @@ export async function startShop(): Promise<{ url: string; origin: string; close(
       res.end(PAGE);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as import('node:net').AddressInfo;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
   const origin = `http://127.0.0.1:${port}`;
   return {
     url: `${origin}/`,
     origin,
     close: () =>
-      new Promise<void>((resolve) => {
+      new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       }),
   };
-}
-
-/** Moments of the scripted visit, as offsets (ms) from the page's first Date.now(). */
-export interface Visit {
-  added: number;
-  idleFrom: number;
-  idleTo: number;
-  navigated: number;
-  paid: number;
 }
 
 /**
@@ -80,10 +73,10 @@ export interface Visit {
  * Playwright's fake clock, so it costs no wall time), go to checkout (a
  * single-page navigation), resize, pay. Returns when the recorder has flushed.
  */
-export async function visitShop(page: Page, url: string, idleMs = 20_000): Promise<void> {
+export async function visitShop(page, url, idleMs = 20_000) {
   await page.clock.install({ time: new Date() });
   await page.goto(url);
-  await page.waitForFunction(() => (window as any).__rec?.state === 'recording');
+  await page.waitForFunction(() => window.__rec?.state === 'recording');
   await page.clock.runFor(500);
   await page.click('#add');
   await page.clock.runFor(500);
@@ -97,5 +90,5 @@ export async function visitShop(page: Page, url: string, idleMs = 20_000): Promi
   await page.clock.runFor(1000);
   await page.click('#pay');
   await page.clock.runFor(1500);
-  await page.evaluate(() => (window as any).__rec.flush());
+  await page.evaluate(() => window.__rec.flush());
 }

@@ -36,10 +36,11 @@ export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { s
   if (q.hasGaps === true) where.push('(max_seq + 1 > batches OR dropped_batches > 0)');
   if (q.hasGaps === false) where.push('(max_seq + 1 <= batches AND dropped_batches = 0)');
   if (q.url) {
-    // parameters in the order they appear: SQLite's are positional
-    const site = p(siteId);
+    // EXISTS, not IN (subquery): the list walks its sort index and probes each
+    // session's URLs by primary key, stopping at a page of matches; an IN set
+    // would first gather every session that ever visited a common URL
     const match = q.urlMatch === 'equals' ? `u.url = ${p(q.url)}` : d.contains('u.url', p(q.url));
-    where.push(`session_id IN (SELECT u.session_id FROM session_urls u WHERE u.site_id = ${site} AND ${match})`);
+    where.push(`EXISTS (SELECT 1 FROM session_urls u WHERE u.site_id = sessions.site_id AND u.session_id = sessions.session_id AND ${match})`);
   }
   if (q.after) where.push(`(${column}, session_id) ${desc ? '<' : '>'} (${p(q.after.value)}, ${p(q.after.sessionId)})`);
   const dir = desc ? 'DESC' : 'ASC';

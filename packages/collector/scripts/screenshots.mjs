@@ -53,7 +53,7 @@ try {
       await page.screenshot({ path: path.join(out, `list-${suffix}.png`), fullPage: true });
       shots.push(`list-${suffix}.png`);
       const [session] = await collector.storage.findSessions(site.id, { sort: 'duration', limit: 1 });
-      // a deep link into the idle stretch's end: the cart filled, checkout not reached yet
+      // the longest visit, opened by a deep link at 0:03: the cart filled, the idle stretch ahead on the timeline
       await page.goto(`${collector.url}/sites/shop/sessions/${session.sessionId}?t=3`, { waitUntil: 'domcontentloaded' });
       const player = await waitForPlayer(page);
       await player.waitForFunction(() => window.veilPlayer && window.veilPlayer.replayer);

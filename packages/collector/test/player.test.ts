@@ -267,12 +267,8 @@ describe('the player on a recorded visit', () => {
 
 describe('a session with gaps', () => {
   it('marks batches that never arrived and batches the client dropped, on the timeline and in the list', async () => {
-    const site = (await collector.storage.getSiteByName('shop'))!;
-    const key = 'gapped';
-    void key;
     const { key: siteKey } = await addSite(collector.storage, { name: 'gappy', origins: ['https://shop.example'], privacy: 'relaxed' });
     await addUser(collector.storage, { email: 'owner@example.com', password: PASSWORD, sites: ['shop', 'gappy'] });
-    void site;
     expect((await send(collector, batch({ siteKey, sessionId: 'gapped', seq: 0, events: firstEvents() }))).statusCode).toBe(200);
     const res = await send(collector, batch({ siteKey, sessionId: 'gapped', seq: 3, events: laterEvents(T0 + 5000), dropped: { batches: 2, events: 40 } }));
     expect(res.json()).toMatchObject({ ok: true, gap: { expected: 1, received: 3 } });

@@ -116,7 +116,7 @@ export function sessionRow(siteBase: string, s: SessionSummary): string {
     ? `<a class="mono" href="${esc(`${siteBase}/visitors/${encodeURIComponent(s.visitorId)}`)}">${esc(s.visitorId.length > 24 ? `${s.visitorId.slice(0, 23)}…` : s.visitorId)}</a>`
     : '<span class="muted">–</span>';
   return `<tr data-session="${esc(s.sessionId)}">
-<td data-label="Start"><a href="${esc(href)}" title="Session ${esc(s.sessionId)}">${esc(formatTime(s.startedAt))}</a></td>
+<td data-label="Start"><span><a href="${esc(href)}">${esc(formatTime(s.startedAt))}</a><br><span class="sid mono muted" title="Session id (what veil-collector delete --session takes)">${esc(s.sessionId)}</span></span></td>
 <td data-label="Duration">${esc(formatDuration(duration))}</td>
 <td data-label="Pages" class="pages"><span><span class="count">${s.pages} ${s.pages === 1 ? 'page' : 'pages'}</span> ${pages}</span></td>
 <td data-label="Activity">${s.clicks} ${s.clicks === 1 ? 'click' : 'clicks'}, ${s.inputs} ${s.inputs === 1 ? 'input' : 'inputs'}</td>

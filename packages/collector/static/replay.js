@@ -2,20 +2,62 @@
 // authenticated JSON route and hands them to the player frame, which lives on
 // the player origin (see src/player/app.ts). Messages go to that origin
 // only, and only the frame's own window is listened to.
+//
+// The "copy link at this moment" button lives here, not in the player: the
+// link is the viewer's own URL, and the clipboard belongs to this page. The
+// player reports its time once a second.
 (function () {
   'use strict';
   var frame = document.getElementById('player');
   if (!frame) return;
   var url = frame.getAttribute('data-events');
   var playerOrigin = frame.getAttribute('data-player-origin');
+  var startAttr = frame.getAttribute('data-start');
+  var startAt = startAttr !== null && /^\d+$/.test(startAttr) ? Number(startAttr) : null;
+  var copy = document.getElementById('copy-link');
+  var share = document.getElementById('share-link');
+  var copyStatus = document.getElementById('copy-status');
   var events = null;
+  var gaps = [];
   var ready = false;
   var sent = false;
+  var currentTime = startAt !== null ? startAt : 0;
 
   function send() {
     if (sent || !ready || !events || !frame.contentWindow) return;
     sent = true;
-    frame.contentWindow.postMessage({ type: 'veil-events', events: events }, playerOrigin);
+    frame.contentWindow.postMessage({ type: 'veil-events', events: events, gaps: gaps, startAt: startAt }, playerOrigin);
+    if (copy) copy.disabled = false;
+    showLink();
+  }
+
+  function linkAt(ms) {
+    var link = new URL(window.location.href);
+    link.search = '';
+    link.hash = '';
+    link.searchParams.set('t', String(Math.floor(ms / 1000)));
+    return link.toString();
+  }
+
+  function showLink() {
+    if (share) share.value = linkAt(currentTime);
+  }
+
+  if (copy) {
+    copy.addEventListener('click', function () {
+      var link = linkAt(currentTime);
+      share.value = link;
+      var done = function () {
+        copyStatus.textContent = 'Copied.';
+      };
+      var manual = function () {
+        share.focus();
+        share.select();
+        copyStatus.textContent = 'Copy the selected link (Ctrl+C or ⌘C).';
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(link).then(done, manual);
+      else manual();
+    });
   }
 
   window.addEventListener('message', function (event) {
@@ -25,8 +67,30 @@
       send();
     } else if (event.data.type === 'veil-player-height' && typeof event.data.height === 'number') {
       frame.style.height = Math.max(200, Math.min(4000, Math.ceil(event.data.height))) + 'px';
+    } else if (event.data.type === 'veil-player-time' && typeof event.data.time === 'number' && Number.isFinite(event.data.time)) {
+      currentTime = Math.max(0, event.data.time);
+      showLink();
+      if (copyStatus && copyStatus.textContent === 'Copied.') copyStatus.textContent = '';
     }
   });
+
+  // The player's keyboard shortcuts work from this page too, unless typing somewhere.
+  document.addEventListener('keydown', function (event) {
+    if (!sent || event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    var tag = target && target.tagName;
+    if (tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'BUTTON' || (target && target.isContentEditable)) return;
+    if ([' ', 'k', 'ArrowLeft', 'ArrowRight', '1', '2', '3', '4', 'f'].indexOf(event.key) < 0) return;
+    event.preventDefault();
+    // full screen needs this page's own key press (the frame saw no gesture): the frame goes full screen
+    if (event.key === 'f') {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else if (frame.requestFullscreen) frame.requestFullscreen().catch(function () {});
+      return;
+    }
+    frame.contentWindow.postMessage({ type: 'veil-key', key: event.key }, playerOrigin);
+  });
+
   // The frame may have loaded before this script ran: ask it to say it is ready.
   function hello() {
     try {
@@ -40,11 +104,12 @@
 
   fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
     .then(function (response) {
-      if (!response.ok) throw new Error('loading the recording failed: HTTP ' + response.status);
+      if (!response.ok) throw new Error('Loading the recording failed (HTTP ' + response.status + '). Reload the page; if you were logged out, log in again.');
       return response.json();
     })
     .then(function (body) {
       events = body.events;
+      gaps = Array.isArray(body.gaps) ? body.gaps : [];
       send();
     })
     .catch(function (error) {

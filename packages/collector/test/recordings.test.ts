@@ -167,6 +167,17 @@ describe('the pieces', () => {
       { type: EventType.Custom, timestamp: T0 + 10, data: { tag: NAVIGATION_EVENT, payload: { href: `${ORIGIN}/cart` } } },
       { type: EventType.Custom, timestamp: T0 + 20, data: { tag: `${CUSTOM_EVENT_PREFIX}other`, payload: {} } },
     ]);
-    expect(summary).toEqual({ firstTimestamp: T0, lastTimestamp: T0 + 20, pages: 2, hasFullSnapshot: true });
+    expect(summary).toEqual({
+      firstTimestamp: T0,
+      lastTimestamp: T0 + 20,
+      pages: 2,
+      hasFullSnapshot: true,
+      clicks: 0,
+      inputs: 2,
+      urls: [
+        { url: `${ORIGIN}/checkout`, at: T0 },
+        { url: `${ORIGIN}/cart`, at: T0 + 10 },
+      ],
+    });
   });
 });

@@ -43,12 +43,24 @@ export function playerHtml(): string {
 <link rel="stylesheet" href="/static/player.css">
 </head>
 <body>
-<div class="controls">
-<button type="button" id="toggle" disabled>Play</button>
-<button type="button" id="restart" disabled>Restart</button>
-<span id="status">waiting for the recording…</span>
-</div>
+<div class="urlbar"><span class="label">Page</span> <span id="url" class="url">…</span></div>
+<div class="main">
+<div class="left">
 <div id="stage" class="stage"></div>
+<div id="timeline" class="timeline" role="slider" tabindex="0" aria-label="Timeline: click or drag to go to a moment" aria-valuemin="0" aria-valuemax="0" aria-valuenow="0"><div id="progress" class="progress"></div><div id="handle" class="handle"></div></div>
+<div class="controls">
+<button type="button" id="toggle" disabled aria-label="Play (space)">Play</button>
+<button type="button" id="restart" disabled>Restart</button>
+<span id="time" class="time">0:00 / 0:00</span>
+<span class="speeds" role="group" aria-label="Speed (keys 1–4)"><button type="button" data-speed="1" aria-pressed="true" disabled>1×</button><button type="button" data-speed="2" aria-pressed="false" disabled>2×</button><button type="button" data-speed="4" aria-pressed="false" disabled>4×</button><button type="button" data-speed="8" aria-pressed="false" disabled>8×</button></span>
+<label class="skip"><input type="checkbox" id="skip" checked disabled> Skip inactivity</label>
+<button type="button" id="fullscreen">Full screen</button>
+<span id="status" class="status" role="status">waiting for the recording…</span>
+</div>
+<p class="legend"><span class="key page"></span>page <span class="key click"></span>click <span class="key input"></span>input <span class="key gap"></span>gap <span class="key idle"></span>idle · keys: space play/pause, ← → 5 s, 1–4 speed, f full screen</p>
+</div>
+<aside class="events" aria-label="Events"><h2>Events <span class="hint">click one to go there</span></h2><ol id="event-list"></ol></aside>
+</div>
 <script src="/static/rrweb-replay.js"></script>
 <script src="/static/player.js"></script>
 </body>

@@ -4,6 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import { sessionFromRow, userFromRow } from './rows';
+import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
 import type { BatchWrite, Site, Storage, StoredBatch, WriteResult } from './types';
 
 const MIGRATIONS: string[] = [
@@ -74,6 +75,29 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX gaps_by_session ON gaps (site_id, session_id);
   `,
+  // 2: what the session list sorts and filters by. Sessions stored before
+  // this have no clicks, inputs or URLs counted (their blobs are not re-read).
+  `
+  ALTER TABLE sessions ADD COLUMN duration BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN clicks BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN inputs BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN activity BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN first_url TEXT;
+  ALTER TABLE sessions ADD COLUMN first_url_at BIGINT;
+  ALTER TABLE sessions ADD COLUMN last_url TEXT;
+  ALTER TABLE sessions ADD COLUMN last_url_at BIGINT;
+  UPDATE sessions SET duration = ended_at - started_at WHERE started_at IS NOT NULL AND ended_at IS NOT NULL;
+  CREATE INDEX sessions_by_start ON sessions (site_id, started_at, session_id);
+  CREATE INDEX sessions_by_duration ON sessions (site_id, duration, session_id);
+  CREATE INDEX sessions_by_activity ON sessions (site_id, activity, session_id);
+  CREATE TABLE session_urls (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, url)
+  );
+  CREATE INDEX session_urls_by_url ON session_urls (site_id, url);
+  `,
 ];
 
 // Any constant shared by every instance: serialises migrations across them.
@@ -142,7 +166,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   let closed = false;
   const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0];
-  const toBatch = (row: any): StoredBatch => ({ seq: Number(row.seq), hasFullSnapshot: row.has_full_snapshot, blob: row.blob });
+  const toBatch = (row: any): StoredBatch => ({
+    seq: Number(row.seq),
+    hasFullSnapshot: row.has_full_snapshot,
+    blob: row.blob,
+    droppedBatches: Number(row.dropped_batches),
+  });
 
   async function deleteWhere(where: string, params: unknown[]): Promise<number> {
     return transaction(async (client) => {
@@ -153,6 +182,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       for (const row of rows) {
         await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+        await client.query('DELETE FROM session_urls WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
       }
       return rows.length;
     });
@@ -290,11 +320,18 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             [b.siteId, b.sessionId, gap.expectedSeq, gap.receivedSeq, gap.receivedAt],
           );
         }
+        const urls = b.urls ?? [];
+        const first = urls[0] ?? null;
+        const last = urls[urls.length - 1] ?? null;
+        const clicks = b.clicks ?? 0;
+        const inputs = b.inputs ?? 0;
+        // every SET expression reads the row as it was before this UPDATE
         await client.query(
           `UPDATE sessions SET
              visitor_id = coalesce(visitor_id, $3),
              started_at = least(started_at, $4),
              ended_at = greatest(ended_at, $5),
+             duration = coalesce(greatest(ended_at, $5) - least(started_at, $4), 0),
              last_received_at = greatest(last_received_at, $6),
              batches = batches + 1,
              events = events + $7,
@@ -302,7 +339,15 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
              pages = pages + $9,
              max_seq = greatest(max_seq, $10),
              dropped_batches = dropped_batches + $11,
-             dropped_events = dropped_events + $12
+             dropped_events = dropped_events + $12,
+             clicks = clicks + $13,
+             inputs = inputs + $14,
+             activity = activity + $13 + $14,
+             -- batches may arrive out of order: the earliest and latest URL win, by their time
+             first_url = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $15 ELSE first_url END,
+             first_url_at = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $16::bigint ELSE first_url_at END,
+             last_url = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $17 ELSE last_url END,
+             last_url_at = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $18::bigint ELSE last_url_at END
            WHERE site_id = $1 AND session_id = $2`,
           [
             b.siteId,
@@ -317,8 +362,17 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             b.seq,
             b.droppedBatches,
             b.droppedEvents,
+            clicks,
+            inputs,
+            first?.url ?? null,
+            first?.at ?? null,
+            last?.url ?? null,
+            last?.at ?? null,
           ],
         );
+        for (const url of new Set(urls.map((u) => u.url))) {
+          await client.query('INSERT INTO session_urls (site_id, session_id, url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [b.siteId, b.sessionId, url]);
+        }
         return { gap };
       });
     },
@@ -329,26 +383,37 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
       const from = full?.seq === null || full?.seq === undefined ? 0 : Number(full.seq);
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
+        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
         [siteId, sessionId, from, beforeSeq],
       );
       return rows.map(toBatch);
     },
     async getBatches(siteId, sessionId) {
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
+        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
         [siteId, sessionId],
       );
       return rows.map(toBatch);
     },
     async getSession(siteId, sessionId) {
-      const row = await one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = $1 AND session_id = $2`, [siteId, sessionId]);
+      const row = await one(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = $1 AND session_id = $2`, [siteId, sessionId]);
       return row ? sessionFromRow(row) : null;
     },
     async listSessions(siteId, { limit = 100, offset = 0 } = {}) {
       const { rows } = await pool.query(
-        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = $1 ORDER BY last_received_at DESC LIMIT $2 OFFSET $3`,
+        `SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = $1 ORDER BY last_received_at DESC LIMIT $2 OFFSET $3`,
         [siteId, limit, offset],
+      );
+      return rows.map(sessionFromRow);
+    },
+    async findSessions(siteId, query) {
+      const { sql, params } = sessionListSql(siteId, query, postgresDialect);
+      return (await pool.query(sql, params)).rows.map(sessionFromRow);
+    },
+    async visitorSessions(siteId, visitorId) {
+      const { rows } = await pool.query(
+        `SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = $1 AND visitor_id = $2 ORDER BY started_at, first_received_at, session_id`,
+        [siteId, visitorId],
       );
       return rows.map(sessionFromRow);
     },

@@ -22,6 +22,10 @@ export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
     missingBatches: Math.max(0, maxSeq + 1 - batches),
     droppedBatches: n(row.dropped_batches),
     droppedEvents: n(row.dropped_events),
+    clicks: n(row.clicks ?? 0),
+    inputs: n(row.inputs ?? 0),
+    firstUrl: (row.first_url as string | null) ?? null,
+    lastUrl: (row.last_url as string | null) ?? null,
   };
 }
 

@@ -6,6 +6,7 @@ import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import type { BatchWrite, LoginSession, Site, Storage, StoredBatch, WriteResult } from './types';
 import { sessionFromRow, userFromRow } from './rows';
+import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
 // Each entry runs once, in order, inside one transaction with its version bump.
 const MIGRATIONS: string[] = [
@@ -76,6 +77,29 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX gaps_by_session ON gaps (site_id, session_id);
   `,
+  // 2: what the session list sorts and filters by. Sessions stored before
+  // this have no clicks, inputs or URLs counted (their blobs are not re-read).
+  `
+  ALTER TABLE sessions ADD COLUMN duration INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN clicks INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN inputs INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN activity INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN first_url TEXT;
+  ALTER TABLE sessions ADD COLUMN first_url_at INTEGER;
+  ALTER TABLE sessions ADD COLUMN last_url TEXT;
+  ALTER TABLE sessions ADD COLUMN last_url_at INTEGER;
+  UPDATE sessions SET duration = ended_at - started_at WHERE started_at IS NOT NULL AND ended_at IS NOT NULL;
+  CREATE INDEX sessions_by_start ON sessions (site_id, started_at, session_id);
+  CREATE INDEX sessions_by_duration ON sessions (site_id, duration, session_id);
+  CREATE INDEX sessions_by_activity ON sessions (site_id, activity, session_id);
+  CREATE TABLE session_urls (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, url)
+  );
+  CREATE INDEX session_urls_by_url ON session_urls (site_id, url);
+  `,
 ];
 
 interface SiteRow {
@@ -135,12 +159,16 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       ),
       sessionMaxSeq: db.prepare('SELECT max_seq FROM sessions WHERE site_id = ? AND session_id = ?'),
       upsertSession: db.prepare(
-        `INSERT INTO sessions (${SESSION_COLUMNS})
-         VALUES (@siteId, @sessionId, @visitorId, @first, @last, @receivedAt, @receivedAt, 1, @events, @bytes, @pages, @seq, @droppedBatches, @droppedEvents)
+        `INSERT INTO sessions (${SESSION_COLUMNS}, duration, clicks, inputs, activity, first_url, first_url_at, last_url, last_url_at)
+         VALUES (@siteId, @sessionId, @visitorId, @first, @last, @receivedAt, @receivedAt, 1, @events, @bytes, @pages, @seq, @droppedBatches, @droppedEvents,
+                 coalesce(@last - @first, 0), @clicks, @inputs, @clicks + @inputs, @firstUrl, @firstUrlAt, @lastUrl, @lastUrlAt)
          ON CONFLICT (site_id, session_id) DO UPDATE SET
            visitor_id = coalesce(sessions.visitor_id, excluded.visitor_id),
            started_at = min(coalesce(sessions.started_at, excluded.started_at), coalesce(excluded.started_at, sessions.started_at)),
            ended_at = max(coalesce(sessions.ended_at, excluded.ended_at), coalesce(excluded.ended_at, sessions.ended_at)),
+           duration = coalesce(
+             max(coalesce(sessions.ended_at, excluded.ended_at), coalesce(excluded.ended_at, sessions.ended_at))
+             - min(coalesce(sessions.started_at, excluded.started_at), coalesce(excluded.started_at, sessions.started_at)), 0),
            last_received_at = max(sessions.last_received_at, excluded.last_received_at),
            batches = sessions.batches + 1,
            events = sessions.events + excluded.events,
@@ -148,8 +176,17 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
            pages = sessions.pages + excluded.pages,
            max_seq = max(sessions.max_seq, excluded.max_seq),
            dropped_batches = sessions.dropped_batches + excluded.dropped_batches,
-           dropped_events = sessions.dropped_events + excluded.dropped_events`,
+           dropped_events = sessions.dropped_events + excluded.dropped_events,
+           clicks = sessions.clicks + excluded.clicks,
+           inputs = sessions.inputs + excluded.inputs,
+           activity = sessions.activity + excluded.activity,
+           -- batches may arrive out of order: the earliest and latest URL win, by their time
+           first_url = CASE WHEN excluded.first_url_at IS NOT NULL AND (sessions.first_url_at IS NULL OR excluded.first_url_at < sessions.first_url_at) THEN excluded.first_url ELSE sessions.first_url END,
+           first_url_at = CASE WHEN excluded.first_url_at IS NOT NULL AND (sessions.first_url_at IS NULL OR excluded.first_url_at < sessions.first_url_at) THEN excluded.first_url_at ELSE sessions.first_url_at END,
+           last_url = CASE WHEN excluded.last_url_at IS NOT NULL AND (sessions.last_url_at IS NULL OR excluded.last_url_at >= sessions.last_url_at) THEN excluded.last_url ELSE sessions.last_url END,
+           last_url_at = CASE WHEN excluded.last_url_at IS NOT NULL AND (sessions.last_url_at IS NULL OR excluded.last_url_at >= sessions.last_url_at) THEN excluded.last_url_at ELSE sessions.last_url_at END`,
       ),
+      insertUrl: db.prepare('INSERT INTO session_urls (site_id, session_id, url) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
       insertGap: db.prepare(
         'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES (?, ?, ?, ?, ?)',
       ),
@@ -157,15 +194,16 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
       ),
       batchesBetween: db.prepare(
-        `SELECT seq, has_full_snapshot, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
-      getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
+      getSession: db.prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
     };
   }
   const st = () => (statements ??= prepare());
 
   const write = db.transaction((b: BatchWrite): WriteResult => {
     const s = st();
+    const urls = b.urls ?? [];
     // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
     // primary key only stops an instance that raced another one to the same batch.
     s.insertBatch.run(
@@ -195,7 +233,14 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       seq: b.seq,
       droppedBatches: b.droppedBatches,
       droppedEvents: b.droppedEvents,
+      clicks: b.clicks ?? 0,
+      inputs: b.inputs ?? 0,
+      firstUrl: urls[0]?.url ?? null,
+      firstUrlAt: urls[0]?.at ?? null,
+      lastUrl: urls[urls.length - 1]?.url ?? null,
+      lastUrlAt: urls[urls.length - 1]?.at ?? null,
     });
+    for (const url of new Set(urls.map((u) => u.url))) s.insertUrl.run(b.siteId, b.sessionId, url);
     return { gap };
   });
 
@@ -207,10 +252,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     }[];
     const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
     const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
+    const delUrls = db.prepare('DELETE FROM session_urls WHERE site_id = ? AND session_id = ?');
     const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
     for (const { site_id, session_id } of siteIdSessionIds) {
       delBatches.run(site_id, session_id);
       delGaps.run(site_id, session_id);
+      delUrls.run(site_id, session_id);
       delSession.run(site_id, session_id);
     }
     return siteIdSessionIds.length;
@@ -228,10 +275,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     return removed;
   };
 
-  const toBatch = (row: { seq: number; has_full_snapshot: number; blob: Buffer }): StoredBatch => ({
+  const toBatch = (row: { seq: number; has_full_snapshot: number; dropped_batches: number; blob: Buffer }): StoredBatch => ({
     seq: row.seq,
     hasFullSnapshot: row.has_full_snapshot === 1,
     blob: row.blob,
+    droppedBatches: row.dropped_batches,
   });
 
   let closed = false;
@@ -382,8 +430,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async listSessions(siteId, { limit = 100, offset = 0 } = {}) {
       open();
       const rows = db
-        .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE site_id = ? ORDER BY last_received_at DESC LIMIT ? OFFSET ?`)
+        .prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? ORDER BY last_received_at DESC LIMIT ? OFFSET ?`)
         .all(siteId, limit, offset) as Record<string, unknown>[];
+      return rows.map(sessionFromRow);
+    },
+    async findSessions(siteId, query) {
+      open();
+      const { sql, params } = sessionListSql(siteId, query, sqliteDialect);
+      return (db.prepare(sql).all(...params) as Record<string, unknown>[]).map(sessionFromRow);
+    },
+    async visitorSessions(siteId, visitorId) {
+      open();
+      const rows = db
+        .prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND visitor_id = ? ORDER BY started_at, first_received_at, session_id`)
+        .all(siteId, visitorId) as Record<string, unknown>[];
       return rows.map(sessionFromRow);
     },
     async getGaps(siteId, sessionId) {

@@ -45,6 +45,38 @@ export interface SessionSummary {
   missingBatches: number;
   droppedBatches: number;
   droppedEvents: number;
+  /** Clicks and input events recorded (0 for sessions stored before the collector counted them). */
+  clicks: number;
+  inputs: number;
+  /** Earliest and latest page URL recorded (scrubbed); null when none was, or before the collector kept them. */
+  firstUrl: string | null;
+  lastUrl: string | null;
+}
+
+/** How the session list is sorted: by start, by duration, or by activity (clicks + inputs). */
+export type SessionSort = 'start' | 'duration' | 'activity';
+
+/**
+ * One page of the session list. Pages follow each other by keyset (`after`,
+ * the last row's sort value and session id), never by offset, so every page
+ * costs an index range scan however deep it is.
+ */
+export interface SessionQuery {
+  sort: SessionSort;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  after?: { value: number; sessionId: string } | null;
+  /** Start time range (client clock, ms): from inclusive, to exclusive. */
+  from?: number | null;
+  to?: number | null;
+  /** A page URL the session visited (scrubbed, as stored), matched whole or as a part. */
+  url?: string | null;
+  urlMatch?: 'contains' | 'equals';
+  minDurationMs?: number | null;
+  visitorId?: string | null;
+  minPages?: number | null;
+  /** true: only sessions with missing or dropped batches; false: only those without. */
+  hasGaps?: boolean | null;
 }
 
 export interface GapRecord {
@@ -68,12 +100,18 @@ export interface BatchWrite {
   hasFullSnapshot: boolean;
   droppedBatches: number;
   droppedEvents: number;
+  /** From the batch's summary; absent counts as none. */
+  clicks?: number;
+  inputs?: number;
+  urls?: { url: string; at: number }[];
 }
 
 export interface StoredBatch {
   seq: number;
   hasFullSnapshot: boolean;
   blob: Buffer;
+  /** Batches the client said it dropped just before this one (the player marks them as a gap). */
+  droppedBatches: number;
 }
 
 /** What a stored batch changed beyond itself: the gap it opened, if any. */
@@ -132,7 +170,12 @@ export interface Storage {
   batchesForRebuild(siteId: number, sessionId: string, beforeSeq: number): Promise<StoredBatch[]>;
   getBatches(siteId: number, sessionId: string): Promise<StoredBatch[]>;
   getSession(siteId: number, sessionId: string): Promise<SessionSummary | null>;
+  /** Newest-received first, by offset (the retention and admin commands' view). */
   listSessions(siteId: number, options?: { limit?: number; offset?: number }): Promise<SessionSummary[]>;
+  /** The viewer's session list: filtered, sorted, one keyset page. */
+  findSessions(siteId: number, query: SessionQuery): Promise<SessionSummary[]>;
+  /** Every session of one visitor, oldest first. */
+  visitorSessions(siteId: number, visitorId: string): Promise<SessionSummary[]>;
   getGaps(siteId: number, sessionId: string): Promise<GapRecord[]>;
 
   /** Deletes a session and everything recorded in it; returns how many sessions went. */

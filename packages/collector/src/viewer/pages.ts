@@ -18,7 +18,10 @@ import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
 import type { Site, Storage } from '../storage/types';
+import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
+import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
+import { sortValue } from '../storage/session-query';
 
 export interface ViewerOptions {
   storage: Storage;
@@ -192,44 +195,86 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     return reply.type('text/html; charset=utf-8').send(layout('Sites', `<h1>Sites</h1>${items}`, { nav: nav(request) }));
   });
 
-  app.get<{ Params: { site: string }; Querystring: { page?: string } }>(
+  app.get<{ Params: { site: string }; Querystring: Record<string, string | string[] | undefined> }>(
     '/sites/:site',
     { preHandler: requireUser },
     async (request, reply) => {
       const site = siteOf(request, request.params.site);
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-      const page = Math.max(0, Math.min(10_000, Number.parseInt(request.query.page ?? '0', 10) || 0));
+      const { query, problems, values } = parseListQuery(request.query);
       const perPage = 50;
-      const sessions = await storage.listSessions(site.id, { limit: perPage + 1, offset: page * perPage });
-      const rows = sessions.slice(0, perPage).map((s) => {
-        const href = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(s.sessionId)}`;
-        const gaps = s.missingBatches + s.droppedBatches;
-        return `<tr>
-<td><a href="${esc(href)}">${esc(formatTime(s.startedAt))}</a></td>
-<td>${esc(formatDuration(s.startedAt === null || s.endedAt === null ? null : s.endedAt - s.startedAt))}</td>
-<td>${s.pages}</td>
-<td>${esc(formatBytes(s.bytes))}</td>
-<td class="mono">${esc(s.visitorId ?? '–')}</td>
-<td>${gaps ? `<span class="warn">${s.missingBatches} missing, ${s.droppedBatches} dropped</span>` : '–'}</td>
-<td class="mono">${esc(s.sessionId)}</td>
-</tr>`;
-      });
-      const pager = [
-        page > 0 ? `<a href="?page=${page - 1}">newer</a>` : '',
-        sessions.length > perPage ? `<a href="?page=${page + 1}">older</a>` : '',
-      ].join(' ');
+      const sessions = await storage.findSessions(site.id, { ...query, limit: perPage + 1 });
+      const siteBase = `/sites/${encodeURIComponent(site.name)}`;
+      const rows = sessions.slice(0, perPage).map((s) => sessionRow(siteBase, s));
+      // the filters and sort stay in every link, so a filtered list can be shared and paged
+      const keep = new URLSearchParams();
+      for (const [k, v] of Object.entries(values)) if (v && k !== 'after') keep.set(k, v);
+      const last = sessions[perPage - 1];
+      let pager = '';
+      if (query.after) pager += `<a href="${esc(`${siteBase}?${keep}`)}">first page</a> `;
+      if (sessions.length > perPage && last) {
+        const next = new URLSearchParams(keep);
+        next.set('after', `${sortValue(query.sort, last)}~${last.sessionId}`);
+        pager += `<a href="${esc(`${siteBase}?${next}`)}" rel="next">next ${perPage} sessions</a>`;
+      }
+      const filtered = Object.entries(values).some(([k, v]) => v && !['sort', 'order', 'after'].includes(k));
       const table = rows.length
-        ? `<div class="table-scroll"><table class="sessions"><thead><tr><th>start</th><th>duration</th><th>pages</th><th>size</th><th>visitor</th><th>gaps</th><th>session</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p>${pager}</p>`
-        : '<p>No sessions recorded yet.</p>';
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(layout(site.name, `<p><a href="/">Sites</a></p><h1>${esc(site.name)}</h1>${table}`, { nav: nav(request) }));
+        ? `<div class="table-scroll"><table class="sessions"><thead><tr>${sortHeader(siteBase, keep, 'start', 'Start', query)}${sortHeader(siteBase, keep, 'duration', 'Duration', query)}<th>Pages</th>${sortHeader(siteBase, keep, 'activity', 'Activity', query)}<th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="pager">${pager}</p>`
+        : filtered
+          ? `<p class="empty">No session matches these filters. <a href="${esc(siteBase)}">Clear the filters</a> to see every session.</p>`
+          : query.after
+            ? `<p class="empty">No more sessions. <a href="${esc(siteBase)}">Back to the first page</a>.</p>`
+            : '<p class="empty">No sessions recorded yet. Once a page with the recorder and this site\'s key is visited, its sessions show up here.</p>';
+      const body = `<p class="crumbs"><a href="/">Sites</a></p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>
+${problems.length ? `<p class="error" role="alert">${problems.map(esc).join(' ')}</p>` : ''}
+${filterForm(siteBase, values)}
+${table}`;
+      return reply.type('text/html; charset=utf-8').send(layout(site.name, body, { nav: nav(request) }));
     },
   );
 
+  app.get<{ Params: { site: string; visitor: string } }>('/sites/:site/visitors/:visitor', { preHandler: requireUser }, async (request, reply) => {
+    const site = siteOf(request, request.params.site);
+    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    const visitorId = request.params.visitor;
+    const sessions = await storage.visitorSessions(site.id, visitorId);
+    const siteBase = `/sites/${encodeURIComponent(site.name)}`;
+    const token = csrfToken(secret, request.viewer!.sessionId);
+    const total = totals(sessions);
+    const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
+<h1>Visitor <span class="mono">${esc(visitorId)}</span></h1>
+${
+  sessions.length
+    ? `<p>${sessions.length} ${sessions.length === 1 ? 'session' : 'sessions'}, ${total.batches} batches, ${esc(formatBytes(total.bytes))}, oldest first.</p>
+<div class="table-scroll"><table class="sessions"><thead><tr><th>Start</th><th>Duration</th><th>Pages</th><th>Activity</th><th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${sessions.map((s) => sessionRow(siteBase, s)).join('')}</tbody></table></div>
+<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${encodeURIComponent(visitorId)}/delete`)}">
+<input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
+<button type="submit" class="danger">Delete all of this visitor's data</button> <span class="muted">for a data-subject request: removes all ${sessions.length} sessions and every batch of them, now; it cannot be undone</span>
+</form>`
+    : '<p class="empty">No sessions of this visitor are stored (never recorded, already deleted, or past the retention period).</p>'
+}`;
+    return reply.type('text/html; charset=utf-8').send(layout(`Visitor ${visitorId}`, body, { nav: nav(request) }));
+  });
+
+  app.post<{ Params: { site: string; visitor: string } }>('/sites/:site/visitors/:visitor/delete', { preHandler: requireUser }, async (request, reply) => {
+    if (!requireCsrf(request, reply)) return reply;
+    const site = siteOf(request, request.params.site);
+    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    const visitorId = request.params.visitor;
+    // what is about to go, counted first: the deletion itself reports sessions only
+    const before = totals(await storage.visitorSessions(site.id, visitorId));
+    const removed = await recordings.deleteVisitor(site.id, visitorId);
+    const siteBase = `/sites/${encodeURIComponent(site.name)}`;
+    const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
+<h1>Visitor data deleted</h1>
+<p class="done" role="status">Removed ${removed} ${removed === 1 ? 'session' : 'sessions'} of visitor <span class="mono">${esc(visitorId)}</span>: ${before.batches} batches, ${before.events} events, ${esc(formatBytes(before.bytes))}. Nothing of them is left in the database.</p>
+<p><a href="${esc(siteBase)}">Back to the sessions</a></p>`;
+    return reply.type('text/html; charset=utf-8').send(layout('Visitor data deleted', body, { nav: nav(request) }));
+  });
+
   type SessionParams = { Params: { site: string; session: string } };
 
-  app.get<SessionParams>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
+  app.get<SessionParams & { Querystring: { t?: string } }>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
     const site = siteOf(request, request.params.site);
     if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
     const session = await storage.getSession(site.id, request.params.session);
@@ -237,6 +282,9 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
     const token = csrfToken(secret, request.viewer!.sessionId);
     const gaps = await storage.getGaps(site.id, session.sessionId);
+    // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
+    const t = typeof request.query.t === 'string' && /^\d{1,7}(\.\d{1,3})?$/.test(request.query.t) ? Number(request.query.t) : null;
+    const startAt = t === null ? null : Math.round(t * 1000);
     const body = `<p><a href="/">Sites</a> › <a href="/sites/${encodeURIComponent(site.name)}">${esc(site.name)}</a></p>
 <h1>Session <span class="mono">${esc(session.sessionId)}</span></h1>
 <dl class="facts">
@@ -244,10 +292,15 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
 <dt>duration</dt><dd>${esc(formatDuration(session.startedAt === null || session.endedAt === null ? null : session.endedAt - session.startedAt))}</dd>
 <dt>pages</dt><dd>${session.pages}</dd>
 <dt>events</dt><dd>${session.events} in ${session.batches} batches (${esc(formatBytes(session.bytes))})</dd>
-<dt>visitor</dt><dd class="mono">${esc(session.visitorId ?? '–')}</dd>
+<dt>visitor</dt><dd class="mono">${session.visitorId ? `<a href="${esc(`/sites/${encodeURIComponent(site.name)}/visitors/${encodeURIComponent(session.visitorId)}`)}">${esc(session.visitorId)}</a>` : '–'}</dd>
 <dt>gaps</dt><dd>${gaps.length ? gaps.map((g) => `expected ${g.expectedSeq}, received ${g.receivedSeq}`).map(esc).join('; ') : 'none'}${session.droppedBatches ? ` · the client dropped ${session.droppedBatches} batches (${session.droppedEvents} events)` : ''}</dd>
 </dl>
-<iframe id="player" class="player" title="Replay" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"></iframe>
+<iframe id="player" class="player" title="Replay" allow="fullscreen" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"${startAt !== null ? ` data-start="${startAt}"` : ''}></iframe>
+<div class="share">
+<button type="button" id="copy-link" disabled>Copy link at this moment</button>
+<input id="share-link" class="mono" type="text" readonly aria-label="Link to this moment of the replay" value="">
+<span id="copy-status" class="muted" role="status"></span>
+</div>
 <form class="delete" method="post" action="${esc(base)}/delete">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
 <button type="submit" class="danger">Delete this session</button> <span class="muted">for a data-subject request: removes every batch of it, now</span>
@@ -261,9 +314,21 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
     const batches = await storage.getBatches(site.id, request.params.session);
     if (!batches.length) return reply.code(404).send({ error: 'no such session' });
-    const events = [];
-    for (const batch of batches) events.push(...(await decodeBlob(batch.blob)));
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events }));
+    const events: RecordedEvent[] = [];
+    // Where the recording has holes, for the player's gap markers: sequence
+    // numbers that never arrived, and batches the client said it dropped, both
+    // placed at the first event of the batch that came after them.
+    const gaps: { at: number; missing?: number; dropped?: number }[] = [];
+    let previousSeq = -1;
+    for (const batch of batches) {
+      const decoded = await decodeBlob(batch.blob);
+      events.push(...decoded);
+      const at = firstTimestamp(decoded);
+      if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });
+      if (at !== null && batch.droppedBatches > 0) gaps.push({ at, dropped: batch.droppedBatches });
+      previousSeq = batch.seq;
+    }
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps }));
   });
 
   app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
@@ -273,4 +338,10 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     await recordings.deleteSession(site.id, request.params.session);
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });
+}
+
+function firstTimestamp(events: RecordedEvent[]): number | null {
+  let first: number | null = null;
+  for (const e of events) if (Number.isFinite(e.timestamp) && (first === null || e.timestamp < first)) first = e.timestamp;
+  return first;
 }

@@ -1,0 +1,3 @@
+import type { Page } from 'playwright-core';
+export declare function startShop(): Promise<{ url: string; origin: string; close(): Promise<void> }>;
+export declare function visitShop(page: Page, url: string, idleMs?: number): Promise<void>;

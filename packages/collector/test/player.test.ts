@@ -30,7 +30,7 @@ beforeAll(async () => {
   collector = await createCollector({
     database: db.database,
     port: 0,
-    rateLimits: { loginIp: { perSecond: 100, burst: 100 }, loginAccount: { perSecond: 100, burst: 100 } },
+    rateLimits: { loginAccount: { perSecond: 100, burst: 100 } },
   });
   const { site, key } = await addSite(collector.storage, { name: 'shop', origins: [shop.origin], privacy: 'relaxed' });
   await addUser(collector.storage, { email: 'owner@example.com', password: PASSWORD, sites: ['shop'] });

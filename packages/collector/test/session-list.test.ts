@@ -58,7 +58,7 @@ for (const backend of BACKENDS) {
 
     beforeAll(async () => {
       t = await startTestCollector(backend, {
-        collector: { rateLimits: { loginIp: { perSecond: 100, burst: 100 }, loginAccount: { perSecond: 100, burst: 100 } } },
+        collector: { rateLimits: { loginAccount: { perSecond: 100, burst: 100 } } },
       });
       for (const plan of PLANS) await ingest(t, plan);
     });

@@ -8,8 +8,9 @@ import { patchRrweb } from './build/patch-rrweb';
 export default defineConfig([
   {
     // the engine entry is DOM-free and carries no rrweb: what a server imports;
-    // explain (what is recorded and why) is for development tools, never the recorder's bundle
-    entry: { index: 'src/index.ts', engine: 'src/engine/index.ts', explain: 'src/explain/index.ts' },
+    // explain (what is recorded and why) and xray (it, drawn over the page) are
+    // for development tools, never the recorder's bundle
+    entry: { index: 'src/index.ts', engine: 'src/engine/index.ts', explain: 'src/explain/index.ts', xray: 'src/xray/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     clean: true,
@@ -22,10 +23,20 @@ export default defineConfig([
     esbuildPlugins: [patchRrweb()],
   },
   {
-    // a <script> for tests and development tools: window.VeilExplain (never the recorder's script)
+    // <script>s for tests and development tools: window.VeilExplain (never the recorder's script)
     entry: { explain: 'src/explain/index.ts' },
     format: ['iife'],
     globalName: 'VeilExplain',
+    minify: true,
+    target: 'es2020',
+    platform: 'browser',
+    noExternal: [/.*/],
+  },
+  {
+    // window.VeilXray
+    entry: { xray: 'src/xray/index.ts' },
+    format: ['iife'],
+    globalName: 'VeilXray',
     minify: true,
     target: 'es2020',
     platform: 'browser',

@@ -1,7 +1,7 @@
 // findLeaks on recordings made by hand: each form a secret can take is found,
 // and what is not the secret is not.
 import { describe, expect, it } from 'vitest';
-import { findLeaks, replayedText } from '../src/index';
+import { findLeaks, replayedText, squash, stringsIn } from '../src/index';
 
 const batch = (...texts: string[]) => [{ v: 1, sessionId: 'abc', seq: 0, events: texts.map((text, i) => ({ type: 3, timestamp: i, data: { source: 5, id: i, text } })) }];
 
@@ -29,6 +29,21 @@ describe('findLeaks', () => {
     const replayed = replayedText(events);
     expect(findLeaks(events, ['ZQ7XW4'])).toEqual([]);
     expect(findLeaks(events, ['ZQ7XW4'], replayed)).toEqual(['"ZQ7XW4" is shown by the replayed page (read across elements)']);
+  });
+
+  it('finds nothing in a recording that holds none of the secrets, and a long secret in another case or by its start', () => {
+    const secrets = { card: '4242 4242 4242 4242', cvc: '7294', name: 'Ottoline Brackenridge' };
+    expect(findLeaks({ events: [{ text: '**** **** **** ****' }, { n: 7294 }] }, secrets)).toEqual([]);
+    expect(findLeaks(['OTTOLINE BRACKENRIDGE'], secrets)).toEqual(['name: "Ottoline Brackenridge" is in what was sent']);
+    expect(findLeaks(['Ottoline Br…'], secrets)).toEqual(['name: "Ottoline…" (the start of "Ottoline Brackenridge") is in what was sent']);
+    expect(findLeaks({ timestamp: 1764383007294, x: 7294 }, secrets)).toEqual([]);
+    expect(findLeaks({ sessionId: '76557072-94ee-4a8f' }, secrets)).toEqual([]);
+    expect(findLeaks({ value: '72-94' }, secrets)).toEqual(['cvc: "7294" is in the string "72-94", with other case, spaces or separators']);
+  });
+
+  it('collects keys and values but a session id, and squashes case and separators', () => {
+    expect(stringsIn({ a: ['x', { b: 'y' }], sessionId: 'z', n: 1 })).toEqual(['a', 'x', 'b', 'y', 'sessionId', 'n']);
+    expect(squash('A-b_c.d e\u2013f')).toBe('abcdef');
   });
 
   it('refuses an empty secret', () => {

@@ -81,7 +81,6 @@ export function xray(options: XrayOptions = {}): Xray {
 
   const host = document.createElement(HOST_TAG);
   host.setAttribute(MARK_ATTRIBUTE, 'block');
-  host.setAttribute('aria-hidden', 'false');
   host.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;overflow:visible;z-index:2147483647;';
   const root = host.attachShadow({ mode: 'closed' });
   root.innerHTML = `<style>

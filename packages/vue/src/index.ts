@@ -5,6 +5,7 @@ export { vSensitive, vNoRecord, vUnmask } from './directives';
 export { useRecorder } from './useRecorder';
 export { useConsent } from './useConsent';
 export { recorderKey } from './context';
+export { VeilXray } from './VeilXray';
 
 export type { Veil, VeilOptions, VeilPluginOptions } from './plugin';
 export type { VeilDirective, VeilDirectiveValue } from './directives';

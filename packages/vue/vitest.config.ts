@@ -38,7 +38,7 @@ export default defineConfig({
         // Vue's browser build with the template compiler: tests write components
         // with template strings.
         resolve: { alias: [{ find: /^vue$/, replacement: 'vue/dist/vue.esm-browser.js' }] },
-        optimizeDeps: { include: ['vue/dist/vue.esm-browser.js', '@vue/test-utils'] },
+        optimizeDeps: { include: ['vue/dist/vue.esm-browser.js', '@vue/test-utils', '@veil/core/xray'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

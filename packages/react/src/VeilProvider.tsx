@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactElement, type ReactNode } from 'react';
 import { createRecorder, warnOnce, type Recorder, type RecorderOptions } from '@veil/core';
 import { VeilContext } from './context';
+import { inProduction } from './production';
 
 /**
  * The recorder's options, plus `autoStart`, spelled as the Vue plugin and the
@@ -50,21 +51,6 @@ function stopNow(recorder: Recorder): void {
   pendingStops.delete(recorder);
   started.delete(recorder);
   recorder.stop();
-}
-
-declare const process: { env: { NODE_ENV?: string } };
-
-/**
- * True in production builds, where the options check below is skipped (the
- * core's warnOnce is silent there anyway). Bundlers replace
- * `process.env.NODE_ENV`; without a bundler there is no `process`: development.
- */
-function inProduction(): boolean {
-  try {
-    return process.env.NODE_ENV === 'production';
-  } catch {
-    return false;
-  }
 }
 
 /** Options without their functions, to notice options that really changed (inline arrows always do). */

@@ -1,15 +1,6 @@
 import { useEffect, type ReactElement } from 'react';
 import type { ExplainOptions } from '@veil/core/explain';
-
-declare const process: { env: { NODE_ENV?: string } };
-
-function inProduction(): boolean {
-  try {
-    return process.env.NODE_ENV === 'production';
-  } catch {
-    return false;
-  }
-}
+import { inProduction } from './production';
 
 /** Props of {@link VeilXray}. */
 export interface VeilXrayProps {

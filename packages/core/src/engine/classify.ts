@@ -80,6 +80,15 @@ export function modeLevel(mode: PrivacyMode): ModeLevel {
   return Math.max(MODE_STRICT, PRIVACY_MODES.indexOf(mode)) as ModeLevel;
 }
 
+/**
+ * The mode input values are decided by: the privacy mode's, or strict's (every
+ * value masked) when form-input recording is switched off, by the page's
+ * `recordInputs: false` or by the site's settings.
+ */
+export function valueModeOf(mode: ModeLevel, recordInputs: boolean): ModeLevel {
+  return recordInputs ? mode : MODE_STRICT;
+}
+
 /** Elements that show images or moving pictures: blocked in strict mode. */
 export const STRICT_MEDIA_TAGS = ['img', 'picture', 'video', 'audio', 'canvas', 'embed', 'object'];
 const STRICT_MEDIA = new Set(STRICT_MEDIA_TAGS);
@@ -376,11 +385,11 @@ export function textScanned(ctx: Context, mode: ModeLevel): boolean {
 }
 
 /** The recordable form of a text node's content in `ctx`; '' when nothing may be sent. */
-export function scrubText(text: string, ctx: Context, mode: ModeLevel): string {
+export function scrubText(text: string, ctx: Context, mode: ModeLevel, valueMode: ModeLevel = mode): string {
   if (!text) return text;
   if (ctx.region === BLOCK || ctx.content === SCRIPT) return '';
   if (ctx.content === STYLE) return scrubCss(text, textMasked(ctx.region, mode));
-  if (ctx.inValue) return scrubValue(text, ctx.field, ctx.region, mode);
+  if (ctx.inValue) return scrubValue(text, ctx.field, ctx.region, valueMode);
   return textMasked(ctx.region, mode) ? maskChars(text) : maskPersonalData(text);
 }
 
@@ -419,12 +428,12 @@ function metaIsSecret(attrs: Record<string, unknown>): boolean {
  * Scrubs a serialized element's attributes in place. `ctx` is the element's
  * own context (its marks included); `kind` its own field kind.
  */
-export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx: Context, mode: ModeLevel): void {
+export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx: Context, mode: ModeLevel, valueMode: ModeLevel = mode): void {
   const textHidden = textMasked(ctx.region, mode);
   const isValueTag = VALUE_TAGS.has(tag);
   // an <option> belongs to its <select>; anything else uses its own kind
   const kind = ctx.field;
-  const hideValue = isValueTag && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, mode));
+  const hideValue = isValueTag && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, valueMode));
   for (const rawName in attrs) {
     const value = attrs[rawName];
     const name = rawName.toLowerCase();
@@ -442,7 +451,7 @@ export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx
     if (URL_ATTRIBUTES.has(name)) out = scrubUrl(value);
     else if (SRCSET_ATTRIBUTES.has(name)) out = scrubSrcset(value);
     else if (name === 'style' || name === '_csstext') out = scrubCss(value, textHidden);
-    else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, mode);
+    else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, valueMode);
     else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
     else if (tag === 'meta' && name === 'content' && TECHNICAL_META.test(String(attrs.name ?? ''))) out = value;
     else if (name === MARK_ATTRIBUTE || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete' || REFERENCE_ATTRIBUTES.has(name)) out = maskPersonalData(value);

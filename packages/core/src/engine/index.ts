@@ -31,6 +31,8 @@ export {
   opensRecording,
 } from './protocol';
 export type { RecordedEvent, RecordingBatch } from './protocol';
+export { SETTINGS_VERSION, readSiteSettings, stricterPolicy } from './site-settings';
+export type { SiteSettings, RecordingPolicy } from './site-settings';
 export { createScrubber } from './scrub';
 export type { Scrubber, ScrubberOptions } from './scrub';
 export { scrubUrl, scrubSrcset } from './url';

@@ -146,7 +146,7 @@ export interface RecordedTree {
 }
 
 /** The picture of one recording. Without `page` it needs no DOM (a collector keeps one per session). */
-export function createRecordedTree(mode: ModeLevel, page?: LivePage): RecordedTree {
+export function createRecordedTree(mode: ModeLevel, page?: LivePage, valueMode: ModeLevel = mode): RecordedTree {
   const nodes = new Map<number, NodeRecord>();
   // Contexts are memoised per event, and forgotten within one when the tree
   // or a classification changes: a few ids out of tens of thousands, so a Map.
@@ -250,7 +250,7 @@ export function createRecordedTree(mode: ModeLevel, page?: LivePage): RecordedTr
         node.childNodes = [];
         return true;
       }
-      scrubAttributes(tag, attributes, ctx, mode);
+      scrubAttributes(tag, attributes, ctx, mode, valueMode);
       admitChildren(node, id, ctx);
       // strict mode masks all text: nothing to read across
       if (mode !== MODE_STRICT && !INLINE_TAGS.has(tag)) maskAcrossSerializedNodes(node);
@@ -265,7 +265,7 @@ export function createRecordedTree(mode: ModeLevel, page?: LivePage): RecordedTr
       admitChildren(node, id, parentCtx);
     } else if (node.type !== SerializedNodeType.DocumentType) {
       // text, CDATA and comments
-      node.textContent = typeof node.textContent === 'string' ? scrubText(node.textContent, ctx, mode) : '';
+      node.textContent = typeof node.textContent === 'string' ? scrubText(node.textContent, ctx, mode, valueMode) : '';
     }
     return true;
   }

@@ -13,6 +13,7 @@ import {
   scrubValue,
   textMasked,
   valueMasked,
+  valueModeOf,
   type Context,
   type ModeLevel,
 } from './classify';
@@ -27,6 +28,8 @@ export type { ElementHint, LivePage, TreeChange } from './recorded-tree';
 export interface ScrubberOptions {
   /** The privacy mode to scrub with. Default `'strict'`. */
   privacy?: PrivacyMode;
+  /** `false` masks every input value, whatever the mode (a site that switched form-input recording off). Default `true`. */
+  recordInputs?: boolean;
 }
 
 /** Scrubs a stream of recorded events, keeping what it needs between them. */
@@ -50,16 +53,17 @@ export interface LiveScrubber extends Scrubber {
  * const safe = events.map((e) => scrubber.scrub(e)).filter(Boolean);
  */
 export function createScrubber(options: ScrubberOptions = {}): Scrubber {
-  const { scrub } = createLiveScrubber(options.privacy ?? DEFAULT_PRIVACY_MODE);
+  const { scrub } = createLiveScrubber(options.privacy ?? DEFAULT_PRIVACY_MODE, undefined, options.recordInputs ?? true);
   return { scrub };
 }
 
 /** The scrubber a recorder runs: `page` answers what only the live document knows. */
-export function createLiveScrubber(privacy: PrivacyMode, page?: LivePage): LiveScrubber {
+export function createLiveScrubber(privacy: PrivacyMode, page?: LivePage, recordInputs = true): LiveScrubber {
   const mode: ModeLevel = modeLevel(privacy);
-  const tree = createRecordedTree(mode, page);
+  const valueMode = valueModeOf(mode, recordInputs);
+  const tree = createRecordedTree(mode, page, valueMode);
   const sentAttributes = createSentAttributes(tree);
-  const scrubIncremental = incrementalScrubber(tree, mode, sentAttributes);
+  const scrubIncremental = incrementalScrubber(tree, mode, valueMode, sentAttributes);
 
   return {
     scrub(event) {
@@ -107,7 +111,13 @@ function scrubStyleValue(value: unknown, hideText: boolean): unknown {
 }
 
 /** Scrubs one element's reported attribute changes in place; false when nothing of them may be sent. */
-function scrubAttributeChange(change: Record<string, any>, element: { tag: string; attrs: Readonly<Record<string, string>> }, ctx: Context, mode: ModeLevel): boolean {
+function scrubAttributeChange(
+  change: Record<string, any>,
+  element: { tag: string; attrs: Readonly<Record<string, string>> },
+  ctx: Context,
+  mode: ModeLevel,
+  valueMode: ModeLevel,
+): boolean {
   if (ctx.region === BLOCK) {
     // the element itself is the blocked box: only its size and classes may change
     change.attributes = blockedAttributes(change.attributes);
@@ -120,7 +130,7 @@ function scrubAttributeChange(change: Record<string, any>, element: { tag: strin
   for (const k of nulls) delete attrs[k];
   // meta content is judged by the element's name, which the change may not carry
   const scratch: Record<string, unknown> = element.tag === 'meta' ? { ...element.attrs, ...attrs } : attrs;
-  scrubAttributes(element.tag, scratch, ctx, mode);
+  scrubAttributes(element.tag, scratch, ctx, mode, valueMode);
   if (scratch !== attrs) for (const k of Object.keys(attrs)) attrs[k] = scratch[k];
   for (const k of Object.keys(attrs)) if (!(k in scratch)) delete attrs[k];
   for (const k of nulls) attrs[k] = null;
@@ -180,7 +190,12 @@ function createSentAttributes(tree: RecordedTree) {
 }
 
 /** Decides incremental events (`data` scrubbed in place; false when none of it may be sent). */
-function incrementalScrubber(tree: RecordedTree, mode: ModeLevel, sentAttributes: ReturnType<typeof createSentAttributes>): (data: Record<string, any>) => boolean {
+function incrementalScrubber(
+  tree: RecordedTree,
+  mode: ModeLevel,
+  valueMode: ModeLevel,
+  sentAttributes: ReturnType<typeof createSentAttributes>,
+): (data: Record<string, any>) => boolean {
   function scrubMutation(data: Record<string, any>): boolean {
     const attributeChanges: any[] = Array.isArray(data.attributes) ? data.attributes : [];
     // Classification first: rrweb reports final attribute values, and text or
@@ -221,7 +236,7 @@ function incrementalScrubber(tree: RecordedTree, mode: ModeLevel, sentAttributes
     data.texts = texts.filter((t: any) => {
       if (!isObject(t) || !tree.visible(t.id)) return false;
       const ctx = tree.contextOf(t.id)!;
-      if (typeof t.value === 'string') t.value = scrubText(t.value, ctx, mode);
+      if (typeof t.value === 'string') t.value = scrubText(t.value, ctx, mode, valueMode);
       return true;
     });
 
@@ -229,7 +244,7 @@ function incrementalScrubber(tree: RecordedTree, mode: ModeLevel, sentAttributes
       if (!isObject(change) || !isObject(change.attributes) || !tree.visible(change.id)) return false;
       const element = tree.element(change.id);
       if (!element) return false;
-      if (!scrubAttributeChange(change, element, tree.contextOf(change.id)!, mode)) return false;
+      if (!scrubAttributeChange(change, element, tree.contextOf(change.id)!, mode, valueMode)) return false;
       sentAttributes.dropRepeated(change.id, change.attributes);
       return Object.keys(change.attributes).length > 0;
     });
@@ -242,8 +257,8 @@ function incrementalScrubber(tree: RecordedTree, mode: ModeLevel, sentAttributes
     const ctx = tree.contextOf(data.id)!;
     if (ctx.region === BLOCK) return false;
     const kind = ctx.field || PLAIN_FIELD;
-    if (typeof data.text === 'string') data.text = scrubValue(data.text, kind, ctx.region, mode);
-    if (data.isChecked && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, mode))) data.isChecked = false;
+    if (typeof data.text === 'string') data.text = scrubValue(data.text, kind, ctx.region, valueMode);
+    if (data.isChecked && (kind === SENSITIVE_FIELD || valueMasked(kind, ctx.region, valueMode))) data.isChecked = false;
     return true;
   }
 

@@ -26,6 +26,7 @@ import {
   slotProtection,
   textMasked,
   valueMasked,
+  valueModeOf,
   blockedAttributes,
   scrubAttributes,
   type Context,
@@ -72,6 +73,8 @@ export interface ExplainOptions {
   mask?: string[];
   block?: string[];
   unmask?: string[];
+  /** `false`: every input value masked, whatever the mode (a site's "record form inputs: off"). */
+  recordInputs?: boolean;
 }
 
 /** One reason, and the element it comes from. */
@@ -89,6 +92,7 @@ interface Traced {
 const STRICT_TEXT: Because = { reason: 'strict mode masks all page text (mark a region data-veil="unmask" to record it)', element: null };
 const STRICT_VALUE: Because = { reason: 'strict mode masks every input value', element: null };
 const BALANCED_VALUE: Because = { reason: 'balanced mode masks input values outside data-veil="unmask"', element: null };
+const INPUTS_OFF: Because = { reason: 'form-input recording is switched off: every input value is masked', element: null };
 
 /** A short name for an element in a reason: `form#signup`, `div.chat`, `input[name="email"]`. */
 export function describeElement(el: Element): string {
@@ -124,6 +128,9 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
   if (typeof options !== 'object' || options === null) throw new Error('[veil] explain(node, options) expects an options object, e.g. { privacy: "balanced" }.');
   const resolved = resolvePrivacyOptions(options as Record<string, unknown>);
   const mode: ModeLevel = modeLevel(resolved.privacy);
+  const valueMode = valueModeOf(mode, resolved.recordInputs);
+  /** Why a plain field's value is masked when neither a mark nor its kind asks for it. */
+  const valuePolicy = (): Because => (!resolved.recordInputs ? INPUTS_OFF : mode === MODE_STRICT ? STRICT_VALUE : BALANCED_VALUE);
   const joined = (list: string[]) => (list.length ? list.join(', ') : null);
   const selectors: JoinedSelectors = { block: joined(resolved.block), mask: joined(resolved.mask), unmask: joined(resolved.unmask) };
   if (typeof document !== 'undefined') rememberPasswordFields(document);
@@ -199,10 +206,10 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     const kind = ctx.field || PLAIN_FIELD;
     if (ctx.region === BLOCK) return result('blocked', because(t.region, 'blocked'));
     if (kind === SENSITIVE_FIELD) return result('never recorded', because(t.field, 'a secret field'));
-    if (valueMasked(kind, ctx.region, mode)) {
+    if (valueMasked(kind, ctx.region, valueMode)) {
       if (kind >= PERSONAL_FIELD) return result('masked', because(t.field, 'a field for personal data'));
       if (ctx.region >= MASK) return result('masked', because(t.region, 'masked'));
-      return result('masked', mode === MODE_STRICT ? STRICT_VALUE : BALANCED_VALUE);
+      return result('masked', valuePolicy());
     }
     const found = foundIn(current, true);
     const why =
@@ -280,7 +287,7 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
         const kept = blockedAttributes(attrs);
         return name in kept ? result('recorded', { reason: 'a blocked element keeps its size and classes', element: null }) : result('blocked', because(t.region, 'blocked'));
       }
-      scrubAttributes(tag, attrs, t.ctx, mode);
+      scrubAttributes(tag, attrs, t.ctx, mode, valueMode);
       if (!(name in attrs)) {
         return result('never recorded', { reason: name.startsWith('on') ? 'event handlers are never recorded' : `${name} is never recorded`, element: el });
       }
@@ -288,9 +295,9 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
       if (out === original) return result('recorded', { reason: 'nothing in it needs masking', element: null });
       if (/^[*\s]*$/.test(String(out))) {
         if (t.ctx.field === SENSITIVE_FIELD && (name === 'value' || name === 'label')) return result('never recorded', because(t.field, 'a secret field'));
-        if (textMasked(t.ctx.region, mode) || (name === 'value' && valueMasked(t.ctx.field || PLAIN_FIELD, t.ctx.region, mode))) {
+        if (textMasked(t.ctx.region, mode) || (name === 'value' && valueMasked(t.ctx.field || PLAIN_FIELD, t.ctx.region, valueMode))) {
           if (name === 'value' && t.ctx.field >= PERSONAL_FIELD) return result('masked', because(t.field, 'a field for personal data'));
-          return result('masked', t.ctx.region >= MASK ? because(t.region, 'masked') : name === 'value' ? (mode === MODE_STRICT ? STRICT_VALUE : BALANCED_VALUE) : STRICT_TEXT);
+          return result('masked', t.ctx.region >= MASK ? because(t.region, 'masked') : name === 'value' ? valuePolicy() : STRICT_TEXT);
         }
       }
       const found = foundIn(original, name === 'value');

@@ -21,6 +21,15 @@ export interface Batcher {
   send(final?: boolean): void;
   /** Drops what is held without sending it. */
   discard(): void;
+  /**
+   * Holds every batch back (but the last ones of a page that is leaving)
+   * until `resume()`: while the site's settings are being fetched, nothing
+   * leaves under options they may tighten.
+   */
+  pause(): void;
+  resume(): void;
+  /** Passes what is held through `scrub` again (dropping what it drops): what is held is re-masked under a stricter policy. */
+  rescrub(scrub: (event: RecordedEvent) => RecordedEvent | null): void;
   /** Sends what is held, then resolves once the transport has taken everything handed to it. */
   flush(): Promise<void>;
 }
@@ -28,9 +37,11 @@ export interface Batcher {
 export function createBatcher(options: BatcherOptions): Batcher {
   const { transport, report } = options;
   let held: RecordedEvent[] = [];
+  let paused = false;
   const inFlight = new Set<Promise<unknown>>();
 
   function send(final = false) {
+    if (paused && !final) return;
     if (!held.length) {
       // batches handed over earlier may still be on their way (being compressed, or waiting to retry)
       if (final) {
@@ -71,6 +82,20 @@ export function createBatcher(options: BatcherOptions): Batcher {
     send,
     discard() {
       held = [];
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+    },
+    rescrub(scrub) {
+      const again: RecordedEvent[] = [];
+      for (const event of held) {
+        const clean = scrub(event);
+        if (clean) again.push(clean);
+      }
+      held = again;
     },
     async flush() {
       send();

@@ -62,8 +62,12 @@ type Kept = Element & { [CONTEXT]?: Context; [STAMP]?: number };
 // shared by every capture, so that stamps from an earlier recording never match
 let generations = 0;
 
-/** `remask`: text recorded in clear before that a match read across nodes now runs through (see text-lines.ts). */
-export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: (pieces: Text[]) => void): Capture {
+/**
+ * `remask`: text recorded in clear before that a match read across nodes now
+ * runs through (see text-lines.ts). `valueMode`: what input values are
+ * decided by (classify.ts: valueModeOf).
+ */
+export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: (pieces: Text[]) => void, valueMode: ModeLevel = mode): Capture {
   const maskSel = joined(selectors.mask);
   const blockSel = joined(selectors.block);
   const unmaskSel = joined(selectors.unmask);
@@ -194,7 +198,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
       // it; otherwise the scrubber, which knows the host, decides after this.
       if (!element) return mode === MODE_STRICT ? maskChars(text) : maskPersonalData(text);
       const ctx = textContext(element);
-      const out = scrubText(text, ctx, mode);
+      const out = scrubText(text, ctx, mode, valueMode);
       if (!textScanned(ctx, mode)) return out;
       const across = lines.findings(text, element);
       if (!across) return out;
@@ -207,7 +211,7 @@ export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: 
       // does not see those, so such a field's context is worked out afresh.
       if (element.getRootNode() !== document) stretch = null;
       const ctx = contextOf(element);
-      return scrubValue(text, ctx.field || PLAIN_FIELD, ctx.region, mode);
+      return scrubValue(text, ctx.field || PLAIN_FIELD, ctx.region, valueMode);
     },
     noteChanges(records) {
       stretch = null;

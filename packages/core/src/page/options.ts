@@ -8,6 +8,7 @@ export interface ResolvedOptions {
   mask: string[];
   block: string[];
   unmask: string[];
+  recordInputs: boolean;
   transport: TransportFunction | Transport | UrlTransportOptions;
   requireConsent: boolean;
   respectGlobalPrivacyControl: boolean;
@@ -25,6 +26,7 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   mask: 'an array of CSS selectors',
   block: 'an array of CSS selectors',
   unmask: 'an array of CSS selectors',
+  recordInputs: 'true or false',
   transport: "a function, an object with a send(batch) method, an http(s) URL or a path on the page's own site ('/api/veil'), or { url, headers?, siteKey? }",
   requireConsent: 'true or false',
   respectGlobalPrivacyControl: 'true or false',
@@ -106,6 +108,7 @@ function resolveTransport(value: unknown): ResolvedOptions['transport'] {
       if (t.maxQueueBytes !== undefined && !(typeof t.maxQueueBytes === 'number' && t.maxQueueBytes >= 1024)) {
         throw optionError('transport', t.maxQueueBytes, 'maxQueueBytes must be a number of bytes, at least 1024');
       }
+      if (t.settings !== undefined && t.settings !== false) checkUrl(t.settings);
       return t as UrlTransportOptions;
     }
   }
@@ -127,10 +130,16 @@ function bool(name: keyof RecorderOptions, value: unknown, fallback: boolean): b
 
 /** Checks `input` and fills in defaults. Throws an Error naming the first bad option. */
 /** The options that decide what is recorded, checked; the others are ignored. */
-export function resolvePrivacyOptions(o: Record<string, unknown>): Pick<ResolvedOptions, 'privacy' | 'mask' | 'block' | 'unmask'> {
+export function resolvePrivacyOptions(o: Record<string, unknown>): Pick<ResolvedOptions, 'privacy' | 'mask' | 'block' | 'unmask' | 'recordInputs'> {
   const privacy = o.privacy ?? DEFAULT_PRIVACY_MODE;
   if (!isPrivacyMode(privacy)) throw optionError('privacy', privacy);
-  return { privacy, mask: selectorList('mask', o.mask), block: selectorList('block', o.block), unmask: selectorList('unmask', o.unmask) };
+  return {
+    privacy,
+    mask: selectorList('mask', o.mask),
+    block: selectorList('block', o.block),
+    unmask: selectorList('unmask', o.unmask),
+    recordInputs: bool('recordInputs', o.recordInputs, true),
+  };
 }
 
 export function resolveOptions(input: unknown): ResolvedOptions {
@@ -143,7 +152,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
       throw new Error(`[veil] Unknown option "${key}". Accepted options: ${OPTION_NAMES.join(', ')}.`);
     }
   }
-  const { privacy, mask, block, unmask } = resolvePrivacyOptions(o);
+  const { privacy, mask, block, unmask, recordInputs } = resolvePrivacyOptions(o);
 
   const transport = resolveTransport(o.transport);
   if (o.onError !== undefined && typeof o.onError !== 'function') throw optionError('onError', o.onError);
@@ -163,6 +172,7 @@ export function resolveOptions(input: unknown): ResolvedOptions {
     mask,
     block,
     unmask,
+    recordInputs,
     transport: transport as ResolvedOptions['transport'],
     requireConsent: bool('requireConsent', o.requireConsent, false),
     respectGlobalPrivacyControl: bool('respectGlobalPrivacyControl', o.respectGlobalPrivacyControl, true),

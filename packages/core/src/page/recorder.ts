@@ -11,7 +11,11 @@
 //                           │ stopped │ ──start()──► recording (a new session)
 //                           └─────────┘
 //
-// Global Privacy Control keeps a started recorder where it is. While
+// Global Privacy Control keeps a started recorder where it is. A recorder
+// that sends to a URL asks the collector for the site's settings as it
+// begins and obeys the stricter of them and the page's options
+// (engine/site-settings.ts); a site whose recording is switched off stops it.
+// While
 // recording, the parts are: the session (session.ts), the batches
 // (batcher.ts), the page's life (lifecycle.ts) and one rrweb recording with
 // Veil's layers around it (recording.ts). Events flow one way: rrweb →
@@ -19,9 +23,11 @@
 // accept → batcher → transport.
 import { BLOCK, MASK, UNMASK, markOf, parseMark, type Region } from '../engine/classify';
 import { NAVIGATION_EVENT } from '../engine/protocol';
+import { createScrubber } from '../engine/scrub';
+import { stricterPolicy, type RecordingPolicy, type SiteSettings } from '../engine/site-settings';
 import { MARK_ATTRIBUTE } from '../engine/vocabulary';
 import { warnOnce } from '../engine/warn';
-import { lazyUrlTransport } from '../transport/lazy';
+import { lazyUrlTransport, type SettingsTransport } from '../transport/lazy';
 import type { Transport } from '../transport/types';
 import { createBatcher } from './batcher';
 import { watchPageLifecycle } from './lifecycle';
@@ -37,6 +43,13 @@ export { SESSION_STORAGE_KEY } from './session';
 
 // rrweb keeps global state: one recording per page at a time.
 let activeRecorder: Recorder | null = null;
+
+/**
+ * How long what is recorded waits for the site's settings before it leaves
+ * under the page's own options: the default flush interval, so the first
+ * batch is no later than it would be anyway.
+ */
+export const SETTINGS_WAIT = 5000;
 
 const inBrowser = () => typeof window !== 'undefined' && typeof document !== 'undefined';
 
@@ -54,12 +67,18 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   const opts = resolveOptions(options);
   const now = environment.now ?? Date.now;
   const random = environment.random ?? Math.random;
-  const transport: Transport & { preload?(): void } =
+  const transport: Transport & Partial<SettingsTransport> =
     typeof opts.transport === 'function'
       ? { send: opts.transport }
       : 'send' in opts.transport
         ? opts.transport
-        : lazyUrlTransport(opts.transport, { fetch: environment.fetch, random, now, report });
+        : lazyUrlTransport(opts.transport, { fetch: environment.fetch, random, now, report, onSettings: obeySite });
+  /**
+   * What recording runs under: the page's options, tightened by every site
+   * setting heard on this page (never loosened again: a setting relaxed on
+   * the server applies from the next page on).
+   */
+  const policy: RecordingPolicy = { recording: true, privacy: opts.privacy, recordInputs: opts.recordInputs, sampleRate: opts.sampleRate };
   const selectors = { mask: [...opts.mask], block: [...opts.block], unmask: [...opts.unmask] };
   const listeners = new Set<RecorderListener>();
   const sessions = createSessions({
@@ -78,6 +97,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   let wanted = false;
   /** What runs while the state is 'recording'. */
   let live: { recording: Recording; timer: ReturnType<typeof setInterval>; detachPage: () => void } | null = null;
+  /** While the site's settings are awaited, batches are held back (batcher.pause()); resolves when they go again. */
+  let awaitingSite: { settled: Promise<void>; open(): void } | null = null;
 
   const self: Recorder = {
     get state() {
@@ -104,6 +125,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       // queued when the page made them: let it run, so a change made just
       // before flush() is in what gets sent.
       await undefined;
+      await awaitingSite?.settled;
       live?.recording.settle();
       await batcher.flush();
     },
@@ -164,6 +186,11 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       return;
     }
     wanted = true;
+    if (!policy.recording) {
+      warnOnce('site-off', "not recording: recording is switched off in the site's settings on the collector.");
+      setState('stopped');
+      return;
+    }
     const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
     if (opts.respectGlobalPrivacyControl && gpc) {
       warnOnce('gpc', 'not recording: the browser sends Global Privacy Control (set respectGlobalPrivacyControl: false only if your policy allows).');
@@ -180,7 +207,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     activeRecorder = self;
     batcher.discard();
     try {
-      if (!sessions.open()) {
+      sessions.open();
+      if (!sessions.sampledAt(policy.sampleRate)) {
         // sampled out: this session records nothing, on this page or the next
         activeRecorder = null;
         setState('idle');
@@ -188,8 +216,9 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
       }
       setState('recording');
       transport.preload?.();
+      if (transport.fetchSettings) awaitSite(transport.fetchSettings);
       const recording = startRecording({
-        privacy: opts.privacy,
+        policy,
         selectors,
         checkoutInterval: opts.checkoutInterval,
         visitorActive,
@@ -215,6 +244,76 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     }
   }
 
+  /**
+   * Holds batches back until the site's settings arrive, or SETTINGS_WAIT
+   * has passed (then what is recorded leaves under the page's options, and
+   * settings that arrive later apply from then on).
+   */
+  function awaitSite(fetchSettings: () => Promise<SiteSettings | null>) {
+    let open!: () => void;
+    const settled = new Promise<void>((resolve) => {
+      open = () => {
+        clearTimeout(timer);
+        if (awaitingSite === gate) {
+          awaitingSite = null;
+          batcher.resume();
+        }
+        resolve();
+      };
+    });
+    const gate = { settled, open };
+    const timer = setTimeout(open, SETTINGS_WAIT);
+    awaitingSite = gate;
+    batcher.pause();
+    fetchSettings().then(
+      (site) => {
+        if (site) obeySite(site);
+        open();
+      },
+      (error) => {
+        report(error);
+        open();
+      },
+    );
+  }
+
+  /** The site's settings, from the settings request or an ingest answer: the stricter of them and what is in force wins. */
+  function obeySite(site: SiteSettings) {
+    const was = { ...policy };
+    Object.assign(policy, stricterPolicy(policy, site));
+    if (!live) return;
+    if (!policy.recording) {
+      warnOnce('site-off', "not recording: recording is switched off in the site's settings on the collector.");
+      wanted = false;
+      end(true);
+      sessions.end();
+      setState('stopped');
+    } else if (!sessions.sampledAt(policy.sampleRate)) {
+      // sampled out at the site's rate: the same draw decides on every page of the session
+      end(true);
+      setState('idle');
+    } else if (policy.privacy !== was.privacy || policy.recordInputs !== was.recordInputs) {
+      tighten();
+    }
+  }
+
+  /** Records under a stricter policy from now on, and re-masks what has not left yet. */
+  function tighten() {
+    try {
+      live!.recording.settle();
+      if (awaitingSite) {
+        // nothing has left since recording began: what is held opens with its full snapshot and can be scrubbed again
+        batcher.rescrub(createScrubber({ privacy: policy.privacy, recordInputs: policy.recordInputs }).scrub);
+      } else {
+        // what is held continues batches already sent, without a snapshot to scrub it against: the new snapshot shows its outcome
+        batcher.discard();
+      }
+      live!.recording.restart();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   /** After a long pause the visitor begins a new session, which opens with its own full snapshot. */
   function visitorActive(): boolean {
     if (!sessions.active()) return true;
@@ -230,6 +329,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function end(discard: boolean) {
     const was = live;
     live = null;
+    awaitingSite?.open();
     if (was) {
       if (!discard) was.recording.settle();
       clearInterval(was.timer);

@@ -5,7 +5,7 @@
 // This module is the live page the scrubber asks (LivePage): it maps rrweb's
 // ids back to elements. What comes out of it is scrubbed; what it is for
 // (sessions, batches, consent) is the recorder's business.
-import { modeLevel } from '../engine/classify';
+import { modeLevel, valueModeOf } from '../engine/classify';
 import { EventType, IncrementalSource, VISITOR_SOURCES, type RecordedEvent } from '../engine/protocol';
 import { createLiveScrubber, type LivePage, type LiveScrubber } from '../engine/scrub';
 import type { PrivacyMode } from '../engine/vocabulary';
@@ -15,7 +15,8 @@ import { recordedId, recordedNode, startRrweb, takeFullSnapshot } from './rrweb'
 import { settleValues, type SettledValues } from './settled-values';
 
 export interface RecordingOptions {
-  privacy: PrivacyMode;
+  /** The privacy in force (the page's options, tightened by the site's settings); read again on every restart. */
+  policy: { privacy: PrivacyMode; recordInputs: boolean };
   /** The configured and run-time selectors; read again on every restart. */
   selectors: SelectorSets;
   checkoutInterval: number;
@@ -37,7 +38,7 @@ export interface Recording {
    * (the snapshot shows its outcome).
    */
   reopen(): void;
-  /** Records again from scratch under the current selectors (a fresh snapshot re-evaluates every node). */
+  /** Records again from scratch under the current policy and selectors (a fresh snapshot re-evaluates every node). */
   restart(): void;
   /** Sends the values still being typed now (settled-values.ts): before a flush, a stop, or the page leaving. */
   settle(): void;
@@ -46,7 +47,6 @@ export interface Recording {
 
 /** Starts recording the page. Throws when rrweb cannot. */
 export function startRecording(options: RecordingOptions): Recording {
-  const mode = modeLevel(options.privacy);
   let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; values: SettledValues; stopRrweb: () => void } | null = null;
   // broken: no event of the stretch in progress may be kept; failed: the recorder was told
   let broken = false;
@@ -107,9 +107,11 @@ export function startRecording(options: RecordingOptions): Recording {
   }
 
   function begin() {
+    const { privacy, recordInputs } = options.policy;
+    const mode = modeLevel(privacy);
     const selectors = options.selectors;
     const selectorsOn = selectors.mask.length + selectors.block.length + selectors.unmask.length > 0;
-    const capture = createCapture(mode, selectors, (pieces) => remask(capture, pieces));
+    const capture = createCapture(mode, selectors, (pieces) => remask(capture, pieces), valueModeOf(mode, recordInputs));
     // Created before rrweb starts, so that its observer runs before rrweb's.
     const watcher = watchMarks({
       capture,
@@ -153,7 +155,7 @@ export function startRecording(options: RecordingOptions): Recording {
       },
     };
     const values = settleValues((event) => options.accept(event), recordedNode);
-    running = { capture, watcher, values, scrubber: createLiveScrubber(options.privacy, page), stopRrweb: () => undefined };
+    running = { capture, watcher, values, scrubber: createLiveScrubber(privacy, page, recordInputs), stopRrweb: () => undefined };
     try {
       running.stopRrweb = startRrweb({
         emit: (event) => {

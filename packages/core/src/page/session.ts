@@ -12,6 +12,12 @@ interface Session {
   seq: number;
   lastActivity: number;
   sampled: boolean;
+  /**
+   * The session's one random draw, from 0 to 1: it is sampled in at a rate
+   * above it. Kept so that a lower rate learnt later (the site's settings)
+   * decides the same way on every page of the session.
+   */
+  draw: number;
 }
 
 type SessionStorage = NonNullable<RecorderEnvironment['storage']>;
@@ -29,7 +35,10 @@ function readSession(raw: string | null): Session | null {
   if (!raw) return null;
   try {
     const s = JSON.parse(raw) as Session;
-    return typeof s.id === 'string' && s.seq >= 0 && s.lastActivity > 0 ? s : null;
+    if (typeof s.id !== 'string' || !(s.seq >= 0) || !(s.lastActivity > 0)) return null;
+    // stored by a version without the draw: its decision stands
+    if (typeof s.draw !== 'number') s.draw = s.sampled ? 0 : 1;
+    return s;
   } catch {
     return null;
   }
@@ -65,6 +74,8 @@ export interface Sessions {
   open(): boolean;
   /** Ends the current session and begins a new one at once; true when it is sampled in. */
   renew(): boolean;
+  /** Whether the current session is sampled in at `rate` (the same draw, so the answer holds on every page of it). */
+  sampledAt(rate: number): boolean;
   /** Notes the visitor's activity now; true when the pause before it was long enough to end the session. */
   active(): boolean;
   /** The current session's id and the sequence number of its next batch, which is spent now. */
@@ -97,7 +108,10 @@ export function createSessions(options: SessionOptions): Sessions {
     return current.sampled;
   }
 
-  const fresh = (): Session => ({ id: newSessionId(), seq: 0, lastActivity: now(), sampled: options.random() < options.sampleRate });
+  const fresh = (): Session => {
+    const draw = options.random();
+    return { id: newSessionId(), seq: 0, lastActivity: now(), sampled: draw < options.sampleRate, draw };
+  };
 
   return {
     get lastId() {
@@ -116,6 +130,7 @@ export function createSessions(options: SessionOptions): Sessions {
       return begin(stored && now() - stored.lastActivity <= options.sessionTimeout ? stored : fresh());
     },
     renew: () => begin(fresh()),
+    sampledAt: (rate) => current !== null && current.sampled && current.draw < rate,
     active() {
       if (!current) return false;
       const t = now();

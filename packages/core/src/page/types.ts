@@ -15,6 +15,12 @@ export interface RecorderOptions {
   block?: string[];
   /** CSS selectors whose plain text is recorded in strict mode; never unmasks sensitive fields. */
   unmask?: string[];
+  /**
+   * `false`: every input value is masked, whatever the mode (as a site's
+   * "record form inputs: off" setting does). Default `true`: values are
+   * recorded as the mode says.
+   */
+  recordInputs?: boolean;
   /** Where batches go: a function, a `Transport` object, an ingest URL, or `{ url, headers, siteKey }`. */
   transport: TransportFunction | Transport | string | UrlTransportOptions;
   /** `true`: nothing is recorded before `grantConsent()`. Default `false`. */

@@ -1,23 +1,32 @@
 import type { UrlTransportEnvironment } from './url-transport';
 import type { RecordingBatch } from '../engine/protocol';
+import type { SiteSettings } from '../engine/site-settings';
 import type { Transport, UrlTransportOptions } from './types';
-import { ingestUrl } from './ingest-url';
+import { ingestUrl, settingsUrl } from './ingest-url';
+
+/** A transport that can ask its receiver for the site's settings (the URL transport). */
+export interface SettingsTransport extends Transport {
+  /** Loads the transport, if it is not yet, now that recording starts. */
+  preload(): void;
+  /** The site's settings, or `null` when the receiver has none for this page (or none could be had). */
+  fetchSettings(): Promise<SiteSettings | null>;
+}
 
 /**
  * The URL transport, loaded on demand: pages that hand batches to a function
  * never download compression, retries and beacons, and pages that do load
  * them while recording starts, not before.
  */
-export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransportEnvironment): Transport & { preload(): void } {
+export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransportEnvironment): SettingsTransport {
   let real: Transport | undefined;
-  let loading: Promise<Transport> | undefined;
+  let loading: Promise<typeof import('./url-transport')> | undefined;
   // handed over before the transport arrived, in order
   const waiting: RecordingBatch[] = [];
   const load = () =>
     (loading ??= import('./url-transport').then((m) => {
       real = m.createUrlTransport({ ...options, url: ingestUrl(options.url, options.siteKey) }, env);
       for (const batch of waiting.splice(0)) real.send(batch);
-      return real;
+      return m;
     }));
 
   /** The page is leaving before the transport arrived: one plain beacon per batch, best effort. */
@@ -36,6 +45,12 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
     preload() {
       void load().catch(env.report);
     },
+    async fetchSettings() {
+      const url = settingsUrl(options);
+      if (!url) return null;
+      const m = await load();
+      return m.fetchSiteSettings(url, env);
+    },
     send(batch) {
       if (real) return real.send(batch);
       waiting.push(batch);
@@ -50,7 +65,7 @@ export function lazyUrlTransport(options: UrlTransportOptions, env: UrlTransport
       if (real) real.leaving!();
       else beaconWaiting();
     },
-    flush: () => (loading ? loading.then((t) => t.flush?.()) : Promise.resolve()),
+    flush: () => (loading ? loading.then(() => real!.flush?.()) : Promise.resolve()),
     close(discard) {
       if (discard) waiting.length = 0;
       real?.close?.(discard);

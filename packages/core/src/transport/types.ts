@@ -28,5 +28,12 @@ export interface UrlTransportOptions {
   siteKey?: string;
   /** Most bytes (compressed) held while the endpoint cannot be reached; the oldest batches go first. Default 2 MiB. */
   maxQueueBytes?: number;
+  /**
+   * Where the site's settings are read when recording starts (docs/protocol.md,
+   * "Site settings"): a URL or a path on the page's site. Default: the ingest
+   * URL's sibling `settings` (`…/v1/ingest` → `…/v1/settings`), asked only
+   * when there is a `siteKey`. `false`: never ask; the page's options alone decide.
+   */
+  settings?: string | false;
 }
 

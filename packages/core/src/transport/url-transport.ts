@@ -2,6 +2,7 @@
 // survive a flaky network without blocking the page or growing without bound.
 // docs/protocol.md is the contract a receiver implements.
 import type { RecordingBatch } from '../engine/protocol';
+import { readSiteSettings, type SiteSettings } from '../engine/site-settings';
 import type { Transport, UrlTransportOptions } from './types';
 
 /** What a receiver must accept in one request, and what keepalive and sendBeacon allow. */
@@ -15,6 +16,8 @@ export interface UrlTransportEnvironment {
   now?: () => number;
   /** Called for failures the page should hear about (never thrown). */
   report?: (error: unknown) => void;
+  /** The site's settings, each time an answer carries them (protocol 1.2). */
+  onSettings?: (settings: SiteSettings) => void;
 }
 
 interface Queued {
@@ -39,6 +42,31 @@ async function gzip(text: string): Promise<Uint8Array | string> {
   if (typeof CompressionStream === 'undefined') return text;
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The `settings` an ingest answer carries, if it is JSON and has them. */
+async function settingsIn(res: Response): Promise<SiteSettings | null> {
+  if (!/json/i.test(res.headers.get('content-type') ?? '')) return null;
+  try {
+    return readSiteSettings(((await res.json()) as { settings?: unknown } | null)?.settings);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Asks the collector for the site's settings (docs/protocol.md, "Site
+ * settings"). Resolves to `null` when there are none to be had: a receiver
+ * that does not serve them, an unknown key, a network error.
+ */
+export async function fetchSiteSettings(url: string, env: Pick<UrlTransportEnvironment, 'fetch'> = {}): Promise<SiteSettings | null> {
+  const doFetch = env.fetch ?? ((input, init) => fetch(input, init));
+  try {
+    const res = await doFetch(url, { method: 'GET', credentials: 'omit', mode: 'cors', cache: 'no-store' });
+    return res.ok ? readSiteSettings(await res.json()) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Seconds or an HTTP date, as `Retry-After` allows; undefined when absent or unreadable. */
@@ -69,6 +97,10 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const cancel = env.clearTimeout ?? ((h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>));
   const now = env.now ?? Date.now;
   const report = env.report ?? (() => undefined);
+  const heard = async (res: Response) => {
+    const settings = env.onSettings && (await settingsIn(res));
+    if (settings) env.onSettings!(settings);
+  };
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
   const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;
   // resolved, with the key in it, by the loader (lazy.ts: ingestUrl)
@@ -186,6 +218,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
       }
       if (res.ok) {
         remove(item);
+        await heard(res);
         return undefined;
       }
       if (res.status === 408 || res.status === 429 || res.status >= 500) {
@@ -194,6 +227,8 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
         return retryIn;
       }
       remove(item);
+      // a site whose recording was switched off refuses with its settings, which stop the recorder
+      await heard(res);
       // the receiver can tell a refused batch from a lost one only by this count
       dropped.batches += 1 + (item.carried?.batches ?? 0);
       dropped.events += item.events + (item.carried?.events ?? 0);

@@ -24,7 +24,7 @@
 import { BLOCK, MASK, UNMASK, markOf, parseMark, type Region } from '../engine/classify';
 import { NAVIGATION_EVENT } from '../engine/protocol';
 import { createScrubber } from '../engine/scrub';
-import { stricterPolicy, type RecordingPolicy, type SiteSettings } from '../engine/site-settings';
+import { readSiteSettings, stricterPolicy, type RecordingPolicy } from '../engine/site-settings';
 import { MARK_ATTRIBUTE } from '../engine/vocabulary';
 import { warnOnce } from '../engine/warn';
 import { lazyUrlTransport, type SettingsTransport } from '../transport/lazy';
@@ -249,7 +249,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
    * has passed (then what is recorded leaves under the page's options, and
    * settings that arrive later apply from then on).
    */
-  function awaitSite(fetchSettings: () => Promise<SiteSettings | null>) {
+  function awaitSite(fetchSettings: () => Promise<unknown>) {
     let open!: () => void;
     const settled = new Promise<void>((resolve) => {
       open = () => {
@@ -267,7 +267,7 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     batcher.pause();
     fetchSettings().then(
       (site) => {
-        if (site) obeySite(site);
+        obeySite(site);
         open();
       },
       (error) => {
@@ -277,8 +277,14 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     );
   }
 
-  /** The site's settings, from the settings request or an ingest answer: the stricter of them and what is in force wins. */
-  function obeySite(site: SiteSettings) {
+  /**
+   * The site's settings, from the settings request or an ingest answer: the
+   * stricter of them and what is in force wins. What is not settings of a
+   * version this recorder knows changes nothing.
+   */
+  function obeySite(answer: unknown) {
+    const site = readSiteSettings(answer);
+    if (!site) return;
     const was = { ...policy };
     Object.assign(policy, stricterPolicy(policy, site));
     if (!live) return;

@@ -1,6 +1,5 @@
 import type { UrlTransportEnvironment } from './url-transport';
 import type { RecordingBatch } from '../engine/protocol';
-import type { SiteSettings } from '../engine/site-settings';
 import type { Transport, UrlTransportOptions } from './types';
 import { ingestUrl, settingsUrl } from './ingest-url';
 
@@ -8,8 +7,8 @@ import { ingestUrl, settingsUrl } from './ingest-url';
 export interface SettingsTransport extends Transport {
   /** Loads the transport, if it is not yet, now that recording starts. */
   preload(): void;
-  /** The site's settings, or `null` when the receiver has none for this page (or none could be had). */
-  fetchSettings(): Promise<SiteSettings | null>;
+  /** The site's settings as the receiver sent them (the recorder reads them), or `null` when none could be had. */
+  fetchSettings(): Promise<unknown>;
 }
 
 /**

@@ -2,7 +2,6 @@
 // survive a flaky network without blocking the page or growing without bound.
 // docs/protocol.md is the contract a receiver implements.
 import type { RecordingBatch } from '../engine/protocol';
-import { readSiteSettings, type SiteSettings } from '../engine/site-settings';
 import type { Transport, UrlTransportOptions } from './types';
 
 /** What a receiver must accept in one request, and what keepalive and sendBeacon allow. */
@@ -16,8 +15,11 @@ export interface UrlTransportEnvironment {
   now?: () => number;
   /** Called for failures the page should hear about (never thrown). */
   report?: (error: unknown) => void;
-  /** The site's settings, each time an answer carries them (protocol 1.2). */
-  onSettings?: (settings: SiteSettings) => void;
+  /**
+   * The `settings` of each answer that carries them (protocol 1.2), as the
+   * receiver sent them: the recorder reads them (engine/site-settings.ts).
+   */
+  onSettings?: (settings: unknown) => void;
 }
 
 interface Queued {
@@ -45,25 +47,25 @@ async function gzip(text: string): Promise<Uint8Array | string> {
 }
 
 /** The `settings` an ingest answer carries, if it is JSON and has them. */
-async function settingsIn(res: Response): Promise<SiteSettings | null> {
-  if (!/json/i.test(res.headers.get('content-type') ?? '')) return null;
+async function settingsIn(res: Response): Promise<unknown> {
+  if (!/json/i.test(res.headers.get('content-type') ?? '')) return undefined;
   try {
-    return readSiteSettings(((await res.json()) as { settings?: unknown } | null)?.settings);
+    return ((await res.json()) as { settings?: unknown } | null)?.settings;
   } catch {
-    return null;
+    return undefined;
   }
 }
 
 /**
  * Asks the collector for the site's settings (docs/protocol.md, "Site
- * settings"). Resolves to `null` when there are none to be had: a receiver
- * that does not serve them, an unknown key, a network error.
+ * settings"), as it sends them; `null` when there are none to be had: a
+ * receiver that does not serve them, an unknown key, a network error.
  */
-export async function fetchSiteSettings(url: string, env: Pick<UrlTransportEnvironment, 'fetch'> = {}): Promise<SiteSettings | null> {
+export async function fetchSiteSettings(url: string, env: Pick<UrlTransportEnvironment, 'fetch'> = {}): Promise<unknown> {
   const doFetch = env.fetch ?? ((input, init) => fetch(input, init));
   try {
     const res = await doFetch(url, { method: 'GET', credentials: 'omit', mode: 'cors', cache: 'no-store' });
-    return res.ok ? readSiteSettings(await res.json()) : null;
+    return res.ok ? await res.json() : null;
   } catch {
     return null;
   }
@@ -99,7 +101,7 @@ export function createUrlTransport(options: UrlTransportOptions, env: UrlTranspo
   const report = env.report ?? (() => undefined);
   const heard = async (res: Response) => {
     const settings = env.onSettings && (await settingsIn(res));
-    if (settings) env.onSettings!(settings);
+    if (settings !== undefined) env.onSettings!(settings);
   };
   const headers = { 'content-type': 'text/plain;charset=UTF-8', ...options.headers };
   const maxQueueBytes = options.maxQueueBytes ?? 2 * 1024 * 1024;

@@ -127,6 +127,7 @@ describe('the URL transport and site settings', () => {
     expect(asked).toEqual(['https://c.example/v1/settings?siteKey=k']);
     expect(await fetchSiteSettings('x', { fetch: (async () => json({ error: 'no' }, 404)) as unknown as typeof globalThis.fetch })).toBeNull();
     expect(await fetchSiteSettings('x', { fetch: (async () => new Response('<html>', { status: 200 })) as unknown as typeof globalThis.fetch })).toBeNull();
+    // what it hands over is read by the recorder: readSiteSettings refuses anything but version-1 settings
     expect(
       await fetchSiteSettings('x', {
         fetch: (async () => {

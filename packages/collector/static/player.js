@@ -181,7 +181,7 @@
   }
 
   /** Stretches without a visitor's input longer than rrweb's inactivity threshold. */
-  function idleStretches(events, start, end) {
+  function idleStretches(events, start) {
     var out = [];
     var last = start;
     for (var i = 0; i < events.length; i++) {
@@ -480,7 +480,7 @@
     pages = items.filter(function (i) {
       return i.kind === 'page';
     });
-    idle = idleStretches(events, meta.startTime, meta.endTime);
+    idle = idleStretches(events, meta.startTime);
     drawTimeline();
     drawList();
     replayer.on('resize', function (size) {

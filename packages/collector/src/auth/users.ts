@@ -6,6 +6,7 @@ import type { Storage, User } from '../storage/types';
 import { MIN_PASSWORD_LENGTH, hashPassword } from './password';
 
 /** Control characters (NUL above all: PostgreSQL text cannot hold it) are in no e-mail address. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 export const hasControlCharacters = (value: string) => /[\u0000-\u001f\u007f]/.test(value);
 
 export function normalizeEmail(email: string): string {

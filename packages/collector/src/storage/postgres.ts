@@ -130,7 +130,9 @@ export function postgresDriver(load: (name: string) => unknown = createRequire(i
     return load('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
-    throw new Error('[veil] A postgres:// database needs the PostgreSQL driver: install it next to the collector with `npm install pg` (SQLite needs nothing more).');
+    throw new Error('[veil] A postgres:// database needs the PostgreSQL driver: install it next to the collector with `npm install pg` (SQLite needs nothing more).', {
+      cause: error,
+    });
   }
 }
 

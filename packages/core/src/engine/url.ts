@@ -1,7 +1,7 @@
 import { maskChars, maskCredentials, maskEmails, maskPersonalData, maskPhoneLinks, scrubSecretParams } from './detect';
 
 // user:password@ in an authority
-const USERINFO = /^([a-z][a-z\d+.\-]*:\/\/)([^/?#@]*)@/i;
+const USERINFO = /^([a-z][a-z\d+.-]*:\/\/)([^/?#@]*)@/i;
 
 /**
  * Removes secrets from a URL without resolving or re-encoding it: values of

@@ -121,7 +121,7 @@ export function createSessions(options: SessionOptions): Sessions {
       return current !== null;
     },
     open() {
-      let stored: Session | null = null;
+      let stored: Session | null;
       try {
         stored = readSession(storage?.getItem(SESSION_STORAGE_KEY) ?? null);
       } catch {

@@ -129,7 +129,7 @@ export function disagreements(probes: readonly Probe[], events: readonly Recorde
     const inSent = sent.includes(c);
     // What a mark set at run time blocks may have been recorded before it (the
     // replay then loses it); a secret field never sends its value at all.
-    let wrong = false;
+    let wrong: boolean;
     if (p.outcome === 'recorded') wrong = !inReplay;
     else if (p.outcome === 'never recorded') wrong = inSent;
     else wrong = inReplay;

@@ -4,7 +4,9 @@
 //
 //   node bench/run.mjs [--rounds 15] [--warmup 1] [--elements 10000]
 //                      [--mutations 10000] [--batch 1000]
-//                      [--only size|overhead] [--stand-in]
+//                      [--only size|overhead] [--stand-in] [--check-size]
+// --check-size: exit with status 1 when the core with a URL transport is over
+// its size target (bytes are not noisy, so this one figure can gate CI).
 //
 // --stand-in runs plain rrweb in place of Veil (harness check / A-A noise floor).
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -22,7 +24,7 @@ const TARGET_GZIP = 30 * 1024;
 const TARGET_RATIO = 1.15;
 
 function parseArgs(argv) {
-  const a = { rounds: 15, warmup: 1, elements: 10_000, mutations: 10_000, batch: 1000, only: null, standIn: false };
+  const a = { rounds: 15, warmup: 1, elements: 10_000, mutations: 10_000, batch: 1000, only: null, standIn: false, checkSize: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const num = () => {
@@ -37,8 +39,9 @@ function parseArgs(argv) {
     else if (k === '--batch') a.batch = num();
     else if (k === '--only') a.only = argv[++i];
     else if (k === '--stand-in') a.standIn = true;
+    else if (k === '--check-size') a.checkSize = true;
     else if (k === '--help' || k === '-h') {
-      console.log('usage: node bench/run.mjs [--rounds N] [--warmup N] [--elements N] [--mutations N] [--batch N] [--only size|overhead] [--stand-in]');
+      console.log('usage: node bench/run.mjs [--rounds N] [--warmup N] [--elements N] [--mutations N] [--batch N] [--only size|overhead] [--stand-in] [--check-size]');
       process.exit(0);
     } else throw new Error(`unknown argument ${k}`);
   }
@@ -195,3 +198,7 @@ const resultsDir = join(benchDir, 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');
 log(`wrote ${join(resultsDir, 'latest.json')}`);
+if (args.checkSize && out.sizes?.targetMet !== true) {
+  console.error(`size check failed: the core with a URL transport is ${out.sizes?.coreUrl?.total.gzip ?? 'not measured'} B gzip, over its target of ${TARGET_GZIP} B.`);
+  process.exit(1);
+}

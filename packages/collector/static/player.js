@@ -6,9 +6,11 @@
 // handlers never run.
 //
 // The controls are our own around rrweb's Replayer API (getMetaData,
-// getCurrentTime, play(t), pause(t), setConfig({ speed, skipInactive })):
+// getCurrentTime, play(t), pause(t), setConfig({ speed }), addEvent):
 // rrweb-player, rrweb's own control bar, is a Svelte build not installed
 // here, and its timeline knows nothing of Veil's page changes or gaps.
+// A long session arrives in pages (replay.js): playing starts on the first
+// and the rest is added to the Replayer as it comes.
 // Everything recorded is shown with textContent, never as HTML: recorded
 // URLs, tags and input values are hostile input.
 (function () {
@@ -17,9 +19,12 @@
   var Source = { Mutation: 0, MouseMove: 1, MouseInteraction: 2, Scroll: 3, ViewportResize: 4, Input: 5 };
   var CLICK = 2;
   var NAVIGATION = 'veil.navigation';
-  // rrweb's own default (Replayer config inactivePeriodThreshold): the stretches
-  // the timeline shades are the ones rrweb's skipInactive passes at high speed.
+  // rrweb's own inactivity threshold (Replayer config inactivePeriodThreshold).
+  // "Skip inactivity" jumps over such stretches (rrweb's own skipInactive
+  // only plays them faster, about 5 s each whatever their length).
   var IDLE_MS = 10 * 1000;
+  /** A stretch closer to its end than this is played, not jumped over. */
+  var JUMP_MIN_MS = 500;
   var SPEEDS = [1, 2, 4, 8];
 
   var $ = function (id) {
@@ -51,6 +56,16 @@
   var lastPosted = -1;
   var dragging = false;
   var skips = [];
+  var skipIdle = true;
+  /** Events so far (a long session arrives in pages), and whether more are coming. */
+  var allEvents = [];
+  var allGaps = [];
+  var loadingMore = false;
+  /** Playback reached the end of what has arrived while more was on its way. */
+  var waitingForMore = false;
+  /** How the recording arrived: whether playing began before all of it had, and how many later pages came. */
+  var arrival = { startedWithMore: false, laterPages: 0 };
+  var skipSaid = 0;
   // the earliest moment there is a page to show: seeking before the first full
   // snapshot would leave whatever page was on screen (rrweb rebuilds the page
   // only from a snapshot at or before the moment)
@@ -200,6 +215,10 @@
   }
 
   function drawTimeline() {
+    // drawn again as more of a long session arrives: the shades and markers of the last drawing go
+    Array.prototype.slice.call(timeline.querySelectorAll('.idle, .marker')).forEach(function (old) {
+      old.remove();
+    });
     idle.forEach(function (s) {
       var div = document.createElement('div');
       div.className = 'idle';
@@ -257,9 +276,28 @@
     return url;
   }
 
+  /** The idle stretch playback is in at `ms`, if it is worth a jump. */
+  function idleAt(ms) {
+    for (var i = 0; i < idle.length; i++) {
+      if (idle[i].from <= ms && ms < idle[i].to - JUMP_MIN_MS) return idle[i];
+    }
+    return null;
+  }
+
   function render() {
     if (!replayer) return;
     var now = Math.max(0, Math.min(meta.totalTime, replayer.getCurrentTime()));
+    var stretch = skipIdle && playing && !dragging ? idleAt(now) : null;
+    if (stretch) {
+      skips.push({ at: now, to: stretch.to });
+      replayer.play(stretch.to);
+      say('skipped ' + clock(stretch.to - now) + ' without activity');
+      skipSaid = Date.now();
+      now = stretch.to;
+    } else if (skipSaid && Date.now() - skipSaid > 2500) {
+      skipSaid = 0;
+      if (/^skipped/.test(status.textContent)) say(loadingMore ? 'playing while the rest of the recording loads…' : '');
+    }
     if (!dragging) {
       progress.style.width = pct(now) + '%';
       handle.style.left = pct(now) + '%';
@@ -340,9 +378,8 @@
   }
 
   function setSkip(on) {
-    if (!replayer) return;
     skipBox.checked = on;
-    replayer.setConfig({ skipInactive: on });
+    skipIdle = on;
   }
 
   function timeAtPointer(event) {
@@ -451,19 +488,19 @@
       say("rrweb's player did not load. Reload the page; if it stays so, check that the player origin serves /static/rrweb-replay.js.");
       return;
     }
-    events = events.filter(function (e) {
-      return e && typeof e.timestamp === 'number' && Number.isFinite(e.timestamp);
-    });
-    events.sort(function (a, b) {
-      return a.timestamp - b.timestamp;
-    });
+    events = playable(events);
+    allEvents = events.slice();
+    allGaps = Array.isArray(message.gaps) ? message.gaps.slice() : [];
+    loadingMore = message.more === true;
+    arrival.startedWithMore = loadingMore;
     replayer = new Replayer(events, {
       root: stage,
       mouseTail: false,
       showWarning: false,
       triggerFocus: false,
       UNSAFE_replayCanvas: false,
-      skipInactive: true,
+      // the player jumps over idle stretches itself (render)
+      skipInactive: false,
       speed: 1,
     });
     meta = replayer.getMetaData();
@@ -476,30 +513,21 @@
         break;
       }
     }
-    items = describe(events, message.gaps, meta.startTime);
-    pages = items.filter(function (i) {
-      return i.kind === 'page';
-    });
-    idle = idleStretches(events, meta.startTime);
-    drawTimeline();
-    drawList();
+    readRecording();
     replayer.on('resize', function (size) {
       recordedSize = size;
       fit();
     });
     replayer.on('finish', function () {
+      if (loadingMore) {
+        // the end of what has arrived, not of the recording: go on when the next page comes
+        waitingForMore = true;
+        say('loading the rest of the recording…');
+        return;
+      }
       finished = true;
       setPlaying(false);
       say('finished');
-    });
-    replayer.on('skip-start', function (payload) {
-      skips.push({ at: replayer.getCurrentTime(), speed: payload && payload.speed });
-      document.body.classList.add('skipping');
-      say('skipping inactivity at ' + (payload && payload.speed) + '×');
-    });
-    replayer.on('skip-end', function () {
-      document.body.classList.remove('skipping');
-      if (/^skipping/.test(status.textContent)) say('');
     });
     toggle.disabled = false;
     restart.disabled = false;
@@ -517,9 +545,56 @@
     } else {
       replayer.play();
       setPlaying(true);
-      say('');
+      say(loadingMore ? 'playing while the rest of the recording loads…' : '');
     }
     loop();
+  }
+
+  /** Events worth giving the Replayer, in time order. */
+  function playable(events) {
+    var out = (Array.isArray(events) ? events : []).filter(function (e) {
+      return e && typeof e.timestamp === 'number' && Number.isFinite(e.timestamp);
+    });
+    out.sort(function (a, b) {
+      return a.timestamp - b.timestamp;
+    });
+    return out;
+  }
+
+  /** The list, the markers and the idle stretches, from everything that has arrived. */
+  function readRecording() {
+    items = describe(allEvents, allGaps, meta.startTime);
+    pages = items.filter(function (i) {
+      return i.kind === 'page';
+    });
+    idle = idleStretches(allEvents, meta.startTime);
+    timeline.classList.toggle('loading', loadingMore);
+    drawTimeline();
+    drawList();
+  }
+
+  /** The next page of a long session. */
+  function more(message) {
+    if (!replayer) return;
+    var events = playable(message.events);
+    for (var i = 0; i < events.length; i++) {
+      replayer.addEvent(events[i]);
+      allEvents.push(events[i]);
+    }
+    if (Array.isArray(message.gaps)) allGaps = allGaps.concat(message.gaps);
+    loadingMore = message.more === true;
+    arrival.laterPages++;
+    // the Replayer takes added events a microtask later (rrweb's addEvent)
+    setTimeout(function () {
+      meta = replayer.getMetaData();
+      readRecording();
+      if (waitingForMore) {
+        waitingForMore = false;
+        replayer.play(replayer.getCurrentTime());
+      }
+      if (!loadingMore && /^(playing while|loading the rest)/.test(status.textContent)) say(playing ? '' : 'the whole recording has loaded');
+      else if (loadingMore && playing && !/^skipped/.test(status.textContent)) say('playing while the rest of the recording loads…');
+    }, 0);
   }
 
   window.addEventListener('resize', fit);
@@ -528,6 +603,7 @@
     if (event.source !== window.parent || !event.data) return;
     if (event.data.type === 'veil-hello') window.parent.postMessage({ type: 'veil-player-ready' }, '*');
     else if (event.data.type === 'veil-events') start(event.data);
+    else if (event.data.type === 'veil-more-events') more(event.data);
     else if (event.data.type === 'veil-key' && typeof event.data.key === 'string') key(event.data.key);
   });
 
@@ -549,6 +625,12 @@
     },
     get skips() {
       return skips.slice();
+    },
+    get loading() {
+      return loadingMore;
+    },
+    get arrival() {
+      return { startedWithMore: arrival.startedWithMore, laterPages: arrival.laterPages };
     },
     seek: seek,
   };

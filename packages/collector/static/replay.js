@@ -1,7 +1,8 @@
 // Replay page (viewer origin): fetches the session's events from the
-// authenticated JSON route and hands them to the player frame, which lives on
-// the player origin (see src/player/app.ts). Messages go to that origin
-// only, and only the frame's own window is listened to.
+// authenticated JSON route, a page at a time, and hands them to the player
+// frame, which lives on the player origin (see src/player/app.ts): the first
+// page starts the replay, later ones are added while it plays. Messages go to
+// that origin only, and only the frame's own window is listened to.
 //
 // The "copy link at this moment" button lives here, not in the player: the
 // link is the viewer's own URL, and the clipboard belongs to this page. The
@@ -19,6 +20,9 @@
   var copyStatus = document.getElementById('copy-status');
   var events = null;
   var gaps = [];
+  /** Whether pages after the first are still to come; the ones fetched before the player started wait here. */
+  var more = false;
+  var later = [];
   var ready = false;
   var sent = false;
   var currentTime = startAt !== null ? startAt : 0;
@@ -26,9 +30,16 @@
   function send() {
     if (sent || !ready || !events || !frame.contentWindow) return;
     sent = true;
-    frame.contentWindow.postMessage({ type: 'veil-events', events: events, gaps: gaps, startAt: startAt }, playerOrigin);
+    frame.contentWindow.postMessage({ type: 'veil-events', events: events, gaps: gaps, startAt: startAt, more: more }, playerOrigin);
+    sendLater();
     if (copy) copy.disabled = false;
     showLink();
+  }
+
+  function sendLater() {
+    if (!sent) return;
+    for (var i = 0; i < later.length; i++) frame.contentWindow.postMessage(later[i], playerOrigin);
+    later = [];
   }
 
   function linkAt(ms) {
@@ -102,20 +113,34 @@
   hello();
   frame.addEventListener('load', hello);
 
-  fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } })
-    .then(function (response) {
-      if (!response.ok) throw new Error('Loading the recording failed (HTTP ' + response.status + '). Reload the page; if you were logged out, log in again.');
-      return response.json();
-    })
-    .then(function (body) {
-      events = body.events;
-      gaps = Array.isArray(body.gaps) ? body.gaps : [];
-      send();
-    })
-    .catch(function (error) {
-      var p = document.createElement('p');
-      p.className = 'error';
-      p.textContent = String(error && error.message ? error.message : error);
-      frame.parentNode.insertBefore(p, frame);
-    });
+  /** Fetches the page of events after batch `after` (null: the first), then the next, until `next` is null. */
+  function load(after) {
+    var pageUrl = after === null ? url : url + (url.indexOf('?') < 0 ? '?' : '&') + 'after=' + encodeURIComponent(String(after));
+    return fetch(pageUrl, { credentials: 'same-origin', headers: { accept: 'application/json' } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('Loading the recording failed (HTTP ' + response.status + '). Reload the page; if you were logged out, log in again.');
+        return response.json();
+      })
+      .then(function (body) {
+        var next = typeof body.next === 'number' ? body.next : null;
+        var pageGaps = Array.isArray(body.gaps) ? body.gaps : [];
+        if (after === null) {
+          events = body.events;
+          gaps = pageGaps;
+          more = next !== null;
+          send();
+        } else {
+          later.push({ type: 'veil-more-events', events: body.events, gaps: pageGaps, more: next !== null });
+          sendLater();
+        }
+        if (next !== null) return load(next);
+      });
+  }
+
+  load(null).catch(function (error) {
+    var p = document.createElement('p');
+    p.className = 'error';
+    p.textContent = String(error && error.message ? error.message : error);
+    frame.parentNode.insertBefore(p, frame);
+  });
 })();

@@ -92,3 +92,40 @@ export async function visitShop(page, url, idleMs = 20_000) {
   await page.clock.runFor(1500);
   await page.evaluate(() => window.__rec.flush());
 }
+
+/**
+ * A long scripted visit on Playwright's fake clock (no wall time for the
+ * pauses): every 30 s of recorded time one thing happens (add to cart, a
+ * search, checkout, pay) and the pointer moves for two seconds, with two idle
+ * stretches of 3 minutes, for `minutes` in all. Returns the number of clicks made.
+ */
+export async function visitShopLong(page, url, minutes = 30) {
+  await page.clock.install({ time: new Date() });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__rec?.state === 'recording');
+  let clicks = 0;
+  const steps = minutes * 2;
+  for (let step = 0; step < steps; step++) {
+    // idle from minute 8 to 11 and from minute 20 to 23
+    const idle = (step >= 16 && step < 22) || (step >= 40 && step < 46);
+    if (!idle) {
+      const action = step % 4;
+      if (action === 0) await page.click('#add');
+      else if (action === 1) {
+        await page.locator('#q').fill('');
+        await page.locator('#q').pressSequentially(`scarf ${step}`);
+        await page.locator('#q').blur();
+      } else if (action === 2) await page.click('#go');
+      else await page.click('#pay');
+      if (action !== 1) clicks++;
+      // the pointer wanders for two seconds, as a visitor's does: most of a real recording's events
+      for (let k = 0; k < 10; k++) {
+        await page.mouse.move(100 + ((step * 37 + k * 53) % 800), 100 + ((step * 23 + k * 41) % 500));
+        await page.clock.runFor(200);
+      }
+    }
+    await page.clock.runFor(idle ? 30_000 : 28_000);
+  }
+  await page.evaluate(() => window.__rec.flush());
+  return clicks;
+}

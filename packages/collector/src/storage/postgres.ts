@@ -397,6 +397,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
       return rows.map(toBatch);
     },
+    async batchesAfter(siteId, sessionId, afterSeq, limit) {
+      const { rows } = await pool.query(
+        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq > $3 ORDER BY seq LIMIT $4',
+        [siteId, sessionId, afterSeq, limit],
+      );
+      return rows.map(toBatch);
+    },
     async getSession(siteId, sessionId) {
       const row = await one(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = $1 AND session_id = $2`, [siteId, sessionId]);
       return row ? sessionFromRow(row) : null;

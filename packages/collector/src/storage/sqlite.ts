@@ -196,6 +196,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       batchesBetween: db.prepare(
         `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
+      batchesAfter: db.prepare(
+        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
       getSession: db.prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
     };
   }
@@ -421,6 +424,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async getBatches(siteId, sessionId) {
       open();
       return (st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch);
+    },
+    async batchesAfter(siteId, sessionId, afterSeq, limit) {
+      open();
+      return (st().batchesAfter.all(siteId, sessionId, afterSeq, limit) as any[]).map(toBatch);
     },
     async getSession(siteId, sessionId) {
       open();

@@ -169,6 +169,8 @@ export interface Storage {
    */
   batchesForRebuild(siteId: number, sessionId: string, beforeSeq: number): Promise<StoredBatch[]>;
   getBatches(siteId: number, sessionId: string): Promise<StoredBatch[]>;
+  /** At most `limit` stored batches of a session with `seq > afterSeq`, in seq order: one page of a replay loaded progressively. */
+  batchesAfter(siteId: number, sessionId: string, afterSeq: number, limit: number): Promise<StoredBatch[]>;
   getSession(siteId: number, sessionId: string): Promise<SessionSummary | null>;
   /** Newest-received first, by offset (the retention and admin commands' view). */
   listSessions(siteId: number, options?: { limit?: number; offset?: number }): Promise<SessionSummary[]>;

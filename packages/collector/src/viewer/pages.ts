@@ -309,18 +309,35 @@ ${
     return reply.type('text/html; charset=utf-8').send(layout(`Session ${session.sessionId}`, body, { nav: nav(request) }));
   });
 
-  app.get<SessionParams>('/sites/:site/sessions/:session/events.json', { preHandler: requireUser }, async (request, reply) => {
+  // One page of a session's events: the batches after `?after=<seq>` (from
+  // the first when absent), up to EVENTS_PAGE_BATCHES of them or until their
+  // stored size passes EVENTS_PAGE_BYTES. `next` is the `after` of the next
+  // page, null after the last: the player starts on the first page while the
+  // rest of a long session loads.
+  app.get<SessionParams & { Querystring: { after?: string } }>('/sites/:site/sessions/:session/events.json', { preHandler: requireUser }, async (request, reply) => {
     const site = siteOf(request, request.params.site);
     if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
-    const batches = await storage.getBatches(site.id, request.params.session);
-    if (!batches.length) return reply.code(404).send({ error: 'no such session' });
+    const afterParam = request.query.after;
+    if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam)) {
+      return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
+    }
+    const after = afterParam === undefined ? -1 : Number(afterParam);
+    const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
+    if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
     const events: RecordedEvent[] = [];
     // Where the recording has holes, for the player's gap markers: sequence
     // numbers that never arrived, and batches the client said it dropped, both
     // placed at the first event of the batch that came after them.
     const gaps: { at: number; missing?: number; dropped?: number }[] = [];
-    let previousSeq = -1;
-    for (const batch of batches) {
+    let previousSeq = after;
+    let bytes = 0;
+    let next: number | null = null;
+    for (const [i, batch] of batches.entries()) {
+      if (i === EVENTS_PAGE_BATCHES || (i > 0 && bytes >= EVENTS_PAGE_BYTES)) {
+        next = previousSeq;
+        break;
+      }
+      bytes += batch.blob.byteLength;
       const decoded = await decodeBlob(batch.blob);
       events.push(...decoded);
       const at = firstTimestamp(decoded);
@@ -328,7 +345,7 @@ ${
       if (at !== null && batch.droppedBatches > 0) gaps.push({ at, dropped: batch.droppedBatches });
       previousSeq = batch.seq;
     }
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps }));
+    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps, next }));
   });
 
   app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
@@ -339,6 +356,11 @@ ${
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });
 }
+
+/** Batches per page of events.json: about a minute of a busy session (a batch is cut every 5 s or 500 events). */
+export const EVENTS_PAGE_BATCHES = 24;
+/** Stored (compressed) bytes after which a page of events.json ends early: a page of big full snapshots stays quick to send and to post to the player. */
+export const EVENTS_PAGE_BYTES = 2 * 1024 * 1024;
 
 function firstTimestamp(events: RecordedEvent[]): number | null {
   let first: number | null = null;

@@ -238,6 +238,30 @@ describe('the player on a recorded visit', () => {
     }
   });
 
+  it('goes full screen with its button and with f, and the replay then fills the screen', async () => {
+    const { page, player } = await openReplay();
+    try {
+      await player.click('#fullscreen');
+      await expect.poll(() => player.evaluate(() => document.fullscreenElement !== null)).toBe(true);
+      expect(await player.textContent('#fullscreen')).toBe('Exit full screen');
+      const stage = await player.evaluate(() => document.getElementById('stage')!.clientHeight);
+      const screenHeight = await player.evaluate(() => window.innerHeight);
+      // the stage takes what the controls leave of the screen
+      expect(stage).toBeGreaterThan(screenHeight / 2);
+      await player.click('#fullscreen');
+      await expect.poll(() => player.evaluate(() => document.fullscreenElement === null)).toBe(true);
+      expect(await player.textContent('#fullscreen')).toBe('Full screen');
+      // f on the viewer page puts the player's frame in full screen
+      await page.locator('h1').click();
+      await page.keyboard.press('f');
+      await expect.poll(() => page.evaluate(() => document.fullscreenElement?.id ?? null)).toBe('player');
+      await page.keyboard.press('f');
+      await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('opens a deep link paused at its second, and "copy link" gives the moment shown', async () => {
     const second = Math.ceil((at.navigated + 200) / 1000);
     const { page, player } = await openReplay(`?t=${second}`);

@@ -106,6 +106,17 @@ for (const backend of BACKENDS) {
         after = { value: rows[0].endedAt! - rows[0].startedAt!, sessionId: rows[0].sessionId };
       }
       expect(seen).toEqual(['b', 'c', 'a', 'd']);
+      // and back: each page before a cursor, in the list's order
+      const back: string[] = [];
+      let before: SessionQuery['before'] = after;
+      for (let page = 0; page < 5; page++) {
+        const rows = await t.collector.storage.findSessions(t.siteId, { sort: 'duration', limit: 2, before });
+        if (!rows.length) break;
+        back.unshift(...rows.map((r) => r.sessionId));
+        before = { value: rows[0].endedAt! - rows[0].startedAt!, sessionId: rows[0].sessionId };
+      }
+      expect(back).toEqual(['b', 'c', 'a']);
+      expect((await t.collector.storage.findSessions(t.siteId, { sort: 'start', order: 'asc', limit: 2, before: { value: D1 + 3 * DAY, sessionId: 'z' } })).map((r) => r.sessionId)).toEqual(['c', 'd']);
     });
 
     it('the list page takes its filters from the query string, escapes what it echoes, and links the next page', async () => {
@@ -123,6 +134,14 @@ for (const backend of BACKENDS) {
       const next = await get(t, jar, `/sites/shop?sort=start&after=${D1 + DAY}~b`);
       expect(rowsOf(next.body)).toEqual(['a']);
       expect(next.body).toContain('first page');
+      // its "previous" link leads back to the rows before 'a', and from there "next" to 'a' again
+      const prevHref = /href="([^"]+)" rel="prev"/.exec(next.body)?.[1].replace(/&amp;/g, '&');
+      expect(prevHref).toMatch(/before=/);
+      const previous = await get(t, jar, prevHref!);
+      expect(rowsOf(previous.body)).toEqual(['d', 'c', 'b']);
+      expect(previous.body).not.toContain('rel="prev"');
+      const nextHref = /href="([^"]+)" rel="next"/.exec(previous.body)?.[1].replace(/&amp;/g, '&');
+      expect(rowsOf((await get(t, jar, nextHref!)).body)).toEqual(['a']);
       const rows = await get(t, jar, '/sites/shop');
       expect(rows.body).toContain('3 clicks, 1 input');
       expect(rows.body).toContain('1 missing');

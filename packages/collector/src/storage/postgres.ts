@@ -416,8 +416,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return rows.map(sessionFromRow);
     },
     async findSessions(siteId, query) {
-      const { sql, params } = sessionListSql(siteId, query, postgresDialect);
-      return (await pool.query(sql, params)).rows.map(sessionFromRow);
+      const { sql, params, reversed } = sessionListSql(siteId, query, postgresDialect);
+      const rows = (await pool.query(sql, params)).rows.map(sessionFromRow);
+      return reversed ? rows.reverse() : rows;
     },
     async visitorSessions(siteId, visitorId) {
       const { rows } = await pool.query(

@@ -18,7 +18,12 @@ export interface Dialect {
 export const sqliteDialect: Dialect = { param: () => '?', contains: (h, n) => `instr(${h}, ${n}) > 0` };
 export const postgresDialect: Dialect = { param: (n) => `$${n}`, contains: (h, n) => `strpos(${h}, ${n}) > 0` };
 
-export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { sql: string; params: unknown[] } {
+/**
+ * The list's SQL. A page before a cursor is read walking backwards from it
+ * (the same index, the other way): `reversed` says its rows come out last
+ * first and must be turned around.
+ */
+export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { sql: string; params: unknown[]; reversed: boolean } {
   const params: unknown[] = [];
   const p = (value: unknown) => {
     params.push(value);
@@ -42,11 +47,13 @@ export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { s
     const match = q.urlMatch === 'equals' ? `u.url = ${p(q.url)}` : d.contains('u.url', p(q.url));
     where.push(`EXISTS (SELECT 1 FROM session_urls u WHERE u.site_id = sessions.site_id AND u.session_id = sessions.session_id AND ${match})`);
   }
+  const reversed = !q.after && !!q.before;
   if (q.after) where.push(`(${column}, session_id) ${desc ? '<' : '>'} (${p(q.after.value)}, ${p(q.after.sessionId)})`);
-  const dir = desc ? 'DESC' : 'ASC';
+  else if (q.before) where.push(`(${column}, session_id) ${desc ? '>' : '<'} (${p(q.before.value)}, ${p(q.before.sessionId)})`);
+  const dir = desc !== reversed ? 'DESC' : 'ASC';
   const limit = Math.max(1, Math.min(500, q.limit ?? 50));
   const sql = `SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE ${where.join(' AND ')} ORDER BY ${column} ${dir}, session_id ${dir} LIMIT ${p(limit)}`;
-  return { sql, params };
+  return { sql, params, reversed };
 }
 
 /** The value a row is sorted by, for the next page's `after`. */

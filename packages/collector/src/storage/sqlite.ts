@@ -443,8 +443,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async findSessions(siteId, query) {
       open();
-      const { sql, params } = sessionListSql(siteId, query, sqliteDialect);
-      return (db.prepare(sql).all(...params) as Record<string, unknown>[]).map(sessionFromRow);
+      const { sql, params, reversed } = sessionListSql(siteId, query, sqliteDialect);
+      const rows = (db.prepare(sql).all(...params) as Record<string, unknown>[]).map(sessionFromRow);
+      return reversed ? rows.reverse() : rows;
     },
     async visitorSessions(siteId, visitorId) {
       open();

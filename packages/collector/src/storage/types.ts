@@ -66,6 +66,8 @@ export interface SessionQuery {
   order?: 'asc' | 'desc';
   limit?: number;
   after?: { value: number; sessionId: string } | null;
+  /** The page before this cursor (the "previous page" link): the `limit` rows just before it, still in the list's order. Ignored with `after`. */
+  before?: { value: number; sessionId: string } | null;
   /** Start time range (client clock, ms): from inclusive, to exclusive. */
   from?: number | null;
   to?: number | null;

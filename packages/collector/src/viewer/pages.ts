@@ -17,7 +17,7 @@ import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from
 import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
-import type { Site, Storage } from '../storage/types';
+import type { SessionSummary, Site, Storage } from '../storage/types';
 import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
@@ -203,26 +203,36 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
       const { query, problems, values } = parseListQuery(request.query);
       const perPage = 50;
-      const sessions = await storage.findSessions(site.id, { ...query, limit: perPage + 1 });
+      // one row more than a page says whether there is more in the direction read
+      const found = await storage.findSessions(site.id, { ...query, limit: perPage + 1 });
+      const backwards = !query.after && !!query.before;
+      const page = backwards ? found.slice(-perPage) : found.slice(0, perPage);
+      const hasPrevious = backwards ? found.length > perPage : !!query.after;
+      const hasNext = backwards || found.length > perPage;
       const siteBase = `/sites/${encodeURIComponent(site.name)}`;
-      const rows = sessions.slice(0, perPage).map((s) => sessionRow(siteBase, s));
+      const rows = page.map((s) => sessionRow(siteBase, s));
       // the filters and sort stay in every link, so a filtered list can be shared and paged
       const keep = new URLSearchParams();
-      for (const [k, v] of Object.entries(values)) if (v && k !== 'after') keep.set(k, v);
-      const last = sessions[perPage - 1];
-      let pager = '';
-      if (query.after) pager += `<a href="${esc(`${siteBase}?${keep}`)}">first page</a> `;
-      if (sessions.length > perPage && last) {
-        const next = new URLSearchParams(keep);
-        next.set('after', `${sortValue(query.sort, last)}~${last.sessionId}`);
-        pager += `<a href="${esc(`${siteBase}?${next}`)}" rel="next">next ${perPage} sessions</a>`;
-      }
-      const filtered = Object.entries(values).some(([k, v]) => v && !['sort', 'order', 'after'].includes(k));
+      for (const [k, v] of Object.entries(values)) if (v && k !== 'after' && k !== 'before') keep.set(k, v);
+      const cursor = (s: SessionSummary) => `${sortValue(query.sort, s)}~${s.sessionId}`;
+      const link = (name: 'after' | 'before', s: SessionSummary) => {
+        const params = new URLSearchParams(keep);
+        params.set(name, cursor(s));
+        return `${siteBase}?${params}`;
+      };
+      const pager = [
+        hasPrevious ? `<a href="${esc(`${siteBase}?${keep}`)}">first page</a>` : '',
+        hasPrevious && page.length ? `<a href="${esc(link('before', page[0]))}" rel="prev">previous ${perPage} sessions</a>` : '',
+        hasNext && page.length ? `<a href="${esc(link('after', page[page.length - 1]))}" rel="next">next ${perPage} sessions</a>` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      const filtered = Object.entries(values).some(([k, v]) => v && !['sort', 'order', 'after', 'before'].includes(k));
       const table = rows.length
         ? `<div class="table-scroll"><table class="sessions"><thead><tr>${sortHeader(siteBase, keep, 'start', 'Start', query)}${sortHeader(siteBase, keep, 'duration', 'Duration', query)}<th>Pages</th>${sortHeader(siteBase, keep, 'activity', 'Activity', query)}<th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="pager">${pager}</p>`
         : filtered
           ? `<p class="empty">No session matches these filters. <a href="${esc(siteBase)}">Clear the filters</a> to see every session.</p>`
-          : query.after
+          : query.after || query.before
             ? `<p class="empty">No more sessions. <a href="${esc(siteBase)}">Back to the first page</a>.</p>`
             : '<p class="empty">No sessions recorded yet. Once a page with the recorder and this site\'s key is visited, its sessions show up here.</p>';
       const body = `<p class="crumbs"><a href="/">Sites</a></p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>

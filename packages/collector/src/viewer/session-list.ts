@@ -8,7 +8,7 @@ const SORTS: SessionSort[] = ['start', 'duration', 'activity'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The list's query-string fields, as given (for the form and the links). */
-export type ListValues = Record<'sort' | 'order' | 'from' | 'to' | 'url' | 'match' | 'minDuration' | 'visitor' | 'minPages' | 'gaps' | 'after', string>;
+export type ListValues = Record<'sort' | 'order' | 'from' | 'to' | 'url' | 'match' | 'minDuration' | 'visitor' | 'minPages' | 'gaps' | 'after' | 'before', string>;
 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v ?? '').trim().slice(0, 2048);
 
@@ -20,7 +20,7 @@ function day(value: string): number | null {
 
 export function parseListQuery(raw: Record<string, string | string[] | undefined>): { query: SessionQuery; values: ListValues; problems: string[] } {
   const values = Object.fromEntries(
-    ['sort', 'order', 'from', 'to', 'url', 'match', 'minDuration', 'visitor', 'minPages', 'gaps', 'after'].map((k) => [k, one(raw[k])]),
+    ['sort', 'order', 'from', 'to', 'url', 'match', 'minDuration', 'visitor', 'minPages', 'gaps', 'after', 'before'].map((k) => [k, one(raw[k])]),
   ) as ListValues;
   const problems: string[] = [];
   const sort = (SORTS as string[]).includes(values.sort) ? (values.sort as SessionSort) : 'start';
@@ -54,11 +54,14 @@ export function parseListQuery(raw: Record<string, string | string[] | undefined
   if (values.visitor) query.visitorId = values.visitor.slice(0, 128);
   if (values.gaps === 'yes') query.hasGaps = true;
   else if (values.gaps === 'no') query.hasGaps = false;
-  if (values.after) {
-    const m = /^(-?\d{1,16})~(.{1,256})$/s.exec(values.after);
-    if (m) query.after = { value: Number(m[1]), sessionId: m[2] };
-    else problems.push('The page link was malformed; showing the first page.');
-  }
+  // a page link's cursor: the sort value and session id of the row next to the page
+  const cursor = (value: string) => {
+    const m = /^(-?\d{1,16})~(.{1,256})$/s.exec(value);
+    if (!m) problems.push('The page link was malformed; showing the first page.');
+    return m ? { value: Number(m[1]), sessionId: m[2] } : null;
+  };
+  if (values.after) query.after = cursor(values.after);
+  else if (values.before) query.before = cursor(values.before);
   return { query, values, problems };
 }
 

@@ -1,19 +1,24 @@
 // Delivery, consent and sessions, end to end: the <script> build records in
 // Chromium and sends to a real HTTP server started here on 127.0.0.1.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '@veil/test-support';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bundle } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventType } from '../../src/engine/protocol';
+import { servePages } from './page-server';
 
 interface Received {
   at: number;
   gzip: boolean;
   contentType: string;
-  batch: { v: number; sessionId: string; seq: number; siteKey?: string; visitorId?: string; dropped?: { batches: number; events: number }; events: { type: number; data: any }[] };
+  batch: {
+    v: number;
+    sessionId: string;
+    seq: number;
+    siteKey?: string;
+    visitorId?: string;
+    dropped?: { batches: number; events: number };
+    events: { type: number; data: any }[];
+  };
   /** The siteKey query parameter of the request URL. */
   urlKey: string | null;
 }
@@ -21,10 +26,6 @@ interface Received {
 /** How the ingest endpoint answers the next requests; 'ok' once the list runs out. */
 type Answer = 'ok' | 500 | 429 | 'reset';
 
-let js = '';
-let browser: Browser;
-let server: http.Server;
-let base = '';
 let received: Received[] = [];
 let answers: Answer[] = [];
 let down = false;
@@ -59,49 +60,34 @@ function pageHtml(): string {
 </script></body></html>`;
 }
 
-beforeAll(async () => {
-  js = await bundle();
-  server = http.createServer((req, res) => {
-    if (req.url === '/veil.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      return res.end(js);
-    }
-    if (req.url?.startsWith('/ingest/') && req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        // a page of an earlier test, closed as it finished, may still beacon its last batch
-        if (req.url!.split('?')[0] !== `/ingest/${test}`) {
-          res.writeHead(204);
-          return res.end();
-        }
-        const answer = down ? 'reset' : answers.shift() ?? 'ok';
-        if (answer === 'reset') return req.socket.destroy();
-        if (answer !== 'ok') {
-          res.writeHead(answer, answer === 429 ? { 'retry-after': retryAfter } : {});
-          return res.end();
-        }
-        const body = Buffer.concat(chunks);
-        const gzip = body[0] === 0x1f && body[1] === 0x8b;
-        const batch = JSON.parse((gzip ? gunzipSync(body) : body).toString('utf8'));
-        const urlKey = new URL(req.url!, 'http://x').searchParams.get('siteKey');
-        received.push({ at: Date.now(), gzip, contentType: String(req.headers['content-type']), batch, urlKey });
+const pages = servePages((req, res) => {
+  if (req.url?.startsWith('/ingest/') && req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      // a page of an earlier test, closed as it finished, may still beacon its last batch
+      if (req.url!.split('?')[0] !== `/ingest/${test}`) {
         res.writeHead(204);
-        res.end();
-      });
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(pageHtml());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
+        return res.end();
+      }
+      const answer = down ? 'reset' : (answers.shift() ?? 'ok');
+      if (answer === 'reset') return req.socket.destroy();
+      if (answer !== 'ok') {
+        res.writeHead(answer, answer === 429 ? { 'retry-after': retryAfter } : {});
+        return res.end();
+      }
+      const body = Buffer.concat(chunks);
+      const gzip = body[0] === 0x1f && body[1] === 0x8b;
+      const batch = JSON.parse((gzip ? gunzipSync(body) : body).toString('utf8'));
+      const urlKey = new URL(req.url!, 'http://x').searchParams.get('siteKey');
+      received.push({ at: Date.now(), gzip, contentType: String(req.headers['content-type']), batch, urlKey });
+      res.writeHead(204);
+      res.end();
+    });
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(pageHtml());
 });
 
 let context: BrowserContext;
@@ -112,14 +98,14 @@ beforeEach(async (ctx) => {
   down = false;
   retryAfter = '1';
   pageConfig = {};
-  context = await browser.newContext();
+  context = await pages.browser.newContext();
   ctx.onTestFinished(() => context.close());
 });
 
 async function open(config: Record<string, unknown> = {}, path = '/'): Promise<Page> {
   pageConfig = { ...config, test };
   const page = await context.newPage();
-  await page.goto(base + path);
+  await page.goto(pages.base + path);
   return page;
 }
 
@@ -167,7 +153,7 @@ describe('sending to an ingest URL', () => {
     await waitFor(() => received.length >= 2);
     expect(received.map((r) => r.batch.visitorId)).toEqual(received.map(() => 'visitor-7f3c'));
     await context.close();
-    context = await browser.newContext();
+    context = await pages.browser.newContext();
     received = [];
     const anonymous = await open();
     await anonymous.fill('#note', 'third');
@@ -181,10 +167,12 @@ describe('sending to an ingest URL', () => {
     await page.fill('#note', 'before navigation');
     await flush(page);
     await page.fill('#note', 'typed just before leaving');
-    await page.goto(base + '/second');
+    await page.goto(pages.base + '/second');
     await page.fill('#note', 'on the second page');
     await flush(page);
-    await waitFor(() => JSON.stringify(received).includes('on the second page') && JSON.stringify(received).includes('typed just before leaving'));
+    await waitFor(
+      () => JSON.stringify(received).includes('on the second page') && JSON.stringify(received).includes('typed just before leaving'),
+    );
     const sessions = bySession();
     expect(sessions.size).toBe(1);
     expect(contiguous([...sessions.values()][0])).toBe(true);
@@ -197,8 +185,11 @@ describe('sending to an ingest URL', () => {
     await page.fill('#note', 'sent to a same-origin path');
     await flush(page);
     await page.fill('#note', 'and by beacon on leaving');
-    await page.goto(base + '/second');
-    await waitFor(() => JSON.stringify(received).includes('sent to a same-origin path') && JSON.stringify(received).includes('and by beacon on leaving'));
+    await page.goto(pages.base + '/second');
+    await waitFor(
+      () =>
+        JSON.stringify(received).includes('sent to a same-origin path') && JSON.stringify(received).includes('and by beacon on leaving'),
+    );
     expect(received.every((r) => r.batch.siteKey === 'site-1')).toBe(true);
   });
 
@@ -208,16 +199,22 @@ describe('sending to an ingest URL', () => {
     // the value settles on blur, the next flush hands it to the transport, whose compression takes 1.5 s
     await page.click('#b');
     await page.waitForTimeout(400);
-    await page.goto(base + '/second');
+    await page.goto(pages.base + '/second');
     await page.fill('#note', 'on the second page');
     await flush(page);
-    await waitFor(() => JSON.stringify(received).includes('on the second page') && JSON.stringify(received).includes('compressing while the page hides'));
+    await waitFor(
+      () =>
+        JSON.stringify(received).includes('on the second page') && JSON.stringify(received).includes('compressing while the page hides'),
+    );
     const sessions = bySession();
     expect(sessions.size).toBe(1);
     const seqs = [...sessions.values()][0];
     expect(contiguous(seqs), `seq ${seqs.join(', ')}`).toBe(true);
     const beaconed = received.filter((r) => JSON.stringify(r.batch).includes('compressing while the page hides'));
-    expect(beaconed.map((r) => r.gzip), 'sent once, as plain JSON').toEqual([false]);
+    expect(
+      beaconed.map((r) => r.gzip),
+      'sent once, as plain JSON',
+    ).toEqual([false]);
   });
 
   it('loses nothing typed just before leaving, across several navigations on a slowed CPU', async () => {
@@ -229,7 +226,7 @@ describe('sending to an ingest URL', () => {
       typed.push(`typed before leaving page ${i}`);
       await page.fill('#note', typed[i]);
       await page.waitForTimeout(150 + 40 * i); // lands at a different point of the 200 ms flush cycle each time
-      await page.goto(`${base}/page-${i}`);
+      await page.goto(`${pages.base}/page-${i}`);
     }
     await flush(page);
     await waitFor(() => typed.every((text) => JSON.stringify(received).includes(text)));
@@ -278,7 +275,8 @@ describe('sending to an ingest URL', () => {
     // incompressible text, so every batch is a few kilobytes on the wire
     for (let i = 0; i < 12; i++) {
       await page.evaluate((i) => {
-        document.getElementById('status')!.textContent = Array.from({ length: 400 }, () => Math.random().toString(36).slice(2, 6)).join(' ') + ` batch${i}`;
+        document.getElementById('status')!.textContent =
+          Array.from({ length: 400 }, () => Math.random().toString(36).slice(2, 6)).join(' ') + ` batch${i}`;
       }, i);
       await page.evaluate(() => (window as any).rec.flush());
       await page.waitForTimeout(30);

@@ -1,46 +1,24 @@
 // The recorder's life in a real page: states, one recording at a time,
 // failures that stop recording instead of breaking the page, run-time marks.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '@veil/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { NAVIGATION_EVENT } from '../../src/engine/protocol';
-import { bundle } from './harness';
+import { servePages } from './page-server';
 
-let browser: Browser;
-let server: http.Server;
-let base = '';
-
-beforeAll(async () => {
-  const js = await bundle();
-  server = http.createServer((req, res) => {
-    if (req.url === '/veil.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      return res.end(js);
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><html><head><script src="/veil.js"></script></head><body>
+const pages = servePages((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><html><head><script src="/veil.js"></script></head><body>
       <h1>Account</h1><p id="p">Ordinary text</p><div id="box"><p id="inner">Box text</p></div><input id="q" name="q">
       <script>
         window.sent = [];
         window.make = (extra) => Veil.createRecorder({ privacy: 'relaxed', transport: (b) => { window.sent.push(JSON.stringify(b)); }, ...extra });
       </script></body></html>`);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
 });
 
 async function page(): Promise<Page> {
-  const ctx = await browser.newContext();
+  const ctx = await pages.browser.newContext();
   const p = await ctx.newPage();
-  await p.goto(base);
+  await p.goto(pages.base);
   return p;
 }
 

@@ -3,14 +3,11 @@
 // classifier's table) and the classifier itself. A mark the classifier reads
 // as a block that rrweb does not block would be serialized in full and left
 // to the scrubber alone.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '@veil/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventType } from '../../src/engine/protocol';
-import { bundle, coreDir } from './harness';
+import { coreDir } from './harness';
+import { servePages } from './page-server';
 
 // Spellings a page may produce: spaces around the word (templates), case,
 // several words, unknown words, whitespace HTML does not split on (no-break
@@ -46,40 +43,30 @@ export function judge(el) {
 }
 `;
 
-let browser: Browser;
-let server: http.Server;
-let base = '';
 let judgeScript = '';
+const pages = servePages((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end('<!doctype html><html><head><script src="/veil.js"></script></head><body><main id="main"></main></body></html>');
+});
 
 beforeAll(async () => {
   const out = await build({
     stdin: { contents: ENTRY, resolveDir: coreDir, loader: 'ts', sourcefile: 'marks-entry.ts' },
-    bundle: true, format: 'iife', globalName: 'Marks', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'Marks',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
   });
   judgeScript = out.outputFiles[0].text;
-  const veil = await bundle();
-  server = http.createServer((req, res) => {
-    if (req.url === '/veil.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      return res.end(veil);
-    }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end('<!doctype html><html><head><script src="/veil.js"></script></head><body><main id="main"></main></body></html>');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
 });
 
 describe('marks, however they are spelled', () => {
   it('are blocked by the selectors exactly where the classifier blocks, and no marked element is judged by its tag alone', async () => {
-    const page = await browser.newPage();
-    await page.goto(base);
+    const page = await pages.browser.newPage();
+    await page.goto(pages.base);
     await page.addScriptTag({ content: judgeScript });
     const verdicts = await page.evaluate((spellings) => {
       return spellings.map(({ attributes }) => {
@@ -101,8 +88,8 @@ describe('marks, however they are spelled', () => {
   });
 
   it('leaves a block written with spaces around the word to rrweb itself: never serialized, only sized', async () => {
-    const page = await browser.newPage();
-    await page.goto(base);
+    const page = await pages.browser.newPage();
+    await page.goto(pages.base);
     const snapshot = await page.evaluate(async () => {
       document.getElementById('main')!.innerHTML = '<section id="chat" data-veil=" block "><p>SpacedBlockText1</p></section>';
       const sent: string[] = [];

@@ -2,14 +2,11 @@
 // recorder asks for them as it begins, hears them in ingest answers, and
 // records under the stricter of them and the page's options (relaxed here).
 // Each test plants unique values and looks for them in every batch received.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '@veil/test-support';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bundle } from './harness';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventType } from '../../src/engine/protocol';
+import { servePages } from './page-server';
 
 interface Settings {
   v: 1;
@@ -20,10 +17,6 @@ interface Settings {
 }
 const RELAXED: Settings = { v: 1, recording: true, privacy: 'relaxed', recordInputs: true, sampleRate: 1 };
 
-let js = '';
-let browser: Browser;
-let server: http.Server;
-let base = '';
 let test = 0;
 /** What GET …/settings answers (null: 404, as a receiver without settings), once `servedWhen` resolves. */
 let served: Settings | null = null;
@@ -33,7 +26,9 @@ let answered: { from: number; settings: Settings; status?: number } | null = nul
 let settingsAsked = 0;
 let batches: { seq: number; events: { type: number; data: any }[] }[] = [];
 
-const pageHtml = (options: Record<string, unknown>) => `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script></head><body>
+const pageHtml = (
+  options: Record<string, unknown>,
+) => `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script></head><body>
 <h1>Account</h1><p id="status">HeadlineCanary7731 is shown</p><input id="note" name="note">
 <script>
   window.rec = Veil.createRecorder({ privacy: 'relaxed', flushInterval: 200, ...${JSON.stringify(options)},
@@ -43,59 +38,44 @@ const pageHtml = (options: Record<string, unknown>) => `<!doctype html><html><he
 
 let pageOptions: Record<string, unknown> = {};
 
-beforeAll(async () => {
-  js = await bundle();
-  server = http.createServer((req, res) => {
-    const url = new URL(req.url!, 'http://x');
-    if (url.pathname === '/veil.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      return res.end(js);
-    }
-    if (url.pathname === `/t${test}/v1/settings` && req.method === 'GET') {
-      settingsAsked++;
-      expect(url.searchParams.get('siteKey')).toBe('site-1');
-      const answer = () => {
-        if (!served) {
-          res.writeHead(404, { 'content-type': 'application/json' });
-          return res.end('{"error":"no settings here"}');
-        }
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(served));
-      };
-      return void servedWhen.then(answer);
-    }
-    if (url.pathname === `/t${test}/v1/ingest` && req.method === 'POST') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const batch = JSON.parse((body[0] === 0x1f ? gunzipSync(body) : body).toString('utf8'));
-        const carry = answered && batch.seq >= answered.from ? answered : null;
-        if (carry?.status) {
-          res.writeHead(carry.status, { 'content-type': 'application/json' });
-          return res.end(JSON.stringify({ error: 'recording is switched off for this site', settings: carry.settings }));
-        }
-        batches.push(batch);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ok: true, ...(carry ? { settings: carry.settings } : {}) }));
-      });
-      return;
-    }
-    if (url.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(pageHtml(pageOptions));
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
+const pages = servePages((req, res) => {
+  const url = new URL(req.url!, 'http://x');
+  if (url.pathname === `/t${test}/v1/settings` && req.method === 'GET') {
+    settingsAsked++;
+    expect(url.searchParams.get('siteKey')).toBe('site-1');
+    const answer = () => {
+      if (!served) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        return res.end('{"error":"no settings here"}');
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(served));
+    };
+    return void servedWhen.then(answer);
+  }
+  if (url.pathname === `/t${test}/v1/ingest` && req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const batch = JSON.parse((body[0] === 0x1f ? gunzipSync(body) : body).toString('utf8'));
+      const carry = answered && batch.seq >= answered.from ? answered : null;
+      if (carry?.status) {
+        res.writeHead(carry.status, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ error: 'recording is switched off for this site', settings: carry.settings }));
+      }
+      batches.push(batch);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, ...(carry ? { settings: carry.settings } : {}) }));
+    });
+    return;
+  }
+  if (url.pathname === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return res.end(pageHtml(pageOptions));
+  }
+  res.writeHead(404);
+  res.end();
 });
 
 let context: BrowserContext;
@@ -107,14 +87,14 @@ beforeEach(async (ctx) => {
   settingsAsked = 0;
   batches = [];
   pageOptions = {};
-  context = await browser.newContext();
+  context = await pages.browser.newContext();
   ctx.onTestFinished(() => context.close());
 });
 
 async function open(options: Record<string, unknown> = {}): Promise<Page> {
   pageOptions = options;
   const page = await context.newPage();
-  await page.goto(base + '/');
+  await page.goto(pages.base + '/');
   return page;
 }
 

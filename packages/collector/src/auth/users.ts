@@ -46,11 +46,11 @@ export async function addUser(
   return { user, created };
 }
 
-/** Every user with the names of the sites they may see. */
+/** Every user with the sites they may see, each as `name (role)`. */
 export async function listUsers(storage: Storage): Promise<{ email: string; sites: string[] }[]> {
   const out = [];
   for (const user of await storage.listUsers()) {
-    out.push({ email: user.email, sites: (await storage.sitesOfUser(user.id)).map((site) => site.name) });
+    out.push({ email: user.email, sites: (await storage.sitesOfUser(user.id)).map((site) => `${site.name} (${site.role})`) });
   }
   return out;
 }

@@ -118,7 +118,7 @@ ${inForce(site)}
 
 <form class="settings" method="post" action="${esc(siteBase)}/settings" novalidate>
 ${csrf}
-<fieldset><legend>Recording</legend>
+<fieldset${invalid('recording')}><legend>Recording</legend>
 ${radio('recording', 'on', shown.recording, 'On', 'Visits are recorded and stored.')}
 ${radio('recording', 'off', !shown.recording, 'Off (kill switch)', 'Recorders stop and discard what they hold; the collector refuses every batch. Stored sessions stay.')}
 ${problem('recording')}
@@ -128,7 +128,7 @@ ${PRIVACY_MODES.map((mode) => radio('privacy', mode, shown.privacy === mode, MOD
 <p class="muted">In every mode, passwords, card numbers, one-time codes and fields that ask for a secret are never recorded, and e-mail addresses, card numbers and IBANs are masked wherever they appear. A page that asked for a stricter mode in its own code keeps it.</p>
 ${problem('privacy')}
 </fieldset>
-<fieldset><legend>Form inputs</legend>
+<fieldset${invalid('recordInputs')}><legend>Form inputs</legend>
 ${radio('recordInputs', 'on', shown.recordInputs, 'Record form inputs', 'What visitors type is recorded as the privacy mode allows.')}
 ${radio('recordInputs', 'off', !shown.recordInputs, 'Do not record form inputs', 'Every input value is masked, whatever the privacy mode: in the recorder, and again on the collector.')}
 ${problem('recordInputs')}

@@ -359,6 +359,19 @@ for (const backend of BACKENDS) {
         expect(server.headers['access-control-allow-origin']).toBeUndefined();
       });
 
+      it('answers a preflight (a transport with extra headers) for the sites\' origins only', async () => {
+        const preflight = (origin: string) =>
+          c().app.inject({ method: 'OPTIONS', url: '/v1/settings', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-proxy-token' } });
+        const ok = await preflight(ORIGIN);
+        expect(ok.statusCode).toBe(204);
+        expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
+        expect(ok.headers['access-control-allow-methods']).toBe('GET');
+        expect(ok.headers['access-control-allow-headers']).toBe('x-proxy-token');
+        const other = await preflight(OTHER_ORIGIN);
+        expect(other.statusCode).toBe(403);
+        expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      });
+
       it('404 for an unknown key, 400 without one', async () => {
         const unknown = await settings('vk_nope', ORIGIN);
         expect(unknown.statusCode).toBe(404);

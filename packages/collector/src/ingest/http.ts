@@ -182,23 +182,27 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     return reply.code(200).send(remoteSettings(site));
   });
 
-  app.options('/v1/ingest', async (request, reply) => {
-    reply.header('Vary', 'Origin');
-    const origin = request.headers.origin;
-    let known = false;
-    if (origin) {
-      try {
-        known = await storage.isKnownOrigin(origin);
-      } catch {
-        throw storageUnavailable();
+  // A preflight carries no key: answered for any origin some site lists. The
+  // settings GET is preflighted when the transport sends extra headers.
+  for (const [url, method] of [['/v1/ingest', 'POST'], ['/v1/settings', 'GET']]) {
+    app.options(url, async (request, reply) => {
+      reply.header('Vary', 'Origin');
+      const origin = request.headers.origin;
+      let known = false;
+      if (origin) {
+        try {
+          known = await storage.isKnownOrigin(origin);
+        } catch {
+          throw storageUnavailable();
+        }
       }
-    }
-    if (!origin || !known) {
-      return reply.code(403).send({ error: `origin ${origin ?? '(none)'} is not configured for any site` });
-    }
-    answerPreflight(reply, origin, request.headers['access-control-request-headers'] as string | undefined);
-    return reply.code(204).send();
-  });
+      if (!origin || !known) {
+        return reply.code(403).send({ error: `origin ${origin ?? '(none)'} is not configured for any site` });
+      }
+      answerPreflight(reply, origin, request.headers['access-control-request-headers'] as string | undefined, method);
+      return reply.code(204).send();
+    });
+  }
 
   app.post<{ Body: IngestBatch }>(
     '/v1/ingest',

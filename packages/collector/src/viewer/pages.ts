@@ -384,6 +384,7 @@ ${
     nav,
     cookieOptions,
     preTokenPrefix: PRE_TOKEN_PREFIX,
+    loginGuard: guard,
   });
 }
 

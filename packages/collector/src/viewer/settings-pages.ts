@@ -8,6 +8,7 @@ import { PRIVACY_MODES, type PrivacyMode } from '@veil/core/engine';
 import { AdminError } from '../admin-error';
 import { csrfToken, csrfValid, CSRF_FIELD } from '../auth/csrf';
 import { MIN_PASSWORD_LENGTH } from '../auth/password';
+import type { LoginGuard } from '../auth/login-guard';
 import { isRole } from '../auth/roles';
 import { PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, hashSessionId, looksLikeSessionId, newSessionId } from '../auth/sessions';
 import { hashKey, newIngestKey } from '../ingest/keys';
@@ -45,6 +46,8 @@ export interface SettingsContext {
   nav: (request: FastifyRequest) => string;
   cookieOptions: (request: FastifyRequest, maxAgeSeconds?: number) => Record<string, unknown>;
   preTokenPrefix: string;
+  /** An invitation for an existing account asks for its password: the login's limits apply. */
+  loginGuard: LoginGuard;
 }
 
 /** What the page shows besides the settings in force: a result, a form's problems, a secret shown once. */
@@ -99,10 +102,16 @@ ${item('Kept for', `${days} ${days === 1 ? 'day' : 'days'}`)}
     const members = await storage.usersOfSite(site.id);
     const invitations = await storage.invitationsOfSite(site.id, now());
     const me = request.viewer!.userId;
+    const admins = members.filter((m) => m.role === 'admin').length;
     const memberRows = members
       .map(({ user, role }) => {
         const userBase = `${siteBase}/users/${user.id}`;
-        return `<tr><td data-label="User">${esc(user.email)}${user.id === me ? ' <span class="muted">(you)</span>' : ''}</td>
+        const who = `<td data-label="User"><span>${esc(user.email)}${user.id === me ? ' <span class="muted">(you)</span>' : ''}</span></td>`;
+        // the site's only admin: no control would work (the server refuses), so none is offered
+        if (role === 'admin' && admins === 1) {
+          return `<tr>${who}<td data-label="Role"><span>admin <span class="muted">(the only one: make someone else an admin to change this)</span></span></td><td data-label=""></td></tr>`;
+        }
+        return `<tr>${who}
 <td data-label="Role"><form class="inline" method="post" action="${esc(userBase)}/role">${csrf}<label class="visually-hidden" for="role-${user.id}">Role of ${esc(user.email)}</label><select id="role-${user.id}" name="role"><option value="admin"${role === 'admin' ? ' selected' : ''}>admin</option><option value="viewer"${role === 'viewer' ? ' selected' : ''}>viewer</option></select> <button type="submit">Change role</button></form></td>
 <td data-label=""><form class="inline" method="post" action="${esc(userBase)}/remove">${csrf}<button type="submit" class="danger">Remove from ${esc(site.name)}</button></form></td></tr>`;
       })
@@ -113,7 +122,7 @@ ${item('Kept for', `${days} ${days === 1 ? 'day' : 'days'}`)}
 
     const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>${esc(site.name)} <span class="muted">settings</span></h1>
-${state.notice ? `<p class="done" role="status">${esc(state.notice)}</p>` : ''}
+${state.notice ? `<p class="done notice" role="status">${esc(state.notice)}</p>` : ''}
 ${inForce(site)}
 
 <form class="settings" method="post" action="${esc(siteBase)}/settings" novalidate>
@@ -141,7 +150,7 @@ ${problem('sampleRate')}
 <span class="muted">1 to ${ctx.retentionDays}; empty keeps them ${ctx.retentionDays} days, this collector's limit. Older sessions are deleted when you save and every hour.</span></label>
 ${problem('retentionDays')}
 </fieldset>
-<p><button type="submit" class="primary">Save settings</button> <span class="muted">Recorders pick them up when a visit starts recording, and the collector applies them from the next batch it receives.</span></p>
+<p class="save"><button type="submit" class="primary">Save settings</button><span class="muted">Recorders pick them up when a visit starts recording; the collector applies them from the next batch it receives.</span></p>
 </form>
 
 <section class="card" aria-labelledby="origins-heading">
@@ -346,12 +355,22 @@ ${
     const found = await invitationFor(token);
     if (!found) return invitationGone(reply);
     const password = typeof request.body?.password === 'string' ? request.body.password.slice(0, 1024) : '';
+    const exists = Boolean(await storage.getUserByEmail(found.invitation.email));
+    if (exists) {
+      const byIp = ctx.loginGuard.checkIp(request.ip);
+      const byAccount = ctx.loginGuard.accountOpen(found.invitation.email);
+      const wait = !byIp.ok ? byIp.retryAfterSeconds : !byAccount.ok ? byAccount.retryAfterSeconds : 0;
+      if (wait) {
+        reply.header('Retry-After', String(wait));
+        return html(reply, 429, invitePage(preId, token, found.invitation.email, found.site.name, exists, `Too many attempts. Try again in ${wait} seconds.`));
+      }
+    }
     let user;
     try {
       ({ user } = await acceptInvitation(storage, token, password, now()));
     } catch (error) {
       if (!(error instanceof AdminError)) throw error;
-      const exists = Boolean(await storage.getUserByEmail(found.invitation.email));
+      if (exists) ctx.loginGuard.failed(request.ip, found.invitation.email);
       return html(reply, 400, invitePage(preId, token, found.invitation.email, found.site.name, exists, error.message));
     }
     const old = request.cookies[SESSION_COOKIE];

@@ -1,5 +1,6 @@
-// "Record form inputs: off" after the core's scrubber: every value a visitor
-// types or chooses is masked, also in nodes added later and in value changes.
+// "Record form inputs: off" as the collector scrubs it (the core's scrubber
+// with the site's recordInputs): every value a visitor types or chooses is
+// masked, also in nodes added later and in value changes.
 import { describe, expect, it } from 'vitest';
 import { EventType, IncrementalSource, SerializedNodeType, type RecordedEvent } from '@veil/core/engine';
 import { createSiteScrubber } from '../src/recordings/scrubbing';

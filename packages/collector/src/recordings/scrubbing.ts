@@ -9,7 +9,6 @@
 import { createScrubber, EventType, type PrivacyMode, type RecordedEvent, type Scrubber } from '@veil/core/engine';
 import type { Storage } from '../storage/types';
 import { decodeBlobSized } from './blob';
-import { withInputsMasked } from './input-masking';
 import type { CachedScrubber } from './scrubber-cache';
 
 export interface ScrubTarget {
@@ -26,10 +25,9 @@ export interface ScrubTarget {
 export const fits = (cached: CachedScrubber | undefined, target: Pick<ScrubTarget, 'seq' | 'privacy' | 'recordInputs'>) =>
   Boolean(cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy && cached.recordInputs === target.recordInputs);
 
-/** The scrubber for a site's current settings. */
+/** The scrubber for a site's current settings: the core's, with the site's mode and form-input setting. */
 export function createSiteScrubber(settings: Pick<ScrubTarget, 'privacy' | 'recordInputs'>): Scrubber {
-  const scrubber = createScrubber({ privacy: settings.privacy });
-  return settings.recordInputs ? scrubber : withInputsMasked(scrubber);
+  return createScrubber({ privacy: settings.privacy, recordInputs: settings.recordInputs });
 }
 
 /** Whether a scrubber for this batch must be fed the session's stored batches first. */

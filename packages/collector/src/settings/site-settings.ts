@@ -2,21 +2,15 @@
 // recorder learns them (GET /v1/settings and the `settings` field of ingest
 // answers; docs/protocol.md, protocol 1.2). Values are validated here, once,
 // with messages that say what is accepted.
-import { PRIVACY_MODES, isPrivacyMode, type PrivacyMode } from '@veil/core/engine';
+import { PRIVACY_MODES, SETTINGS_VERSION, isPrivacyMode, type PrivacyMode, type SiteSettings as CoreSiteSettings } from '@veil/core/engine';
 import type { Site, SiteSettings } from '../storage/types';
 import { normalizeOrigin } from './origins';
 
-/** The object the recorder obeys (the stricter of it and the page's own options wins, field by field). */
-export interface RemoteSettings {
-  v: 1;
-  recording: boolean;
-  privacy: PrivacyMode;
-  recordInputs: boolean;
-  sampleRate: number;
-}
+/** The object the recorder obeys (the stricter of it and the page's own options wins, field by field): the core's. */
+export type RemoteSettings = CoreSiteSettings;
 
 export const remoteSettings = (site: Pick<Site, SettingsField>): RemoteSettings => ({
-  v: 1,
+  v: SETTINGS_VERSION,
   recording: site.recording,
   privacy: site.privacy,
   recordInputs: site.recordInputs,

@@ -6,17 +6,34 @@ import { EventType, IncrementalSource, SerializedNodeType, type RecordedEvent } 
 import { createSiteScrubber } from '../src/recordings/scrubbing';
 import { inputEvent } from './helpers';
 
-const el = (id: number, tagName: string, attributes: Record<string, unknown>, childNodes: unknown[] = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
+const el = (id: number, tagName: string, attributes: Record<string, unknown>, childNodes: unknown[] = []) => ({
+  type: SerializedNodeType.Element,
+  id,
+  tagName,
+  attributes,
+  childNodes,
+});
 const text = (id: number, textContent: string) => ({ type: SerializedNodeType.Text, id, textContent });
 const snapshot = (body: unknown[]) =>
   ({
     type: EventType.FullSnapshot,
     timestamp: 2,
-    data: { node: { type: SerializedNodeType.Document, id: 1, childNodes: [el(2, 'html', {}, [el(3, 'head', {}), el(4, 'body', {}, body)])] }, initialOffset: { left: 0, top: 0 } },
-  }) as unknown as RecordedEvent;
+    data: {
+      node: { type: SerializedNodeType.Document, id: 1, childNodes: [el(2, 'html', {}, [el(3, 'head', {}), el(4, 'body', {}, body)])] },
+      initialOffset: { left: 0, top: 0 },
+    },
+  } as unknown as RecordedEvent);
 const mutation = (data: Record<string, unknown>) =>
-  ({ type: EventType.IncrementalSnapshot, timestamp: 3, data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data } }) as unknown as RecordedEvent;
-const meta = { type: EventType.Meta, timestamp: 1, data: { href: 'https://shop.example/', width: 800, height: 600 } } as unknown as RecordedEvent;
+  ({
+    type: EventType.IncrementalSnapshot,
+    timestamp: 3,
+    data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data },
+  } as unknown as RecordedEvent);
+const meta = {
+  type: EventType.Meta,
+  timestamp: 1,
+  data: { href: 'https://shop.example/', width: 800, height: 600 },
+} as unknown as RecordedEvent;
 
 function run(recordInputs: boolean, events: RecordedEvent[]) {
   const scrubber = createSiteScrubber({ privacy: 'relaxed', recordInputs });
@@ -37,12 +54,19 @@ describe('record form inputs off', () => {
       ],
     }),
     inputEvent(20, 'Typed-Later-3z', 4) as unknown as RecordedEvent,
-    mutation({ attributes: [{ id: 20, attributes: { value: 'Script-Set-4w' } }, { id: 23, attributes: { selected: true } }], texts: [{ id: 22, value: 'Area-Text-5v' }] }),
+    mutation({
+      attributes: [
+        { id: 20, attributes: { value: 'Script-Set-4w' } },
+        { id: 23, attributes: { selected: true } },
+      ],
+      texts: [{ id: 22, value: 'Area-Text-5v' }],
+    }),
   ];
 
   it('masks the values of controls added later, typed into, or changed by script', () => {
     const out = run(false, events);
-    for (const secret of ['Added-Value-1x', 'Added-Area-2y', 'Typed-Later-3z', 'Script-Set-4w', 'Area-Text-5v']) expect(out).not.toContain(secret);
+    for (const secret of ['Added-Value-1x', 'Added-Area-2y', 'Typed-Later-3z', 'Script-Set-4w', 'Area-Text-5v'])
+      expect(out).not.toContain(secret);
     expect(out).not.toContain('"selected"');
     expect(out).toContain('Plain page text');
     expect(out).toContain('*************');

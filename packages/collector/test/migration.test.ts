@@ -20,7 +20,10 @@ const EVENTS = [{ type: 4, timestamp: 1000, data: { href: `${ORIGIN}/`, width: 8
 /** The rows today's collector would have written, in the schema of migrations 1 and 2. */
 const OLD_ROWS: [string, unknown[]][] = [
   ['INSERT INTO meta (key, value) VALUES ($1, $2)', ['server_secret', Buffer.alloc(32, 7)]],
-  ['INSERT INTO sites (id, name, key_hash, origins, privacy, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [1, 'shop', hashKey(KEY), JSON.stringify([ORIGIN]), 'balanced', 1000]],
+  [
+    'INSERT INTO sites (id, name, key_hash, origins, privacy, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+    [1, 'shop', hashKey(KEY), JSON.stringify([ORIGIN]), 'balanced', 1000],
+  ],
   ['INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)', [1, 'old-owner@example.com', 'scrypt$x', 1000]],
   ['INSERT INTO users (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4)', [2, 'old-colleague@example.com', 'scrypt$y', 1000]],
   ['INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)', [1, 1]],
@@ -41,7 +44,8 @@ async function oldDatabase(backend: Backend, database: string): Promise<void> {
     const db = new Database(database);
     db.exec('CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);');
     for (const sql of SQLITE_MIGRATIONS.slice(0, 2)) db.exec(sql);
-    for (const [sql, params] of OLD_ROWS) db.prepare(sql.replace(/\$\d+/g, '?')).run(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
+    for (const [sql, params] of OLD_ROWS)
+      db.prepare(sql.replace(/\$\d+/g, '?')).run(...params.map((p) => (typeof p === 'boolean' ? Number(p) : p)));
     db.close();
     return;
   }
@@ -76,7 +80,15 @@ for (const backend of BACKENDS) {
         await storage.migrate();
         await storage.migrate(); // a second start does nothing more
         const site = await storage.getSiteByName('shop');
-        expect(site).toMatchObject({ id: 1, privacy: 'balanced', origins: [ORIGIN], recording: true, recordInputs: true, sampleRate: 1, retentionDays: null });
+        expect(site).toMatchObject({
+          id: 1,
+          privacy: 'balanced',
+          origins: [ORIGIN],
+          recording: true,
+          recordInputs: true,
+          sampleRate: 1,
+          retentionDays: null,
+        });
         // no one is locked out of their own site: every existing link is an admin
         expect((await storage.usersOfSite(1)).map((m) => [m.user.email, m.role])).toEqual([
           ['old-colleague@example.com', 'admin'],

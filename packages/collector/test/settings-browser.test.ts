@@ -49,7 +49,10 @@ describe('the settings page in Chromium', () => {
     const page = await context.newPage();
     try {
       await logIn(page, collector.url, 'owner@example.com');
-      await Promise.all([page.waitForURL(`${collector.url}/sites/shop/settings`), page.click('a.settings-link[href="/sites/shop/settings"]')]);
+      await Promise.all([
+        page.waitForURL(`${collector.url}/sites/shop/settings`),
+        page.click('a.settings-link[href="/sites/shop/settings"]'),
+      ]);
       await expect(page.locator('section.in-force').innerText()).resolves.toContain('Form inputs recorded as the mode allows');
 
       await page.check('input[name=recordInputs][value=off]');

@@ -43,7 +43,10 @@ const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1
 
 function browserOf(collector: () => Collector) {
   const jar = new Jar();
-  const get = (url: string) => collector().app.inject({ method: 'GET', url, headers: { cookie: jar.header() } }).then((r) => jar.take(r));
+  const get = (url: string) =>
+    collector()
+      .app.inject({ method: 'GET', url, headers: { cookie: jar.header() } })
+      .then((r) => jar.take(r));
   const post = (url: string, form: Record<string, string>) =>
     collector()
       .app.inject({
@@ -104,7 +107,9 @@ function formPage(t: number) {
                 el(5, 'h1', {}, [text(6, PLAIN.heading)]),
                 el(10, 'input', { type: 'text', name: 'q', value: TYPED }),
                 el(11, 'textarea', { name: 'message', value: TYPED_AREA }, [text(12, TYPED_AREA)]),
-                el(13, 'select', { name: 'topic', value: CHOSEN }, [el(14, 'option', { value: CHOSEN, selected: true }, [text(15, 'Shipping')])]),
+                el(13, 'select', { name: 'topic', value: CHOSEN }, [
+                  el(14, 'option', { value: CHOSEN, selected: true }, [text(15, 'Shipping')]),
+                ]),
                 el(16, 'input', { type: 'submit', value: 'Send' }),
               ]),
             ]),
@@ -125,7 +130,13 @@ function laterForm(t: number) {
     {
       type: EventType.IncrementalSnapshot,
       timestamp: t + 2,
-      data: { source: IncrementalSource.Mutation, texts: [{ id: 12, value: TYPED_LATER }], attributes: [{ id: 10, attributes: { value: TYPED_LATER } }], removes: [], adds: [] },
+      data: {
+        source: IncrementalSource.Mutation,
+        texts: [{ id: 12, value: TYPED_LATER }],
+        attributes: [{ id: 10, attributes: { value: TYPED_LATER } }],
+        removes: [],
+        adds: [],
+      },
     },
   ];
 }
@@ -240,7 +251,9 @@ for (const backend of BACKENDS) {
         const lastAdmin = await admin.post(`/sites/shop/users/${adminId}/role`, { _csrf: admin.csrf, role: 'viewer' });
         expect(lastAdmin.statusCode).toBe(400);
         expect(lastAdmin.body).toContain('is the only admin of shop');
-        expect((await admin.post(`/sites/shop/users/${adminId}/remove`, { _csrf: admin.csrf })).body).toContain('is the only admin of shop');
+        expect((await admin.post(`/sites/shop/users/${adminId}/remove`, { _csrf: admin.csrf })).body).toContain(
+          'is the only admin of shop',
+        );
 
         const promoted = await admin.post(`/sites/shop/users/${viewerId}/role`, { _csrf: admin.csrf, role: 'admin' });
         expect(promoted.statusCode).toBe(303);
@@ -306,16 +319,24 @@ for (const backend of BACKENDS) {
         }
         const missing = await admin.post('/sites/shop/settings', { _csrf: admin.csrf, privacy: 'strict' });
         expect(missing.statusCode).toBe(400);
-        const origins = await admin.post('/sites/shop/settings/origins', { _csrf: admin.csrf, origins: 'https://ok.example\nshop.example/path' });
+        const origins = await admin.post('/sites/shop/settings/origins', {
+          _csrf: admin.csrf,
+          origins: 'https://ok.example\nshop.example/path',
+        });
         expect(origins.statusCode).toBe(400);
         expect(origins.body).toContain('&quot;shop.example/path&quot; is not an origin: give scheme, host and optional port');
-        expect((await admin.post('/sites/shop/settings/origins', { _csrf: admin.csrf, origins: '  ' })).body).toContain('Give at least one origin');
+        expect((await admin.post('/sites/shop/settings/origins', { _csrf: admin.csrf, origins: '  ' })).body).toContain(
+          'Give at least one origin',
+        );
         expect(await state()).toEqual(before);
       });
 
       it('saves origins, and rotates the key showing the new one once', async () => {
         const admin = await browserOf(c).login('admin@example.com');
-        const saved = await admin.post('/sites/shop/settings/origins', { _csrf: admin.csrf, origins: `${ORIGIN}\nhttps://www.shop.example/ , ${ORIGIN}` });
+        const saved = await admin.post('/sites/shop/settings/origins', {
+          _csrf: admin.csrf,
+          origins: `${ORIGIN}\nhttps://www.shop.example/ , ${ORIGIN}`,
+        });
         expect(saved.statusCode).toBe(303);
         expect((await c().storage.getSiteByName('shop'))?.origins).toEqual([ORIGIN, 'https://www.shop.example']);
         const rotated = await admin.post('/sites/shop/settings/key', { _csrf: admin.csrf });
@@ -343,7 +364,7 @@ for (const backend of BACKENDS) {
       const settings = (key: string, origin?: string) =>
         c().app.inject({ method: 'GET', url: `/v1/settings?siteKey=${encodeURIComponent(key)}`, headers: origin ? { origin } : {} });
 
-      it('answers the site\'s settings, with CORS for its origins only', async () => {
+      it("answers the site's settings, with CORS for its origins only", async () => {
         const res = await settings(t.key, ORIGIN);
         expect(res.statusCode).toBe(200);
         expect(res.json()).toEqual(SITE_SETTINGS);
@@ -359,9 +380,13 @@ for (const backend of BACKENDS) {
         expect(server.headers['access-control-allow-origin']).toBeUndefined();
       });
 
-      it('answers a preflight (a transport with extra headers) for the sites\' origins only', async () => {
+      it("answers a preflight (a transport with extra headers) for the sites' origins only", async () => {
         const preflight = (origin: string) =>
-          c().app.inject({ method: 'OPTIONS', url: '/v1/settings', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-proxy-token' } });
+          c().app.inject({
+            method: 'OPTIONS',
+            url: '/v1/settings',
+            headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-proxy-token' },
+          });
         const ok = await preflight(ORIGIN);
         expect(ok.statusCode).toBe(204);
         expect(ok.headers['access-control-allow-origin']).toBe(ORIGIN);
@@ -383,13 +408,28 @@ for (const backend of BACKENDS) {
 
       it('follows a change of settings at once', async () => {
         const admin = await browserOf(c).login('admin@example.com');
-        await admin.post('/sites/shop/settings', { _csrf: admin.csrf, privacy: 'strict', recording: 'on', recordInputs: 'off', samplePercent: '10', retentionDays: '' });
-        expect((await settings(t.key, ORIGIN)).json()).toEqual({ v: 1, recording: true, privacy: 'strict', recordInputs: false, sampleRate: 0.1 });
+        await admin.post('/sites/shop/settings', {
+          _csrf: admin.csrf,
+          privacy: 'strict',
+          recording: 'on',
+          recordInputs: 'off',
+          samplePercent: '10',
+          retentionDays: '',
+        });
+        expect((await settings(t.key, ORIGIN)).json()).toEqual({
+          v: 1,
+          recording: true,
+          privacy: 'strict',
+          recordInputs: false,
+          sampleRate: 0.1,
+        });
       });
     });
 
-    describe('ingest under the site\'s current settings', () => {
-      const setSettings = async (change: Partial<{ privacy: 'strict' | 'balanced' | 'relaxed'; recording: boolean; recordInputs: boolean }>) => {
+    describe("ingest under the site's current settings", () => {
+      const setSettings = async (
+        change: Partial<{ privacy: 'strict' | 'balanced' | 'relaxed'; recording: boolean; recordInputs: boolean }>,
+      ) => {
         const site = (await c().storage.getSiteByName('shop'))!;
         await c().storage.setSiteSettings(site.id, { ...site, ...change });
       };
@@ -415,7 +455,10 @@ for (const backend of BACKENDS) {
         expect((await send(c(), batch({ siteKey: t.key, sessionId: 'mode', seq: 0 }))).statusCode).toBe(200);
         expect(JSON.stringify(await storedEvents(c(), t.siteId, 'mode'))).toContain(PLAIN.heading);
         await setSettings({ privacy: 'strict' });
-        const res = await send(c(), batch({ siteKey: t.key, sessionId: 'mode', seq: 1, events: [textEdit(7, 'Now-Strict-Text 8f2', Date.now())] }));
+        const res = await send(
+          c(),
+          batch({ siteKey: t.key, sessionId: 'mode', seq: 1, events: [textEdit(7, 'Now-Strict-Text 8f2', Date.now())] }),
+        );
         expect(res.statusCode).toBe(200);
         expect(res.json().settings.privacy).toBe('strict');
         const [, second] = await c().storage.getBatches(t.siteId, 'mode');
@@ -442,7 +485,13 @@ for (const backend of BACKENDS) {
         expect(stored).toContain('*****');
 
         // a whole new session with inputs off: snapshot values, the textarea's text, the chosen option, typing
-        const fresh = await send(c(), { v: PROTOCOL_VERSION, siteKey: t.key, sessionId: 'form-2', seq: 0, events: [...formPage(t0), ...laterForm(t0 + 10)] });
+        const fresh = await send(c(), {
+          v: PROTOCOL_VERSION,
+          siteKey: t.key,
+          sessionId: 'form-2',
+          seq: 0,
+          events: [...formPage(t0), ...laterForm(t0 + 10)],
+        });
         expect(fresh.statusCode).toBe(200);
         const all = JSON.stringify(await storedEvents(c(), t.siteId, 'form-2'));
         for (const secret of [TYPED, TYPED_LATER, TYPED_AREA]) expect(all).not.toContain(secret);
@@ -450,7 +499,13 @@ for (const backend of BACKENDS) {
         expect(all).toContain(PLAIN.heading);
         // rebuilt from storage (a restart), the masking still holds for the next batch
         await t.restart();
-        await send(c(), { v: PROTOCOL_VERSION, siteKey: t.key, sessionId: 'form-2', seq: 1, events: [inputEvent(10, 'After-Restart-9d1', t0 + 100), inputEvent(999, 'Unknown-Node-2b7', t0 + 101)] });
+        await send(c(), {
+          v: PROTOCOL_VERSION,
+          siteKey: t.key,
+          sessionId: 'form-2',
+          seq: 1,
+          events: [inputEvent(10, 'After-Restart-9d1', t0 + 100), inputEvent(999, 'Unknown-Node-2b7', t0 + 101)],
+        });
         const afterRestart = JSON.stringify(await storedEvents(c(), t.siteId, 'form-2'));
         expect(afterRestart).not.toContain('After-Restart-9d1');
         expect(afterRestart).not.toContain('Unknown-Node-2b7');
@@ -466,7 +521,9 @@ for (const backend of BACKENDS) {
         const { decodeBlob } = await import('../src/recordings/blob');
         expect(JSON.stringify(await decodeBlob(second.blob))).not.toContain(TYPED_LATER);
         expect((await admin.post('/sites/shop/settings', { _csrf: admin.csrf, ...FORM, recording: 'off' })).statusCode).toBe(303);
-        expect((await send(c(), { v: PROTOCOL_VERSION, siteKey: t.key, sessionId: 'live', seq: 2, events: laterForm(t0 + 2000) })).statusCode).toBe(403);
+        expect(
+          (await send(c(), { v: PROTOCOL_VERSION, siteKey: t.key, sessionId: 'live', seq: 2, events: laterForm(t0 + 2000) })).statusCode,
+        ).toBe(403);
       });
     });
   });

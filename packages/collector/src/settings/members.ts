@@ -30,7 +30,14 @@ export async function inviteUser(
   const member = (await storage.usersOfSite(site.id)).find((m) => m.user.email === email);
   if (member) throw new AdminError(`${email} is a ${member.role} of ${site.name} already; change their role in the list instead.`);
   const token = randomBytes(32).toString('base64url');
-  const invitation: Invitation = { tokenHash: hashInvitationToken(token), siteId: site.id, email, role: input.role, createdAt: now, expiresAt: now + INVITATION_TTL_MS };
+  const invitation: Invitation = {
+    tokenHash: hashInvitationToken(token),
+    siteId: site.id,
+    email,
+    role: input.role,
+    createdAt: now,
+    expiresAt: now + INVITATION_TTL_MS,
+  };
   await storage.createInvitation(invitation);
   return { token, invitation };
 }
@@ -48,7 +55,7 @@ export async function acceptInvitation(
 ): Promise<{ user: User; invitation: Invitation }> {
   const tokenHash = hashInvitationToken(token);
   const invitation = await storage.getInvitation(tokenHash, now);
-  if (!invitation) throw new AdminError('This invitation link has expired or was used already. Ask the site\'s admin for a new one.');
+  if (!invitation) throw new AdminError("This invitation link has expired or was used already. Ask the site's admin for a new one.");
   let user = await storage.getUserByEmail(invitation.email);
   if (user) {
     if (!(await verifyPassword(password, user.passwordHash))) {
@@ -58,7 +65,7 @@ export async function acceptInvitation(
     throw new AdminError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }
   if (!(await storage.deleteInvitation(tokenHash))) {
-    throw new AdminError('This invitation link was used already. Ask the site\'s admin for a new one.');
+    throw new AdminError("This invitation link was used already. Ask the site's admin for a new one.");
   }
   user ??= await storage.createUser({ email: invitation.email, passwordHash: await hashPassword(password) });
   await storage.addUserToSite(user.id, invitation.siteId, invitation.role);

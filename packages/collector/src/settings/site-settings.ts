@@ -21,9 +21,11 @@ type SettingsField = 'recording' | 'privacy' | 'recordInputs' | 'sampleRate';
 
 /** What each mode records, in the words of @veil/core's README. */
 export const PRIVACY_DESCRIPTIONS: Record<PrivacyMode, string> = {
-  strict: 'Page text is masked (text-bearing attributes too) and every input value is masked, except in regions the page marks data-veil="unmask".',
+  strict:
+    'Page text is masked (text-bearing attributes too) and every input value is masked, except in regions the page marks data-veil="unmask".',
   balanced: 'Page text is recorded, except marked regions and detected personal data; input values are masked, except in unmask regions.',
-  relaxed: 'Page text is recorded, except marked regions and detected personal data; input values are recorded, except sensitive and personal fields and detected personal data.',
+  relaxed:
+    'Page text is recorded, except marked regions and detected personal data; input values are recorded, except sensitive and personal fields and detected personal data.',
 };
 
 export const MAX_ORIGINS = 50;
@@ -41,10 +43,7 @@ const field = (body: Record<string, unknown>, name: string) => {
  * `maxRetentionDays` is the collector's own retention, which a site may
  * shorten but not extend.
  */
-export function parseSettingsForm(
-  body: Record<string, unknown>,
-  maxRetentionDays: number,
-): { settings: SiteSettings; problems: Problems } {
+export function parseSettingsForm(body: Record<string, unknown>, maxRetentionDays: number): { settings: SiteSettings; problems: Problems } {
   const problems: Problems = {};
   const privacy = field(body, 'privacy');
   if (!privacy || !isPrivacyMode(privacy)) problems.privacy = `Choose a privacy mode: ${PRIVACY_MODES.join(', ')}.`;
@@ -62,7 +61,8 @@ export function parseSettingsForm(
   const percent = field(body, 'samplePercent');
   let sampleRate = 1;
   if (percent === undefined || !/^\d{1,3}(\.\d{1,2})?$/.test(percent) || Number(percent) > 100) {
-    problems.sampleRate = 'Give the share of sessions to record as a percentage from 0 to 100 (up to two decimals), e.g. 100 for all, 25 for one in four.';
+    problems.sampleRate =
+      'Give the share of sessions to record as a percentage from 0 to 100 (up to two decimals), e.g. 100 for all, 25 for one in four.';
   } else {
     sampleRate = Number(percent) / 100;
   }
@@ -76,7 +76,13 @@ export function parseSettingsForm(
   }
 
   return {
-    settings: { privacy: (privacy && isPrivacyMode(privacy) ? privacy : 'strict') as PrivacyMode, recording, recordInputs, sampleRate, retentionDays },
+    settings: {
+      privacy: (privacy && isPrivacyMode(privacy) ? privacy : 'strict') as PrivacyMode,
+      recording,
+      recordInputs,
+      sampleRate,
+      retentionDays,
+    },
     problems,
   };
 }
@@ -85,7 +91,7 @@ export function parseSettingsForm(
 export function parseOriginsField(value: unknown): { origins: string[]; problem?: string } {
   const items = typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : [];
   if (!items.length) {
-    return { origins: [], problem: 'Give at least one origin the site\'s pages are served from, e.g. https://shop.example.' };
+    return { origins: [], problem: "Give at least one origin the site's pages are served from, e.g. https://shop.example." };
   }
   if (items.length > MAX_ORIGINS) return { origins: [], problem: `Give at most ${MAX_ORIGINS} origins.` };
   const origins: string[] = [];
@@ -99,7 +105,9 @@ export function parseOriginsField(value: unknown): { origins: string[]; problem?
   if (wrong.length) {
     return {
       origins: [],
-      problem: `${wrong.map((w) => JSON.stringify(w.slice(0, 100))).join(', ')} ${wrong.length === 1 ? 'is not an origin' : 'are not origins'}: give scheme, host and optional port, with no path, e.g. https://shop.example or http://127.0.0.1:4173.`,
+      problem: `${wrong.map((w) => JSON.stringify(w.slice(0, 100))).join(', ')} ${
+        wrong.length === 1 ? 'is not an origin' : 'are not origins'
+      }: give scheme, host and optional port, with no path, e.g. https://shop.example or http://127.0.0.1:4173.`,
     };
   }
   return { origins };

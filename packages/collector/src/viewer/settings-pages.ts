@@ -78,7 +78,8 @@ export function settingsRoutes(app: FastifyInstance, ctx: SettingsContext): void
 
   function inForce(site: MemberSite): string {
     const days = effectiveRetentionDays(site, ctx.retentionDays);
-    const item = (label: string, value: string, cls = '') => `<li${cls ? ` class="${cls}"` : ''}><span class="muted">${esc(label)}</span> <strong>${esc(value)}</strong></li>`;
+    const item = (label: string, value: string, cls = '') =>
+      `<li${cls ? ` class="${cls}"` : ''}><span class="muted">${esc(label)}</span> <strong>${esc(value)}</strong></li>`;
     return `<section class="in-force" aria-label="In force now"><h2>In force now</h2><ul>
 ${item('Recording', site.recording ? 'on' : 'off: batches are refused', site.recording ? '' : 'off')}
 ${item('Privacy mode', site.privacy)}
@@ -96,7 +97,9 @@ ${item('Kept for', `${days} ${days === 1 ? 'day' : 'days'}`)}
     const problem = (key: keyof Problems) => (p[key] ? `<p class="error" role="alert" id="problem-${key}">${esc(p[key])}</p>` : '');
     const invalid = (key: keyof Problems) => (p[key] ? ` aria-invalid="true" aria-describedby="problem-${key}"` : '');
     const radio = (name: string, value: string, checked: boolean, label: string, hint: string) =>
-      `<label class="choice"><input type="radio" name="${name}" value="${esc(value)}"${checked ? ' checked' : ''}> <span><strong>${esc(label)}</strong><br><span class="muted">${esc(hint)}</span></span></label>`;
+      `<label class="choice"><input type="radio" name="${name}" value="${esc(value)}"${checked ? ' checked' : ''}> <span><strong>${esc(
+        label,
+      )}</strong><br><span class="muted">${esc(hint)}</span></span></label>`;
     const siteBase = base(site);
 
     const members = await storage.usersOfSite(site.id);
@@ -106,18 +109,30 @@ ${item('Kept for', `${days} ${days === 1 ? 'day' : 'days'}`)}
     const memberRows = members
       .map(({ user, role }) => {
         const userBase = `${siteBase}/users/${user.id}`;
-        const who = `<td data-label="User"><span>${esc(user.email)}${user.id === me ? ' <span class="muted">(you)</span>' : ''}</span></td>`;
+        const who = `<td data-label="User"><span>${esc(user.email)}${
+          user.id === me ? ' <span class="muted">(you)</span>' : ''
+        }</span></td>`;
         // the site's only admin: no control would work (the server refuses), so none is offered
         if (role === 'admin' && admins === 1) {
           return `<tr>${who}<td data-label="Role"><span>admin <span class="muted">(the only one: make someone else an admin to change this)</span></span></td><td data-label=""></td></tr>`;
         }
         return `<tr>${who}
-<td data-label="Role"><form class="inline" method="post" action="${esc(userBase)}/role">${csrf}<label class="visually-hidden" for="role-${user.id}">Role of ${esc(user.email)}</label><select id="role-${user.id}" name="role"><option value="admin"${role === 'admin' ? ' selected' : ''}>admin</option><option value="viewer"${role === 'viewer' ? ' selected' : ''}>viewer</option></select> <button type="submit">Change role</button></form></td>
-<td data-label=""><form class="inline" method="post" action="${esc(userBase)}/remove">${csrf}<button type="submit" class="danger">Remove from ${esc(site.name)}</button></form></td></tr>`;
+<td data-label="Role"><form class="inline" method="post" action="${esc(userBase)}/role">${csrf}<label class="visually-hidden" for="role-${
+          user.id
+        }">Role of ${esc(user.email)}</label><select id="role-${user.id}" name="role"><option value="admin"${
+          role === 'admin' ? ' selected' : ''
+        }>admin</option><option value="viewer"${
+          role === 'viewer' ? ' selected' : ''
+        }>viewer</option></select> <button type="submit">Change role</button></form></td>
+<td data-label=""><form class="inline" method="post" action="${esc(
+          userBase,
+        )}/remove">${csrf}<button type="submit" class="danger">Remove from ${esc(site.name)}</button></form></td></tr>`;
       })
       .join('');
     const pending = invitations.length
-      ? `<p class="muted">Invitations not yet accepted: ${invitations.map((i) => `${esc(i.email)} (${esc(i.role)}, link valid until ${esc(formatTime(i.expiresAt))})`).join('; ')}.</p>`
+      ? `<p class="muted">Invitations not yet accepted: ${invitations
+          .map((i) => `${esc(i.email)} (${esc(i.role)}, link valid until ${esc(formatTime(i.expiresAt))})`)
+          .join('; ')}.</p>`
       : '';
 
     const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
@@ -129,7 +144,13 @@ ${inForce(site)}
 ${csrf}
 <fieldset${invalid('recording')}><legend>Recording</legend>
 ${radio('recording', 'on', shown.recording, 'On', 'Visits are recorded and stored.')}
-${radio('recording', 'off', !shown.recording, 'Off (kill switch)', 'Recorders stop and discard what they hold; the collector refuses every batch. Stored sessions stay.')}
+${radio(
+  'recording',
+  'off',
+  !shown.recording,
+  'Off (kill switch)',
+  'Recorders stop and discard what they hold; the collector refuses every batch. Stored sessions stay.',
+)}
 ${problem('recording')}
 </fieldset>
 <fieldset${invalid('privacy')}><legend>Privacy mode</legend>
@@ -139,15 +160,27 @@ ${problem('privacy')}
 </fieldset>
 <fieldset${invalid('recordInputs')}><legend>Form inputs</legend>
 ${radio('recordInputs', 'on', shown.recordInputs, 'Record form inputs', 'What visitors type is recorded as the privacy mode allows.')}
-${radio('recordInputs', 'off', !shown.recordInputs, 'Do not record form inputs', 'Every input value is masked, whatever the privacy mode: in the recorder, and again on the collector.')}
+${radio(
+  'recordInputs',
+  'off',
+  !shown.recordInputs,
+  'Do not record form inputs',
+  'Every input value is masked, whatever the privacy mode: in the recorder, and again on the collector.',
+)}
 ${problem('recordInputs')}
 </fieldset>
 <fieldset><legend>Sampling and retention</legend>
-<label class="field">Share of sessions recorded <span class="with-unit"><input type="text" inputmode="decimal" name="samplePercent" value="${esc(percent(shown.sampleRate))}" size="6"${invalid('sampleRate')}> %</span>
+<label class="field">Share of sessions recorded <span class="with-unit"><input type="text" inputmode="decimal" name="samplePercent" value="${esc(
+      percent(shown.sampleRate),
+    )}" size="6"${invalid('sampleRate')}> %</span>
 <span class="muted">0 to 100. Each visit is drawn once when recording starts; 100 records every visit.</span></label>
 ${problem('sampleRate')}
-<label class="field">Keep recordings for <span class="with-unit"><input type="text" inputmode="numeric" name="retentionDays" value="${shown.retentionDays === null ? '' : esc(shown.retentionDays)}" placeholder="${ctx.retentionDays}" size="6"${invalid('retentionDays')}> days</span>
-<span class="muted">1 to ${ctx.retentionDays}; empty keeps them ${ctx.retentionDays} days, this collector's limit. Older sessions are deleted when you save and every hour.</span></label>
+<label class="field">Keep recordings for <span class="with-unit"><input type="text" inputmode="numeric" name="retentionDays" value="${
+      shown.retentionDays === null ? '' : esc(shown.retentionDays)
+    }" placeholder="${ctx.retentionDays}" size="6"${invalid('retentionDays')}> days</span>
+<span class="muted">1 to ${ctx.retentionDays}; empty keeps them ${
+      ctx.retentionDays
+    } days, this collector's limit. Older sessions are deleted when you save and every hour.</span></label>
 ${problem('retentionDays')}
 </fieldset>
 <p class="save"><button type="submit" class="primary">Save settings</button><span class="muted">Recorders pick them up when a visit starts recording; the collector applies them from the next batch it receives.</span></p>
@@ -159,7 +192,9 @@ ${problem('retentionDays')}
 <form method="post" action="${esc(siteBase)}/settings/origins">
 ${csrf}
 <label class="visually-hidden" for="origins">Allowed origins</label>
-<textarea id="origins" name="origins" rows="${Math.min(8, site.origins.length + 1)}" cols="40"${state.originsProblem ? ' aria-invalid="true" aria-describedby="problem-origins"' : ''}>${esc(state.originsPosted ?? site.origins.join('\n'))}</textarea>
+<textarea id="origins" name="origins" rows="${Math.min(8, site.origins.length + 1)}" cols="40"${
+      state.originsProblem ? ' aria-invalid="true" aria-describedby="problem-origins"' : ''
+    }>${esc(state.originsPosted ?? site.origins.join('\n'))}</textarea>
 ${state.originsProblem ? `<p class="error" role="alert" id="problem-origins">${esc(state.originsProblem)}</p>` : ''}
 <p><button type="submit">Save origins</button></p>
 </form>
@@ -169,7 +204,9 @@ ${state.originsProblem ? `<p class="error" role="alert" id="problem-origins">${e
 <h2 id="key-heading">Ingest key</h2>
 ${
   state.newKey
-    ? `<div class="secret" role="status"><p><strong>The new ingest key, shown only this once.</strong> Put it in your recorder's configuration now; the old key is refused from now on.</p><p><input class="mono key" type="text" readonly value="${esc(state.newKey)}" aria-label="New ingest key"></p></div>`
+    ? `<div class="secret" role="status"><p><strong>The new ingest key, shown only this once.</strong> Put it in your recorder's configuration now; the old key is refused from now on.</p><p><input class="mono key" type="text" readonly value="${esc(
+        state.newKey,
+      )}" aria-label="New ingest key"></p></div>`
     : '<p class="muted">The key is stored only as a hash, so it cannot be shown again. If it leaked, give the site a new one: the old key stops working at once, and recorders must be given the new key.</p>'
 }
 <form method="post" action="${esc(siteBase)}/settings/key">
@@ -186,7 +223,9 @@ ${state.usersProblem ? `<p class="error" role="alert">${esc(state.usersProblem)}
 ${pending}
 ${
   state.inviteLink
-    ? `<div class="secret" role="status"><p><strong>Invitation link, shown only this once.</strong> Send it to the person you invited; it works once, for 7 days.</p><p><input class="mono key" type="text" readonly value="${esc(state.inviteLink)}" aria-label="Invitation link"></p></div>`
+    ? `<div class="secret" role="status"><p><strong>Invitation link, shown only this once.</strong> Send it to the person you invited; it works once, for 7 days.</p><p><input class="mono key" type="text" readonly value="${esc(
+        state.inviteLink,
+      )}" aria-label="Invitation link"></p></div>`
     : ''
 }
 <form class="invite" method="post" action="${esc(siteBase)}/users/invite">
@@ -258,11 +297,16 @@ ${csrf}
     if (!site) return reply;
     const email = typeof request.body?.email === 'string' ? request.body.email : '';
     const role = request.body?.role;
-    if (!isRole(role)) return html(reply, 400, await page(request, site, { usersProblem: 'Choose the role to invite as: admin or viewer.' }));
+    if (!isRole(role))
+      return html(reply, 400, await page(request, site, { usersProblem: 'Choose the role to invite as: admin or viewer.' }));
     try {
       const { token, invitation } = await inviteUser(storage, site, { email, role }, now());
       const link = `${request.protocol}://${request.host}${invitationPath(token)}`;
-      return html(reply, 200, await page(request, site, { inviteLink: link, notice: `Invitation for ${invitation.email} as ${invitation.role} created.` }));
+      return html(
+        reply,
+        200,
+        await page(request, site, { inviteLink: link, notice: `Invitation for ${invitation.email} as ${invitation.role} created.` }),
+      );
     } catch (error) {
       if (error instanceof AdminError) return html(reply, 400, await page(request, site, { usersProblem: error.message }));
       throw error;
@@ -324,7 +368,14 @@ ${
   }
 
   const invitationGone = (reply: FastifyReply) =>
-    html(reply, 404, layout('Invitation', '<h1>Invitation not found</h1><p>This invitation link has expired or was used already. Ask the site\'s admin for a new one.</p>'));
+    html(
+      reply,
+      404,
+      layout(
+        'Invitation',
+        "<h1>Invitation not found</h1><p>This invitation link has expired or was used already. Ask the site's admin for a new one.</p>",
+      ),
+    );
 
   async function invitationFor(token: string) {
     if (!looksLikeInvitationToken(token)) return null;
@@ -350,7 +401,16 @@ ${
     const token = request.params.token;
     const preId = request.cookies[PRE_SESSION_COOKIE];
     if (!looksLikeSessionId(preId) || !csrfValid(secret, ctx.preTokenPrefix + preId, request.body?.[CSRF_FIELD])) {
-      return html(reply, 403, layout('Form expired', `<h1>Form expired</h1><p>The form was missing its security token. <a href="${esc(invitationPath(token))}">Open the invitation link again</a> and retry.</p>`));
+      return html(
+        reply,
+        403,
+        layout(
+          'Form expired',
+          `<h1>Form expired</h1><p>The form was missing its security token. <a href="${esc(
+            invitationPath(token),
+          )}">Open the invitation link again</a> and retry.</p>`,
+        ),
+      );
     }
     const found = await invitationFor(token);
     if (!found) return invitationGone(reply);
@@ -362,7 +422,11 @@ ${
       const wait = !byIp.ok ? byIp.retryAfterSeconds : !byAccount.ok ? byAccount.retryAfterSeconds : 0;
       if (wait) {
         reply.header('Retry-After', String(wait));
-        return html(reply, 429, invitePage(preId, token, found.invitation.email, found.site.name, exists, `Too many attempts. Try again in ${wait} seconds.`));
+        return html(
+          reply,
+          429,
+          invitePage(preId, token, found.invitation.email, found.site.name, exists, `Too many attempts. Try again in ${wait} seconds.`),
+        );
       }
     }
     let user;

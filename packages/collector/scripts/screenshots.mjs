@@ -1,6 +1,7 @@
-// Regenerates the README's screenshots of the session list and the player
-// (desktop 1280 px and phone 390 px wide, light and dark), on sessions the
-// real recorder makes in Chromium against a throw-away collector.
+// Regenerates the README's screenshots of the session list, the player and a
+// site's settings page (desktop 1280 px and phone 390 px wide, light and
+// dark), on sessions the real recorder makes in Chromium against a
+// throw-away collector.
 //
 //   npm run build -w @veil/core && npm run build -w @veil/collector
 //   node packages/collector/scripts/screenshots.mjs      # writes packages/collector/docs/*.png
@@ -25,6 +26,7 @@ const browser = await chromium.launch({ executablePath: process.env.VEIL_CHROMIU
 try {
   const { key } = await addSite(collector.storage, { name: 'shop', origins: [shop.origin], privacy: 'relaxed' });
   await addUser(collector.storage, { email: 'owner@example.com', password: PASSWORD, sites: ['shop'] });
+  await addUser(collector.storage, { email: 'analyst@example.com', password: PASSWORD, sites: ['shop'], role: 'viewer' });
   const site = await collector.storage.getSiteByName('shop');
 
   // three visits by the real recorder, idle for different stretches
@@ -60,6 +62,10 @@ try {
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(out, `player-${suffix}.png`), fullPage: true });
       shots.push(`player-${suffix}.png`);
+      // the owner's settings page, as it looks right after saving a change
+      await page.goto(`${collector.url}/sites/shop/settings?saved=settings`);
+      await page.screenshot({ path: path.join(out, `settings-${suffix}.png`), fullPage: true });
+      shots.push(`settings-${suffix}.png`);
       await context.close();
     }
   }
@@ -95,7 +101,7 @@ async function postGappedSession(url, siteKey) {
   const text = (id, textContent) => ({ type: 3, id, textContent });
   const doc = { type: 0, id: 1, childNodes: [el(2, 'html', [el(3, 'head'), el(4, 'body', [el(5, 'h1', [text(6, 'Blog')]), el(7, 'p', [text(8, 'A post about linen.')])])])] };
   const post = async (body) => {
-    const res = await fetch(`${url}/v1/ingest`, { method: 'POST', body: gzipSync(JSON.stringify({ v: 1, siteKey, sessionId: 'gapped-session', visitorId: 'visitor-51b0', ...body })) });
+    const res = await fetch(`${url}/v1/ingest?siteKey=${encodeURIComponent(siteKey)}`, { method: 'POST', body: gzipSync(JSON.stringify({ v: 1, siteKey, sessionId: 'gapped-session', visitorId: 'visitor-51b0', ...body })) });
     if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   };
   await post({ seq: 0, events: [{ type: 4, timestamp: t, data: { href: 'https://shop.example/blog/linen', width: 1100, height: 760 } }, { type: 2, timestamp: t + 1, data: { node: doc, initialOffset: { left: 0, top: 0 } } }] });

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PRIVACY_MODES } from '@veil/core/engine';
 import { AdminError } from './admin-error';
-import { addUser, listUsers, removeUser } from './auth/users';
+import { addUser, listUsers, normalizeEmail, removeUser } from './auth/users';
+import { parseRole } from './auth/roles';
+import { invitationPath, inviteUser, setMemberRole } from './settings/members';
 import { Recordings } from './recordings/recordings';
 import { createCollector, parseTrustProxy, TRUST_PROXY_HELP, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
@@ -23,9 +25,14 @@ Commands:
   site origins <name> [--origin <origin>...]
                                        show a site's origins, or replace them
   site rotate-key <name>               give a site a new ingest key; the old one is refused from now on
-  user add <email> --site <name>... [--password-stdin]
-                                       create a user (or reset their password) with access to sites
-  user list                            list users and the sites they may see
+  user add <email> --site <name>... [--role admin|viewer] [--password-stdin]
+                                       create a user (or reset their password) with access to sites;
+                                       role default: admin for a site's first user, else viewer
+  user invite <email> --site <name> [--role admin|viewer] [--url <viewer origin>]
+                                       print a one-time invitation link (valid 7 days)
+  user role <email> --site <name> --role admin|viewer
+                                       change a user's role on a site
+  user list                            list users, their sites and roles
   user remove <email>                  delete a user; their login sessions end
   delete --site <name> --session <id>  delete one recorded session
   delete --site <name> --visitor <id>  delete every session of one visitor
@@ -51,6 +58,8 @@ Options for serve:
 `;
 
 export class UsageError extends Error {}
+
+const DEFAULT_ORIGIN = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 
 export interface CliIo {
   out(line: string): void;
@@ -292,12 +301,44 @@ async function user(args: string[]): Promise<void> {
     });
     return;
   }
-  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user list or user remove.`);
+  if (sub === 'invite' || sub === 'role') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { database: { type: 'string' }, site: { type: 'string' }, role: { type: 'string' }, url: { type: 'string' } },
+    });
+    const email = positionals[0];
+    if (!email || !values.site) throw new UsageError(`user ${sub} needs an e-mail address and --site: veil-collector user ${sub} alice@example.com --site shop --role viewer`);
+    if (sub === 'role' && !values.role) throw new UsageError('user role needs --role admin or --role viewer.');
+    const role = parseRole(values.role);
+    let origin = DEFAULT_ORIGIN;
+    if (values.url !== undefined) {
+      const given = normalizeOrigin(values.url);
+      if (!given) throw new UsageError(`--url must be the viewer's origin, such as https://veil.example.com (no path), got ${JSON.stringify(values.url)}.`);
+      origin = given;
+    }
+    await withStorage(databaseFrom(values.database), async (storage) => {
+      const s = await requireSite(storage, values.site!);
+      if (sub === 'invite') {
+        const { token, invitation } = await inviteUser(storage, s, { email, role }, Date.now());
+        io.out(`Invitation for ${invitation.email} to ${s.name} as ${invitation.role} (works once, for 7 days; shown only now):\n\n  ${origin}${invitationPath(token)}\n`);
+        if (values.url === undefined) io.out(`(give --url with the viewer's public origin when it is not ${DEFAULT_ORIGIN})`);
+        return;
+      }
+      const user = await storage.getUserByEmail(normalizeEmail(email));
+      if (!user) throw new AdminError(`No user ${JSON.stringify(email)}; \`veil-collector user list\` shows the users.`);
+      await setMemberRole(storage, s, user.id, role);
+      io.out(`${user.email} is now ${role === 'admin' ? 'an admin' : 'a viewer'} of ${s.name}.`);
+    });
+    return;
+  }
+  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user invite, user role, user list or user remove.`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { database: { type: 'string' }, site: { type: 'string', multiple: true }, 'password-stdin': { type: 'boolean' } },
+    options: { database: { type: 'string' }, site: { type: 'string', multiple: true }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   });
+  const requestedRole = values.role === undefined ? undefined : parseRole(values.role);
   const email = positionals[0];
   if (!email) throw new UsageError('user add needs an e-mail address: veil-collector user add alice@example.com --site shop');
   if (!values.site?.length) throw new UsageError('user add needs at least one --site the user may see.');
@@ -310,8 +351,9 @@ async function user(args: string[]): Promise<void> {
     if (again !== password) throw new UsageError('The passwords differ; nothing was changed.');
   }
   await withStorage(databaseFrom(values.database), async (storage) => {
-    const { user, created } = await addUser(storage, { email, password, sites: values.site! });
-    io.out(`${created ? 'Created' : 'Updated'} ${user.email}, with access to ${values.site!.join(', ')}.`);
+    const { user, created } = await addUser(storage, { email, password, sites: values.site!, role: requestedRole });
+    const roles = (await storage.sitesOfUser(user.id)).filter((s) => values.site!.includes(s.name)).map((s) => `${s.name} (${s.role})`);
+    io.out(`${created ? 'Created' : 'Updated'} ${user.email}, with access to ${roles.join(', ')}.`);
   });
 }
 

@@ -9,6 +9,11 @@ export type {
   Storage,
   Site,
   SitePrivacy,
+  SiteSettings,
+  MemberSite,
+  SiteMember,
+  Role,
+  Invitation,
   User,
   SessionSummary,
   GapRecord,
@@ -19,6 +24,8 @@ export type {
 } from './storage/types';
 export { addSite, setSiteOrigins } from './settings/sites';
 export { addUser } from './auth/users';
+export { remoteSettings } from './settings/site-settings';
+export type { RemoteSettings } from './settings/site-settings';
 export { AdminError } from './admin-error';
 export { hashPassword, verifyPassword } from './auth/password';
 export { decodeBlob } from './recordings/blob';

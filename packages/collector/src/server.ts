@@ -15,6 +15,7 @@ import { openStorage } from './storage/index';
 import type { Storage } from './storage/types';
 import { viewerPlugin } from './viewer/pages';
 import { layout } from './viewer/html';
+import { effectiveRetentionDays } from './settings/site-settings';
 
 export const DEFAULT_PORT = 4180;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -259,6 +260,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       loginIpDelay: limits.loginIpDelay,
       loginAccountLimit: limits.loginAccount,
       playerOrigin: () => playerUrl,
+      retentionDays,
       now,
     });
   });
@@ -302,7 +304,12 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   });
 
   async function purge(): Promise<number> {
-    const removed = await recordings.purgeBefore(now() - retentionDays * DAY_MS);
+    let removed = await recordings.purgeBefore(now() - retentionDays * DAY_MS);
+    // sites whose admins chose a shorter retention
+    for (const site of await storage.listSites()) {
+      const days = effectiveRetentionDays(site, retentionDays);
+      if (days < retentionDays) removed += await recordings.purgeSiteBefore(site.id, now() - days * DAY_MS);
+    }
     await storage.purgeLoginSessions(now());
     return removed;
   }

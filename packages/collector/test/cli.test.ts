@@ -130,10 +130,10 @@ describe('veil-collector site rotate-key and user list / remove', () => {
     await run(['site', 'add', 'blog', '--origin', 'https://blog.example']);
     await run(['user', 'add', 'alice@example.com', '--site', 'shop', '--site', 'blog', '--password-stdin'], 'correct horse battery');
     await run(['user', 'add', 'bob@example.com', '--site', 'blog', '--password-stdin'], 'correct horse battery');
-    expect((await run(['user', 'list'])).out).toBe('alice@example.com\tblog shop\nbob@example.com\tblog');
+    expect((await run(['user', 'list'])).out).toBe('alice@example.com\tblog (admin) shop (admin)\nbob@example.com\tblog (viewer)');
     const removed = await run(['user', 'remove', 'Alice@example.com']);
     expect(removed.code, removed.err).toBe(0);
-    expect((await run(['user', 'list'])).out).toBe('bob@example.com\tblog');
+    expect((await run(['user', 'list'])).out).toBe('bob@example.com\tblog (viewer)');
     const storage = openStorage(db.database);
     try {
       expect(await storage.getUserByEmail('alice@example.com')).toBeNull();
@@ -190,5 +190,78 @@ describe('veil-collector serve --trust-proxy', () => {
     expect(wrong.err).toContain('--trust-proxy takes the proxies\' addresses');
     const badRange = await run(['serve', '--trust-proxy', '10.0.0.0/99']);
     expect(badRange.code).toBe(2);
+  });
+});
+
+describe('veil-collector roles: user add --role, user role, user invite', () => {
+  const PW = 'correct horse battery';
+  it('makes a site\'s first user its admin and the next ones viewers unless --role says otherwise', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    const first = await run(['user', 'add', 'owner@example.com', '--site', 'shop', '--password-stdin'], PW);
+    expect(first.out).toContain('with access to shop (admin)');
+    const second = await run(['user', 'add', 'watcher@example.com', '--site', 'shop', '--password-stdin'], PW);
+    expect(second.out).toContain('with access to shop (viewer)');
+    const third = await run(['user', 'add', 'deputy@example.com', '--site', 'shop', '--role', 'admin', '--password-stdin'], PW);
+    expect(third.out).toContain('with access to shop (admin)');
+    // a password reset keeps the role the user has
+    await run(['user', 'add', 'watcher@example.com', '--site', 'shop', '--password-stdin'], `${PW}!`);
+    expect((await run(['user', 'list'])).out).toContain('watcher@example.com\tshop (viewer)');
+    const wrong = await run(['user', 'add', 'x@example.com', '--site', 'shop', '--role', 'owner', '--password-stdin'], PW);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain('--role must be admin or viewer; got "owner"');
+  });
+
+  it('changes a role, but never demotes a site\'s last admin', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    await run(['user', 'add', 'owner@example.com', '--site', 'shop', '--password-stdin'], PW);
+    await run(['user', 'add', 'watcher@example.com', '--site', 'shop', '--password-stdin'], PW);
+    const last = await run(['user', 'role', 'owner@example.com', '--site', 'shop', '--role', 'viewer']);
+    expect(last.code).toBe(2);
+    expect(last.err).toContain('only admin of shop');
+    const promoted = await run(['user', 'role', 'watcher@example.com', '--site', 'shop', '--role', 'admin']);
+    expect(promoted.code, promoted.err).toBe(0);
+    expect(promoted.out).toBe('watcher@example.com is now an admin of shop.');
+    expect((await run(['user', 'role', 'owner@example.com', '--site', 'shop', '--role', 'viewer'])).code).toBe(0);
+    expect((await run(['user', 'list'])).out).toBe('owner@example.com\tshop (viewer)\nwatcher@example.com\tshop (admin)');
+  });
+
+  it('prints a one-time invitation link that the viewer accepts once', async () => {
+    await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
+    const invited = await run(['user', 'invite', 'new@example.com', '--site', 'shop', '--role', 'viewer', '--url', 'https://veil.example.com/']);
+    expect(invited.code, invited.err).toBe(0);
+    const link = /(https:\/\/veil\.example\.com\/invite\/[A-Za-z0-9_-]{43})/.exec(invited.out)?.[1];
+    expect(link, invited.out).toBeTruthy();
+    const collector = await createCollector({ database: db.database, listen: false });
+    try {
+      const path = new URL(link!).pathname;
+      const page = await collector.app.inject({ method: 'GET', url: path });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('new@example.com');
+      const pre = page.cookies.find((c) => c.name === 'veil_pre')!.value;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+      const accept = (password: string) =>
+        collector.app.inject({
+          method: 'POST',
+          url: path,
+          headers: { cookie: `veil_pre=${pre}`, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrf, password }).toString(),
+        });
+      const short = await accept('short');
+      expect(short.statusCode).toBe(400);
+      expect(short.body).toContain('at least 10 characters');
+      const ok = await accept(PW);
+      expect(ok.statusCode, ok.body).toBe(303);
+      expect(ok.headers.location).toBe('/sites/shop');
+      expect(ok.cookies.some((c) => c.name === 'veil_session' && c.value)).toBe(true);
+      const again = await accept(PW);
+      expect(again.statusCode).toBe(404);
+      expect(again.body).toContain('expired or was used already');
+    } finally {
+      await collector.close();
+    }
+    expect((await run(['user', 'list'])).out).toBe('new@example.com\tshop (viewer)');
+    const member = await run(['user', 'invite', 'new@example.com', '--site', 'shop']);
+    expect(member.code).toBe(2);
+    expect(member.err).toContain('is a viewer of shop already');
   });
 });

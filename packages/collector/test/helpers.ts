@@ -15,6 +15,9 @@ export const pgUrl = () => inject('pgUrl');
 export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
 
 export const ORIGIN = 'https://shop.example';
+
+/** What a new site tells its recorders (startTestCollector's sites are relaxed). */
+export const SITE_SETTINGS = { v: 1, recording: true, privacy: 'relaxed', recordInputs: true, sampleRate: 1 } as const;
 export const OTHER_ORIGIN = 'https://evil.example';
 
 /** A database for one suite: a SQLite file in a temp dir, or a fresh PostgreSQL database. */

@@ -10,6 +10,7 @@ import {
   ORIGIN,
   PLAIN,
   SECRETS,
+  SITE_SETTINGS,
   batch,
   firstEvents,
   gz,
@@ -43,7 +44,7 @@ for (const backend of BACKENDS) {
         await start();
         const res = await send(t!.collector, batch({ siteKey: t!.key }));
         expect(res.statusCode, res.body).toBe(200);
-        expect(res.json()).toEqual({ ok: true });
+        expect(res.json()).toEqual({ ok: true, settings: SITE_SETTINGS });
         expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
         expect(res.headers['access-control-expose-headers']).toBe('Retry-After');
         const [session] = await sessions();
@@ -192,7 +193,7 @@ for (const backend of BACKENDS) {
         const second = await send(t!.collector, body);
         const beacon = await send(t!.collector, body, { plain: true });
         expect([first.statusCode, second.statusCode, beacon.statusCode]).toEqual([200, 200, 200]);
-        expect(second.json()).toEqual({ ok: true, duplicate: true });
+        expect(second.json()).toEqual({ ok: true, duplicate: true, settings: SITE_SETTINGS });
         expect((await t!.collector.storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
         expect((await sessions())[0]).toMatchObject({ batches: 1, events: 4 });
       });
@@ -217,7 +218,7 @@ for (const backend of BACKENDS) {
         expect(raced.statusCode).toBe(503);
         expect(raced.headers['retry-after']).toBe('5');
         (storage as any).hasBatch = realHasBatch;
-        expect((await send(t!.collector, body)).json()).toEqual({ ok: true, duplicate: true });
+        expect((await send(t!.collector, body)).json()).toEqual({ ok: true, duplicate: true, settings: SITE_SETTINGS });
         expect((await storage.getBatches(t!.siteId, 'session-1')).length).toBe(1);
         expect((await sessions())[0]).toMatchObject({ batches: 1, events: 4 });
       });
@@ -226,7 +227,7 @@ for (const backend of BACKENDS) {
         await start();
         await send(t!.collector, batch({ siteKey: t!.key }));
         const res = await send(t!.collector, batch({ siteKey: t!.key, seq: 3, events: laterEvents(), dropped: { batches: 2, events: 180 } }));
-        expect(res.json()).toEqual({ ok: true, gap: { expected: 1, received: 3 } });
+        expect(res.json()).toEqual({ ok: true, gap: { expected: 1, received: 3 }, settings: SITE_SETTINGS });
         expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([
           expect.objectContaining({ expectedSeq: 1, receivedSeq: 3 }),
         ]);

@@ -2,8 +2,9 @@
 // administrator manages them (the CLI and the programmatic API).
 import { AdminError } from '../admin-error';
 import { requireSite } from '../settings/sites';
-import type { Storage, User } from '../storage/types';
+import type { Role, Storage, User } from '../storage/types';
 import { MIN_PASSWORD_LENGTH, hashPassword } from './password';
+import { roleForNewMember } from './roles';
 
 /** Control characters (NUL above all: PostgreSQL text cannot hold it) are in no e-mail address. */
 // eslint-disable-next-line no-control-regex -- control characters are what it looks for
@@ -19,14 +20,15 @@ export function normalizeEmail(email: string): string {
 
 /**
  * Creates a user (or, when the e-mail exists, sets the new password) and gives
- * them access to the named sites.
+ * them access to the named sites, with `role` there (default: admin for a
+ * site's first user, viewer after that).
  *
  * @example
  * await addUser(storage, { email: 'alice@example.com', password: 'correct horse battery', sites: ['shop'] });
  */
 export async function addUser(
   storage: Storage,
-  input: { email: string; password: string; sites: string[] },
+  input: { email: string; password: string; sites: string[]; role?: Role },
 ): Promise<{ user: User; created: boolean }> {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
@@ -40,15 +42,15 @@ export async function addUser(
   const created = !user;
   if (user) await storage.setUserPassword(user.id, passwordHash);
   else user = await storage.createUser({ email, passwordHash });
-  for (const site of sites) await storage.addUserToSite(user.id, site.id);
+  for (const site of sites) await storage.addUserToSite(user.id, site.id, await roleForNewMember(storage, site.id, user.id, input.role));
   return { user, created };
 }
 
-/** Every user with the names of the sites they may see. */
+/** Every user with the sites they may see, each as `name (role)`. */
 export async function listUsers(storage: Storage): Promise<{ email: string; sites: string[] }[]> {
   const out = [];
   for (const user of await storage.listUsers()) {
-    out.push({ email: user.email, sites: (await storage.sitesOfUser(user.id)).map((site) => site.name) });
+    out.push({ email: user.email, sites: (await storage.sitesOfUser(user.id)).map((site) => `${site.name} (${site.role})`) });
   }
   return out;
 }

@@ -10,9 +10,9 @@ export function allowOrigin(reply: FastifyReply, origin: string): void {
   reply.header('Access-Control-Expose-Headers', 'Retry-After');
 }
 
-export function answerPreflight(reply: FastifyReply, origin: string, requestedHeaders: string | undefined): void {
+export function answerPreflight(reply: FastifyReply, origin: string, requestedHeaders: string | undefined, method = 'POST'): void {
   allowOrigin(reply, origin);
-  reply.header('Access-Control-Allow-Methods', 'POST');
+  reply.header('Access-Control-Allow-Methods', method);
   if (requestedHeaders) reply.header('Access-Control-Allow-Headers', requestedHeaders);
   reply.header('Access-Control-Max-Age', '600');
 }

@@ -12,6 +12,7 @@ import { readBody } from './body';
 import { allowOrigin, answerPreflight } from './cors';
 import { hashKey } from './keys';
 import { HttpError, storageUnavailable, tooManyRequests } from './refusal';
+import { remoteSettings } from '../settings/site-settings';
 import { MAX_NESTING, batchSchema, nestsDeeperThan, unknownVersion, type IngestBatch } from './schema';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -105,6 +106,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     }
     const taken = keyBuckets?.take(String(site.id));
     if (taken && !taken.ok) throw tooManyRequests('for this site', taken.retryAfterSeconds);
+    if (!site.recording) {
+      // 403: a 4xx the transport drops without retrying; the settings tell the recorder to stop
+      throw new HttpError(403, 'recording is switched off for this site', {}, false, { settings: remoteSettings(site) });
+    }
   }
 
   /**
@@ -126,10 +131,12 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     let status = 500;
     let message = 'internal error';
     let headers: Record<string, string> = {};
+    let extra: Record<string, unknown> = {};
     if (error instanceof HttpError) {
       status = error.statusCode;
       message = error.message;
       headers = error.headers;
+      extra = error.extra;
     } else if (error.validation) {
       status = 400;
       message = `invalid batch: ${error.message.replace(/^body\/?/, '')}`;
@@ -143,26 +150,59 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       log('ingest failed', error);
     }
     if (!(error instanceof HttpError) || error.showToKnownOrigins) await corsForRefusal(request, reply);
-    reply.code(status).headers(headers).header('Cache-Control', 'no-store').send({ error: message });
+    reply.code(status).headers(headers).header('Cache-Control', 'no-store').send({ error: message, ...extra });
   });
 
-  app.options('/v1/ingest', async (request, reply) => {
+  // GET /v1/settings?siteKey=…: what the recorder obeys (docs/protocol.md, protocol 1.2).
+  app.get('/v1/settings', async (request, reply) => {
     reply.header('Vary', 'Origin');
+    reply.header('Cache-Control', 'no-store');
+    const taken = ipBuckets?.take(request.ip);
+    if (taken && !taken.ok) throw tooManyRequests('from this address', taken.retryAfterSeconds);
+    const key = (request.query as Record<string, unknown>).siteKey;
+    if (typeof key !== 'string' || key === '' || key.length > 256) {
+      throw new HttpError(400, 'siteKey is missing: ask for /v1/settings?siteKey=<the ingest key `veil-collector site add` printed>');
+    }
+    let site;
+    try {
+      site = await storage.getSiteByKeyHash(hashKey(key));
+    } catch (error) {
+      log('site lookup failed', error);
+      throw storageUnavailable();
+    }
+    // 404, as from a receiver without settings: the recorder keeps its own options
+    if (!site) throw new HttpError(404, 'unknown siteKey: no site has this ingest key');
     const origin = request.headers.origin;
-    let known = false;
-    if (origin) {
-      try {
-        known = await storage.isKnownOrigin(origin);
-      } catch {
-        throw storageUnavailable();
+    if (origin !== undefined) {
+      if (!site.origins.includes(origin)) {
+        throw new HttpError(403, `origin ${origin} is not one of this site's origins; add it in the site's settings`, {}, false);
       }
+      allowOrigin(reply, origin);
     }
-    if (!origin || !known) {
-      return reply.code(403).send({ error: `origin ${origin ?? '(none)'} is not configured for any site` });
-    }
-    answerPreflight(reply, origin, request.headers['access-control-request-headers'] as string | undefined);
-    return reply.code(204).send();
+    return reply.code(200).send(remoteSettings(site));
   });
+
+  // A preflight carries no key: answered for any origin some site lists. The
+  // settings GET is preflighted when the transport sends extra headers.
+  for (const [url, method] of [['/v1/ingest', 'POST'], ['/v1/settings', 'GET']]) {
+    app.options(url, async (request, reply) => {
+      reply.header('Vary', 'Origin');
+      const origin = request.headers.origin;
+      let known = false;
+      if (origin) {
+        try {
+          known = await storage.isKnownOrigin(origin);
+        } catch {
+          throw storageUnavailable();
+        }
+      }
+      if (!origin || !known) {
+        return reply.code(403).send({ error: `origin ${origin ?? '(none)'} is not configured for any site` });
+      }
+      answerPreflight(reply, origin, request.headers['access-control-request-headers'] as string | undefined, method);
+      return reply.code(204).send();
+    });
+  }
 
   app.post<{ Body: IngestBatch }>(
     '/v1/ingest',
@@ -218,9 +258,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         log('storing a batch failed', error);
         throw storageUnavailable();
       }
-      if (outcome.duplicate) return reply.code(200).send({ ok: true, duplicate: true });
+      const settings = remoteSettings(site);
+      if (outcome.duplicate) return reply.code(200).send({ ok: true, duplicate: true, settings });
       const { gap } = outcome;
-      return reply.code(200).send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}) });
+      return reply.code(200).send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}), settings });
     },
   );
 }

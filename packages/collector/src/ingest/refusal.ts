@@ -9,6 +9,8 @@ export class HttpError extends Error {
     readonly headers: Record<string, string> = {},
     /** Whether a page on a configured origin may read this refusal. */
     readonly showToKnownOrigins = true,
+    /** More fields of the JSON answer, next to `error` (the site's settings). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -7,7 +7,8 @@
 //                        is answered as a duplicate before any work, and the
 //                        session's cached scrubber stays as it is
 //   2. scrub             with the cached scrubber when it is exactly one batch
-//                        behind, else one rebuilt from storage (scrubbing.ts)
+//                        behind and made for the site's current settings,
+//                        else one rebuilt from storage (scrubbing.ts)
 //   3. summarize         time span, pages, full snapshot (summary.ts)
 //   4. encode            the stored blob (blob.ts)
 //   5. write             one storage transaction: batch, session row, gap
@@ -88,13 +89,14 @@ export class Recordings {
   }
 
   /** Scrubs and stores one batch for a site whose key the caller has checked. */
-  store(site: Pick<Site, 'id' | 'privacy'>, batch: BatchToStore, receivedAt: number): Promise<StoreOutcome> {
+  store(site: Pick<Site, 'id' | 'privacy' | 'recordInputs'>, batch: BatchToStore, receivedAt: number): Promise<StoreOutcome> {
     const { sessionId, seq } = batch;
     return this.locks.run(site.id, sessionId, async () => {
       if (await this.storage.hasBatch(site.id, sessionId, seq)) return { duplicate: true } as const;
 
       const cached = this.scrubbers.take(site.id, sessionId);
-      const target = { siteId: site.id, privacy: site.privacy, sessionId, seq, events: batch.events };
+      // the site as read for this request: a settings change applies from the next batch on
+      const target = { siteId: site.id, privacy: site.privacy, recordInputs: site.recordInputs, sessionId, seq, events: batch.events };
       if (needsRebuild(cached, target)) {
         // The session's next batch rebuilds freely (a restart, another instance
         // took the previous one); anything else is what an attacker would repeat.
@@ -150,6 +152,13 @@ export class Recordings {
   async deleteVisitor(siteId: number, visitorId: string): Promise<number> {
     const removed = await this.storage.deleteVisitor(siteId, visitorId);
     // Which sessions went is not known here; a forgotten scrubber costs one rebuild at most.
+    if (removed) this.scrubbers.forgetSite(siteId);
+    return removed;
+  }
+
+  /** Deletes one site's sessions whose last batch arrived before `before` (its own retention). */
+  async purgeSiteBefore(siteId: number, before: number): Promise<number> {
+    const removed = await this.storage.purgeSiteSessionsBefore(siteId, before);
     if (removed) this.scrubbers.forgetSite(siteId);
     return removed;
   }

@@ -12,6 +12,8 @@ export interface CachedScrubber {
   scrubber: Scrubber;
   /** The site's mode it was made with: a site whose mode changed gets a new one. */
   privacy: PrivacyMode;
+  /** The site's "record form inputs" it was made with: a change gets a new one too. */
+  recordInputs: boolean;
   /** The last batch it consumed. */
   lastSeq: number;
   /**

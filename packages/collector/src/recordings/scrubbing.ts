@@ -4,7 +4,7 @@
 // therefore only be scrubbed by a scrubber that has consumed the session's
 // earlier batches. When the cached one is not exactly one batch behind (first
 // sight, restart, another instance took the previous batch, out-of-order
-// delivery) or was made for another mode, a fresh one is fed the stored
+// delivery) or was made for other settings (mode, input recording), a fresh one is fed the stored
 // batches since the latest full snapshot.
 import { createScrubber, EventType, type PrivacyMode, type RecordedEvent, type Scrubber } from '@veil/core/engine';
 import type { Storage } from '../storage/types';
@@ -14,14 +14,21 @@ import type { CachedScrubber } from './scrubber-cache';
 export interface ScrubTarget {
   siteId: number;
   privacy: PrivacyMode;
+  /** The site's "record form inputs"; false masks every input value whatever the mode. */
+  recordInputs: boolean;
   sessionId: string;
   seq: number;
   events: RecordedEvent[];
 }
 
 /** Whether the cached scrubber can take this batch as it is. */
-export const fits = (cached: CachedScrubber | undefined, target: Pick<ScrubTarget, 'seq' | 'privacy'>) =>
-  Boolean(cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy);
+export const fits = (cached: CachedScrubber | undefined, target: Pick<ScrubTarget, 'seq' | 'privacy' | 'recordInputs'>) =>
+  Boolean(cached && cached.lastSeq === target.seq - 1 && cached.privacy === target.privacy && cached.recordInputs === target.recordInputs);
+
+/** The scrubber for a site's current settings: the core's, with the site's mode and form-input setting. */
+export function createSiteScrubber(settings: Pick<ScrubTarget, 'privacy' | 'recordInputs'>): Scrubber {
+  return createScrubber({ privacy: settings.privacy, recordInputs: settings.recordInputs });
+}
 
 /** Whether a scrubber for this batch must be fed the session's stored batches first. */
 export const needsRebuild = (cached: CachedScrubber | undefined, target: ScrubTarget) =>
@@ -34,7 +41,13 @@ export async function scrubberFor(
   storage: Pick<Storage, 'batchesForRebuild'>,
 ): Promise<CachedScrubber> {
   if (fits(cached, target)) return cached!;
-  const fresh: CachedScrubber = { scrubber: createScrubber({ privacy: target.privacy }), privacy: target.privacy, lastSeq: -1, jsonBytes: 0 };
+  const fresh: CachedScrubber = {
+    scrubber: createSiteScrubber(target),
+    privacy: target.privacy,
+    recordInputs: target.recordInputs,
+    lastSeq: -1,
+    jsonBytes: 0,
+  };
   if (needsRebuild(cached, target)) {
     for (const batch of await storage.batchesForRebuild(target.siteId, target.sessionId, target.seq)) {
       const { events, jsonBytes } = await decodeBlobSized(batch.blob);

@@ -5,7 +5,7 @@ import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import { sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
-import type { BatchWrite, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
 
 const MIGRATIONS: string[] = [
   `
@@ -98,7 +98,31 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX session_urls_by_url ON session_urls (site_id, url);
   `,
+  // 3: the site's settings (issue 19) and each user's role on each site. Links
+  // made before roles existed become admin: those users ran their sites, and
+  // none of them may be locked out of their own site's settings.
+  `
+  ALTER TABLE sites ADD COLUMN recording BOOLEAN NOT NULL DEFAULT true;
+  ALTER TABLE sites ADD COLUMN record_inputs BOOLEAN NOT NULL DEFAULT true;
+  ALTER TABLE sites ADD COLUMN sample_rate DOUBLE PRECISION NOT NULL DEFAULT 1;
+  ALTER TABLE sites ADD COLUMN retention_days INTEGER;
+  ALTER TABLE user_sites ADD COLUMN role TEXT NOT NULL DEFAULT 'viewer' CHECK (role IN ('admin', 'viewer'));
+  UPDATE user_sites SET role = 'admin';
+  CREATE INDEX user_sites_by_site ON user_sites (site_id);
+  CREATE TABLE invitations (
+    token_hash TEXT PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX invitations_by_site ON invitations (site_id, expires_at);
+  `,
 ];
+
+/** Every migration of this version (tests build older schemas with fewer). */
+export const POSTGRES_MIGRATIONS = MIGRATIONS;
 
 // Any constant shared by every instance: serialises migrations across them.
 const MIGRATION_LOCK = 0x7e11c011;
@@ -112,6 +136,21 @@ const siteFromRow = (row: any): Site => ({
   origins: row.origins as string[],
   privacy: row.privacy as PrivacyMode,
   createdAt: Number(row.created_at),
+  recording: row.recording,
+  recordInputs: row.record_inputs,
+  sampleRate: Number(row.sample_rate),
+  retentionDays: row.retention_days === null ? null : Number(row.retention_days),
+});
+
+const memberSiteFromRow = (row: any): MemberSite => ({ ...siteFromRow(row), role: row.role === 'admin' ? 'admin' : 'viewer' });
+
+const invitationFromRow = (row: any): Invitation => ({
+  tokenHash: row.token_hash,
+  siteId: Number(row.site_id),
+  email: row.email,
+  role: row.role,
+  createdAt: Number(row.created_at),
+  expiresAt: Number(row.expires_at),
 });
 
 export interface PostgresStorageOptions {
@@ -222,6 +261,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
       return siteFromRow(row);
     },
+    async setSiteSettings(siteId, settings) {
+      await pool.query(
+        'UPDATE sites SET privacy = $1, recording = $2, record_inputs = $3, sample_rate = $4, retention_days = $5 WHERE id = $6',
+        [settings.privacy, settings.recording, settings.recordInputs, settings.sampleRate, settings.retentionDays, siteId],
+      );
+    },
     async listSites() {
       return (await pool.query('SELECT * FROM sites ORDER BY name')).rows.map(siteFromRow);
     },
@@ -258,8 +303,42 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     async setUserPassword(userId, passwordHash) {
       await pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
     },
-    async addUserToSite(userId, siteId) {
-      await pool.query('INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [userId, siteId]);
+    async addUserToSite(userId, siteId, role) {
+      await pool.query(
+        'INSERT INTO user_sites (user_id, site_id, role) VALUES ($1, $2, $3) ON CONFLICT (user_id, site_id) DO UPDATE SET role = excluded.role',
+        [userId, siteId, role],
+      );
+    },
+    async removeUserFromSite(userId, siteId) {
+      return ((await pool.query('DELETE FROM user_sites WHERE user_id = $1 AND site_id = $2', [userId, siteId])).rowCount ?? 0) > 0;
+    },
+    async usersOfSite(siteId) {
+      const { rows } = await pool.query(
+        'SELECT users.*, user_sites.role FROM users JOIN user_sites ON user_sites.user_id = users.id WHERE user_sites.site_id = $1 ORDER BY users.email',
+        [siteId],
+      );
+      return rows.map((row) => ({ user: userFromRow(row), role: row.role === 'admin' ? ('admin' as const) : ('viewer' as const) }));
+    },
+    async getUserById(userId) {
+      const row = await one('SELECT * FROM users WHERE id = $1', [userId]);
+      return row ? userFromRow(row) : null;
+    },
+    async createInvitation(inv) {
+      await pool.query(
+        'INSERT INTO invitations (token_hash, site_id, email, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+        [inv.tokenHash, inv.siteId, inv.email, inv.role, inv.createdAt, inv.expiresAt],
+      );
+    },
+    async getInvitation(tokenHash, now) {
+      const row = await one('SELECT * FROM invitations WHERE token_hash = $1 AND expires_at > $2', [tokenHash, now]);
+      return row ? invitationFromRow(row) : null;
+    },
+    async deleteInvitation(tokenHash) {
+      return ((await pool.query('DELETE FROM invitations WHERE token_hash = $1', [tokenHash])).rowCount ?? 0) > 0;
+    },
+    async invitationsOfSite(siteId, now) {
+      const { rows } = await pool.query('SELECT * FROM invitations WHERE site_id = $1 AND expires_at > $2 ORDER BY created_at DESC', [siteId, now]);
+      return rows.map(invitationFromRow);
     },
     async listUsers() {
       return (await pool.query('SELECT * FROM users ORDER BY email')).rows.map(userFromRow);
@@ -269,10 +348,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
     async sitesOfUser(userId) {
       const { rows } = await pool.query(
-        'SELECT sites.* FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = $1 ORDER BY sites.name',
+        'SELECT sites.*, user_sites.role FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = $1 ORDER BY sites.name',
         [userId],
       );
-      return rows.map(siteFromRow);
+      return rows.map(memberSiteFromRow);
     },
     async createLoginSession(idHash, session) {
       await pool.query('INSERT INTO login_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [
@@ -441,7 +520,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     deleteSession: (siteId, sessionId) => deleteWhere('site_id = $1 AND session_id = $2', [siteId, sessionId]),
     deleteVisitor: (siteId, visitorId) => deleteWhere('site_id = $1 AND visitor_id = $2', [siteId, visitorId]),
     purgeSessionsBefore: (before) => deleteWhere('last_received_at < $1', [before]),
+    purgeSiteSessionsBefore: (siteId, before) => deleteWhere('site_id = $1 AND last_received_at < $2', [siteId, before]),
     async purgeLoginSessions(now) {
+      await pool.query('DELETE FROM invitations WHERE expires_at <= $1', [now]);
       return (await pool.query('DELETE FROM login_sessions WHERE expires_at <= $1', [now])).rowCount ?? 0;
     },
   };

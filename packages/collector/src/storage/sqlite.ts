@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
-import type { BatchWrite, LoginSession, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
 import { sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
@@ -100,7 +100,31 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX session_urls_by_url ON session_urls (site_id, url);
   `,
+  // 3: the site's settings (issue 19) and each user's role on each site. Links
+  // made before roles existed become admin: those users ran their sites, and
+  // none of them may be locked out of their own site's settings.
+  `
+  ALTER TABLE sites ADD COLUMN recording INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE sites ADD COLUMN record_inputs INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE sites ADD COLUMN sample_rate REAL NOT NULL DEFAULT 1;
+  ALTER TABLE sites ADD COLUMN retention_days INTEGER;
+  ALTER TABLE user_sites ADD COLUMN role TEXT NOT NULL DEFAULT 'viewer' CHECK (role IN ('admin', 'viewer'));
+  UPDATE user_sites SET role = 'admin';
+  CREATE INDEX user_sites_by_site ON user_sites (site_id);
+  CREATE TABLE invitations (
+    token_hash TEXT PRIMARY KEY,
+    site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX invitations_by_site ON invitations (site_id, expires_at);
+  `,
 ];
+
+/** How many migrations this version knows (tests build older schemas with fewer). */
+export const SQLITE_MIGRATIONS = MIGRATIONS;
 
 interface SiteRow {
   id: number;
@@ -108,6 +132,11 @@ interface SiteRow {
   origins: string;
   privacy: string;
   created_at: number;
+  recording: number;
+  record_inputs: number;
+  sample_rate: number;
+  retention_days: number | null;
+  role?: string;
 }
 
 const siteFromRow = (row: SiteRow): Site => ({
@@ -116,6 +145,21 @@ const siteFromRow = (row: SiteRow): Site => ({
   origins: JSON.parse(row.origins) as string[],
   privacy: row.privacy as PrivacyMode,
   createdAt: row.created_at,
+  recording: row.recording === 1,
+  recordInputs: row.record_inputs === 1,
+  sampleRate: row.sample_rate,
+  retentionDays: row.retention_days,
+});
+
+const memberSiteFromRow = (row: SiteRow): MemberSite => ({ ...siteFromRow(row), role: row.role === 'admin' ? 'admin' : 'viewer' });
+
+const invitationFromRow = (row: any): Invitation => ({
+  tokenHash: row.token_hash,
+  siteId: row.site_id,
+  email: row.email,
+  role: row.role,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
 });
 
 const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at,
@@ -321,7 +365,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       const info = db
         .prepare('INSERT INTO sites (name, key_hash, origins, privacy, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(name, keyHash, JSON.stringify(origins), privacy, now);
-      return { id: Number(info.lastInsertRowid), name, origins, privacy, createdAt: now };
+      return siteFromRow(db.prepare('SELECT * FROM sites WHERE id = ?').get(Number(info.lastInsertRowid)) as SiteRow);
+    },
+    async setSiteSettings(siteId, settings) {
+      open();
+      db.prepare('UPDATE sites SET privacy = ?, recording = ?, record_inputs = ?, sample_rate = ?, retention_days = ? WHERE id = ?').run(
+        settings.privacy,
+        settings.recording ? 1 : 0,
+        settings.recordInputs ? 1 : 0,
+        settings.sampleRate,
+        settings.retentionDays,
+        siteId,
+      );
     },
     async listSites() {
       open();
@@ -367,16 +422,59 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
     },
-    async addUserToSite(userId, siteId) {
+    async addUserToSite(userId, siteId, role) {
       open();
-      db.prepare('INSERT INTO user_sites (user_id, site_id) VALUES (?, ?) ON CONFLICT DO NOTHING').run(userId, siteId);
+      db.prepare('INSERT INTO user_sites (user_id, site_id, role) VALUES (?, ?, ?) ON CONFLICT (user_id, site_id) DO UPDATE SET role = excluded.role').run(userId, siteId, role);
+    },
+    async removeUserFromSite(userId, siteId) {
+      open();
+      return db.prepare('DELETE FROM user_sites WHERE user_id = ? AND site_id = ?').run(userId, siteId).changes > 0;
     },
     async sitesOfUser(userId) {
       open();
       const rows = db
-        .prepare('SELECT sites.* FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name')
+        .prepare('SELECT sites.*, user_sites.role FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name')
         .all(userId) as SiteRow[];
-      return rows.map(siteFromRow);
+      return rows.map(memberSiteFromRow);
+    },
+    async usersOfSite(siteId) {
+      open();
+      const rows = db
+        .prepare('SELECT users.*, user_sites.role FROM users JOIN user_sites ON user_sites.user_id = users.id WHERE user_sites.site_id = ? ORDER BY users.email')
+        .all(siteId) as Record<string, unknown>[];
+      return rows.map((row) => ({ user: userFromRow(row), role: row.role === 'admin' ? 'admin' : 'viewer' }));
+    },
+    async getUserById(userId) {
+      open();
+      const row = db.prepare('SELECT * FROM users WHERE id = ?').get(userId) as Record<string, unknown> | undefined;
+      return row ? userFromRow(row) : null;
+    },
+    async createInvitation(inv) {
+      open();
+      db.prepare('INSERT INTO invitations (token_hash, site_id, email, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        inv.tokenHash,
+        inv.siteId,
+        inv.email,
+        inv.role,
+        inv.createdAt,
+        inv.expiresAt,
+      );
+    },
+    async getInvitation(tokenHash, now) {
+      open();
+      const row = db.prepare('SELECT * FROM invitations WHERE token_hash = ? AND expires_at > ?').get(tokenHash, now);
+      return row ? invitationFromRow(row) : null;
+    },
+    async deleteInvitation(tokenHash) {
+      open();
+      return db.prepare('DELETE FROM invitations WHERE token_hash = ?').run(tokenHash).changes > 0;
+    },
+    async invitationsOfSite(siteId, now) {
+      open();
+      return db
+        .prepare('SELECT * FROM invitations WHERE site_id = ? AND expires_at > ? ORDER BY created_at DESC')
+        .all(siteId, now)
+        .map(invitationFromRow);
     },
     async listUsers() {
       open();
@@ -473,8 +571,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       return deleteAndForget('last_received_at < ?', [before]);
     },
+    async purgeSiteSessionsBefore(siteId, before) {
+      open();
+      return deleteAndForget('site_id = ? AND last_received_at < ?', [siteId, before]);
+    },
     async purgeLoginSessions(now) {
       open();
+      db.prepare('DELETE FROM invitations WHERE expires_at <= ?').run(now);
       return db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?').run(now).changes;
     },
   };

@@ -3,13 +3,51 @@ import type { PrivacyMode } from '@veil/core/engine';
 /** The privacy mode a site's recordings are scrubbed with on the server: the core's {@link PrivacyMode}. */
 export type SitePrivacy = PrivacyMode;
 
-export interface Site {
+/** What a user may do on a site: `viewer` watches recordings; `admin` also changes settings, users and the key, and deletes. */
+export type Role = 'admin' | 'viewer';
+
+/**
+ * What the site's owner sets in the viewer's settings page (and what the
+ * recorder learns from GET /v1/settings; see docs/protocol.md).
+ */
+export interface SiteSettings {
+  privacy: PrivacyMode;
+  /** false: the kill switch is on; batches are refused and recorders stop. */
+  recording: boolean;
+  /** false: every input value is masked, whatever the privacy mode. */
+  recordInputs: boolean;
+  /** Share of sessions recorded, 0..1 (decided by the recorder, once per session). */
+  sampleRate: number;
+  /** Days recordings of this site are kept; null: the collector's --retention-days. */
+  retentionDays: number | null;
+}
+
+export interface Site extends SiteSettings {
   id: number;
   name: string;
   /** Exact origins (`https://shop.example`) allowed to send, and to read CORS answers. */
   origins: string[];
-  privacy: PrivacyMode;
   createdAt: number;
+}
+
+/** A site as one of its users sees it: with that user's role there. */
+export interface MemberSite extends Site {
+  role: Role;
+}
+
+export interface SiteMember {
+  user: User;
+  role: Role;
+}
+
+export interface Invitation {
+  /** SHA-256 of the token in the link; the token itself is shown once. */
+  tokenHash: string;
+  siteId: number;
+  email: string;
+  role: Role;
+  createdAt: number;
+  expiresAt: number;
 }
 
 export interface User {
@@ -135,6 +173,8 @@ export interface Storage {
   getServerSecret(): Promise<Buffer>;
 
   createSite(site: { name: string; origins: string[]; privacy: PrivacyMode; keyHash: string }): Promise<Site>;
+  /** Replaces the site's privacy mode, kill switch, input recording, sampling and retention. */
+  setSiteSettings(siteId: number, settings: SiteSettings): Promise<void>;
   listSites(): Promise<Site[]>;
   getSiteByName(name: string): Promise<Site | null>;
   getSiteByKeyHash(keyHash: string): Promise<Site | null>;
@@ -147,8 +187,22 @@ export interface Storage {
   createUser(user: { email: string; passwordHash: string }): Promise<User>;
   getUserByEmail(email: string): Promise<User | null>;
   setUserPassword(userId: number, passwordHash: string): Promise<void>;
-  addUserToSite(userId: number, siteId: number): Promise<void>;
-  sitesOfUser(userId: number): Promise<Site[]>;
+  /** Gives the user the role on the site (replacing the one they had there). */
+  addUserToSite(userId: number, siteId: number, role: Role): Promise<void>;
+  /** Takes the user's access to the site away (the account stays); false when they had none. */
+  removeUserFromSite(userId: number, siteId: number): Promise<boolean>;
+  sitesOfUser(userId: number): Promise<MemberSite[]>;
+  /** The site's users with their roles, by e-mail. */
+  usersOfSite(siteId: number): Promise<SiteMember[]>;
+  getUserById(userId: number): Promise<User | null>;
+
+  createInvitation(invitation: Invitation): Promise<void>;
+  /** The invitation if it exists and has not expired. */
+  getInvitation(tokenHash: string, now: number): Promise<Invitation | null>;
+  /** Deletes it; false when it was gone already (used once: the second acceptance loses). */
+  deleteInvitation(tokenHash: string): Promise<boolean>;
+  /** Unexpired invitations of a site, newest first. */
+  invitationsOfSite(siteId: number, now: number): Promise<Invitation[]>;
   listUsers(): Promise<User[]>;
   /** Deletes the user with their site access and login sessions; false when there was none. */
   deleteUser(userId: number): Promise<boolean>;
@@ -187,5 +241,8 @@ export interface Storage {
   deleteVisitor(siteId: number, visitorId: string): Promise<number>;
   /** Deletes sessions whose last batch arrived before `before` (ms); returns how many. */
   purgeSessionsBefore(before: number): Promise<number>;
+  /** The same for one site (its own, shorter retention). */
+  purgeSiteSessionsBefore(siteId: number, before: number): Promise<number>;
+  /** Also deletes expired invitations. */
   purgeLoginSessions(now: number): Promise<number>;
 }

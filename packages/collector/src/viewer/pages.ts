@@ -17,7 +17,9 @@ import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from
 import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
-import type { SessionSummary, Site, Storage } from '../storage/types';
+import type { MemberSite, SessionSummary, Storage } from '../storage/types';
+import { ADMIN_ONLY, isAdmin } from '../auth/roles';
+import { settingsRoutes } from './settings-pages';
 import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
@@ -36,13 +38,16 @@ export interface ViewerOptions {
   loginAccountLimit: RateLimit;
   /** Origin of the player listener (see player/app.ts), e.g. `http://127.0.0.1:4181`. */
   playerOrigin: () => string;
+  /** The collector's retention: a site may shorten it in its settings, not extend it. */
+  retentionDays: number;
   now?: () => number;
 }
 
 interface Authed {
   userId: number;
   sessionId: string;
-  sites: Site[];
+  /** The user's sites with their role on each, read afresh for every request. */
+  sites: MemberSite[];
 }
 
 declare module 'fastify' {
@@ -94,6 +99,25 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
   }
 
   const siteOf = (request: FastifyRequest, name: string) => request.viewer!.sites.find((s) => s.name === name) ?? null;
+
+  /**
+   * The site when the user is one of its admins; otherwise answers (404 for a
+   * site they do not belong to, 403 for its viewers) and returns null.
+   */
+  function adminSiteOf(request: FastifyRequest, reply: FastifyReply, name: string): MemberSite | null {
+    const site = siteOf(request, name);
+    if (!site) {
+      notFound(reply, 'No such site, or you do not belong to it.');
+      return null;
+    }
+    if (!isAdmin(site)) {
+      reply.code(403).type('text/html; charset=utf-8').send(
+        layout('Admins only', `<p class="crumbs"><a href="/">Sites</a> › <a href="/sites/${esc(encodeURIComponent(site.name))}">${esc(site.name)}</a></p><h1>Admins only</h1><p>${esc(ADMIN_ONLY)}</p>`, { nav: nav(request) }),
+      );
+      return null;
+    }
+    return site;
+  }
 
   function nav(request: FastifyRequest): string {
     const token = csrfToken(secret, request.viewer!.sessionId);
@@ -190,7 +214,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
   app.get('/', { preHandler: requireUser }, async (request, reply) => {
     const sites = request.viewer!.sites;
     const items = sites.length
-      ? `<ul class="sites">${sites.map((s) => `<li><a href="/sites/${encodeURIComponent(s.name)}">${esc(s.name)}</a> <span class="muted">${esc(s.privacy)} · ${esc(s.origins.join(', '))}</span></li>`).join('')}</ul>`
+      ? `<ul class="sites">${sites.map((s) => `<li><a href="/sites/${encodeURIComponent(s.name)}">${esc(s.name)}</a> <span class="muted">${esc(s.privacy)}${s.recording ? '' : ' · recording off'} · ${esc(s.origins.join(', '))} · you are ${isAdmin(s) ? 'an admin' : 'a viewer'}</span>${isAdmin(s) ? ` <a class="settings-link" href="/sites/${encodeURIComponent(s.name)}/settings">Settings</a>` : ''}</li>`).join('')}</ul>`
       : '<p>You do not belong to any site yet. Ask an administrator to run <code>veil-collector user add &lt;e-mail&gt; --site &lt;site&gt;</code>.</p>';
     return reply.type('text/html; charset=utf-8').send(layout('Sites', `<h1>Sites</h1>${items}`, { nav: nav(request) }));
   });
@@ -235,7 +259,8 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
           : query.after || query.before
             ? `<p class="empty">No more sessions. <a href="${esc(siteBase)}">Back to the first page</a>.</p>`
             : '<p class="empty">No sessions recorded yet. Once a page with the recorder and this site\'s key is visited, its sessions show up here.</p>';
-      const body = `<p class="crumbs"><a href="/">Sites</a></p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>
+      const body = `<p class="crumbs"><a href="/">Sites</a>${isAdmin(site) ? ` › <a href="${esc(siteBase)}/settings">Settings</a>` : ''}</p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>
+${site.recording ? '' : `<p class="warn" role="status">Recording is switched off for this site: no new sessions are stored.${isAdmin(site) ? ` <a href="${esc(siteBase)}/settings">Settings</a>` : ''}</p>`}
 ${problems.length ? `<p class="error" role="alert">${problems.map(esc).join(' ')}</p>` : ''}
 ${filterForm(siteBase, values)}
 ${table}`;
@@ -257,10 +282,14 @@ ${
   sessions.length
     ? `<p>${sessions.length} ${sessions.length === 1 ? 'session' : 'sessions'}, ${total.batches} batches, ${esc(formatBytes(total.bytes))}, oldest first.</p>
 <div class="table-scroll"><table class="sessions"><thead><tr><th>Start</th><th>Duration</th><th>Pages</th><th>Activity</th><th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${sessions.map((s) => sessionRow(siteBase, s)).join('')}</tbody></table></div>
-<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${encodeURIComponent(visitorId)}/delete`)}">
+${
+  isAdmin(site)
+    ? `<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${encodeURIComponent(visitorId)}/delete`)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
 <button type="submit" class="danger">Delete all of this visitor's data</button> <span class="muted">for a data-subject request: removes all ${sessions.length} sessions and every batch of them, now; it cannot be undone</span>
 </form>`
+    : '<p class="muted">An admin of this site can delete this visitor\'s data (for a data-subject request).</p>'
+}`
     : '<p class="empty">No sessions of this visitor are stored (never recorded, already deleted, or past the retention period).</p>'
 }`;
     return reply.type('text/html; charset=utf-8').send(layout(`Visitor ${visitorId}`, body, { nav: nav(request) }));
@@ -268,8 +297,8 @@ ${
 
   app.post<{ Params: { site: string; visitor: string } }>('/sites/:site/visitors/:visitor/delete', { preHandler: requireUser }, async (request, reply) => {
     if (!requireCsrf(request, reply)) return reply;
-    const site = siteOf(request, request.params.site);
-    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    const site = adminSiteOf(request, reply, request.params.site);
+    if (!site) return reply;
     const visitorId = request.params.visitor;
     // what is about to go, counted first: the deletion itself reports sessions only
     const before = totals(await storage.visitorSessions(site.id, visitorId));
@@ -311,10 +340,14 @@ ${
 <input id="share-link" class="mono" type="text" readonly aria-label="Link to this moment of the replay" value="">
 <span id="copy-status" class="muted" role="status"></span>
 </div>
-<form class="delete" method="post" action="${esc(base)}/delete">
+${
+  isAdmin(site)
+    ? `<form class="delete" method="post" action="${esc(base)}/delete">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
 <button type="submit" class="danger">Delete this session</button> <span class="muted">for a data-subject request: removes every batch of it, now</span>
-</form>
+</form>`
+    : ''
+}
 <script src="/static/replay.js"></script>`;
     return reply.type('text/html; charset=utf-8').send(layout(`Session ${session.sessionId}`, body, { nav: nav(request) }));
   });
@@ -360,10 +393,25 @@ ${
 
   app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
     if (!requireCsrf(request, reply)) return reply;
-    const site = siteOf(request, request.params.site);
-    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+    const site = adminSiteOf(request, reply, request.params.site);
+    if (!site) return reply;
     await recordings.deleteSession(site.id, request.params.session);
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
+  });
+
+  settingsRoutes(app, {
+    storage,
+    recordings,
+    secret,
+    now,
+    retentionDays: options.retentionDays,
+    requireUser,
+    requireCsrf,
+    adminSiteOf,
+    nav,
+    cookieOptions,
+    preTokenPrefix: PRE_TOKEN_PREFIX,
+    loginGuard: guard,
   });
 }
 

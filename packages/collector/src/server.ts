@@ -53,7 +53,7 @@ export interface CollectorOptions {
   publicUrl?: string;
   /** `false`: build the app without listening (use `app.inject`). Default true. */
   listen?: boolean;
-  /** Recordings older than this are deleted, on start and every hour. Default 30. */
+  /** Recordings and audit log lines older than this are deleted, on start and every hour. Default 30. */
   retentionDays?: number;
   /** Serve HTTPS directly. */
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -302,8 +302,11 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   });
 
   async function purge(): Promise<number> {
-    const removed = await recordings.purgeBefore(now() - retentionDays * DAY_MS);
+    const cutoff = now() - retentionDays * DAY_MS;
+    const removed = await recordings.purgeBefore(cutoff);
     await storage.purgeLoginSessions(now());
+    // the audit log is kept as long as the recordings it speaks of, and no longer
+    await storage.purgeAuditBefore(cutoff);
     return removed;
   }
 

@@ -323,7 +323,7 @@ ${
       siteId: site.id,
       userId: request.viewer!.userId,
       action: 'visitor.delete',
-      detail: `visitor ${visitorId}: ${removed} ${removed === 1 ? 'session' : 'sessions'}, ${before.batches} batches`,
+      detail: `visitor ${visitorId}: ${removed} ${removed === 1 ? 'session' : 'sessions'}, ${before.batches} ${before.batches === 1 ? 'batch' : 'batches'}`,
       ip: request.ip,
       at: now(),
     });

@@ -7,7 +7,8 @@ import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
 import type { BatchWrite, Site, Storage, StoredBatch, WriteResult } from './types';
 
-const MIGRATIONS: string[] = [
+// Exported for the upgrade tests, which build a database as an older collector left it.
+export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
   CREATE TABLE sites (
@@ -230,7 +231,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const { rows } = await client.query('SELECT version FROM schema_version');
         let version: number = rows[0]?.version ?? 0;
         if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
-        for (; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]);
+        for (; version < POSTGRES_MIGRATIONS.length; version++) await client.query(POSTGRES_MIGRATIONS[version]);
         await client.query('UPDATE schema_version SET version = $1', [version]);
         await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
           'server_secret',

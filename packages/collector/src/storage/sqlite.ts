@@ -9,7 +9,8 @@ import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
 // Each entry runs once, in order, inside one transaction with its version bump.
-const MIGRATIONS: string[] = [
+// Exported for the upgrade tests, which build a database as an older collector left it.
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
   CREATE TABLE sites (
@@ -325,7 +326,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
         let version = row?.version ?? 0;
         if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
-        for (; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]);
+        for (; version < SQLITE_MIGRATIONS.length; version++) db.exec(SQLITE_MIGRATIONS[version]);
         db.prepare('UPDATE schema_version SET version = ?').run(version);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run('server_secret', randomBytes(32));
       });

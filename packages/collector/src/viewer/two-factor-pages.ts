@@ -45,7 +45,7 @@ export async function twoFactorPages(app: FastifyInstance, ctx: ViewerContext): 
 ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
 <form class="login" method="post" action="/login/code">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
-<label>Code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required autofocus></label>
+<label>Code from your app <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required autofocus></label>
 <button type="submit">Log in</button>
 </form>
 <p class="muted">Lost your phone? Type one of the recovery codes you saved when you turned two-factor login on; each works once. No codes left? An administrator can switch two-factor login off for you with <code>veil-collector user reset-2fa &lt;e-mail&gt;</code>.</p>

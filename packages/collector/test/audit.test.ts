@@ -63,7 +63,13 @@ for (const backend of BACKENDS) {
       const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(shown.body)![1].replace(/ /g, '');
       await c.post(jar, '/account/two-factor/confirm', { _csrf: csrfFrom(shown.body), code: totpAt(secret, totpStep(clock)) }, ip);
       clock += 30_000;
-      await c.submit(jar, '/account/two-factor', '/account/two-factor/disable', { password: PASSWORD, code: totpAt(secret, totpStep(clock)) }, ip);
+      await c.submit(
+        jar,
+        '/account/two-factor',
+        '/account/two-factor/disable',
+        { password: PASSWORD, code: totpAt(secret, totpStep(clock)) },
+        ip,
+      );
       clock += 1000;
       await c.submit(jar, '/', '/logout', {}, ip);
 
@@ -88,7 +94,9 @@ for (const backend of BACKENDS) {
       const bob = await c.login('bob@example.com', PASSWORD);
       expect((await c.get(bob.jar, '/sites/shop/audit')).statusCode).toBe(404);
       expect((await c.get(bob.jar, '/sites/shop/audit.csv')).statusCode).toBe(404);
-      expect(rows((await c.get(bob.jar, '/sites/blog/audit')).body)).toEqual([['bob@example.com', 'Logged in', 'with password', '127.0.0.1']]);
+      expect(rows((await c.get(bob.jar, '/sites/blog/audit')).body)).toEqual([
+        ['bob@example.com', 'Logged in', 'with password', '127.0.0.1'],
+      ]);
       // and nobody logged out sees anything
       expect((await c.get(new Jar(), '/sites/shop/audit')).headers.location).toBe('/login');
     });
@@ -109,7 +117,12 @@ for (const backend of BACKENDS) {
       const lines = rows((await c.get(next.jar, '/sites/shop/audit')).body).slice(0, 2);
       expect(lines).toEqual([
         ['alice@example.com', 'Logged in', 'with password and a recovery code (9 left)', '127.0.0.1'],
-        ['alice@example.com', 'Failed login', expect.stringMatching(/^password right, (wrong two-factor code|two-factor code used before)$/), '127.0.0.1'],
+        [
+          'alice@example.com',
+          'Failed login',
+          expect.stringMatching(/^password right, (wrong two-factor code|two-factor code used before)$/),
+          '127.0.0.1',
+        ],
       ]);
     });
 
@@ -126,7 +139,14 @@ for (const backend of BACKENDS) {
       await start(backend);
       const storage = t!.collector.storage;
       // 120 lines, in pairs with the same time, so the keyset has ties to break
-      for (let i = 0; i < 120; i++) await recordAudit(storage, { siteId: t!.siteId, userId: null, action: 'test.line', detail: `line ${i}`, at: clock - 1_000_000 + Math.floor(i / 2) });
+      for (let i = 0; i < 120; i++)
+        await recordAudit(storage, {
+          siteId: t!.siteId,
+          userId: null,
+          action: 'test.line',
+          detail: `line ${i}`,
+          at: clock - 1_000_000 + Math.floor(i / 2),
+        });
       const { jar } = await c.login('alice@example.com', PASSWORD);
       const seen: string[] = [];
       let url: string | undefined = '/sites/shop/audit';
@@ -146,7 +166,15 @@ for (const backend of BACKENDS) {
     it('exports CSV with every cell quoted and formulas neutralised, and logs the export', async () => {
       await start(backend);
       const tricky = ['=HYPERLINK("https://evil.example","click")', '+1+1', '-2', '@SUM(A1)', 'a "quoted", comma\nand a new line', 'plain'];
-      for (const [i, detail] of tricky.entries()) await recordAudit(t!.collector.storage, { siteId: t!.siteId, userId: null, action: 'test.line', detail, ip: '192.0.2.1', at: clock - 10_000 + i });
+      for (const [i, detail] of tricky.entries())
+        await recordAudit(t!.collector.storage, {
+          siteId: t!.siteId,
+          userId: null,
+          action: 'test.line',
+          detail,
+          ip: '192.0.2.1',
+          at: clock - 10_000 + i,
+        });
       const { jar } = await c.login('alice@example.com', PASSWORD);
       const res = await c.get(jar, '/sites/shop/audit.csv');
       expect(res.statusCode).toBe(200);
@@ -183,8 +211,18 @@ for (const backend of BACKENDS) {
       const before = await t!.collector.storage.listAudit(t!.siteId, { limit: 10 });
       const csrf = csrfFrom((await c.get(jar, '/sites/shop/audit')).body);
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-        for (const url of ['/sites/shop/audit', '/sites/shop/audit.csv', `/sites/shop/audit/${before[0].id}`, `/sites/shop/audit/${before[0].id}/delete`]) {
-          const res = await t!.collector.app.inject({ method, url, headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${encodeURIComponent(csrf)}` });
+        for (const url of [
+          '/sites/shop/audit',
+          '/sites/shop/audit.csv',
+          `/sites/shop/audit/${before[0].id}`,
+          `/sites/shop/audit/${before[0].id}/delete`,
+        ]) {
+          const res = await t!.collector.app.inject({
+            method,
+            url,
+            headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `_csrf=${encodeURIComponent(csrf)}`,
+          });
           expect(res.statusCode, `${method} ${url}`).toBe(404);
         }
       }
@@ -208,7 +246,13 @@ for (const backend of BACKENDS) {
       const io = { out: () => undefined, err: () => undefined, readStdin: async () => '' };
       expect(await main(['delete', '--site', 'shop', '--session', 'session-1', '--database', t!.database], io)).toBe(0);
       const [line] = await t!.collector.storage.listAudit(t!.siteId, { limit: 1 });
-      expect(line).toMatchObject({ userId: null, actor: null, action: 'session.delete', detail: 'session session-1, from the command line', ip: null });
+      expect(line).toMatchObject({
+        userId: null,
+        actor: null,
+        action: 'session.delete',
+        detail: 'session session-1, from the command line',
+        ip: null,
+      });
     });
   });
 }

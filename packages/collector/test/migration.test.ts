@@ -53,16 +53,36 @@ const open = (backend: Backend, database: string): Storage =>
 async function schemaOf(backend: Backend, database: string): Promise<string[]> {
   if (backend === 'sqlite') {
     const db = new Database(database, { readonly: true });
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-    const out = tables.flatMap((table) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string; notnull: number }[]).map((col) => `${table}.${col.name} ${col.type} ${col.notnull}`));
-    out.push(...(db.prepare("SELECT type || ' ' || name AS x FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name").all() as { x: string }[]).map((r) => r.x));
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    const out = tables.flatMap((table) =>
+      (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string; notnull: number }[]).map(
+        (col) => `${table}.${col.name} ${col.type} ${col.notnull}`,
+      ),
+    );
+    out.push(
+      ...(
+        db
+          .prepare(
+            "SELECT type || ' ' || name AS x FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY name",
+          )
+          .all() as { x: string }[]
+      ).map((r) => r.x),
+    );
     db.close();
     return out.sort();
   }
   const pool = new pg.Pool({ connectionString: database, max: 1 });
-  const columns = await pool.query("SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable AS x FROM information_schema.columns WHERE table_schema = 'public'");
+  const columns = await pool.query(
+    "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable AS x FROM information_schema.columns WHERE table_schema = 'public'",
+  );
   const indexes = await pool.query("SELECT 'index ' || indexname AS x FROM pg_indexes WHERE schemaname = 'public'");
-  const triggers = await pool.query("SELECT 'trigger ' || trigger_name AS x FROM information_schema.triggers WHERE trigger_schema = 'public'");
+  const triggers = await pool.query(
+    "SELECT 'trigger ' || trigger_name AS x FROM information_schema.triggers WHERE trigger_schema = 'public'",
+  );
   await pool.end();
   return [...columns.rows, ...indexes.rows, ...triggers.rows].map((r) => r.x as string).sort();
 }
@@ -76,13 +96,31 @@ for (const backend of BACKENDS) {
 
       // data written the way today's collector writes it, before the upgrade
       const old = open(backend, db.database);
-      const site = await old.createSite({ name: 'shop', origins: ['https://shop.example'], privacy: 'relaxed', keyHash: hashKey('vk_old-key') });
+      const site = await old.createSite({
+        name: 'shop',
+        origins: ['https://shop.example'],
+        privacy: 'relaxed',
+        keyHash: hashKey('vk_old-key'),
+      });
       const user = await old.createUser({ email: 'alice@example.com', passwordHash: await hashPassword(PASSWORD) });
       await old.addUserToSite(user.id, site.id);
       await old.createLoginSession(hashSessionId('a'.repeat(43)), { userId: user.id, expiresAt: Date.now() + 3_600_000 });
       await old.writeBatch({
-        siteId: site.id, sessionId: 'old-session', seq: 0, visitorId: 'visitor-1', receivedAt: Date.now(), blob: gz(firstEvents()),
-        eventCount: 4, firstTimestamp: T0, lastTimestamp: T0 + 3, pages: 1, hasFullSnapshot: true, droppedBatches: 0, droppedEvents: 0, clicks: 2, inputs: 1,
+        siteId: site.id,
+        sessionId: 'old-session',
+        seq: 0,
+        visitorId: 'visitor-1',
+        receivedAt: Date.now(),
+        blob: gz(firstEvents()),
+        eventCount: 4,
+        firstTimestamp: T0,
+        lastTimestamp: T0 + 3,
+        pages: 1,
+        hasFullSnapshot: true,
+        droppedBatches: 0,
+        droppedEvents: 0,
+        clicks: 2,
+        inputs: 1,
       });
       await old.close();
 

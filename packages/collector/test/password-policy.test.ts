@@ -37,7 +37,9 @@ describe('checkPasswordPolicy', () => {
   });
 
   it("refuses a password that is or contains the e-mail's local part", () => {
-    expect(checkPasswordPolicy('margarethe.k', { email: 'margarethe.k@example.com' })).toMatch(/may not contain your e-mail name \("margarethe.k"\)/);
+    expect(checkPasswordPolicy('margarethe.k', { email: 'margarethe.k@example.com' })).toMatch(
+      /may not contain your e-mail name \("margarethe.k"\)/,
+    );
     expect(checkPasswordPolicy('my-Margarethe-pass', { email: 'Margarethe@example.com' })).toMatch(/e-mail name/);
     expect(checkPasswordPolicy('my-margarethe-pass', { email: 'bob@example.com' })).toBeNull();
   });
@@ -71,7 +73,11 @@ describe('veil-collector user add', () => {
   const run = async (args: string[], stdin = '') => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main([...args, '--database', db.database], { out: (l) => out.push(l), err: (l) => err.push(l), readStdin: async () => stdin });
+    const code = await main([...args, '--database', db.database], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      readStdin: async () => stdin,
+    });
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
@@ -82,7 +88,9 @@ describe('veil-collector user add', () => {
     expect(common.err).toContain('one of the 10,000 most common passwords');
     expect((await run(['user', 'list'])).out).not.toContain('ann@example.com');
 
-    expect((await run(['user', 'add', 'ann@example.com', '--site', 'shop', '--password-stdin'], 'correct horse battery staple\n')).code).toBe(0);
+    expect(
+      (await run(['user', 'add', 'ann@example.com', '--site', 'shop', '--password-stdin'], 'correct horse battery staple\n')).code,
+    ).toBe(0);
     const change = await run(['user', 'add', 'ann@example.com', '--site', 'shop', '--password-stdin'], 'ann-example-2024\n');
     expect(change.code).not.toBe(0);
     expect(change.err).toContain('may not contain your e-mail name ("ann")');

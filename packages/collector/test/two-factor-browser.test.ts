@@ -73,11 +73,16 @@ describe('two-factor login and the audit log in a browser', () => {
     await Promise.all([page.waitForURL(`${collector.url}/`), page.click('button[type=submit]')]);
 
     await page.goto(`${collector.url}/sites/shop/sessions/visit-1`);
-    await waitFor(async () => (await collector.storage.listAudit(site.id, { limit: 1 }))[0]?.action === 'session.view', 'the player to load the session');
+    await waitFor(
+      async () => (await collector.storage.listAudit(site.id, { limit: 1 }))[0]?.action === 'session.view',
+      'the player to load the session',
+    );
 
     await page.goto(`${collector.url}/sites/shop`);
     await Promise.all([page.waitForURL(`${collector.url}/sites/shop/audit`), page.click('a:has-text("Audit log")')]);
-    const rows = await page.$$eval('table.audit tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent!.trim())));
+    const rows = await page.$$eval('table.audit tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 4).map((td) => td.textContent!.trim())),
+    );
     expect(rows).toEqual([
       ['owner@example.com', 'Watched a session', 'session visit-1'],
       ['owner@example.com', 'Logged in', 'with password and authenticator code'],

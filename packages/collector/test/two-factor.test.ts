@@ -26,7 +26,10 @@ async function start(backend: Backend) {
   t = await startTestCollector(backend, {
     collector: {
       now: () => clock,
-      rateLimits: { loginIpDelay: { freeFailures: 20, firstDelaySeconds: 10, maxDelaySeconds: 1000 }, loginAccount: { perSecond: 1 / 120, burst: 4 } },
+      rateLimits: {
+        loginIpDelay: { freeFailures: 20, firstDelaySeconds: 10, maxDelaySeconds: 1000 },
+        loginAccount: { perSecond: 1 / 120, burst: 4 },
+      },
     },
   });
   const { user } = await addTestUser(t.collector, EMAIL, PASSWORD, ['shop']);
@@ -61,12 +64,18 @@ for (const backend of BACKENDS) {
       // reloading shows the same key: the app the user is typing it into stays right
       expect((await c.get(jar, '/account/two-factor')).body).toContain(/id="totp-secret">([A-Z2-7 ]+)</.exec(shown.body)![1]);
 
-      const wrong = await c.post(jar, '/account/two-factor/confirm', { _csrf: csrfFrom(shown.body), code: totpAt(secret, totpStep(clock) + 5) });
+      const wrong = await c.post(jar, '/account/two-factor/confirm', {
+        _csrf: csrfFrom(shown.body),
+        code: totpAt(secret, totpStep(clock) + 5),
+      });
       expect(wrong.statusCode).toBe(400);
       expect(wrong.body).toContain('That code does not match the key');
       expect((await t!.collector.storage.getTwoFactor(userId)).secret).toBeNull();
 
-      const right = await c.post(jar, '/account/two-factor/confirm', { _csrf: csrfFrom(shown.body), code: totpAt(secret, totpStep(clock)) });
+      const right = await c.post(jar, '/account/two-factor/confirm', {
+        _csrf: csrfFrom(shown.body),
+        code: totpAt(secret, totpStep(clock)),
+      });
       expect(right.statusCode).toBe(200);
       expect(right.body).toContain('shown only this once');
       const codes = [...right.body.matchAll(/<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/li>/g)].map((m) => m[1]);
@@ -142,7 +151,9 @@ for (const backend of BACKENDS) {
       const pre = new Jar();
       const stolen = await c.get(pre, '/login');
       thief.cookies.set('veil_pre', pre.cookies.get('veil_pre')!);
-      expect((await c.post(thief, '/login/code', { _csrf: csrfFrom(stolen.body), code: totpAt(secret, totpStep(clock)) })).statusCode).toBe(401);
+      expect((await c.post(thief, '/login/code', { _csrf: csrfFrom(stolen.body), code: totpAt(secret, totpStep(clock)) })).statusCode).toBe(
+        401,
+      );
 
       clock += 5 * 60_000 + 1;
       const late = await c.post(jar, '/login/code', { _csrf: 'x', code: totpAt(secret, totpStep(clock)) });
@@ -154,7 +165,7 @@ for (const backend of BACKENDS) {
       expect((await c.get(again.jar, '/login/code')).headers.location).toBe('/login');
     });
 
-    it('wrong codes spend the account\'s failures like wrong passwords; a browser that logged in before still gets in', async () => {
+    it("wrong codes spend the account's failures like wrong passwords; a browser that logged in before still gets in", async () => {
       await start(backend);
       const { secret, jar: known } = await enrol();
       clock += 30_000;
@@ -183,7 +194,10 @@ for (const backend of BACKENDS) {
       const { secret, jar } = await enrol();
       clock += 30_000;
       const code = totpAt(secret, totpStep(clock));
-      const badPassword = await c.submit(jar, '/account/two-factor', '/account/two-factor/disable', { password: 'not my password at all', code });
+      const badPassword = await c.submit(jar, '/account/two-factor', '/account/two-factor/disable', {
+        password: 'not my password at all',
+        code,
+      });
       expect(badPassword.statusCode).toBe(401);
       expect(badPassword.body).toContain('The password is not right. Two-factor login is still on.');
       const badCode = await c.submit(jar, '/account/two-factor', '/account/two-factor/disable', { password: PASSWORD, code: '' });
@@ -195,7 +209,12 @@ for (const backend of BACKENDS) {
       const off = await c.submit(jar, '/account/two-factor', '/account/two-factor/disable', { password: PASSWORD, code });
       expect(off.statusCode).toBe(200);
       expect(off.body).toContain('Two-factor login is <strong>off</strong>');
-      expect(await t!.collector.storage.getTwoFactor(userId)).toEqual({ secret: null, pendingSecret: null, lastStep: null, recoveryCodesLeft: 0 });
+      expect(await t!.collector.storage.getTwoFactor(userId)).toEqual({
+        secret: null,
+        pendingSecret: null,
+        lastStep: null,
+        recoveryCodesLeft: 0,
+      });
       expect((await c.login(EMAIL, PASSWORD)).res.headers.location).toBe('/');
     });
 
@@ -203,7 +222,11 @@ for (const backend of BACKENDS) {
       const userId = await start(backend);
       await enrol();
       const out: string[] = [];
-      const code = await main(['user', 'reset-2fa', 'Alice@Example.com', '--database', t!.database], { out: (l) => out.push(l), err: (l) => out.push(l), readStdin: async () => '' });
+      const code = await main(['user', 'reset-2fa', 'Alice@Example.com', '--database', t!.database], {
+        out: (l) => out.push(l),
+        err: (l) => out.push(l),
+        readStdin: async () => '',
+      });
       expect(code).toBe(0);
       expect(out.join('\n')).toContain('Two-factor login is off for alice@example.com');
       expect((await t!.collector.storage.getTwoFactor(userId)).secret).toBeNull();

@@ -26,7 +26,8 @@ export interface ClientOptions {
 
 export function client(collector: () => Collector) {
   const common = (jar: Jar, o: ClientOptions) => ({ remoteAddress: o.ip ?? '127.0.0.1', headers: { ...o.headers, cookie: jar.header() } });
-  const get = async (jar: Jar, url: string, o: ClientOptions = {}) => jar.take(await collector().app.inject({ method: 'GET', url, ...common(jar, o) }));
+  const get = async (jar: Jar, url: string, o: ClientOptions = {}) =>
+    jar.take(await collector().app.inject({ method: 'GET', url, ...common(jar, o) }));
   const post = async (jar: Jar, url: string, form: Record<string, string>, o: ClientOptions = {}) => {
     const c = common(jar, o);
     return jar.take(

@@ -91,5 +91,12 @@ export const csvRow = (cells: unknown[]) => `${cells.map(csvCell).join(',')}\r\n
 export const AUDIT_CSV_HEADER = ['time (UTC)', 'user', 'action', 'what', 'detail', 'ip'];
 
 export function auditCsvRow(entry: AuditEntry): string {
-  return csvRow([new Date(entry.at).toISOString(), entry.actor ?? (entry.userId === null ? 'command line' : `user ${entry.userId}`), entry.action, auditLabel(entry.action), entry.detail, entry.ip ?? '']);
+  return csvRow([
+    new Date(entry.at).toISOString(),
+    entry.actor ?? (entry.userId === null ? 'command line' : `user ${entry.userId}`),
+    entry.action,
+    auditLabel(entry.action),
+    entry.detail,
+    entry.ip ?? '',
+  ]);
 }

@@ -20,7 +20,10 @@ let common: Set<string> | undefined;
 /** data/common-passwords.txt, read once: from src/auth/ (tests) or dist/ (the package) alike. */
 function commonPasswords(): Set<string> {
   if (common) return common;
-  const file = [path.resolve(here, '..', 'data', 'common-passwords.txt'), path.resolve(here, '..', '..', 'data', 'common-passwords.txt')].find(existsSync);
+  const file = [
+    path.resolve(here, '..', 'data', 'common-passwords.txt'),
+    path.resolve(here, '..', '..', 'data', 'common-passwords.txt'),
+  ].find(existsSync);
   if (!file) throw new Error('[veil] data/common-passwords.txt is missing from the collector package: reinstall @veil/collector.');
   common = new Set(
     readFileSync(file, 'utf8')
@@ -43,7 +46,9 @@ const PADDING = /^[\d\W_]+|[\d\W_]+$/g;
  */
 export function checkPasswordPolicy(password: string, context: { email?: string | null } = {}): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    return `The password is too short: it has ${password.length} ${password.length === 1 ? 'character' : 'characters'}, and at least ${MIN_PASSWORD_LENGTH} are needed. A few unrelated words make a long password that is easy to remember.`;
+    return `The password is too short: it has ${password.length} ${
+      password.length === 1 ? 'character' : 'characters'
+    }, and at least ${MIN_PASSWORD_LENGTH} are needed. A few unrelated words make a long password that is easy to remember.`;
   }
   if (password.length > MAX_PASSWORD_LENGTH) return `The password is too long: at most ${MAX_PASSWORD_LENGTH} characters.`;
   const lower = password.toLowerCase();

@@ -37,7 +37,10 @@ export const normalizeRecoveryCode = (code: string) => code.toLowerCase().replac
  * Stored as SHA-256: the codes are random and long enough that a slow hash
  * adds nothing, and a leaked table does not hand them out.
  */
-export const hashRecoveryCode = (code: string) => createHash('sha256').update(`veil-recovery\u0000${normalizeRecoveryCode(code)}`).digest('hex');
+export const hashRecoveryCode = (code: string) =>
+  createHash('sha256')
+    .update(`veil-recovery\u0000${normalizeRecoveryCode(code)}`)
+    .digest('hex');
 
 export type SecondFactorResult =
   | { ok: true; method: 'totp' | 'recovery'; recoveryCodesLeft: number }
@@ -65,7 +68,9 @@ export async function verifySecondFactor(storage: Storage, userId: number, code:
 }
 
 const sign = (secret: Buffer, parts: (string | number)[]) =>
-  createHmac('sha256', secret).update(['2fa-pending', ...parts].join('\u0000')).digest('base64url');
+  createHmac('sha256', secret)
+    .update(['2fa-pending', ...parts].join('\u0000'))
+    .digest('base64url');
 
 /** The pending-login cookie after a correct password: `userId.expiresAt.mac`. */
 export function pendingLoginCookie(secret: Buffer, user: User, preId: string, now: number): string {

@@ -70,18 +70,41 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const body = request.body ?? {};
     const state = await pending(request);
     if (!state) {
-      return html(reply, 401, layout('Log in again', '<h1>Log in again</h1><p>The time to type the code ran out (5 minutes), or this browser did not start the login. <a href="/login">Log in again</a>.</p>'));
+      return html(
+        reply,
+        401,
+        layout(
+          'Log in again',
+          '<h1>Log in again</h1><p>The time to type the code ran out (5 minutes), or this browser did not start the login. <a href="/login">Log in again</a>.</p>',
+        ),
+      );
     }
     const { user, preId } = state;
     if (!csrfValid(secret, PRE_TOKEN_PREFIX + preId, body[CSRF_FIELD])) {
-      return html(reply, 403, layout('Form expired', '<h1>Form expired</h1><p>The form was missing its security token. <a href="/login/code">Reload the page</a> and try again.</p>'));
+      return html(
+        reply,
+        403,
+        layout(
+          'Form expired',
+          '<h1>Form expired</h1><p>The form was missing its security token. <a href="/login/code">Reload the page</a> and try again.</p>',
+        ),
+      );
     }
     // the same limits as the password: a wrong code is a failed login
     const byIp = guard.checkIp(request.ip);
-    if (!byIp.ok) return ctx.tooMany(reply, byIp.retryAfterSeconds, codePage(preId, `Too many login attempts. Try again in ${byIp.retryAfterSeconds} seconds.`));
+    if (!byIp.ok)
+      return ctx.tooMany(
+        reply,
+        byIp.retryAfterSeconds,
+        codePage(preId, `Too many login attempts. Try again in ${byIp.retryAfterSeconds} seconds.`),
+      );
     const byAccount = guard.accountOpen(user.email);
     if (!byAccount.ok && !guard.isKnownDevice(request.cookies[DEVICE_COOKIE], user.id)) {
-      return ctx.tooMany(reply, byAccount.retryAfterSeconds, codePage(preId, `Too many login attempts. Try again in ${byAccount.retryAfterSeconds} seconds.`));
+      return ctx.tooMany(
+        reply,
+        byAccount.retryAfterSeconds,
+        codePage(preId, `Too many login attempts. Try again in ${byAccount.retryAfterSeconds} seconds.`),
+      );
     }
     const code = typeof body.code === 'string' ? body.code : '';
     const result = await verifySecondFactor(storage, user.id, code, now());
@@ -100,7 +123,9 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
       request,
       reply,
       user,
-      result.method === 'totp' ? 'with password and authenticator code' : `with password and a recovery code (${result.recoveryCodesLeft} left)`,
+      result.method === 'totp'
+        ? 'with password and authenticator code'
+        : `with password and a recovery code (${result.recoveryCodesLeft} left)`,
     );
     return reply.redirect('/', 303);
   });
@@ -122,8 +147,18 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const [state, user] = await Promise.all([storage.getTwoFactor(userId), storage.getUserById(userId)]);
     const alert = message ? `<p class="error" role="alert">${esc(message)}</p>` : '';
     if (state.secret) {
-      return page(request, reply, code, `<p class="done" role="status">Two-factor login is <strong>on</strong> for ${esc(user?.email)}. Every login asks for a code from your authenticator app after the password.</p>
-<p>${state.recoveryCodesLeft} of your recovery codes ${state.recoveryCodesLeft === 1 ? 'is' : 'are'} unused.${state.recoveryCodesLeft <= 3 ? ' <strong class="warn">Running low:</strong> turn two-factor login off and on again to get ten new ones.' : ''}</p>
+      return page(
+        request,
+        reply,
+        code,
+        `<p class="done" role="status">Two-factor login is <strong>on</strong> for ${esc(
+          user?.email,
+        )}. Every login asks for a code from your authenticator app after the password.</p>
+<p>${state.recoveryCodesLeft} of your recovery codes ${state.recoveryCodesLeft === 1 ? 'is' : 'are'} unused.${
+          state.recoveryCodesLeft <= 3
+            ? ' <strong class="warn">Running low:</strong> turn two-factor login off and on again to get ten new ones.'
+            : ''
+        }</p>
 <h2>Turn two-factor login off</h2>
 ${alert}
 <form class="login" method="post" action="${base}/disable">
@@ -131,15 +166,22 @@ ${csrfInput(request)}
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <label>Code from your app, or a recovery code <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="20" required></label>
 <button type="submit" class="danger">Turn off two-factor login</button>
-</form>`);
+</form>`,
+      );
     }
     if (state.pendingSecret) {
       const uri = otpauthUri(state.pendingSecret, user?.email ?? 'veil');
-      return page(request, reply, code, `<p>Two-factor login is <strong>off</strong>. Two steps to turn it on:</p>
+      return page(
+        request,
+        reply,
+        code,
+        `<p>Two-factor login is <strong>off</strong>. Two steps to turn it on:</p>
 <ol class="steps">
 <li><p>In your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, Aegis, …) add an account and type this key:</p>
 <p class="secret mono" id="totp-secret">${esc(grouped(state.pendingSecret))}</p>
-<p class="muted">Time-based, 6 digits, every 30 seconds. On this phone? <a href="${esc(uri)}">Open it in your authenticator app</a>. The same as a link to copy:</p>
+<p class="muted">Time-based, 6 digits, every 30 seconds. On this phone? <a href="${esc(
+          uri,
+        )}">Open it in your authenticator app</a>. The same as a link to copy:</p>
 <input class="mono uri" type="text" readonly aria-label="otpauth link for your authenticator app" value="${esc(uri)}"></li>
 <li><p>Type the 6-digit code the app now shows, to prove it works. Two-factor login is on only once this is done.</p>
 ${alert}
@@ -148,15 +190,21 @@ ${csrfInput(request)}
 <label>Code from your app <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="10" required></label>
 <button type="submit">Turn on two-factor login</button>
 </form></li>
-</ol>`);
+</ol>`,
+      );
     }
-    return page(request, reply, code, `<p>Two-factor login is <strong>off</strong>: your password alone lets you in.</p>
+    return page(
+      request,
+      reply,
+      code,
+      `<p>Two-factor login is <strong>off</strong>: your password alone lets you in.</p>
 <p>Turn it on and every login also asks for a 6-digit code from an authenticator app on your phone, so a stolen password is not enough to see your visitors' recordings.</p>
 ${alert}
 <form method="post" action="${base}/start">
 ${csrfInput(request)}
 <button type="submit">Set up two-factor login</button>
-</form>`);
+</form>`,
+    );
   }
 
   app.get(base, { preHandler: ctx.requireUser }, async (request, reply) => overview(request, reply));
@@ -177,17 +225,31 @@ ${csrfInput(request)}
     const code = typeof request.body?.code === 'string' ? request.body.code : '';
     const step = matchTotp(state.pendingSecret, code, now());
     if (step === null) {
-      return overview(request, reply, 400, 'That code does not match the key. Check that the app shows a 6-digit code for the key above, that the phone\'s clock is set automatically, and type the code it shows now.');
+      return overview(
+        request,
+        reply,
+        400,
+        "That code does not match the key. Check that the app shows a 6-digit code for the key above, that the phone's clock is set automatically, and type the code it shows now.",
+      );
     }
     const codes = newRecoveryCodes();
-    const enabled = await storage.enableTwoFactor(userId, { secret: state.pendingSecret, step, recoveryCodeHashes: codes.map(hashRecoveryCode) });
+    const enabled = await storage.enableTwoFactor(userId, {
+      secret: state.pendingSecret,
+      step,
+      recoveryCodeHashes: codes.map(hashRecoveryCode),
+    });
     if (!enabled) return overview(request, reply, 409, 'The key changed meanwhile (set up again in another tab?). Use the key shown now.');
     await recordUserAudit(storage, { userId, action: 'two-factor.enable', ip: request.ip, at: now() });
-    return page(request, reply, 200, `<p class="done" role="status">Two-factor login is <strong>on</strong>. From now on every login asks for a code from your app.</p>
+    return page(
+      request,
+      reply,
+      200,
+      `<p class="done" role="status">Two-factor login is <strong>on</strong>. From now on every login asks for a code from your app.</p>
 <h2>Your recovery codes</h2>
 <p><strong>Save them now</strong> (print them, or keep them in your password manager): they are shown only this once. If you lose your phone, each of them logs you in once instead of a code.</p>
 <ul class="recovery-codes mono" id="recovery-codes">${codes.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>
-<p><a href="/">Done, back to the sites</a></p>`);
+<p><a href="/">Done, back to the sites</a></p>`,
+    );
   });
 
   app.post<{ Body: Record<string, unknown> }>(`${base}/disable`, { preHandler: ctx.requireUser }, async (request, reply) => {

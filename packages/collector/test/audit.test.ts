@@ -87,6 +87,8 @@ for (const backend of BACKENDS) {
         ['alice@example.com', 'Logged in', 'with password', '198.51.100.4'],
         ['alice@example.com', 'Failed login', 'wrong password', '203.0.113.66'],
       ]);
+      // the watched session links to its replay
+      expect(page.body).toContain('session <a class="mono" href="/sites/shop/sessions/session-1">session-1</a>');
       // the site's page links to it
       expect((await c.get(again.jar, '/sites/shop', ip)).body).toContain('href="/sites/shop/audit"');
 

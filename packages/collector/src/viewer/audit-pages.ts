@@ -22,6 +22,15 @@ function who(entry: AuditEntry): string {
   return entry.userId === null ? '<span class="muted">command line</span>' : `<span class="muted">removed user #${entry.userId}</span>`;
 }
 
+/** The detail, with a watched session linked to its replay (a deleted one answers that it is gone). */
+function detail(siteBase: string, entry: AuditEntry): string {
+  if (!entry.detail) return '<span class="muted">–</span>';
+  const watched = entry.action === 'session.view' ? /^session (\S+)$/.exec(entry.detail) : null;
+  if (watched)
+    return `session <a class="mono" href="${esc(`${siteBase}/sessions/${encodeURIComponent(watched[1])}`)}">${esc(watched[1])}</a>`;
+  return esc(entry.detail);
+}
+
 export async function auditPages(app: FastifyInstance, ctx: ViewerContext): Promise<void> {
   const { storage, now } = ctx;
 
@@ -39,7 +48,7 @@ export async function auditPages(app: FastifyInstance, ctx: ViewerContext): Prom
 <td data-label="Time">${esc(formatTime(e.at))}</td>
 <td data-label="User">${who(e)}</td>
 <td data-label="Action">${esc(auditLabel(e.action))}</td>
-<td data-label="Detail" class="detail">${esc(e.detail) || '<span class="muted">–</span>'}</td>
+<td data-label="Detail" class="detail">${detail(siteBase, e)}</td>
 <td data-label="IP" class="mono">${esc(e.ip ?? '–')}</td>
 </tr>`,
       );

@@ -1,7 +1,7 @@
-// Regenerates the README's screenshots of the session list, the player and a
-// site's settings page (desktop 1280 px and phone 390 px wide, light and
-// dark), on sessions the real recorder makes in Chromium against a
-// throw-away collector.
+// Regenerates the README's screenshots of the session list, the player, a
+// site's settings page, the two-factor setup page, the code prompt at login
+// and the audit log (desktop 1280 px and phone 390 px wide, light and dark),
+// on sessions the real recorder makes in Chromium against a throw-away collector.
 //
 //   npm run build -w @veil/core && npm run build -w @veil/collector
 //   node packages/collector/scripts/screenshots.mjs      # writes packages/collector/docs/*.png
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { addSite, addUser, createCollector } from '../dist/index.js';
+import { addSite, addUser, createCollector, recordAudit } from '../dist/index.js';
 import { startShop, visitShop } from '../test/shop-page.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,16 @@ try {
   await postGappedSession(collector.url, key);
   await waitForSessions(collector, site.id, 3);
 
+  // a colleague with two-factor login on, for the code prompt; and a few lines in the audit log besides the shots' own
+  const { user: colleague } = await addUser(collector.storage, { email: 'colleague@example.com', password: PASSWORD, sites: ['shop'] });
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  await collector.storage.setPendingTotpSecret(colleague.id, secret);
+  await collector.storage.enableTwoFactor(colleague.id, { secret, step: 0, recoveryCodeHashes: [] });
+  const hourAgo = Date.now() - 3600_000;
+  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'login.failed', detail: 'wrong password', ip: '203.0.113.77', at: hourAgo });
+  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'login', detail: 'with password and authenticator code', ip: '198.51.100.20', at: hourAgo + 60_000 });
+  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'visitor.delete', detail: 'visitor visitor-51b0: 1 session, 2 batches', ip: '198.51.100.20', at: hourAgo + 300_000 });
+
   const shots = [];
   for (const colorScheme of ['light', 'dark']) {
     for (const width of [1280, 390]) {
@@ -66,7 +76,30 @@ try {
       await page.goto(`${collector.url}/sites/shop/settings?saved=settings`);
       await page.screenshot({ path: path.join(out, `settings-${suffix}.png`), fullPage: true });
       shots.push(`settings-${suffix}.png`);
+
+      await page.goto(`${collector.url}/account/two-factor`);
+      // the first round starts the setup; later rounds find it under way, with the same key
+      const setUp = page.locator('button:has-text("Set up two-factor login")');
+      if (await setUp.count()) await Promise.all([page.waitForURL(`${collector.url}/account/two-factor`), setUp.click()]);
+      await page.waitForSelector('#totp-secret');
+      await page.screenshot({ path: path.join(out, `two-factor-setup-${suffix}.png`), fullPage: true });
+      shots.push(`two-factor-setup-${suffix}.png`);
+
+      await page.goto(`${collector.url}/sites/shop/audit`);
+      await page.screenshot({ path: path.join(out, `audit-${suffix}.png`), fullPage: true });
+      shots.push(`audit-${suffix}.png`);
       await context.close();
+
+      // the colleague's login stops at the code prompt
+      const other = await browser.newContext({ viewport: { width, height: width > 500 ? 900 : 844 }, colorScheme, deviceScaleFactor: 1 });
+      const prompt = await other.newPage();
+      await prompt.goto(`${collector.url}/login`);
+      await prompt.fill('input[name=email]', 'colleague@example.com');
+      await prompt.fill('input[name=password]', PASSWORD);
+      await Promise.all([prompt.waitForURL(`${collector.url}/login/code`), prompt.click('button[type=submit]')]);
+      await prompt.screenshot({ path: path.join(out, `login-code-${suffix}.png`), fullPage: true });
+      shots.push(`login-code-${suffix}.png`);
+      await other.close();
     }
   }
   console.log(`wrote ${shots.length} screenshots to ${path.relative(process.cwd(), out)}: ${shots.join(', ')}`);

@@ -7,6 +7,8 @@ import { AdminError } from './admin-error';
 import { addUser, listUsers, normalizeEmail, removeUser } from './auth/users';
 import { parseRole } from './auth/roles';
 import { invitationPath, inviteUser, setMemberRole } from './settings/members';
+import { checkPasswordPolicy } from './auth/password-policy';
+import { recordAudit } from './audit/audit';
 import { Recordings } from './recordings/recordings';
 import { createCollector, parseTrustProxy, TRUST_PROXY_HELP, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
@@ -34,6 +36,7 @@ Commands:
                                        change a user's role on a site
   user list                            list users, their sites and roles
   user remove <email>                  delete a user; their login sessions end
+  user reset-2fa <email>               turn a user's two-factor login off (lost phone and recovery codes)
   delete --site <name> --session <id>  delete one recorded session
   delete --site <name> --visitor <id>  delete every session of one visitor
   help                                 show this text
@@ -285,6 +288,25 @@ async function site(args: string[]): Promise<void> {
 
 async function user(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
+  if (sub === 'reset-2fa') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { database: { type: 'string' } } });
+    if (!positionals[0]) throw new UsageError('user reset-2fa needs an e-mail address: veil-collector user reset-2fa alice@example.com');
+    await withStorage(databaseFrom(values.database), async (storage) => {
+      const found = await storage.getUserByEmail(normalizeEmail(positionals[0]));
+      if (!found) throw new AdminError(`No user ${JSON.stringify(positionals[0])}; \`veil-collector user list\` shows the users.`);
+      if (!(await storage.getTwoFactor(found.id)).secret) {
+        io.out(`${found.email} has no two-factor login to reset; nothing was changed.`);
+        return;
+      }
+      await storage.disableTwoFactor(found.id);
+      // the account's own line, but done by no logged-in user: the command line
+      for (const site of await storage.sitesOfUser(found.id)) {
+        await recordAudit(storage, { siteId: site.id, userId: null, action: 'two-factor.reset', detail: `for ${found.email}, from the command line`, ip: null });
+      }
+      io.out(`Two-factor login is off for ${found.email}: they log in with their password alone and can set it up again from the viewer.`);
+    });
+    return;
+  }
   if (sub === 'list' || sub === 'remove') {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { database: { type: 'string' } } });
     await withStorage(databaseFrom(values.database), async (storage) => {
@@ -332,7 +354,7 @@ async function user(args: string[]): Promise<void> {
     });
     return;
   }
-  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user invite, user role, user list or user remove.`);
+  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user invite, user role, user list, user remove or user reset-2fa.`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -347,6 +369,9 @@ async function user(args: string[]): Promise<void> {
     password = (await io.readStdin()).replace(/\r?\n$/, '');
   } else {
     password = await promptPassword(`Password for ${email}: `);
+    // said before the second prompt, not after both
+    const refused = checkPasswordPolicy(password, { email: email.trim().toLowerCase() });
+    if (refused) throw new AdminError(refused);
     const again = await promptPassword('Again: ');
     if (again !== password) throw new UsageError('The passwords differ; nothing was changed.');
   }
@@ -370,6 +395,15 @@ async function remove(args: string[]): Promise<void> {
     const s = await requireSite(storage, values.site!);
     const recordings = new Recordings(storage);
     const count = values.session ? await recordings.deleteSession(s.id, values.session) : await recordings.deleteVisitor(s.id, values.visitor!);
+    if (count) {
+      await recordAudit(storage, {
+        siteId: s.id,
+        userId: null,
+        action: values.session ? 'session.delete' : 'visitor.delete',
+        detail: values.session ? `session ${values.session}, from the command line` : `visitor ${values.visitor}: ${count} ${count === 1 ? 'session' : 'sessions'}, from the command line`,
+        ip: null,
+      });
+    }
     io.out(`Deleted ${count} session${count === 1 ? '' : 's'} of site ${s.name}.`);
   });
 }

@@ -21,7 +21,13 @@ export type {
   BatchWrite,
   WriteResult,
   LoginSession,
+  AuditEntry,
+  AuditWrite,
+  TwoFactorState,
 } from './storage/types';
+export { recordAudit, canSeeAudit } from './audit/audit';
+export type { AuditInput } from './audit/audit';
+export { checkPasswordPolicy, MIN_PASSWORD_LENGTH } from './auth/password-policy';
 export { addSite, setSiteOrigins } from './settings/sites';
 export { addUser } from './auth/users';
 export { remoteSettings } from './settings/site-settings';

@@ -54,7 +54,7 @@ export interface CollectorOptions {
   publicUrl?: string;
   /** `false`: build the app without listening (use `app.inject`). Default true. */
   listen?: boolean;
-  /** Recordings older than this are deleted, on start and every hour. Default 30. */
+  /** Recordings and audit log lines older than this are deleted, on start and every hour. Default 30. */
   retentionDays?: number;
   /** Serve HTTPS directly. */
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -304,13 +304,19 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   });
 
   async function purge(): Promise<number> {
-    let removed = await recordings.purgeBefore(now() - retentionDays * DAY_MS);
-    // sites whose admins chose a shorter retention
+    const cutoff = now() - retentionDays * DAY_MS;
+    let removed = await recordings.purgeBefore(cutoff);
+    // sites whose admins chose a shorter retention: their recordings and audit lines go sooner
     for (const site of await storage.listSites()) {
       const days = effectiveRetentionDays(site, retentionDays);
-      if (days < retentionDays) removed += await recordings.purgeSiteBefore(site.id, now() - days * DAY_MS);
+      if (days < retentionDays) {
+        removed += await recordings.purgeSiteBefore(site.id, now() - days * DAY_MS);
+        await storage.purgeAuditBefore(now() - days * DAY_MS, site.id);
+      }
     }
     await storage.purgeLoginSessions(now());
+    // the audit log is kept as long as the recordings it speaks of, and no longer
+    await storage.purgeAuditBefore(cutoff);
     return removed;
   }
 

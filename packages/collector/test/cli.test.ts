@@ -80,7 +80,7 @@ describe('veil-collector user add', () => {
 
   it('refuses a short password, a missing --site, and an unknown site', async () => {
     await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
-    expect((await run(['user', 'add', 'a@example.com', '--site', 'shop', '--password-stdin'], 'short')).err).toContain('at least 10 characters');
+    expect((await run(['user', 'add', 'a@example.com', '--site', 'shop', '--password-stdin'], 'short')).err).toContain('at least 12 are needed');
     expect((await run(['user', 'add', 'a@example.com', '--password-stdin'], 'long enough pw')).err).toContain('--site');
     expect((await run(['user', 'add', 'a@example.com', '--site', 'nope', '--password-stdin'], 'long enough pw')).err).toContain('No site named "nope"');
   });

@@ -37,5 +37,3 @@ let dummy: Promise<string> | undefined;
 export function dummyHash(): Promise<string> {
   return (dummy ??= hashPassword(randomBytes(16).toString('hex')));
 }
-
-export const MIN_PASSWORD_LENGTH = 10;

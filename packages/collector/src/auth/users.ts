@@ -3,7 +3,8 @@
 import { AdminError } from '../admin-error';
 import { requireSite } from '../settings/sites';
 import type { Role, Storage, User } from '../storage/types';
-import { MIN_PASSWORD_LENGTH, hashPassword } from './password';
+import { hashPassword } from './password';
+import { checkPasswordPolicy } from './password-policy';
 import { roleForNewMember } from './roles';
 
 /** Control characters (NUL above all: PostgreSQL text cannot hold it) are in no e-mail address. */
@@ -31,9 +32,8 @@ export async function addUser(
   input: { email: string; password: string; sites: string[]; role?: Role },
 ): Promise<{ user: User; created: boolean }> {
   const email = normalizeEmail(input.email);
-  if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new AdminError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
-  }
+  const refused = checkPasswordPolicy(input.password, { email });
+  if (refused) throw new AdminError(refused);
   if (input.sites.length === 0) throw new AdminError('Give the user at least one --site they may see.');
   const sites = [];
   for (const name of input.sites) sites.push(await requireSite(storage, name));

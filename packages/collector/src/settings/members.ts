@@ -3,7 +3,8 @@
 // can lock everyone out of its settings by accident.
 import { createHash, randomBytes } from 'node:crypto';
 import { AdminError } from '../admin-error';
-import { MIN_PASSWORD_LENGTH, hashPassword, verifyPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { checkPasswordPolicy } from '../auth/password-policy';
 import { normalizeEmail } from '../auth/users';
 import type { Invitation, Role, Site, Storage, User } from '../storage/types';
 
@@ -61,8 +62,9 @@ export async function acceptInvitation(
     if (!(await verifyPassword(password, user.passwordHash))) {
       throw new AdminError(`Wrong password for ${invitation.email}. Type the password you log in with.`);
     }
-  } else if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new AdminError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+  } else {
+    const refused = checkPasswordPolicy(password, { email: invitation.email });
+    if (refused) throw new AdminError(refused);
   }
   if (!(await storage.deleteInvitation(tokenHash))) {
     throw new AdminError("This invitation link was used already. Ask the site's admin for a new one.");

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import type { Pool, PoolClient } from 'pg';
 import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
-import { sessionFromRow, userFromRow } from './rows';
+import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
 import type { BatchWrite, Invitation, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
 
-const MIGRATIONS: string[] = [
+// Exported for the upgrade tests, which build a database as an older collector left it.
+export const POSTGRES_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
   CREATE TABLE sites (
@@ -119,10 +120,35 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX invitations_by_site ON invitations (site_id, expires_at);
   `,
+  // 4: two-factor login and the audit log. The log has no foreign keys: it
+  // outlives the users and sessions it names. No update may touch it.
+  `
+  ALTER TABLE users ADD COLUMN totp_secret TEXT;
+  ALTER TABLE users ADD COLUMN totp_pending_secret TEXT;
+  ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+  CREATE TABLE recovery_codes (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at BIGINT,
+    PRIMARY KEY (user_id, code_hash)
+  );
+  CREATE TABLE audit_log (
+    id BIGSERIAL PRIMARY KEY,
+    site_id INTEGER,
+    user_id INTEGER,
+    actor TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    ip TEXT,
+    at BIGINT NOT NULL
+  );
+  CREATE INDEX audit_by_site_time ON audit_log (site_id, at, id);
+  CREATE INDEX audit_by_time ON audit_log (at);
+  CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+  CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  `,
 ];
-
-/** Every migration of this version (tests build older schemas with fewer). */
-export const POSTGRES_MIGRATIONS = MIGRATIONS;
 
 // Any constant shared by every instance: serialises migrations across them.
 const MIGRATION_LOCK = 0x7e11c011;
@@ -238,7 +264,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const { rows } = await client.query('SELECT version FROM schema_version');
         let version: number = rows[0]?.version ?? 0;
         if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
-        for (; version < MIGRATIONS.length; version++) await client.query(MIGRATIONS[version]);
+        for (; version < POSTGRES_MIGRATIONS.length; version++) await client.query(POSTGRES_MIGRATIONS[version]);
         await client.query('UPDATE schema_version SET version = $1', [version]);
         await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
           'server_secret',
@@ -352,6 +378,77 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         [userId],
       );
       return rows.map(memberSiteFromRow);
+    },
+    async getTwoFactor(userId) {
+      const row = await one(
+        `SELECT totp_secret, totp_pending_secret, totp_last_step,
+           (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
+         FROM users WHERE id = $1`,
+        [userId],
+      );
+      return {
+        secret: row?.totp_secret ?? null,
+        pendingSecret: row?.totp_pending_secret ?? null,
+        lastStep: row?.totp_last_step === null || row?.totp_last_step === undefined ? null : Number(row.totp_last_step),
+        recoveryCodesLeft: Number(row?.codes_left ?? 0),
+      };
+    },
+    async setPendingTotpSecret(userId, secret) {
+      await pool.query('UPDATE users SET totp_pending_secret = $1 WHERE id = $2', [secret, userId]);
+    },
+    async enableTwoFactor(userId, { secret, step, recoveryCodeHashes }) {
+      return transaction(async (client) => {
+        const { rowCount } = await client.query(
+          'UPDATE users SET totp_secret = $1, totp_pending_secret = NULL, totp_last_step = $2 WHERE id = $3 AND totp_pending_secret = $1',
+          [secret, step, userId],
+        );
+        if (!rowCount) return false;
+        await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+        for (const hash of recoveryCodeHashes) {
+          await client.query('INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)', [userId, hash]);
+        }
+        return true;
+      });
+    },
+    async disableTwoFactor(userId) {
+      await transaction(async (client) => {
+        await client.query('UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1', [userId]);
+        await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+      });
+    },
+    async useTotpStep(userId, step) {
+      const { rowCount } = await pool.query(
+        'UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < $1)',
+        [step, userId],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async useRecoveryCode(userId, codeHash, now) {
+      const { rowCount } = await pool.query(
+        'UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL',
+        [now, userId, codeHash],
+      );
+      return (rowCount ?? 0) > 0;
+    },
+    async appendAudit(e) {
+      await pool.query(
+        `INSERT INTO audit_log (site_id, user_id, actor, action, detail, ip, at)
+         VALUES ($1, $2, (SELECT email FROM users WHERE id = $2), $3, $4, $5, $6)`,
+        [e.siteId, e.userId, e.action, e.detail, e.ip, e.at],
+      );
+    },
+    async listAudit(siteId, { limit, before }) {
+      const { rows } = before
+        ? await pool.query(
+            'SELECT * FROM audit_log WHERE site_id = $1 AND (at < $2 OR (at = $2 AND id < $3)) ORDER BY at DESC, id DESC LIMIT $4',
+            [siteId, before.at, before.id, limit],
+          )
+        : await pool.query('SELECT * FROM audit_log WHERE site_id = $1 ORDER BY at DESC, id DESC LIMIT $2', [siteId, limit]);
+      return rows.map(auditFromRow);
+    },
+    async purgeAuditBefore(before, siteId) {
+      if (siteId !== undefined) return (await pool.query('DELETE FROM audit_log WHERE site_id = $1 AND at < $2', [siteId, before])).rowCount ?? 0;
+      return (await pool.query('DELETE FROM audit_log WHERE at < $1', [before])).rowCount ?? 0;
     },
     async createLoginSession(idHash, session) {
       await pool.query('INSERT INTO login_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, $3)', [

@@ -1,4 +1,4 @@
-import type { SessionSummary, User } from './types';
+import type { AuditEntry, SessionSummary, User } from './types';
 
 /** Maps a sessions row of either database (PostgreSQL returns BIGINT as strings). */
 export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
@@ -32,4 +32,19 @@ export function sessionFromRow(row: Record<string, unknown>): SessionSummary {
 /** Maps a users row of either database. */
 export function userFromRow(row: Record<string, unknown>): User {
   return { id: Number(row.id), email: String(row.email), passwordHash: String(row.password_hash), createdAt: Number(row.created_at) };
+}
+
+/** Maps an audit_log row of either database. */
+export function auditFromRow(row: Record<string, unknown>): AuditEntry {
+  const nOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    id: Number(row.id),
+    siteId: nOrNull(row.site_id),
+    userId: nOrNull(row.user_id),
+    actor: (row.actor as string | null) ?? null,
+    action: String(row.action),
+    detail: String(row.detail),
+    ip: (row.ip as string | null) ?? null,
+    at: Number(row.at),
+  };
 }

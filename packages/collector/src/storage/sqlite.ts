@@ -5,11 +5,12 @@ import Database from 'better-sqlite3';
 import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
-import { sessionFromRow, userFromRow } from './rows';
+import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
 // Each entry runs once, in order, inside one transaction with its version bump.
-const MIGRATIONS: string[] = [
+// Exported for the upgrade tests, which build a database as an older collector left it.
+export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
   CREATE TABLE sites (
@@ -121,10 +122,34 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX invitations_by_site ON invitations (site_id, expires_at);
   `,
+  // 4: two-factor login and the audit log. The log has no foreign keys: it
+  // outlives the users and sessions it names. No update may touch it.
+  `
+  ALTER TABLE users ADD COLUMN totp_secret TEXT;
+  ALTER TABLE users ADD COLUMN totp_pending_secret TEXT;
+  ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
+  CREATE TABLE recovery_codes (
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+  );
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id INTEGER,
+    user_id INTEGER,
+    actor TEXT,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    ip TEXT,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX audit_by_site_time ON audit_log (site_id, at, id);
+  CREATE INDEX audit_by_time ON audit_log (at);
+  CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  `,
 ];
-
-/** How many migrations this version knows (tests build older schemas with fewer). */
-export const SQLITE_MIGRATIONS = MIGRATIONS;
 
 interface SiteRow {
   id: number;
@@ -342,7 +367,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
         let version = row?.version ?? 0;
         if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (0)').run();
-        for (; version < MIGRATIONS.length; version++) db.exec(MIGRATIONS[version]);
+        for (; version < SQLITE_MIGRATIONS.length; version++) db.exec(SQLITE_MIGRATIONS[version]);
         db.prepare('UPDATE schema_version SET version = ?').run(version);
         db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING').run('server_secret', randomBytes(32));
       });
@@ -483,6 +508,82 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async deleteUser(userId) {
       open();
       return db.prepare('DELETE FROM users WHERE id = ?').run(userId).changes > 0;
+    },
+    async getTwoFactor(userId) {
+      open();
+      const row = db
+        .prepare(
+          `SELECT totp_secret, totp_pending_secret, totp_last_step,
+             (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
+           FROM users WHERE id = ?`,
+        )
+        .get(userId) as { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null; codes_left: number } | undefined;
+      return {
+        secret: row?.totp_secret ?? null,
+        pendingSecret: row?.totp_pending_secret ?? null,
+        lastStep: row?.totp_last_step ?? null,
+        recoveryCodesLeft: row?.codes_left ?? 0,
+      };
+    },
+    async setPendingTotpSecret(userId, secret) {
+      open();
+      db.prepare('UPDATE users SET totp_pending_secret = ? WHERE id = ?').run(secret, userId);
+    },
+    async enableTwoFactor(userId, { secret, step, recoveryCodeHashes }) {
+      open();
+      return db.transaction(() => {
+        const changed = db
+          .prepare('UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ? AND totp_pending_secret = ?')
+          .run(secret, step, userId, secret).changes;
+        if (!changed) return false;
+        db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+        const insert = db.prepare('INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)');
+        for (const hash of recoveryCodeHashes) insert.run(userId, hash);
+        return true;
+      }).immediate();
+    },
+    async disableTwoFactor(userId) {
+      open();
+      db.transaction(() => {
+        db.prepare('UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = ?').run(userId);
+        db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+      }).immediate();
+    },
+    async useTotpStep(userId, step) {
+      open();
+      return (
+        db
+          .prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)')
+          .run(step, userId, step).changes > 0
+      );
+    },
+    async useRecoveryCode(userId, codeHash, now) {
+      open();
+      return (
+        db.prepare('UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL').run(now, userId, codeHash)
+          .changes > 0
+      );
+    },
+    async appendAudit(e) {
+      open();
+      db.prepare(
+        `INSERT INTO audit_log (site_id, user_id, actor, action, detail, ip, at)
+         VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
+      ).run(e.siteId, e.userId, e.userId, e.action, e.detail, e.ip, e.at);
+    },
+    async listAudit(siteId, { limit, before }) {
+      open();
+      const rows = before
+        ? db
+            .prepare('SELECT * FROM audit_log WHERE site_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?')
+            .all(siteId, before.at, before.at, before.id, limit)
+        : db.prepare('SELECT * FROM audit_log WHERE site_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(siteId, limit);
+      return (rows as Record<string, unknown>[]).map(auditFromRow);
+    },
+    async purgeAuditBefore(before, siteId) {
+      open();
+      if (siteId !== undefined) return db.prepare('DELETE FROM audit_log WHERE site_id = ? AND at < ?').run(siteId, before).changes;
+      return db.prepare('DELETE FROM audit_log WHERE at < ?').run(before).changes;
     },
     async createLoginSession(idHash, session: LoginSession) {
       open();

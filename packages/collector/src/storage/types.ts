@@ -57,6 +57,36 @@ export interface User {
   createdAt: number;
 }
 
+/** A user's two-factor login state (see auth/two-factor.ts). */
+export interface TwoFactorState {
+  /** The TOTP secret (base32) while two-factor login is on; null when off. */
+  secret: string | null;
+  /** A secret shown for enrolment, not yet confirmed by a first code. */
+  pendingSecret: string | null;
+  /** The last TOTP step a code was accepted for: codes of it or earlier are refused. */
+  lastStep: number | null;
+  recoveryCodesLeft: number;
+}
+
+/** One line of a site's audit log. */
+export interface AuditEntry {
+  id: number;
+  /** null: not tied to one site (e.g. a command-line action on a user without sites). */
+  siteId: number | null;
+  /** null: no logged-in user did it (the command line, the retention job). */
+  userId: number | null;
+  /** The user's e-mail address when the entry was written (kept after the user is removed). */
+  actor: string | null;
+  /** A dotted code, e.g. `login`, `login.failed`, `session.view`; see audit/actions.ts. */
+  action: string;
+  detail: string;
+  ip: string | null;
+  /** Server clock (ms). */
+  at: number;
+}
+
+export type AuditWrite = Omit<AuditEntry, 'id' | 'actor'>;
+
 export interface LoginSession {
   userId: number;
   expiresAt: number;
@@ -206,6 +236,31 @@ export interface Storage {
   listUsers(): Promise<User[]>;
   /** Deletes the user with their site access and login sessions; false when there was none. */
   deleteUser(userId: number): Promise<boolean>;
+
+
+  getTwoFactor(userId: number): Promise<TwoFactorState>;
+  /** Stores (or with null, drops) the secret shown during enrolment. */
+  setPendingTotpSecret(userId: number, secret: string | null): Promise<void>;
+  /**
+   * Switches two-factor login on with the pending secret, if it is still
+   * `secret` (not replaced by another enrolment meanwhile), with `step` as
+   * used and these recovery codes (hashed) replacing any earlier ones.
+   */
+  enableTwoFactor(userId: number, input: { secret: string; step: number; recoveryCodeHashes: string[] }): Promise<boolean>;
+  /** Switches two-factor login off and drops the secret and recovery codes. */
+  disableTwoFactor(userId: number): Promise<void>;
+  /** Marks a TOTP step used, atomically: false when it or a later one was used already. */
+  useTotpStep(userId: number, step: number): Promise<boolean>;
+  /** Marks an unused recovery code used, atomically: false when there is none such. */
+  useRecoveryCode(userId: number, codeHash: string, now: number): Promise<boolean>;
+
+  /** Adds a line to the audit log; the log has no update, and deletion only by age. */
+  appendAudit(entry: AuditWrite): Promise<void>;
+  /** A site's audit log, newest first, one keyset page (`before`: the last row seen). */
+  listAudit(siteId: number, options: { limit: number; before?: { at: number; id: number } | null }): Promise<AuditEntry[]>;
+  /** Deletes audit lines written before `before` (ms), the retention job's; returns how many. */
+  /** Deletes audit lines older than `before`: every site's, or only `siteId`'s (a site with a shorter retention). */
+  purgeAuditBefore(before: number, siteId?: number): Promise<number>;
 
   createLoginSession(idHash: string, session: LoginSession): Promise<void>;
   getLoginSession(idHash: string, now: number): Promise<LoginSession | null>;

@@ -17,9 +17,13 @@ import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from
 import type { RateLimit } from '../rate-limit';
 import { decodeBlob } from '../recordings/blob';
 import type { Recordings } from '../recordings/recordings';
-import type { MemberSite, SessionSummary, Storage } from '../storage/types';
+import type { MemberSite, SessionSummary, Site, Storage, User } from '../storage/types';
 import { ADMIN_ONLY, isAdmin } from '../auth/roles';
 import { settingsRoutes } from './settings-pages';
+import { recordAudit, recordUserAudit, canSeeAudit } from '../audit/audit';
+import { PENDING_LOGIN_COOKIE, PENDING_LOGIN_TTL_MS, pendingLoginCookie } from '../auth/two-factor';
+import { auditPages } from './audit-pages';
+import { twoFactorPages } from './two-factor-pages';
 import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
@@ -43,7 +47,7 @@ export interface ViewerOptions {
   now?: () => number;
 }
 
-interface Authed {
+export interface Authed {
   userId: number;
   sessionId: string;
   /** The user's sites with their role on each, read afresh for every request. */
@@ -56,7 +60,24 @@ declare module 'fastify' {
   }
 }
 
-const PRE_TOKEN_PREFIX = 'pre\u0000';
+export const PRE_TOKEN_PREFIX = 'pre\u0000';
+
+/** What the viewer's own pages share with the pages in their own modules (two-factor, audit). */
+export interface ViewerContext {
+  storage: Storage;
+  secret: Buffer;
+  now: () => number;
+  guard: LoginGuard;
+  requireUser: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  requireCsrf: (request: FastifyRequest, reply: FastifyReply) => boolean;
+  nav: (request: FastifyRequest) => string;
+  siteOf: (request: FastifyRequest, name: string) => Site | null;
+  notFound: (reply: FastifyReply, what: string) => FastifyReply;
+  cookieOptions: (request: FastifyRequest, maxAgeSeconds?: number) => Record<string, unknown>;
+  tooMany: (reply: FastifyReply, retryAfterSeconds: number, page: string) => FastifyReply;
+  /** After every factor: the device cookie, a new session id, the login in the audit log. */
+  startSession: (request: FastifyRequest, reply: FastifyReply, user: User, how: string) => Promise<void>;
+}
 
 export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
   const { storage, secret, recordings } = options;
@@ -121,11 +142,46 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
 
   function nav(request: FastifyRequest): string {
     const token = csrfToken(secret, request.viewer!.sessionId);
-    return `<form class="logout" method="post" action="/logout"><input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}"><button type="submit">Log out</button></form>`;
+    return `<nav class="account"><a href="/account/two-factor">Two-factor login</a><form class="logout" method="post" action="/logout"><input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}"><button type="submit">Log out</button></form></nav>`;
   }
 
   const notFound = (reply: FastifyReply, what: string) =>
     reply.code(404).type('text/html; charset=utf-8').send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
+
+  async function startSession(request: FastifyRequest, reply: FastifyReply, user: User, how: string) {
+    guard.succeeded(request.ip);
+    reply.setCookie(DEVICE_COOKIE, guard.deviceCookie(user.id), cookieOptions(request, DEVICE_TTL_SECONDS));
+    // A brand-new id: whatever cookie the browser had before logging in (planted
+    // or not) never becomes an authenticated session.
+    const old = request.cookies[SESSION_COOKIE];
+    if (looksLikeSessionId(old)) await storage.deleteLoginSession(hashSessionId(old));
+    const id = newSessionId();
+    await storage.createLoginSession(hashSessionId(id), { userId: user.id, expiresAt: now() + SESSION_TTL_MS });
+    reply.setCookie(SESSION_COOKIE, id, cookieOptions(request, SESSION_TTL_MS / 1000));
+    reply.clearCookie(PRE_SESSION_COOKIE, cookieOptions(request));
+    reply.clearCookie(PENDING_LOGIN_COOKIE, cookieOptions(request));
+    await recordUserAudit(storage, { userId: user.id, action: 'login', detail: how, ip: request.ip, at: now() });
+  }
+
+  const tooMany = (reply: FastifyReply, retryAfterSeconds: number, page: string) =>
+    reply.code(429).header('Retry-After', String(retryAfterSeconds)).type('text/html; charset=utf-8').send(page);
+
+  const context: ViewerContext = {
+    storage,
+    secret,
+    now,
+    guard,
+    requireUser,
+    requireCsrf,
+    nav,
+    siteOf,
+    notFound,
+    cookieOptions,
+    tooMany,
+    startSession,
+  };
+  await twoFactorPages(app, context);
+  await auditPages(app, context);
 
   // ---------------------------------------------------------------- login
 
@@ -187,24 +243,22 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !matches) {
       guard.failed(request.ip, email);
+      if (user) await recordUserAudit(storage, { userId: user.id, action: 'login.failed', detail: 'wrong password', ip: request.ip, at: now() });
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));
     }
-    guard.succeeded(request.ip);
-    reply.setCookie(DEVICE_COOKIE, guard.deviceCookie(user.id), cookieOptions(request, DEVICE_TTL_SECONDS));
-    // A brand-new id: whatever cookie the browser had before logging in (planted
-    // or not) never becomes an authenticated session.
-    const old = request.cookies[SESSION_COOKIE];
-    if (looksLikeSessionId(old)) await storage.deleteLoginSession(hashSessionId(old));
-    const id = newSessionId();
-    await storage.createLoginSession(hashSessionId(id), { userId: user.id, expiresAt: now() + SESSION_TTL_MS });
-    reply.setCookie(SESSION_COOKIE, id, cookieOptions(request, SESSION_TTL_MS / 1000));
-    reply.clearCookie(PRE_SESSION_COOKIE, cookieOptions(request));
+    if ((await storage.getTwoFactor(user.id)).secret) {
+      // Not a success yet: the address's failures stand until the second factor is right.
+      reply.setCookie(PENDING_LOGIN_COOKIE, pendingLoginCookie(secret, user, preId, now()), cookieOptions(request, PENDING_LOGIN_TTL_MS / 1000));
+      return reply.redirect('/login/code', 303);
+    }
+    await startSession(request, reply, user, 'with password');
     return reply.redirect('/', 303);
   });
 
   app.post('/logout', { preHandler: requireUser }, async (request, reply) => {
     if (!requireCsrf(request, reply)) return reply;
     await storage.deleteLoginSession(hashSessionId(request.viewer!.sessionId));
+    await recordUserAudit(storage, { userId: request.viewer!.userId, action: 'logout', ip: request.ip, at: now() });
     reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
     return reply.redirect('/login', 303);
   });
@@ -259,7 +313,8 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
           : query.after || query.before
             ? `<p class="empty">No more sessions. <a href="${esc(siteBase)}">Back to the first page</a>.</p>`
             : '<p class="empty">No sessions recorded yet. Once a page with the recorder and this site\'s key is visited, its sessions show up here.</p>';
-      const body = `<p class="crumbs"><a href="/">Sites</a>${isAdmin(site) ? ` › <a href="${esc(siteBase)}/settings">Settings</a>` : ''}</p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>
+      const auditLink = canSeeAudit(request.viewer!, site) ? ` · <a href="${esc(siteBase)}/audit">Audit log</a>` : '';
+      const body = `<p class="crumbs"><a href="/">Sites</a>${isAdmin(site) ? ` › <a href="${esc(siteBase)}/settings">Settings</a>` : ''}${auditLink}</p><h1>${esc(site.name)} <span class="muted">sessions</span></h1>
 ${site.recording ? '' : `<p class="warn" role="status">Recording is switched off for this site: no new sessions are stored.${isAdmin(site) ? ` <a href="${esc(siteBase)}/settings">Settings</a>` : ''}</p>`}
 ${problems.length ? `<p class="error" role="alert">${problems.map(esc).join(' ')}</p>` : ''}
 ${filterForm(siteBase, values)}
@@ -303,6 +358,14 @@ ${
     // what is about to go, counted first: the deletion itself reports sessions only
     const before = totals(await storage.visitorSessions(site.id, visitorId));
     const removed = await recordings.deleteVisitor(site.id, visitorId);
+    await recordAudit(storage, {
+      siteId: site.id,
+      userId: request.viewer!.userId,
+      action: 'visitor.delete',
+      detail: `visitor ${visitorId}: ${removed} ${removed === 1 ? 'session' : 'sessions'}, ${before.batches} ${before.batches === 1 ? 'batch' : 'batches'}`,
+      ip: request.ip,
+      at: now(),
+    });
     const siteBase = `/sites/${encodeURIComponent(site.name)}`;
     const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>Visitor data deleted</h1>
@@ -367,6 +430,10 @@ ${
     const after = afterParam === undefined ? -1 : Number(afterParam);
     const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
     if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
+    // logged where the recording itself is handed out (its first page), not where the page around it is
+    if (after < 0) {
+      await recordAudit(storage, { siteId: site.id, userId: request.viewer!.userId, action: 'session.view', detail: `session ${request.params.session}`, ip: request.ip, at: now() });
+    }
     const events: RecordedEvent[] = [];
     // Where the recording has holes, for the player's gap markers: sequence
     // numbers that never arrived, and batches the client said it dropped, both
@@ -395,7 +462,10 @@ ${
     if (!requireCsrf(request, reply)) return reply;
     const site = adminSiteOf(request, reply, request.params.site);
     if (!site) return reply;
-    await recordings.deleteSession(site.id, request.params.session);
+    const removed = await recordings.deleteSession(site.id, request.params.session);
+    if (removed) {
+      await recordAudit(storage, { siteId: site.id, userId: request.viewer!.userId, action: 'session.delete', detail: `session ${request.params.session}`, ip: request.ip, at: now() });
+    }
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });
 

@@ -7,9 +7,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PRIVACY_MODES, type PrivacyMode } from '@veil/core/engine';
 import { AdminError } from '../admin-error';
 import { csrfToken, csrfValid, CSRF_FIELD } from '../auth/csrf';
-import { MIN_PASSWORD_LENGTH } from '../auth/password';
+import { MIN_PASSWORD_LENGTH } from '../auth/password-policy';
 import type { LoginGuard } from '../auth/login-guard';
 import { isRole } from '../auth/roles';
+import { recordAudit } from '../audit/audit';
 import { PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, hashSessionId, looksLikeSessionId, newSessionId } from '../auth/sessions';
 import { hashKey, newIngestKey } from '../ingest/keys';
 import type { Recordings } from '../recordings/recordings';
@@ -252,6 +253,21 @@ ${csrf}
     return html(reply, 200, await page(request, site, { notice: notices[request.query.saved ?? ''] }));
   });
 
+  /** One line in the site's audit log for what an admin did in the settings. */
+  const audit = (request: FastifyRequest, site: MemberSite, action: string, detail: string) =>
+    recordAudit(storage, { siteId: site.id, userId: request.viewer!.userId, action, detail, ip: request.ip, at: now() });
+
+  /** The fields a settings form changes, "field: old → new", or '' when it changes none. */
+  function settingsChanges(site: MemberSite, next: SiteSettings): string {
+    const shown = (key: keyof SiteSettings, value: unknown) =>
+      key === 'sampleRate' ? `${Math.round(Number(value) * 100)} %` : key === 'retentionDays' && value === null ? 'the default' : String(value);
+    const keys: (keyof SiteSettings)[] = ['recording', 'privacy', 'recordInputs', 'sampleRate', 'retentionDays'];
+    return keys
+      .filter((key) => site[key] !== next[key])
+      .map((key) => `${key}: ${shown(key, site[key])} → ${shown(key, next[key])}`)
+      .join('; ');
+  }
+
   /** The CSRF token, then the role: nothing is read from the form before both hold. */
   function adminPost(request: FastifyRequest<{ Params: { site: string } }>, reply: FastifyReply): MemberSite | null {
     if (!ctx.requireCsrf(request, reply)) return null;
@@ -266,6 +282,8 @@ ${csrf}
       return html(reply, 400, await page(request, site, { problems, posted: settings }));
     }
     await storage.setSiteSettings(site.id, settings);
+    const changes = settingsChanges(site, settings);
+    if (changes) await audit(request, site, 'settings.change', changes);
     const days = effectiveRetentionDays(settings, ctx.retentionDays);
     if (days < ctx.retentionDays) await ctx.recordings.purgeSiteBefore(site.id, now() - days * DAY_MS);
     return reply.redirect(`${base(site)}/settings?saved=settings`, 303);
@@ -280,6 +298,7 @@ ${csrf}
       return html(reply, 400, await page(request, site, { originsProblem: problem, originsPosted: posted }));
     }
     await storage.setSiteOrigins(site.id, origins);
+    await audit(request, site, 'origins.change', `from ${site.origins.join(', ') || '(none)'} to ${origins.join(', ') || '(none)'}`);
     return reply.redirect(`${base(site)}/settings?saved=origins`, 303);
   });
 
@@ -288,6 +307,7 @@ ${csrf}
     if (!site) return reply;
     const key = newIngestKey();
     await storage.setSiteKeyHash(site.id, hashKey(key));
+    await audit(request, site, 'key.rotate', 'the old key no longer works');
     // shown in this answer only, never stored or redirected to
     return html(reply, 200, await page(request, site, { newKey: key, notice: 'The ingest key was rotated; the old key no longer works.' }));
   });
@@ -301,6 +321,7 @@ ${csrf}
       return html(reply, 400, await page(request, site, { usersProblem: 'Choose the role to invite as: admin or viewer.' }));
     try {
       const { token, invitation } = await inviteUser(storage, site, { email, role }, now());
+      await audit(request, site, 'user.invite', `${invitation.email} as ${invitation.role}`);
       const link = `${request.protocol}://${request.host}${invitationPath(token)}`;
       return html(
         reply,
@@ -325,6 +346,7 @@ ${csrf}
       if (!isRole(role)) throw new AdminError('Choose a role: admin or viewer.');
       if (userId === null) throw new AdminError('That user is not a user of this site.');
       await setMemberRole(storage, site, userId, role);
+      await audit(request, site, 'user.role', `${(await storage.getUserById(userId))?.email ?? `user ${userId}`} is now ${role === 'admin' ? 'an admin' : 'a viewer'}`);
     } catch (error) {
       if (error instanceof AdminError) return html(reply, 400, await page(request, site, { usersProblem: error.message }));
       throw error;
@@ -338,7 +360,9 @@ ${csrf}
     const userId = memberId(request.params.user);
     try {
       if (userId === null) throw new AdminError('That user is not a user of this site.');
+      const removed = (await storage.getUserById(userId))?.email ?? `user ${userId}`;
       await removeMember(storage, site, userId);
+      await audit(request, site, 'user.remove', removed);
     } catch (error) {
       if (error instanceof AdminError) return html(reply, 400, await page(request, site, { usersProblem: error.message }));
       throw error;
@@ -437,6 +461,7 @@ ${
       if (exists) ctx.loginGuard.failed(request.ip, found.invitation.email);
       return html(reply, 400, invitePage(preId, token, found.invitation.email, found.site.name, exists, error.message));
     }
+    await recordAudit(storage, { siteId: found.site.id, userId: user.id, action: 'invite.accept', detail: `${found.invitation.email} as ${found.invitation.role}`, ip: request.ip, at: now() });
     const old = request.cookies[SESSION_COOKIE];
     if (looksLikeSessionId(old)) await storage.deleteLoginSession(hashSessionId(old));
     const id = newSessionId();

@@ -50,6 +50,8 @@ interface Item {
 
 const FIELD_TAGS = new Set(['input', 'textarea', 'select']);
 const SKIPPED_INPUTS = new Set(['submit', 'button', 'reset', 'image']);
+/** Never outlined, nor anything inside them: the overlay itself, and what a page does not show. */
+const SKIPPED = new Set([HOST_TAG, 'script', 'style', 'head', 'template', 'noscript']);
 const MEDIA = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'iframe', 'embed', 'object']);
 
 function isField(el: Element): boolean {
@@ -124,9 +126,21 @@ export function xray(options: XrayOptions = {}): Xray {
     const out: Item[] = [];
     const visit = (scope: Document | ShadowRoot, frames: HTMLIFrameElement[]) => {
       const walker = (scope.nodeType === 9 ? (scope as Document) : scope.ownerDocument!).createTreeWalker(scope, NodeFilter.SHOW_ELEMENT);
-      for (let node = walker.nextNode() as Element | null; node; node = walker.nextNode() as Element | null) {
+      // The first element after the current one's subtree. Setting currentNode
+      // to an ancestor instead would walk back into the subtree, for ever.
+      const pastSubtree = (): Element | null => {
+        for (;;) {
+          const sibling = walker.nextSibling();
+          if (sibling) return sibling as Element;
+          if (!walker.parentNode()) return null;
+        }
+      };
+      for (let node = walker.nextNode() as Element | null; node; ) {
         const el = node;
-        if (el.localName === HOST_TAG || el.localName === 'script' || el.localName === 'style' || el.localName === 'head') continue;
+        if (SKIPPED.has(el.localName)) {
+          node = pastSubtree();
+          continue;
+        }
         const field = isField(el);
         const text = field ? null : ownText(el);
         if (field || text || MEDIA.has(el.localName)) {
@@ -135,10 +149,7 @@ export function xray(options: XrayOptions = {}): Xray {
           out.push({ element: el, text: explanation.outcome === 'blocked' ? null : text, frames, field, explanation });
           // inside a blocked element nothing else is recorded: one box says it
           if (explanation.outcome === 'blocked') {
-            let next: Node | null = el;
-            while (next && !next.nextSibling) next = next.parentNode === scope ? null : next.parentNode;
-            if (!next) break;
-            walker.currentNode = next;
+            node = pastSubtree();
             continue;
           }
         }
@@ -151,6 +162,7 @@ export function xray(options: XrayOptions = {}): Xray {
             // another origin: not recorded
           }
         }
+        node = walker.nextNode() as Element | null;
       }
     };
     visit(document, []);

@@ -7,7 +7,7 @@
 // The overlay lives in a closed shadow root of one 0×0 element marked
 // data-veil="block": a recording running at the same time gets that empty
 // element and nothing of what is inside it.
-import { createExplainer, describeElement, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
+import { createExplainer, describeElement, isFormField, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
 import { MARK_ATTRIBUTE, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
 
 export interface XrayOptions extends ExplainOptions {
@@ -48,18 +48,9 @@ interface Item {
   explanation: Explanation;
 }
 
-const FIELD_TAGS = new Set(['input', 'textarea', 'select']);
-const SKIPPED_INPUTS = new Set(['submit', 'button', 'reset', 'image']);
 /** Never outlined, nor anything inside them: the overlay itself, and what a page does not show. */
 const SKIPPED = new Set([HOST_TAG, 'script', 'style', 'head', 'template', 'noscript']);
 const MEDIA = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'iframe', 'embed', 'object']);
-
-function isField(el: Element): boolean {
-  const tag = el.localName;
-  if (tag === 'input') return !SKIPPED_INPUTS.has((el as HTMLInputElement).type);
-  if (FIELD_TAGS.has(tag)) return true;
-  return (el as HTMLElement).isContentEditable === true && !(el.parentElement as HTMLElement | null)?.isContentEditable;
-}
 
 function ownText(el: Element): Text | null {
   for (let child = el.firstChild; child; child = child.nextSibling) {
@@ -141,7 +132,7 @@ export function xray(options: XrayOptions = {}): Xray {
           node = pastSubtree();
           continue;
         }
-        const field = isField(el);
+        const field = isFormField(el);
         const text = field ? null : ownText(el);
         if (field || text || MEDIA.has(el.localName)) {
           const explanation = explainer.explain(text ?? el);

@@ -65,6 +65,9 @@ function ownText(el: Element): Text | null {
  */
 export function xray(options: XrayOptions = {}): Xray {
   if (typeof document === 'undefined') throw new Error('[veil] xray() draws over a page: call it in the browser, not on the server.');
+  if (options && typeof (options as { start?: unknown }).start === 'function' && typeof (options as { subscribe?: unknown }).subscribe === 'function') {
+    throw new Error('[veil] xray() takes your recorder\'s options, not the recorder: xray({ privacy, mask, block, unmask }), the same object you gave createRecorder(). (The <script> build\'s Veil.xray(recorder) takes the recorder.)');
+  }
   const { corner = 'bottom-right', ...explainOptions } = options;
   if (!['bottom-right', 'bottom-left', 'top-right', 'top-left'].includes(corner)) {
     throw new Error(`[veil] Invalid option "corner": expected one of 'bottom-right', 'bottom-left', 'top-right', 'top-left'; got ${JSON.stringify(corner)}.`);

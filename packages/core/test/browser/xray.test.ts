@@ -129,7 +129,7 @@ describe('xray', () => {
       // what follows the region is still outlined: the coupon field and the text after it
       expect(c.recorded.fields).toBe(1);
       const outcomes = await page.evaluate(() => [...(window as any).xr.overlay.querySelectorAll('.box')].map((b: HTMLElement) => b.dataset.outcome));
-      expect(outcomes.filter((o: string) => o === 'recorded').length).toBeGreaterThan(2);
+      expect(outcomes.filter((o: string | undefined) => o === 'recorded').length).toBeGreaterThan(2);
     } finally {
       await page.close();
     }

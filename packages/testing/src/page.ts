@@ -150,7 +150,13 @@ export async function privacyReport(page: PageLike, options: ExplainOptions = {}
     const rows: FieldReport[] = [];
     const labelOf = (el: HTMLElement): string => {
       const labels = (el as HTMLInputElement).labels;
-      const text = labels?.length ? Array.from(labels).map((l) => l.textContent ?? '').join(' ') : el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '';
+      // a label's own words: not the options of a select inside it, nor a button's
+      const own = (label: HTMLLabelElement) => {
+        const copy = label.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('input, select, textarea, button').forEach((control) => control.remove());
+        return copy.textContent ?? '';
+      };
+      const text = labels?.length ? Array.from(labels).map(own).join(' ') : el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '';
       return text.replace(/\s+/g, ' ').trim();
     };
     const visit = (root: Document | ShadowRoot, prefix: string) => {

@@ -8,7 +8,7 @@
 // data-veil="block": a recording running at the same time gets that empty
 // element and nothing of what is inside it.
 import { createExplainer, describeElement, isFormField, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
-import { MARK_ATTRIBUTE, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
+import { MARK_ATTRIBUTE, MARK_CLASSES, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
 
 export interface XrayOptions extends ExplainOptions {
   /** Where the legend sits. Default 'bottom-right'. */
@@ -111,6 +111,19 @@ export function xray(options: XrayOptions = {}): Xray {
   legend.style.setProperty(vertical, '12px');
   legend.style.setProperty(horizontal, '12px');
 
+  /** Whether `el` carries a block mark or matches a block selector (then it is asked whether it is blocked). */
+  function mayBlock(el: Element): boolean {
+    if (el.getAttribute(MARK_ATTRIBUTE) === 'block' || el.classList.contains(MARK_CLASSES.block)) return true;
+    const selectors = settings.block ?? [];
+    return selectors.some((selector) => {
+      try {
+        return el.matches(selector);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   let items: Item[] = [];
   let drawn: HTMLElement[] = [];
   let hovered: Item | null = null;
@@ -137,6 +150,13 @@ export function xray(options: XrayOptions = {}): Xray {
         }
         const field = isFormField(el);
         const text = field ? null : ownText(el);
+        // a blocked container with no text of its own: one box for it, rather than one per thing inside
+        const container = !field && !text && !MEDIA.has(el.localName) && mayBlock(el) ? explainer.explain(el) : null;
+        if (container?.outcome === 'blocked') {
+          out.push({ element: el, text: null, frames, field, explanation: container });
+          node = pastSubtree();
+          continue;
+        }
         if (field || text || MEDIA.has(el.localName)) {
           const explanation = explainer.explain(text ?? el);
           // a blocked element is an empty box of its size in the replay: outlined whole

@@ -120,11 +120,12 @@ describe('xray', () => {
       // the blocked region is its parent's last child, and the parent has a next sibling:
       // the walk used to return to the parent and into the region again, freezing the page
       await page.evaluate(() =>
-        document.querySelector('h1')!.insertAdjacentHTML('afterend', '<section><aside data-veil="block">Chat <p>Agent</p><input id="chat"></aside></section><p>Thanks for shopping</p>'),
+        document.querySelector('h1')!.insertAdjacentHTML('afterend', '<section><aside data-veil="block">Chat <p>Agent</p><input id="chat"></aside></section><p>Thanks for shopping</p><div data-veil="block"><p>One</p><p>Two</p></div>'),
       );
       await page.evaluate(() => ((window as any).xr = (window as any).VeilXray.xray({ privacy: 'relaxed' })));
       const c = await counts(page);
-      expect(c.blocked.all).toBe(2);
+      // the page's chat, the aside, and the text-less div: one box each, not one per paragraph inside
+      expect(c.blocked.all).toBe(3);
       expect(c.blocked.fields).toBe(0);
       // what follows the region is still outlined: the coupon field and the text after it
       expect(c.recorded.fields).toBe(1);

@@ -115,8 +115,12 @@ export function VeilProvider({ options, recorder: given, autoStart, autoStop, ch
     };
   }, [recorder, start, stop]);
 
-  // ?veil-xray in development: the X-ray of the provider's options (read once; it renders no markup, so hydration is unaffected)
-  const [xrayAsked] = useState(() => !inProduction() && typeof location !== 'undefined' && new URLSearchParams(location.search).has('veil-xray'));
+  // ?veil-xray in development: the X-ray of the provider's options. Read in an
+  // effect: never on the server, and it renders no markup, so hydration is unaffected.
+  const [xrayAsked, setXrayAsked] = useState(false);
+  useEffect(() => {
+    if (!inProduction() && new URLSearchParams(location.search).has('veil-xray')) setXrayAsked(true);
+  }, []);
   return (
     <VeilContext.Provider value={recorder}>
       {children}

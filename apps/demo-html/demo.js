@@ -88,6 +88,24 @@
     recorder.start();
     renderState(recorder.state);
     renderMode();
+    redrawXray();
+  }
+
+  // The X-ray switch: Veil.xray(recorder) outlines what the current recorder
+  // records, with its own privacy mode; the overlay's script is loaded on demand.
+  let overlay = null;
+  let drawing = Promise.resolve();
+  function redrawXray() {
+    drawing = drawing.then(async () => {
+      if (overlay) overlay.destroy();
+      overlay = null;
+      if (!$('xray-switch').checked || !recorder) return;
+      try {
+        overlay = await window.Veil.xray(recorder);
+      } catch (error) {
+        showError(`The X-ray did not load: ${error && error.message}`);
+      }
+    });
   }
 
   /** Stops the current recorder (sending what it still holds) and starts a new one in `nextMode`. */
@@ -308,6 +326,8 @@
         if (radio.checked) switchMode(radio.value);
       });
     }
+
+    $('xray-switch').addEventListener('change', redrawXray);
 
     $('flush-now').addEventListener('click', () => {
       if (recorder) recorder.flush().catch((error) => showError(`Flush failed: ${error && error.message}`));

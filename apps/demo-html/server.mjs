@@ -91,6 +91,14 @@ const makeRoutes = (coreBundle) => ({
       `Veil's browser build is missing (${path.relative(process.cwd(), file) || file}).\n` +
       'Run `npm run build` (or `npm run demo`) from the repository root, then reload.\n',
   },
+  // the X-ray overlay's own script, beside the core's: Veil.xray() loads it on demand (index.html names it)
+  '/veil-xray.js': {
+    file: () => path.join(path.dirname(coreBundle), 'xray.global.js'),
+    type: '.js',
+    missing: (file) =>
+      `Veil's X-ray build is missing (${path.relative(process.cwd(), file) || file}).\n` +
+      'Run `npm run build` (or `npm run demo`) from the repository root, then reload.\n',
+  },
   '/vendor/rrweb.js': {
     file: () => path.join(rrwebDist(), 'rrweb.umd.min.cjs'),
     type: '.js',

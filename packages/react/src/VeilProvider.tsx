@@ -1,7 +1,8 @@
-import { useEffect, useRef, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import { createRecorder, warnOnce, type Recorder, type RecorderOptions } from '@veil/core';
 import { VeilContext } from './context';
 import { inProduction } from './production';
+import { VeilXray } from './VeilXray';
 
 /**
  * The recorder's options, plus `autoStart`, spelled as the Vue plugin and the
@@ -114,5 +115,16 @@ export function VeilProvider({ options, recorder: given, autoStart, autoStop, ch
     };
   }, [recorder, start, stop]);
 
-  return <VeilContext.Provider value={recorder}>{children}</VeilContext.Provider>;
+  // ?veil-xray in development: the X-ray of the provider's options. Read in an
+  // effect: never on the server, and it renders no markup, so hydration is unaffected.
+  const [xrayAsked, setXrayAsked] = useState(false);
+  useEffect(() => {
+    if (!inProduction() && new URLSearchParams(location.search).has('veil-xray')) setXrayAsked(true);
+  }, []);
+  return (
+    <VeilContext.Provider value={recorder}>
+      {children}
+      {xrayAsked && <VeilXray options={recorderOptions} />}
+    </VeilContext.Provider>
+  );
 }

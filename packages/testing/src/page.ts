@@ -148,19 +148,22 @@ export async function privacyReport(page: PageLike, options: ExplainOptions = {}
     const api = (window as any).VeilExplain;
     const explainer = api.createExplainer(options);
     const rows: FieldReport[] = [];
-    const SKIPPED = new Set(['submit', 'button', 'reset', 'image']);
     const labelOf = (el: HTMLElement): string => {
       const labels = (el as HTMLInputElement).labels;
-      const text = labels?.length ? Array.from(labels).map((l) => l.textContent ?? '').join(' ') : el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '';
+      // a label's own words: not the options of a select inside it, nor a button's
+      const own = (label: HTMLLabelElement) => {
+        const copy = label.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('input, select, textarea, button').forEach((control) => control.remove());
+        return copy.textContent ?? '';
+      };
+      const text = labels?.length ? Array.from(labels).map(own).join(' ') : el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '';
       return text.replace(/\s+/g, ' ').trim();
     };
     const visit = (root: Document | ShadowRoot, prefix: string) => {
       for (const el of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
         const tag = el.localName;
-        const field =
-          (tag === 'input' && !SKIPPED.has((el as HTMLInputElement).type)) || tag === 'textarea' || tag === 'select' ||
-          (el.isContentEditable && !el.parentElement?.isContentEditable);
-        if (field) {
+        // the same definition of a field as the X-ray's counts
+        if (api.isFormField(el)) {
           const e = explainer.explain(el);
           rows.push({ field: prefix + api.describeElement(el), label: labelOf(el), outcome: e.outcome, reason: e.reason });
         }

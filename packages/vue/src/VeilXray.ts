@@ -1,15 +1,7 @@
 import { defineComponent, onBeforeUnmount, onMounted, watch, type PropType } from 'vue';
 import type { ExplainOptions } from '@veil/core/explain';
 
-declare const process: { env: { NODE_ENV?: string } };
-
-function inProduction(): boolean {
-  try {
-    return process.env.NODE_ENV === 'production';
-  } catch {
-    return false;
-  }
-}
+import { inProduction } from './production';
 
 /**
  * `<VeilXray :options="{ privacy: 'relaxed' }" />` draws Veil's X-ray over the

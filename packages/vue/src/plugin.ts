@@ -2,6 +2,8 @@ import { createRecorder, type Recorder, type RecorderOptions } from '@veil/core'
 import type { App } from 'vue';
 import { recorderKey } from './context';
 import { vNoRecord, vSensitive, vUnmask } from './directives';
+import { inProduction } from './production';
+import type { ExplainOptions } from '@veil/core/explain';
 
 /** What the plugin adds to the recorder's options. */
 export interface VeilPluginOptions {
@@ -20,6 +22,22 @@ export interface Veil {
   /** The one recorder this plugin provides. */
   readonly recorder: Recorder;
   install(app: App): void;
+}
+
+/** `?veil-xray` in development: the X-ray of the plugin's options while the app is mounted, loaded on demand. */
+function showXray(app: App, options: ExplainOptions): void {
+  let overlay: { destroy(): void } | undefined;
+  let unmounted = false;
+  import('@veil/core/xray').then(
+    ({ xray }) => {
+      if (!unmounted) overlay = xray(options);
+    },
+    (error: unknown) => console.warn('[veil] ?veil-xray: could not load @veil/core/xray:', error),
+  );
+  app.onUnmount(() => {
+    unmounted = true;
+    overlay?.destroy();
+  });
 }
 
 /**
@@ -64,6 +82,7 @@ export function createVeil(options: VeilOptions): Veil {
       // A recorder this plugin created or started belongs to the app: stop it
       // (sending what it still holds) when the app unmounts.
       if (autoStart || !given) app.onUnmount(() => recorder.stop());
+      if (!inProduction() && new URLSearchParams(location.search).has('veil-xray')) showXray(app, recorderOptions);
     },
   };
 }

@@ -30,3 +30,5 @@ export {
   type Marker,
 } from './markers';
 export { PERSONAL_DATA_PREFIXES, TYPED_PERSONAL_DATA, ordinaryFields, personalDataPrefixesSeen, typePersonalData } from './personal-typing';
+export { XRAY_OVERLAY_TEXT, runXraySwitch, setXrayPrivacy, xrayShown, type XrayOutcome, type XraySwitchRun, type XrayShown } from './xray';
+export { recordingOf } from './leaks';

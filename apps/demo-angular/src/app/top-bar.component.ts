@@ -2,11 +2,13 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { VeilRecorder, type PrivacyMode } from '@veil/angular';
 import { ConsentChoice } from './consent-choice.service';
 import { PRIVACY_MODE, PRIVACY_MODES, switchPrivacyMode } from './privacy-mode';
+import { XraySwitchComponent } from './xray-switch.component';
 
 @Component({
   selector: 'app-top-bar',
   changeDetection: ChangeDetectionStrategy.OnPush,
   host: { class: 'topbar' },
+  imports: [XraySwitchComponent],
   template: `
     <div class="brand">
       <span class="logo" aria-hidden="true">V</span>
@@ -24,6 +26,7 @@ import { PRIVACY_MODE, PRIVACY_MODES, switchPrivacyMode } from './privacy-mode';
         </label>
       }
     </fieldset>
+    <app-xray-switch />
     <div class="rec" aria-live="polite">
       <span class="dot" [class]="'dot ' + veil.state()"></span>
       <span id="rec-state">{{ label() }}</span>

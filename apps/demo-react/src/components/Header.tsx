@@ -1,5 +1,6 @@
 import { useConsent, useRecorder, type PrivacyMode } from '@veil/react';
 import { MODES } from '../modes';
+import { XraySwitch } from './XraySwitch';
 
 function RecordingStatus({ mode }: { mode: PrivacyMode }) {
   const { state } = useRecorder();
@@ -53,6 +54,7 @@ export function Header({ mode, onModeChange }: { mode: PrivacyMode; onModeChange
           </label>
         ))}
       </fieldset>
+      <XraySwitch mode={mode} />
       <RecordingStatus mode={mode} />
     </header>
   );

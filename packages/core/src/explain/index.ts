@@ -104,6 +104,22 @@ export function describeElement(el: Element): string {
   return first ? `${tag}.${first}` : tag;
 }
 
+const VALUE_TAGS = new Set(['input', 'textarea', 'select']);
+/** Inputs that are buttons: their value is their label, not something a visitor types. */
+const BUTTON_INPUTS = new Set(['submit', 'button', 'reset', 'image']);
+
+/**
+ * Whether `el` is a form field, as the X-ray counts them and
+ * `@veil/testing`'s privacyReport lists them: an input other than a button,
+ * a textarea, a select, or the outermost element of an editable region.
+ */
+export function isFormField(el: Element): boolean {
+  const tag = el.localName;
+  if (tag === 'input') return !BUTTON_INPUTS.has((el as HTMLInputElement).type);
+  if (VALUE_TAGS.has(tag)) return true;
+  return (el as HTMLElement).isContentEditable === true && !(el.parentElement as HTMLElement | null)?.isContentEditable;
+}
+
 function fieldReason(kind: FieldKind, attribute: string, value: string): string {
   if (attribute === 'password memory') return 'it has been a password field (once a password, always sensitive)';
   const said = `${attribute}="${value}"`;

@@ -7,8 +7,8 @@
 // The overlay lives in a closed shadow root of one 0×0 element marked
 // data-veil="block": a recording running at the same time gets that empty
 // element and nothing of what is inside it.
-import { createExplainer, describeElement, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
-import { MARK_ATTRIBUTE, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
+import { createExplainer, describeElement, isFormField, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
+import { MARK_ATTRIBUTE, MARK_CLASSES, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
 
 export interface XrayOptions extends ExplainOptions {
   /** Where the legend sits. Default 'bottom-right'. */
@@ -48,16 +48,9 @@ interface Item {
   explanation: Explanation;
 }
 
-const FIELD_TAGS = new Set(['input', 'textarea', 'select']);
-const SKIPPED_INPUTS = new Set(['submit', 'button', 'reset', 'image']);
+/** Never outlined, nor anything inside them: the overlay itself, and what a page does not show. */
+const SKIPPED = new Set([HOST_TAG, 'script', 'style', 'head', 'template', 'noscript']);
 const MEDIA = new Set(['img', 'picture', 'video', 'audio', 'canvas', 'svg', 'iframe', 'embed', 'object']);
-
-function isField(el: Element): boolean {
-  const tag = el.localName;
-  if (tag === 'input') return !SKIPPED_INPUTS.has((el as HTMLInputElement).type);
-  if (FIELD_TAGS.has(tag)) return true;
-  return (el as HTMLElement).isContentEditable === true && !(el.parentElement as HTMLElement | null)?.isContentEditable;
-}
 
 function ownText(el: Element): Text | null {
   for (let child = el.firstChild; child; child = child.nextSibling) {
@@ -72,6 +65,9 @@ function ownText(el: Element): Text | null {
  */
 export function xray(options: XrayOptions = {}): Xray {
   if (typeof document === 'undefined') throw new Error('[veil] xray() draws over a page: call it in the browser, not on the server.');
+  if (options && typeof (options as { start?: unknown }).start === 'function' && typeof (options as { subscribe?: unknown }).subscribe === 'function') {
+    throw new Error('[veil] xray() takes your recorder\'s options, not the recorder: xray({ privacy, mask, block, unmask }), the same object you gave createRecorder(). (The <script> build\'s Veil.xray(recorder) takes the recorder.)');
+  }
   const { corner = 'bottom-right', ...explainOptions } = options;
   if (!['bottom-right', 'bottom-left', 'top-right', 'top-left'].includes(corner)) {
     throw new Error(`[veil] Invalid option "corner": expected one of 'bottom-right', 'bottom-left', 'top-right', 'top-left'; got ${JSON.stringify(corner)}.`);
@@ -115,6 +111,19 @@ export function xray(options: XrayOptions = {}): Xray {
   legend.style.setProperty(vertical, '12px');
   legend.style.setProperty(horizontal, '12px');
 
+  /** Whether `el` carries a block mark or matches a block selector (then it is asked whether it is blocked). */
+  function mayBlock(el: Element): boolean {
+    if (el.getAttribute(MARK_ATTRIBUTE) === 'block' || el.classList.contains(MARK_CLASSES.block)) return true;
+    const selectors = settings.block ?? [];
+    return selectors.some((selector) => {
+      try {
+        return el.matches(selector);
+      } catch {
+        return false;
+      }
+    });
+  }
+
   let items: Item[] = [];
   let drawn: HTMLElement[] = [];
   let hovered: Item | null = null;
@@ -124,21 +133,37 @@ export function xray(options: XrayOptions = {}): Xray {
     const out: Item[] = [];
     const visit = (scope: Document | ShadowRoot, frames: HTMLIFrameElement[]) => {
       const walker = (scope.nodeType === 9 ? (scope as Document) : scope.ownerDocument!).createTreeWalker(scope, NodeFilter.SHOW_ELEMENT);
-      for (let node = walker.nextNode() as Element | null; node; node = walker.nextNode() as Element | null) {
+      // The first element after the current one's subtree. Setting currentNode
+      // to an ancestor instead would walk back into the subtree, for ever.
+      const pastSubtree = (): Element | null => {
+        for (;;) {
+          const sibling = walker.nextSibling();
+          if (sibling) return sibling as Element;
+          if (!walker.parentNode()) return null;
+        }
+      };
+      for (let node = walker.nextNode() as Element | null; node; ) {
         const el = node;
-        if (el.localName === HOST_TAG || el.localName === 'script' || el.localName === 'style' || el.localName === 'head') continue;
-        const field = isField(el);
+        if (SKIPPED.has(el.localName)) {
+          node = pastSubtree();
+          continue;
+        }
+        const field = isFormField(el);
         const text = field ? null : ownText(el);
+        // a blocked container with no text of its own: one box for it, rather than one per thing inside
+        const container = !field && !text && !MEDIA.has(el.localName) && mayBlock(el) ? explainer.explain(el) : null;
+        if (container?.outcome === 'blocked') {
+          out.push({ element: el, text: null, frames, field, explanation: container });
+          node = pastSubtree();
+          continue;
+        }
         if (field || text || MEDIA.has(el.localName)) {
           const explanation = explainer.explain(text ?? el);
           // a blocked element is an empty box of its size in the replay: outlined whole
           out.push({ element: el, text: explanation.outcome === 'blocked' ? null : text, frames, field, explanation });
           // inside a blocked element nothing else is recorded: one box says it
           if (explanation.outcome === 'blocked') {
-            let next: Node | null = el;
-            while (next && !next.nextSibling) next = next.parentNode === scope ? null : next.parentNode;
-            if (!next) break;
-            walker.currentNode = next;
+            node = pastSubtree();
             continue;
           }
         }
@@ -151,6 +176,7 @@ export function xray(options: XrayOptions = {}): Xray {
             // another origin: not recorded
           }
         }
+        node = walker.nextNode() as Element | null;
       }
     };
     visit(document, []);

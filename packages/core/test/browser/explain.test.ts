@@ -142,6 +142,25 @@ describe('explain', () => {
     }
   });
 
+  it('tells form fields from buttons and from the inside of an editable region', async () => {
+    const page = await open();
+    try {
+      const fields = await page.evaluate(() => {
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          `<form id="kinds"><input id="k-text"><input id="k-check" type="checkbox"><input id="k-submit" type="submit"><input type="button" value="Go">
+           <textarea id="k-area"></textarea><select id="k-select"><option>A</option></select><button id="k-button">Send</button>
+           <div id="k-editable" contenteditable><p id="k-inner">Draft</p></div></form>`,
+        );
+        const api = (window as any).VeilExplain;
+        return Array.from(document.querySelectorAll('#kinds *')).filter((el) => api.isFormField(el)).map((el) => el.id);
+      });
+      expect(fields).toEqual(['k-text', 'k-check', 'k-area', 'k-select', 'k-editable']);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('refuses bad options the way the recorder does', async () => {
     const page = await open();
     try {

@@ -114,6 +114,28 @@ describe('xray', () => {
     }
   });
 
+  it('outlines a blocked region once and goes on after it, also when it ends its parent', async () => {
+    const page = await open();
+    try {
+      // the blocked region is its parent's last child, and the parent has a next sibling:
+      // the walk used to return to the parent and into the region again, freezing the page
+      await page.evaluate(() =>
+        document.querySelector('h1')!.insertAdjacentHTML('afterend', '<section><aside data-veil="block">Chat <p>Agent</p><input id="chat"></aside></section><p>Thanks for shopping</p><div data-veil="block"><p>One</p><p>Two</p></div>'),
+      );
+      await page.evaluate(() => ((window as any).xr = (window as any).VeilXray.xray({ privacy: 'relaxed' })));
+      const c = await counts(page);
+      // the page's chat, the aside, and the text-less div: one box each, not one per paragraph inside
+      expect(c.blocked.all).toBe(3);
+      expect(c.blocked.fields).toBe(0);
+      // what follows the region is still outlined: the coupon field and the text after it
+      expect(c.recorded.fields).toBe(1);
+      const outcomes = await page.evaluate(() => [...(window as any).xr.overlay.querySelectorAll('.box')].map((b: HTMLElement) => b.dataset.outcome));
+      expect(outcomes.filter((o: string | undefined) => o === 'recorded').length).toBeGreaterThan(2);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('follows a field added later and the mode switch', async () => {
     const page = await open();
     try {

@@ -245,14 +245,13 @@ describe('the player on a recorded visit', () => {
     try {
       await player.click('#fullscreen');
       await expect.poll(() => player.evaluate(() => document.fullscreenElement !== null)).toBe(true);
-      expect(await player.textContent('#fullscreen')).toBe('Exit full screen');
-      const stage = await player.evaluate(() => document.getElementById('stage')!.clientHeight);
-      const screenHeight = await player.evaluate(() => window.innerHeight);
+      // the label follows the fullscreenchange event, which comes after the state
+      await expect.poll(() => player.textContent('#fullscreen')).toBe('Exit full screen');
       // the stage takes what the controls leave of the screen
-      expect(stage).toBeGreaterThan(screenHeight / 2);
+      await expect.poll(() => player.evaluate(() => document.getElementById('stage')!.clientHeight > window.innerHeight / 2)).toBe(true);
       await player.click('#fullscreen');
       await expect.poll(() => player.evaluate(() => document.fullscreenElement === null)).toBe(true);
-      expect(await player.textContent('#fullscreen')).toBe('Full screen');
+      await expect.poll(() => player.textContent('#fullscreen')).toBe('Full screen');
       // f on the viewer page puts the player's frame in full screen
       await page.locator('h1').click();
       await page.keyboard.press('f');

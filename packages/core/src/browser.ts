@@ -42,6 +42,7 @@ export function createRecorder(options: RecorderOptions, environment?: RecorderE
     mask: [...(options.mask ?? [])],
     block: [...(options.block ?? [])],
     unmask: [...(options.unmask ?? [])],
+    recordInputs: options.recordInputs ?? true,
   };
   privacyOf.set(recorder, privacy);
   // selectors added at run time count for an X-ray opened later (elements carry their data-veil)

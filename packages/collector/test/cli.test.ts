@@ -248,7 +248,7 @@ describe('veil-collector roles: user add --role, user role, user invite', () => 
         });
       const short = await accept('short');
       expect(short.statusCode).toBe(400);
-      expect(short.body).toContain('at least 10 characters');
+      expect(short.body).toContain('at least 12 are needed');
       const ok = await accept(PW);
       expect(ok.statusCode, ok.body).toBe(303);
       expect(ok.headers.location).toBe('/sites/shop');

@@ -1,5 +1,5 @@
 // An existing database upgrades in place to schema 4 (two-factor login, the
-// audit log): built as today's collector (schema 2) leaves it, with a site, a
+// audit log): built as the collector before it (schema 3: settings and roles) leaves it, with a site, a
 // user, a login session and a recording in it, then opened by this one.
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
@@ -17,7 +17,7 @@ import { BACKENDS, gz, makeDatabase, pgUrl, T0, firstEvents, type Backend } from
 import { Jar, client } from './viewer-client';
 
 const PASSWORD = 'correct horse battery staple';
-const TODAY = 2;
+const TODAY = 3;
 
 let cleanup: (() => void) | undefined;
 let collector: Collector | undefined;

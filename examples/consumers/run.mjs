@@ -46,7 +46,7 @@ const CONSUMERS = [
   { name: 'vite-react', packages: ['core', 'react'], build: ['node_modules/vite/bin/vite.js', 'build'], start: ['server.mjs'], consent: true },
   { name: 'vite-vue', packages: ['core', 'vue'], build: ['node_modules/vite/bin/vite.js', 'build'], start: ['server.mjs'], consent: true },
   { name: 'nextjs', packages: ['core', 'react'], build: ['node_modules/next/dist/bin/next', 'build'], start: ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', '$PORT'], ssr: true, consent: true },
-  { name: 'nuxt', packages: ['core', 'vue'], build: ['node_modules/nuxi/bin/nuxi.mjs', 'build'], start: ['.output/server/index.mjs'], ssr: true, consent: true },
+  { name: 'nuxt', packages: ['core', 'vue'], build: ['node_modules/@nuxt/cli/bin/nuxi.mjs', 'build'], start: ['.output/server/index.mjs'], ssr: true, consent: true },
   { name: 'angular-21', packages: ['core', 'angular'], build: ['node_modules/@angular/cli/bin/ng.js', 'build'], start: ['dist/app/server/server.mjs'], ssr: true, consent: true },
   { name: 'angular-22', packages: ['core', 'angular'], node: NODE22, build: ['node_modules/@angular/cli/bin/ng.js', 'build'], start: ['dist/app/server/server.mjs'], ssr: true, consent: true },
 ];
@@ -159,7 +159,15 @@ async function stopServer(server) {
 
 function readBatches(file) {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)).sort((a, b) => a.seq - b.seq);
+  // the protocol allows a batch to arrive twice (a pagehide beacon racing a
+  // fetch still in flight): the first of each (sessionId, seq) counts
+  const batches = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+    const batch = JSON.parse(line);
+    const key = `${batch.sessionId} ${batch.seq}`;
+    if (!batches.has(key)) batches.set(key, batch);
+  }
+  return [...batches.values()].sort((a, b) => a.seq - b.seq);
 }
 
 async function waitFor(what, condition, timeout = 20_000) {

@@ -12,7 +12,7 @@ export default function Page() {
       <p>Recorder: <RecorderState /></p>
       <form>
         <Sensitive>
-          <label>Private note <input id="secret" /></label>
+          <label>Private note <input id="memo" /></label>
         </Sensitive>
         <label>Ordinary note <input id="note" /></label>
         {/* in a server component, the attribute itself */}

@@ -19,7 +19,7 @@ export function App() {
       <p>Recorder: <span id="veil-state">{state}</span></p>
       <form>
         <Sensitive>
-          <label>Private note <input id="secret" /></label>
+          <label>Private note <input id="memo" /></label>
         </Sensitive>
         <label>Ordinary note <input id="note" /></label>
         <label>Delivery instructions <textarea id="instructions" {...useSensitive()} /></label>

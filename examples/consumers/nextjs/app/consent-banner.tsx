@@ -8,7 +8,11 @@ export function ConsentBanner() {
   if (state !== 'pending') return null;
   return (
     <div role="dialog">
-      May we record this visit? <button id="veil-consent-yes" onClick={grant}>Yes</button> <button onClick={revoke}>No</button>
+      May we record this visit?{' '}
+      <button id="veil-consent-yes" onClick={grant}>
+        Yes
+      </button>{' '}
+      <button onClick={revoke}>No</button>
     </div>
   );
 }

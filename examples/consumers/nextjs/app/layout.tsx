@@ -10,7 +10,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <VeilProvider options={{ privacy: 'relaxed', transport: '/api/veil', requireConsent: true, flushInterval: 1000 }}>{children}</VeilProvider>
+        <VeilProvider options={{ privacy: 'relaxed', transport: '/api/veil', requireConsent: true, flushInterval: 1000 }}>
+          {children}
+        </VeilProvider>
       </body>
     </html>
   );

@@ -9,14 +9,22 @@ export default function Page() {
     <main>
       <ConsentBanner />
       <h1>Veil consumer smoke page</h1>
-      <p>Recorder: <RecorderState /></p>
+      <p>
+        Recorder: <RecorderState />
+      </p>
       <form>
         <Sensitive>
-          <label>Private note <input id="memo" /></label>
+          <label>
+            Private note <input id="memo" />
+          </label>
         </Sensitive>
-        <label>Ordinary note <input id="note" /></label>
+        <label>
+          Ordinary note <input id="note" />
+        </label>
         {/* in a server component, the attribute itself */}
-        <label>Delivery instructions <textarea id="instructions" data-veil="mask" /></label>
+        <label>
+          Delivery instructions <textarea id="instructions" data-veil="mask" />
+        </label>
       </form>
     </main>
   );

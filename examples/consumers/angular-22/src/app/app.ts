@@ -14,12 +14,14 @@ import { NoRecordDirective, SensitiveDirective, VeilRecorder } from '@veil/angul
         </div>
       }
       <h1>Veil consumer smoke page</h1>
-      <p>Recorder: <span id="veil-state">{{ veil.state() }}</span></p>
+      <p>
+        Recorder: <span id="veil-state">{{ veil.state() }}</span>
+      </p>
       <form>
         <div sensitive>
-          <label>Private note <input id="memo"></label>
+          <label>Private note <input id="memo" /></label>
         </div>
-        <label>Ordinary note <input id="note"></label>
+        <label>Ordinary note <input id="note" /></label>
         <aside noRecord>Support chat</aside>
       </form>
     </main>

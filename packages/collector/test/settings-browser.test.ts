@@ -142,6 +142,32 @@ describe('the real recorder on the HTML demo obeys what the settings page sets',
     return JSON.stringify(events);
   };
 
+  it('strict mode: a page already open takes it at its next start, and its page text is masked from then on', async () => {
+    await saveSettings({ privacy: 'relaxed', recordInputs: 'on', recording: 'on' });
+    const { page, sent, close } = await openDemo();
+    try {
+      await page.waitForFunction(() => (window as any).__veilDemo?.recorder?.state === 'recording');
+      await page.evaluate(() => (window as any).__veilDemo.flush());
+      const heading = 'New this week';
+      await expect.poll(() => sent.join('')).toContain(heading);
+      await saveSettings({ privacy: 'strict' });
+      // the open page learns the site's settings when recording starts again
+      sent.length = 0;
+      await page.evaluate(async () => {
+        const recorder = (window as any).__veilDemo.recorder;
+        recorder.stop();
+        recorder.start();
+        await recorder.flush();
+      });
+      await expect.poll(() => sent.join('')).toContain('"type":2');
+      expect(sent.join('')).not.toContain(heading);
+      expect(sent.join('')).toContain('*'.repeat(3) + ' ' + '*'.repeat(4) + ' ' + '*'.repeat(4));
+    } finally {
+      await close();
+    }
+    await saveSettings({ privacy: 'relaxed' });
+  });
+
   it('form inputs off: a newly opened page masks what is typed, in what it sends and in what is stored', async () => {
     await saveSettings({ recordInputs: 'off' });
     const { page, sent, close } = await openDemo();
@@ -178,6 +204,22 @@ describe('the real recorder on the HTML demo obeys what the settings page sets',
       expect((await collector.storage.listSessions(site.id)).length).toBe(before);
     } finally {
       await close();
+    }
+  });
+
+  it("the audit log shows each change, from what to what, to the site's admins", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await logIn(page, collector.url, 'owner@example.com');
+      await page.goto(`${collector.url}/sites/demo/audit`);
+      const log = (await page.textContent('main')) ?? (await page.textContent('body'))!;
+      expect(log).toContain("Changed the site's settings");
+      for (const change of ['privacy: relaxed → strict', 'privacy: strict → relaxed', 'recordInputs: true → false', 'recording: true → false']) {
+        expect(log).toContain(change);
+      }
+    } finally {
+      await context.close();
     }
   });
 });

@@ -46,7 +46,9 @@ const contenders = [
     return { name: `build${i}`, label: path, kind: 'veil', options: { privacy, flushInterval: 3_600_000 }, scripts: [`/build${i}.js`] };
   }),
 ];
-const pages = new Map(contenders.map((c) => [c.name, buildPage({ targetElements: 10_000, seed: 42, scripts: [...c.scripts, '/harness.js'] }).html]));
+const pages = new Map(
+  contenders.map((c) => [c.name, buildPage({ targetElements: 10_000, seed: 42, scripts: [...c.scripts, '/harness.js'] }).html]),
+);
 const server = await startServer({ files, pages });
 const browser = await chromium.launch({ executablePath: process.env.VEIL_CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const cpu = Object.fromEntries(contenders.map((c) => [c.name, { snapshot: [], mutations: [] }]));
@@ -76,7 +78,9 @@ const added = (name, i) => cpu[name].mutations[i] - cpu.none.mutations[i];
 const mut = (name, base) => paired((i) => added(name, i) / added(base, i));
 const x = (v) => `${v.toFixed(3)}x`;
 console.log(`${privacy}, ${rounds} rounds; main-thread CPU, medians of per-round ratios`);
-console.log(`rrweb: snapshot ${median(cpu.rrweb.snapshot).toFixed(1)} ms, mutations added ${median(cpu.rrweb.mutations.map((_, i) => added('rrweb', i))).toFixed(1)} ms`);
+console.log(
+  `rrweb: snapshot ${median(cpu.rrweb.snapshot).toFixed(1)} ms, mutations added ${median(cpu.rrweb.mutations.map((_, i) => added('rrweb', i))).toFixed(1)} ms`,
+);
 for (const [i, path] of builds.entries()) {
   const name = `build${i}`;
   const vsFirst = i ? `; vs ${builds[0]}: snapshot ${x(snap(name, 'build0'))}, mutations added ${x(mut(name, 'build0'))}` : '';

@@ -45,12 +45,28 @@ const __veilTimed = (layer, fn) => function (...a) { const t0 = performance.now(
 `;
 const MARKERS = {
   'recording.ts': [
-    ['the scrubber', 'const clean = running.scrubber.scrub(raw);', 'const __t0 = performance.now(); const clean = running.scrubber.scrub(raw); __veilAdd(raw.type === EventType.FullSnapshot ? "scrubber (full snapshot)" : "scrubber", __t0);'],
-    ['the capture hooks', 'return hook(text, element);', 'const __t0 = performance.now(); try { return hook(text, element); } finally { __veilAdd("capture hooks", __t0); }'],
+    [
+      'the scrubber',
+      'const clean = running.scrubber.scrub(raw);',
+      'const __t0 = performance.now(); const clean = running.scrubber.scrub(raw); __veilAdd(raw.type === EventType.FullSnapshot ? "scrubber (full snapshot)" : "scrubber", __t0);',
+    ],
+    [
+      'the capture hooks',
+      'return hook(text, element);',
+      'const __t0 = performance.now(); try { return hook(text, element); } finally { __veilAdd("capture hooks", __t0); }',
+    ],
   ],
   'mark-watcher.ts': [
-    ['the watcher', 'const observer = new MutationObserver(changed);', 'const observer = new MutationObserver(__veilTimed("watcher", changed));'],
-    ['the watcher, asked before each event', 'if (!stopped) changed(observer.takeRecords());', 'if (!stopped) __veilTimed("watcher", changed)(observer.takeRecords());'],
+    [
+      'the watcher',
+      'const observer = new MutationObserver(changed);',
+      'const observer = new MutationObserver(__veilTimed("watcher", changed));',
+    ],
+    [
+      'the watcher, asked before each event',
+      'if (!stopped) changed(observer.takeRecords());',
+      'if (!stopped) __veilTimed("watcher", changed)(observer.takeRecords());',
+    ],
   ],
 };
 
@@ -59,7 +75,13 @@ async function instrumentedBundle(coreDir) {
   const scratch = mkdtempSync(join(tmpdir(), 'veil-layers-'));
   try {
     const pluginFile = join(scratch, 'patch-rrweb.mjs');
-    await build({ entryPoints: [join(coreDir, 'build/patch-rrweb.ts')], outfile: pluginFile, format: 'esm', platform: 'node', logLevel: 'warning' });
+    await build({
+      entryPoints: [join(coreDir, 'build/patch-rrweb.ts')],
+      outfile: pluginFile,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'warning',
+    });
     const { patchRrweb } = await import(pathToFileURL(pluginFile).href);
     const timed = new Set();
     const timers = {
@@ -77,10 +99,20 @@ async function instrumentedBundle(coreDir) {
       },
     };
     const out = await build({
-      entryPoints: [join(coreDir, 'src/browser.ts')], bundle: true, format: 'iife', globalName: 'Veil', platform: 'browser',
-      target: 'es2020', minify: true, write: false, logLevel: 'warning', plugins: [patchRrweb(join(coreDir, 'build/rrweb-record.patch')), timers],
+      entryPoints: [join(coreDir, 'src/browser.ts')],
+      bundle: true,
+      format: 'iife',
+      globalName: 'Veil',
+      platform: 'browser',
+      target: 'es2020',
+      minify: true,
+      write: false,
+      logLevel: 'warning',
+      plugins: [patchRrweb(join(coreDir, 'build/rrweb-record.patch')), timers],
     });
-    for (const file of Object.keys(MARKERS)) if (!timed.has(file)) throw new Error(`bench/layers.mjs: src/page/${file} was not in the bundle; the recorder changed, and so must MARKERS`);
+    for (const file of Object.keys(MARKERS))
+      if (!timed.has(file))
+        throw new Error(`bench/layers.mjs: src/page/${file} was not in the bundle; the recorder changed, and so must MARKERS`);
     return out.outputFiles[0].text;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
@@ -99,9 +131,16 @@ const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await chromium.launch({ executablePath: process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const context = await browser.newContext();
 
-const take = (page) => page.evaluate(() => { const l = globalThis.__veilLayers ?? {}; globalThis.__veilLayers = {}; return l; });
+const take = (page) =>
+  page.evaluate(() => {
+    const l = globalThis.__veilLayers ?? {};
+    globalThis.__veilLayers = {};
+    return l;
+  });
 const samples = cores.map(() => ({ snapshot: {}, mutations: {} }));
-const add = (into, figures) => { for (const [k, v] of Object.entries(figures)) (into[k] ??= []).push(v); };
+const add = (into, figures) => {
+  for (const [k, v] of Object.entries(figures)) (into[k] ??= []).push(v);
+};
 
 // one warm-up round (HTTP and code caches), then rounds in rotated order
 for (let round = 0; round <= rounds; round++) {
@@ -115,7 +154,11 @@ for (let round = 0; round <= rounds; round++) {
     await page.evaluate((spec) => window.__bench.setup(spec), { kind: 'veil', options: { privacy, flushInterval: 3_600_000 } });
     await take(page);
     await collect();
-    const start = await page.evaluate(async () => { const t0 = performance.now(); await window.__bench.snapshot(); return performance.now() - t0; });
+    const start = await page.evaluate(async () => {
+      const t0 = performance.now();
+      await window.__bench.snapshot();
+      return performance.now() - t0;
+    });
     const snapshot = { 'start() + flush()': start, ...(await take(page)) };
     await page.evaluate(() => window.__bench.discardOutput());
     await page.evaluate((a) => window.__bench.prepare(a), { seed: 7, probes: PROBES });
@@ -140,8 +183,19 @@ for (const phase of ['snapshot', 'mutations']) {
   console.log(`\n${phase === 'snapshot' ? '(a) full snapshot' : '(b) 10000 mutations after start'}`);
   const names = [...new Set(samples.flatMap((s) => Object.keys(s[phase])))];
   const width = Math.max(...names.map((n) => n.length));
-  console.log(`${''.padEnd(width)}  ${cores.map((c) => c.replace(root + '/', '').slice(-28).padStart(28)).join('  ')}`);
+  console.log(
+    `${''.padEnd(width)}  ${cores
+      .map((c) =>
+        c
+          .replace(root + '/', '')
+          .slice(-28)
+          .padStart(28),
+      )
+      .join('  ')}`,
+  );
   for (const name of names) {
-    console.log(`${name.padEnd(width)}  ${samples.map((s) => (s[phase][name] ? median(s[phase][name]).toFixed(1) : '—').padStart(28)).join('  ')}`);
+    console.log(
+      `${name.padEnd(width)}  ${samples.map((s) => (s[phase][name] ? median(s[phase][name]).toFixed(1) : '—').padStart(28)).join('  ')}`,
+    );
   }
 }

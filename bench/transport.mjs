@@ -20,7 +20,16 @@ const modes = arg('mode', 'strict,relaxed').split(',');
 const server = await startServer({ port: 0 });
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 });
 
 /** A visitor who keeps doing ordinary things until the time is up. */
@@ -58,7 +67,8 @@ for (const mode of modes) {
   await cdp.send('Performance.enable');
   const taskMs = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value * 1000;
   const sizes = await page.evaluate(async () => {
-    const gzip = async (text) => new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()).byteLength;
+    const gzip = async (text) =>
+      new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer()).byteLength;
     let plain = 0;
     let packed = 0;
     for (const batch of window.__veilBatches) {
@@ -74,7 +84,11 @@ for (const mode of modes) {
     const texts = window.__veilBatches.map((b) => JSON.stringify(b));
     const all = [];
     let bytes = 0;
-    while (bytes < 8 * 1024 * 1024) for (const t of texts) { all.push(t); bytes += t.length; }
+    while (bytes < 8 * 1024 * 1024)
+      for (const t of texts) {
+        all.push(t);
+        bytes += t.length;
+      }
     const t0 = performance.now();
     for (const t of all) await new Response(new Blob([t]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
     return { mib: bytes / 1024 / 1024, wallMs: performance.now() - t0 };
@@ -99,5 +113,7 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 console.log(`Veil transport bench: plain-HTML demo, scripted visitor, ${seconds} s per mode (Chromium, this machine)`);
 console.log('mode      batches  uncompressed/min  gzip/min   ratio  main-thread ms per MiB compressed (wall ms)');
 for (const r of results) {
-  console.log(`${r.mode.padEnd(9)} ${String(r.batches).padStart(7)}  ${kib(r.plainPerMin).padStart(16)}  ${kib(r.gzipPerMin).padStart(9)}  ${r.ratio.toFixed(1).padStart(5)}x  ${r.mainThreadMsPerMiB.toFixed(1).padStart(8)} (${r.wallMsPerMiB.toFixed(1)})`);
+  console.log(
+    `${r.mode.padEnd(9)} ${String(r.batches).padStart(7)}  ${kib(r.plainPerMin).padStart(16)}  ${kib(r.gzipPerMin).padStart(9)}  ${r.ratio.toFixed(1).padStart(5)}x  ${r.mainThreadMsPerMiB.toFixed(1).padStart(8)} (${r.wallMsPerMiB.toFixed(1)})`,
+  );
 }

@@ -30,7 +30,10 @@ try {
   for (const pkg of PACKAGES) {
     const from = path.join(root, pkg.dir);
     const name = JSON.parse(readFileSync(path.join(from, 'package.json'), 'utf8')).name;
-    const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: from, encoding: 'utf8' }).trim().split('\n').pop();
+    const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', out], { cwd: from, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop();
     const tarball = path.join(out, file);
     for (const [tool, args] of [
       ['publint', [bin('publint'), 'run', tarball, '--strict']],

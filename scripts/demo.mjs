@@ -12,8 +12,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vite = path.join(root, 'node_modules/vite/bin/vite.js');
 const DEMOS = {
   html: { port: 4173, title: 'Plain HTML (<script> build)', dir: 'apps/demo-html', cmd: [process.execPath, 'server.mjs'] },
-  react: { port: 4174, title: 'React (@veil/react)', dir: 'apps/demo-react', cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'] },
-  vue: { port: 4175, title: 'Vue (@veil/vue)', dir: 'apps/demo-vue', cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4175', '--strictPort'] },
+  react: {
+    port: 4174,
+    title: 'React (@veil/react)',
+    dir: 'apps/demo-react',
+    cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4174', '--strictPort'],
+  },
+  vue: {
+    port: 4175,
+    title: 'Vue (@veil/vue)',
+    dir: 'apps/demo-vue',
+    cmd: [process.execPath, vite, 'preview', '--host', '127.0.0.1', '--port', '4175', '--strictPort'],
+  },
   angular: { port: 4176, title: 'Angular (@veil/angular)', dir: 'apps/demo-angular', cmd: [process.execPath, 'server.mjs'] },
 };
 const INDEX_PORT = Number(process.env.PORT ?? 4170);
@@ -64,7 +74,9 @@ process.on('exit', () => {
 // Ctrl-C, a plain `kill`, a closed terminal
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(0));
 
-const links = chosen.map((name) => `<li><a href="http://127.0.0.1:${DEMOS[name].port}/">${DEMOS[name].title.replace(/</g, '&lt;')}</a></li>`).join('');
+const links = chosen
+  .map((name) => `<li><a href="http://127.0.0.1:${DEMOS[name].port}/">${DEMOS[name].title.replace(/</g, '&lt;')}</a></li>`)
+  .join('');
 http
   .createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

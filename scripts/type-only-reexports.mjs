@@ -20,7 +20,8 @@ export function keepTypeOnlyReexports(files) {
     const types = readFileSync(file, 'utf8');
     const fixed = types.replace(/^export \* from (['"])@veil\/core\1;$/m, "export type * from '@veil/core';");
     if (fixed !== types) writeFileSync(file, fixed);
-    if (!TYPE_ONLY.test(fixed) || /^export \* from/m.test(fixed)) problems.push(`${file} does not re-export the core's types with export type *`);
+    if (!TYPE_ONLY.test(fixed) || /^export \* from/m.test(fixed))
+      problems.push(`${file} does not re-export the core's types with export type *`);
   }
   return problems;
 }

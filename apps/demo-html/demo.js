@@ -15,11 +15,9 @@
   // the vocabulary comes from the <script> build itself
   const { PRIVACY_MODES: MODES, DEFAULT_PRIVACY_MODE, EventType, opensRecording } = window.Veil;
   const MODE_HELP = {
-    strict:
-      'strict — page text and every input value are masked; only text marked data-veil="unmask" is recorded.',
+    strict: 'strict — page text and every input value are masked; only text marked data-veil="unmask" is recorded.',
     balanced: 'balanced — page text is recorded; every input value is masked (except in unmask regions).',
-    relaxed:
-      'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
+    relaxed: 'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
   };
   /** Event type numbers to names, for the "What was sent" counts. */
   const EVENT_TYPES = Object.fromEntries(Object.entries(EventType).map(([name, number]) => [number, name]));
@@ -237,9 +235,7 @@
     const pretty = JSON.stringify(batch, null, 1);
     const truncated = pretty.length > LAST_BATCH_LIMIT;
     $('last-batch').textContent = truncated ? `${pretty.slice(0, LAST_BATCH_LIMIT)}\n… (truncated)` : pretty;
-    $('last-batch-note').textContent = `seq ${batch.seq}, ${batch.events.length} events, ${formatBytes(
-      encoder.encode(json).length,
-    )}`;
+    $('last-batch-note').textContent = `seq ${batch.seq}, ${batch.events.length} events, ${formatBytes(encoder.encode(json).length)}`;
   }
 
   function formatBytes(n) {
@@ -354,9 +350,7 @@
   wireShop();
   renderMode();
   if (!window.Veil || typeof window.Veil.createRecorder !== 'function') {
-    showError(
-      "Veil's browser build did not load (/veil.js). Run `npm run build` from the repository root, then reload.",
-    );
+    showError("Veil's browser build did not load (/veil.js). Run `npm run build` from the repository root, then reload.");
     renderState('not loaded');
     return;
   }

@@ -105,9 +105,7 @@ const makeRoutes = (coreBundle) => ({
     // The UMD build assigns module.exports when `module` exists; give it one and
     // publish the result as window.rrweb whatever branch it takes.
     wrap: (src) =>
-      '(function () {\nvar module = { exports: {} };\nvar exports = module.exports;\n' +
-      src +
-      '\n;window.rrweb = module.exports;\n})();\n',
+      '(function () {\nvar module = { exports: {} };\nvar exports = module.exports;\n' + src + '\n;window.rrweb = module.exports;\n})();\n',
     missing: () => 'rrweb is not installed: run `npm install` from the repository root.\n',
   },
   '/vendor/rrweb.css': {
@@ -228,7 +226,7 @@ if (isMain) {
   }
   const { url, close } = await startServer({ port });
   if (!existsSync(coreBundlePath())) {
-    console.warn('Veil\'s browser build is missing: run `npm run build` (or `npm run demo`) from the repository root.');
+    console.warn("Veil's browser build is missing: run `npm run build` (or `npm run demo`) from the repository root.");
   }
   console.log(`Veil demo (plain HTML) running at ${url}`);
   const shutdown = () => close().then(() => process.exit(0));

@@ -73,26 +73,48 @@ export function buildPage({ targetElements = 10_000, seed = 42, scripts = [] } =
   };
 
   const articleSection = (i) =>
-    el('section', { id: `s${i}`, class: 'article' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'article' },
       el('h2', {}, t(sentence(4))),
-      paragraph(), paragraph(), paragraph(),
+      paragraph(),
+      paragraph(),
+      paragraph(),
       el('blockquote', { title: sentence(3) }, t(sentence(8))),
-      paragraph());
+      paragraph(),
+    );
 
   const listSection = (i) =>
-    el('section', { id: `s${i}`, class: 'list' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'list' },
       el('h3', {}, t(sentence(3))),
-      el(i % 2 ? 'ul' : 'ol', { class: 'items' },
+      el(
+        i % 2 ? 'ul' : 'ol',
+        { class: 'items' },
         Array.from({ length: 8 }, (_, j) =>
-          el('li', { 'data-id': `${i}-${j}` },
+          el(
+            'li',
+            { 'data-id': `${i}-${j}` },
             el('a', { href: `/p/${i}-${j}?token=abc${j}&page=2` }, t(words(2))),
-            ' ', el('span', { class: 'meta' }, t(words(3) + ' ' + PROBES.text))))));
+            ' ',
+            el('span', { class: 'meta' }, t(words(3) + ' ' + PROBES.text)),
+          ),
+        ),
+      ),
+    );
 
   const formSection = (i) =>
-    el('section', { id: `s${i}`, class: 'form' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'form' },
       el('h3', {}, t('Checkout ' + i)),
-      el('form', { action: `/submit?session=xyz${i}`, method: 'post' },
-        el('fieldset', {},
+      el(
+        'form',
+        { action: `/submit?session=xyz${i}`, method: 'post' },
+        el(
+          'fieldset',
+          {},
           el('legend', {}, t('Your details')),
           el('label', { for: `name${i}` }, t('Name')),
           el('input', { id: `name${i}`, name: 'name', type: 'text', value: 'Jane Roe', placeholder: 'Full name', autocomplete: 'name' }),
@@ -104,63 +126,123 @@ export function buildPage({ targetElements = 10_000, seed = 42, scripts = [] } =
           el('input', { id: `pw${i}`, name: 'password', type: 'password', value: PROBES.password + i }),
           el('input', { name: 'qty', type: 'number', value: String(i % 9), 'aria-label': 'Quantity' }),
           el('input', { name: 'date', type: 'date', value: '2024-05-01' }),
-          el('input', { name: 'q', type: 'search', value: words(2), placeholder: 'Search' })),
-        el('fieldset', {},
+          el('input', { name: 'q', type: 'search', value: words(2), placeholder: 'Search' }),
+        ),
+        el(
+          'fieldset',
+          {},
           el('legend', {}, t('Options')),
           el('label', {}, el('input', { type: 'checkbox', name: 'gift', checked: i % 2 === 0 }), t(' Gift wrap')),
           el('label', {}, el('input', { type: 'radio', name: `ship${i}`, value: 'std', checked: true }), t(' Standard')),
           el('label', {}, el('input', { type: 'radio', name: `ship${i}`, value: 'exp' }), t(' Express')),
-          el('select', { name: 'country' },
+          el(
+            'select',
+            { name: 'country' },
             ['United Kingdom', 'France', 'Germany', 'Spain', 'Italy'].map((c, k) =>
-              el('option', { value: c.slice(0, 2).toUpperCase(), selected: k === i % 5 }, t(c)))),
+              el('option', { value: c.slice(0, 2).toUpperCase(), selected: k === i % 5 }, t(c)),
+            ),
+          ),
           el('textarea', { name: 'notes', rows: '3', placeholder: 'Notes' }, t(sentence(10))),
           el('input', { type: 'hidden', name: 'csrf', value: 'hidden-' + i }),
-          el('button', { type: 'submit', value: 'go' }, t('Pay now')))));
+          el('button', { type: 'submit', value: 'go' }, t('Pay now')),
+        ),
+      ),
+    );
 
   const tableSection = (i, rows) =>
-    el('section', { id: `s${i}`, class: 'table' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'table' },
       el('h3', {}, t('Orders')),
-      el('table', {},
-        el('thead', {}, el('tr', {}, ['Order', 'Customer', 'Item', 'Qty', 'Total', 'Status'].map((h) => el('th', {}, t(h))))),
-        el('tbody', {},
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el(
+            'tr',
+            {},
+            ['Order', 'Customer', 'Item', 'Qty', 'Total', 'Status'].map((h) => el('th', {}, t(h))),
+          ),
+        ),
+        el(
+          'tbody',
+          {},
           Array.from({ length: rows }, (_, r) =>
-            el('tr', { class: r % 2 ? 'odd' : 'even' },
+            el(
+              'tr',
+              { class: r % 2 ? 'odd' : 'even' },
               el('td', {}, t(`#${10000 + i * 100 + r}`)),
               el('td', {}, r % 7 === 0 ? t(email()) : t(words(2))),
               el('td', {}, t(words(2))),
-              el('td', {}, t(String(r % 5 + 1))),
+              el('td', {}, t(String((r % 5) + 1))),
               el('td', {}, t(`£${(r * 3.7).toFixed(2)}`)),
-              el('td', {}, el('span', { class: 'badge' }, t(pick(['paid', 'sent', 'open'])))))))));
+              el('td', {}, el('span', { class: 'badge' }, t(pick(['paid', 'sent', 'open'])))),
+            ),
+          ),
+        ),
+      ),
+    );
 
   const maskSection = (i) =>
-    el('section', { id: `s${i}`, class: 'profile', 'data-veil': 'mask' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'profile', 'data-veil': 'mask' },
       el('h3', { title: 'Profile ' + PROBES.mask }, t('Profile ' + PROBES.mask)),
       el('p', {}, t(`${PROBES.mask} ${words(6)} ${email()}`)),
-      el('dl', {},
-        el('dt', {}, t('Address')), el('dd', {}, t(`${i} High Street ${PROBES.mask}`)),
-        el('dt', {}, t('Member since')), el('dd', {}, t('2019 ' + PROBES.mask))),
+      el(
+        'dl',
+        {},
+        el('dt', {}, t('Address')),
+        el('dd', {}, t(`${i} High Street ${PROBES.mask}`)),
+        el('dt', {}, t('Member since')),
+        el('dd', {}, t('2019 ' + PROBES.mask)),
+      ),
       el('input', { type: 'text', name: 'nickname', value: PROBES.mask + i, 'aria-label': 'Nickname' }),
-      el('ul', {}, Array.from({ length: 4 }, () => el('li', {}, t(PROBES.mask + ' ' + words(3))))));
+      el(
+        'ul',
+        {},
+        Array.from({ length: 4 }, () => el('li', {}, t(PROBES.mask + ' ' + words(3)))),
+      ),
+    );
 
   const blockSection = (i) =>
-    el('section', { id: `s${i}`, class: 'chat', 'data-veil': 'block', style: 'min-height: 120px' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'chat', 'data-veil': 'block', style: 'min-height: 120px' },
       el('h3', {}, t('Chat ' + PROBES.block)),
       Array.from({ length: 5 }, (_, j) =>
-        el('div', { class: 'msg' },
+        el(
+          'div',
+          { class: 'msg' },
           el('span', { class: 'who' }, t(j % 2 ? 'Agent' : 'You')),
-          el('p', {}, t(PROBES.block + ' ' + sentence(6))))),
-      el('input', { type: 'text', name: 'chat', value: PROBES.block, placeholder: 'Type a message' }));
+          el('p', {}, t(PROBES.block + ' ' + sentence(6))),
+        ),
+      ),
+      el('input', { type: 'text', name: 'chat', value: PROBES.block, placeholder: 'Type a message' }),
+    );
 
   const cardSection = (i) =>
-    el('section', { id: `s${i}`, class: 'cards' },
+    el(
+      'section',
+      { id: `s${i}`, class: 'cards' },
       el('h3', {}, t(sentence(2))),
-      el('div', { class: 'grid', style: 'display:grid;grid-template-columns:repeat(3,1fr);gap:8px' },
+      el(
+        'div',
+        { class: 'grid', style: 'display:grid;grid-template-columns:repeat(3,1fr);gap:8px' },
         Array.from({ length: 6 }, (_, j) =>
-          el('div', { class: 'card' },
+          el(
+            'div',
+            { class: 'card' },
             el('img', { src: '/pixel.png', alt: words(3), width: '64', height: '64' }),
             el('h4', {}, t(words(2))),
             el('p', {}, t(sentence(7) + ' ' + PROBES.text)),
-            el('button', { type: 'button', 'aria-label': 'Add ' + words(1), 'data-sku': `SKU-${i}-${j}` }, t('Add'))))));
+            el('button', { type: 'button', 'aria-label': 'Add ' + words(1), 'data-sku': `SKU-${i}-${j}` }, t('Add')),
+          ),
+        ),
+      ),
+    );
 
   const head =
     '<meta charset="utf-8"><title>Veil bench page</title>' +
@@ -173,12 +255,30 @@ export function buildPage({ targetElements = 10_000, seed = 42, scripts = [] } =
   count += scripts.length;
   count += 3; // html, head, body
 
-  const header = el('header', {},
-    el('nav', {}, Array.from({ length: 12 }, (_, j) => el('a', { href: `/c/${j}?utm_source=x&sid=s${j}` }, t(words(1))))),
-    el('h1', {}, t('Veil benchmark store')));
+  const header = el(
+    'header',
+    {},
+    el(
+      'nav',
+      {},
+      Array.from({ length: 12 }, (_, j) => el('a', { href: `/c/${j}?utm_source=x&sid=s${j}` }, t(words(1)))),
+    ),
+    el('h1', {}, t('Veil benchmark store')),
+  );
   const footer = el('footer', {}, el('p', {}, t('Contact: ' + email())), el('small', {}, t('© 2024')));
 
-  const kinds = [articleSection, listSection, formSection, cardSection, listSection, articleSection, maskSection, cardSection, formSection, blockSection];
+  const kinds = [
+    articleSection,
+    listSection,
+    formSection,
+    cardSection,
+    listSection,
+    articleSection,
+    maskSection,
+    cardSection,
+    formSection,
+    blockSection,
+  ];
   const sections = [];
   // One big table up front (~1,200 elements), then a mix of sections.
   sections.push(tableSection(0, 150));

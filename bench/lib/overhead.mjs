@@ -9,8 +9,14 @@ import { summarize, median } from './stats.mjs';
 import { RRWEB_OPTIONS } from './rrweb-options.mjs';
 
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 // Plain rrweb with Veil's own rrweb options (RRWEB_OPTIONS), masking about as
@@ -42,11 +48,29 @@ export function contenders({ standIn = false } = {}) {
     { name: 'rrweb-strict', label: 'rrweb, strict-equivalent', kind: 'rrweb', options: RRWEB_STRICT, scripts: ['/rrweb-record.js'] },
     standIn
       ? { name: 'veil-strict', label: 'Veil strict (stand-in: rrweb)', kind: 'rrweb', options: RRWEB_STRICT, scripts: ['/rrweb-record.js'] }
-      : { name: 'veil-strict', label: 'Veil strict', kind: 'veil', options: { ...VEIL_COMMON, privacy: 'strict' }, scripts: ['/veil.global.js'] },
+      : {
+          name: 'veil-strict',
+          label: 'Veil strict',
+          kind: 'veil',
+          options: { ...VEIL_COMMON, privacy: 'strict' },
+          scripts: ['/veil.global.js'],
+        },
     { name: 'rrweb-relaxed', label: 'rrweb, relaxed-equivalent', kind: 'rrweb', options: RRWEB_RELAXED, scripts: ['/rrweb-record.js'] },
     standIn
-      ? { name: 'veil-relaxed', label: 'Veil relaxed (stand-in: rrweb)', kind: 'rrweb', options: RRWEB_RELAXED, scripts: ['/rrweb-record.js'] }
-      : { name: 'veil-relaxed', label: 'Veil relaxed', kind: 'veil', options: { ...VEIL_COMMON, privacy: 'relaxed' }, scripts: ['/veil.global.js'] },
+      ? {
+          name: 'veil-relaxed',
+          label: 'Veil relaxed (stand-in: rrweb)',
+          kind: 'rrweb',
+          options: RRWEB_RELAXED,
+          scripts: ['/rrweb-record.js'],
+        }
+      : {
+          name: 'veil-relaxed',
+          label: 'Veil relaxed',
+          kind: 'veil',
+          options: { ...VEIL_COMMON, privacy: 'relaxed' },
+          scripts: ['/veil.global.js'],
+        },
   ];
 }
 
@@ -61,12 +85,18 @@ export function startServer({ files, pages }) {
     };
     if (url.pathname === '/page') {
       const html = pages.get(url.searchParams.get('c'));
-      if (!html) { res.writeHead(404, common).end(); return; }
+      if (!html) {
+        res.writeHead(404, common).end();
+        return;
+      }
       res.writeHead(200, { ...common, 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }).end(html);
       return;
     }
     const f = files[url.pathname];
-    if (!f) { res.writeHead(404, common).end(); return; }
+    if (!f) {
+      res.writeHead(404, common).end();
+      return;
+    }
     res.writeHead(200, { ...common, 'Content-Type': f.type, 'Cache-Control': 'max-age=3600' }).end(f.body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -97,12 +127,17 @@ export async function measureOnce(context, baseUrl, c, cfg, countOutput) {
 
     await cdp.send('HeapProfiler.collectGarbage');
     const m0 = await metrics(cdp);
-    const snap = await withTimeout(page.evaluate(() => window.__bench.snapshot()), 60_000, `${c.name} snapshot`);
+    const snap = await withTimeout(
+      page.evaluate(() => window.__bench.snapshot()),
+      60_000,
+      `${c.name} snapshot`,
+    );
     const m1 = await metrics(cdp);
     // Output is the same every round: count it (JSON, bytes, probes) once.
-    const output = () => (countOutput
-      ? page.evaluate((p) => window.__bench.takeOutput(p), PROBES)
-      : page.evaluate(() => window.__bench.discardOutput()).then(() => null));
+    const output = () =>
+      countOutput
+        ? page.evaluate((p) => window.__bench.takeOutput(p), PROBES)
+        : page.evaluate(() => window.__bench.discardOutput()).then(() => null);
     const snapOut = await output();
 
     await page.evaluate((a) => window.__bench.prepare(a), { seed: 7, probes: PROBES });
@@ -112,7 +147,9 @@ export async function measureOnce(context, baseUrl, c, cfg, countOutput) {
     const m2 = await metrics(cdp);
     const mut = await withTimeout(
       page.evaluate((a) => window.__bench.mutations(a), { total: cfg.mutations, batch: cfg.batch }),
-      120_000, `${c.name} mutations`);
+      120_000,
+      `${c.name} mutations`,
+    );
     const m3 = await metrics(cdp);
     const mutOut = await output();
     await page.evaluate(() => window.__bench.stop());
@@ -120,12 +157,21 @@ export async function measureOnce(context, baseUrl, c, cfg, countOutput) {
     return {
       elements,
       snapshot: {
-        startMs: snap.startMs, flushMs: snap.flushMs, totalMs: snap.startMs + snap.flushMs,
-        taskMs: m1.task - m0.task, jsMs: m1.task - m0.task - (m1.styleLayout - m0.styleLayout), out: snapOut,
+        startMs: snap.startMs,
+        flushMs: snap.flushMs,
+        totalMs: snap.startMs + snap.flushMs,
+        taskMs: m1.task - m0.task,
+        jsMs: m1.task - m0.task - (m1.styleLayout - m0.styleLayout),
+        out: snapOut,
       },
       mutations: {
-        mutateMs: mut.mutateMs, flushMs: mut.flushMs, totalMs: mut.mutateMs + mut.flushMs,
-        taskMs: m3.task - m2.task, jsMs: m3.task - m2.task - (m3.styleLayout - m2.styleLayout), out: mutOut, counts: mut.counts,
+        mutateMs: mut.mutateMs,
+        flushMs: mut.flushMs,
+        totalMs: mut.mutateMs + mut.flushMs,
+        taskMs: m3.task - m2.task,
+        jsMs: m3.task - m2.task - (m3.styleLayout - m2.styleLayout),
+        out: mutOut,
+        counts: mut.counts,
       },
     };
   } finally {
@@ -157,7 +203,10 @@ export async function measureOverhead(cfg) {
     '/harness.js': { type: 'text/javascript', body: readFileSync(paths.harness) },
     '/rrweb-record.js': { type: 'text/javascript', body: readFileSync(paths.rrwebUmd) },
     // 1×1 transparent PNG for the <img> elements of the page.
-    '/pixel.png': { type: 'image/png', body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64') },
+    '/pixel.png': {
+      type: 'image/png',
+      body: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
+    },
   };
   if (haveVeil) files['/veil.global.js'] = { type: 'text/javascript', body: readFileSync(paths.coreGlobal) };
   const pages = new Map();
@@ -193,7 +242,9 @@ export async function measureOverhead(cfg) {
         }
       }
       loadSamples.push(Math.round(os.loadavg()[0] * 100) / 100);
-      log(`  round ${r + 1}/${total}${r < cfg.warmup ? ' (warm-up)' : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load ${loadSamples.at(-1)}`);
+      log(
+        `  round ${r + 1}/${total}${r < cfg.warmup ? ' (warm-up)' : ''}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load ${loadSamples.at(-1)}`,
+      );
     }
     await context.close();
   } finally {

@@ -30,21 +30,36 @@
       let stopFn = null;
       contender = {
         start() {
-          stopFn = record({ ...spec.options, emit: (e) => { received.push(e); } });
+          stopFn = record({
+            ...spec.options,
+            emit: (e) => {
+              received.push(e);
+            },
+          });
         },
         async flush() {},
-        stop() { if (stopFn) stopFn(); },
+        stop() {
+          if (stopFn) stopFn();
+        },
       };
     } else if (spec.kind === 'veil') {
       isBatches = true;
       const recorder = window.Veil.createRecorder({
         ...spec.options,
-        transport: (batch) => { received.push(batch); },
+        transport: (batch) => {
+          received.push(batch);
+        },
       });
       contender = {
-        start() { recorder.start(); },
-        flush() { return recorder.flush(); },
-        stop() { recorder.stop(); },
+        start() {
+          recorder.start();
+        },
+        flush() {
+          return recorder.flush();
+        },
+        stop() {
+          recorder.stop();
+        },
       };
     } else {
       throw new Error('unknown contender kind ' + spec.kind);
@@ -57,7 +72,12 @@
     new Promise((r) => {
       // rAF may be throttled in some headless configurations: race a timeout.
       let done = false;
-      const fin = () => { if (!done) { done = true; r(); } };
+      const fin = () => {
+        if (!done) {
+          done = true;
+          r();
+        }
+      };
       requestAnimationFrame(fin);
       setTimeout(fin, 50);
     });
@@ -73,7 +93,8 @@
   }
 
   // ---------------------------------------------------------------- mutations
-  const WORDS = 'order shipping basket checkout delivery account product review price quantity discount return invoice customer support'.split(' ');
+  const WORDS =
+    'order shipping basket checkout delivery account product review price quantity discount return invoice customer support'.split(' ');
 
   function prepareMutations(seed, probes) {
     const rand = prng(seed);
@@ -239,7 +260,7 @@
     while (done < total) {
       const k = Math.min(batch, total - done);
       const t0 = performance.now();
-      for (let i = 0; i < k; ) {
+      for (let i = 0; i < k;) {
         if (w.op()) i++;
         else if (++guard > total) throw new Error('workload ran out of targets');
       }
@@ -291,7 +312,9 @@
     return isBatches ? received.flatMap((b) => b.events) : received;
   }
 
-  function stop() { contender.stop(); }
+  function stop() {
+    contender.stop();
+  }
 
   async function settle() {
     await nextFrame();

@@ -62,10 +62,10 @@ export async function measureSizes({ benchDir, coreEsm, coreGlobal, targetGzip }
 
   if (existsSync(coreEsm)) {
     try {
-      out.core = await bundle(
-        `import { createRecorder } from '@veil/core'; createRecorder({ transport() {} }).start();`,
-        { resolveDir: benchDir, alias: { '@veil/core': coreEsm } },
-      );
+      out.core = await bundle(`import { createRecorder } from '@veil/core'; createRecorder({ transport() {} }).start();`, {
+        resolveDir: benchDir,
+        alias: { '@veil/core': coreEsm },
+      });
       out.core.overRrweb = { min: out.core.min - out.rrweb.min, gzip: out.core.gzip - out.rrweb.gzip };
       out.coreUrl = await bundle(URL_ENTRY, { resolveDir: benchDir, alias: { '@veil/core': coreEsm } });
       // what a page that sends to a URL downloads: the entry and the chunk it loads, each gzipped
@@ -94,7 +94,11 @@ export async function measureAdapterSizes(root) {
   const adapters = [
     { name: '@veil/react', file: 'packages/react/dist/index.js', external: ['react', 'react/jsx-runtime', '@veil/core'] },
     { name: '@veil/vue', file: 'packages/vue/dist/index.js', external: ['vue', '@veil/core'] },
-    { name: '@veil/angular', file: 'packages/angular/dist/fesm2022/veil-angular.mjs', external: ['@angular/*', '@veil/core', 'rxjs', 'rxjs/*'] },
+    {
+      name: '@veil/angular',
+      file: 'packages/angular/dist/fesm2022/veil-angular.mjs',
+      external: ['@angular/*', '@veil/core', 'rxjs', 'rxjs/*'],
+    },
   ];
   const out = [];
   for (const a of adapters) {
@@ -104,8 +108,16 @@ export async function measureAdapterSizes(root) {
       continue;
     }
     const result = await esbuild.build({
-      entryPoints: [file], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false,
-      external: a.external, logLevel: 'silent', legalComments: 'none', define: { 'process.env.NODE_ENV': '"production"' },
+      entryPoints: [file],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      external: a.external,
+      logLevel: 'silent',
+      legalComments: 'none',
+      define: { 'process.env.NODE_ENV': '"production"' },
     });
     const code = result.outputFiles[0].contents;
     out.push({ name: a.name, min: code.length, gzip: gzip(code) });

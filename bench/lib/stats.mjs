@@ -21,4 +21,8 @@ export function summarize(samples) {
   };
 }
 
-export const median = (samples) => quantile([...samples].sort((a, b) => a - b), 0.5);
+export const median = (samples) =>
+  quantile(
+    [...samples].sort((a, b) => a - b),
+    0.5,
+  );

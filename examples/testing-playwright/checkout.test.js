@@ -18,7 +18,14 @@ before(async () => {
   url = `http://127.0.0.1:${server.address().port}/`;
   browser = await chromium.launch({
     executablePath: process.env.VEIL_CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -45,7 +52,9 @@ test('every field of the checkout has been reviewed', async () => {
   await page.goto(url);
   const report = await privacyReport(page, { privacy: 'relaxed' });
   const reviewed = new Set(['input#card', 'input#holder', 'input#coupon']);
-  const unreviewed = report.filter((row) => !reviewed.has(row.field)).map((row) => `${row.field} (${row.label}): ${row.outcome}, ${row.reason}`);
+  const unreviewed = report
+    .filter((row) => !reviewed.has(row.field))
+    .map((row) => `${row.field} (${row.label}): ${row.outcome}, ${row.reason}`);
   assert.deepEqual(unreviewed, [], 'a field nobody marked or reviewed');
   await page.close();
 });

@@ -10,7 +10,15 @@ export default defineConfig({
   // bundled once up front: a dependency found mid-run would be optimized again
   // and could load a second copy of React
   optimizeDeps: {
-    include: ['react', 'react/jsx-dev-runtime', 'react-dom', 'react-dom/client', 'react-dom/server', 'vitest-browser-react', '@veil/core/xray'],
+    include: [
+      'react',
+      'react/jsx-dev-runtime',
+      'react-dom',
+      'react-dom/client',
+      'react-dom/server',
+      'vitest-browser-react',
+      '@veil/core/xray',
+    ],
   },
   test: {
     // compat/react18 runs these same tests with 18

@@ -85,7 +85,9 @@ afterAll(async () => {
 
 /** Opens the demo and waits until it records (the plain-HTML demo asks no consent). */
 function openDemo(query = ''): Promise<OpenedDemo> {
-  return openDemoPage(browser, new URL(query, server.url).href, () => window.__veilDemo?.recorder?.state === 'recording', { timeout: 15_000 });
+  return openDemoPage(browser, new URL(query, server.url).href, () => window.__veilDemo?.recorder?.state === 'recording', {
+    timeout: 15_000,
+  });
 }
 
 /** Types every secret into its field, the way a visitor would (key by key). */
@@ -199,9 +201,7 @@ describe('the privacy mode switch', () => {
       expect(await page.evaluate(() => window.__veilDemo.mode)).toBe('strict');
       const first = await page.evaluate(() => window.__veilDemo.recorder!.sessionId);
       await page.click('.modes label:has(input[value="relaxed"])');
-      await page.waitForFunction(
-        () => window.__veilDemo.mode === 'relaxed' && window.__veilDemo.recorder?.state === 'recording',
-      );
+      await page.waitForFunction(() => window.__veilDemo.mode === 'relaxed' && window.__veilDemo.recorder?.state === 'recording');
       expect(new URL(page.url()).searchParams.get('privacy')).toBe('relaxed');
       await fillEverything(page);
       const batches = await sentBatches(page);

@@ -7,7 +7,13 @@ import { startServer } from '../server.mjs';
 
 const coreBundle = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '..', '..', '..', 'packages', 'core', 'dist', 'index.global.js',
+  '..',
+  '..',
+  '..',
+  'packages',
+  'core',
+  'dist',
+  'index.global.js',
 );
 
 describe('the demo server', () => {

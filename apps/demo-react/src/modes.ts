@@ -5,8 +5,7 @@ export const MODES = PRIVACY_MODES;
 export const MODE_HELP: Record<PrivacyMode, string> = {
   strict: 'strict — page text and every input value are masked; only text marked <Unmask> is recorded.',
   balanced: 'balanced — page text is recorded; every input value is masked (except in <Unmask> regions).',
-  relaxed:
-    'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
+  relaxed: 'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
 };
 
 /** `?privacy=relaxed` picks the starting mode. */

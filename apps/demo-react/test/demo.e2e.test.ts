@@ -117,7 +117,11 @@ afterAll(async () => {
 
 /** Opens the demo and waits until its recorder waits for consent. */
 function openDemo(query = ''): Promise<OpenedDemo> {
-  return openDemoPage(browser, new URL(query, baseUrl).href, () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent');
+  return openDemoPage(
+    browser,
+    new URL(query, baseUrl).href,
+    () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent',
+  );
 }
 
 async function grantConsent(page: Page): Promise<void> {

@@ -85,7 +85,13 @@ beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'veil-demo-vue-'));
   const configFile = join(appDir, 'vite.config.ts');
   await build({ root: appDir, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
-  server = await preview({ root: appDir, configFile, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, open: false } });
+  server = await preview({
+    root: appDir,
+    configFile,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, open: false },
+  });
   baseUrl = server.resolvedUrls?.local[0] ?? '';
   if (!baseUrl) throw new Error('vite preview did not report its URL');
   browser = await launchChromium();
@@ -102,7 +108,12 @@ const stateIs = (page: Page, state: string) =>
 
 /** Opens the demo; it waits for consent. */
 function openDemo(query = ''): Promise<OpenedDemo> {
-  return openDemoPage(browser, new URL(query, baseUrl).href, () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent', { timeout: 15_000 });
+  return openDemoPage(
+    browser,
+    new URL(query, baseUrl).href,
+    () => (window as unknown as DemoWindow).__veilDemo?.recorder?.state === 'awaiting-consent',
+    { timeout: 15_000 },
+  );
 }
 
 async function accept(page: Page): Promise<void> {
@@ -227,7 +238,10 @@ describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
     const { page } = opened;
     const visible = mode === 'strict' ? UNMASKED_TEXT : PRODUCT;
     await expect
-      .poll(async () => (await replayed(page))?.text.includes(visible) ?? false, { timeout: 20_000, message: `the replay shows "${visible}"` })
+      .poll(async () => (await replayed(page))?.text.includes(visible) ?? false, {
+        timeout: 20_000,
+        message: `the replay shows "${visible}"`,
+      })
       .toBe(true);
     if (mode === 'relaxed') {
       await expect.poll(async () => (await replayed(page))?.search, { timeout: 20_000 }).toBe(SEARCH);
@@ -250,7 +264,9 @@ describe.each(MODES)('the demo in %s mode', (mode: Mode) => {
 });
 
 describe.concurrent('the demo', () => {
-  it('records nothing after "No, thanks", records after "Record this visit", and nothing more once consent is withdrawn', async ({ expect }) => {
+  it('records nothing after "No, thanks", records after "Record this visit", and nothing more once consent is withdrawn', async ({
+    expect,
+  }) => {
     const { context, page, pageErrors } = await openDemo('/?privacy=relaxed');
     try {
       await page.click('#consent-decline');
@@ -303,7 +319,10 @@ describe.concurrent('the demo', () => {
       expect(JSON.stringify(relaxedPart).includes(PRODUCT), 'the relaxed session records page text').toBe(true);
       await expectNoLeak(recordingOf(batches), SECRETS);
       await expect
-        .poll(async () => (await replayed(page))?.text.includes(PRODUCT) ?? false, { timeout: 20_000, message: 'the replay shows the relaxed session' })
+        .poll(async () => (await replayed(page))?.text.includes(PRODUCT) ?? false, {
+          timeout: 20_000,
+          message: 'the replay shows the relaxed session',
+        })
         .toBe(true);
       expect(pageErrors).toEqual([]);
     } finally {
@@ -327,7 +346,9 @@ describe.concurrent('the demo', () => {
       await bio.fill('');
       await bio.pressSequentially('Cormorant-5120-Hushbio');
       const batches = await sentBatches(page);
-      expect(findLeaks(batches, { 'typed while private': 'Sandpiper-3318-Quietbio', 'typed once private again': 'Cormorant-5120-Hushbio' })).toEqual([]);
+      expect(
+        findLeaks(batches, { 'typed while private': 'Sandpiper-3318-Quietbio', 'typed once private again': 'Cormorant-5120-Hushbio' }),
+      ).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

@@ -40,14 +40,22 @@ function Checkout() {
       <p>
         {state} / {consent.state}
       </p>
-      <button type="button" onClick={() => (state === 'recording' ? stop() : start())}>toggle</button>
-      <button type="button" onClick={consent.grant}>accept</button>
-      <button type="button" onClick={consent.revoke}>decline</button>
+      <button type="button" onClick={() => (state === 'recording' ? stop() : start())}>
+        toggle
+      </button>
+      <button type="button" onClick={consent.grant}>
+        accept
+      </button>
+      <button type="button" onClick={consent.revoke}>
+        decline
+      </button>
       <input name="card" {...sensitive} />
       <div {...noRecord}>chat</div>
       <ul {...merged} id={blocked} />
       <h2 {...unmask}>Your order</h2>
-      <Sensitive as="section" className="customer">Ada</Sensitive>
+      <Sensitive as="section" className="customer">
+        Ada
+      </Sensitive>
       <NoRecord as="aside">support</NoRecord>
       <Unmask as="span">Total</Unmask>
     </form>

@@ -17,13 +17,24 @@ const MINUTES = Number(process.argv[2] ?? 30);
 const RUNS = 5;
 const PASSWORD = 'correct horse battery staple';
 const CHROMIUM = process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-first-frame-'));
-const collector = await createCollector({ database: path.join(dir, 'bench.db'), port: 0, rateLimits: { loginAccount: { perSecond: 100, burst: 100 } } });
+const collector = await createCollector({
+  database: path.join(dir, 'bench.db'),
+  port: 0,
+  rateLimits: { loginAccount: { perSecond: 100, burst: 100 } },
+});
 const shop = await startShop();
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
@@ -38,7 +49,9 @@ try {
   for (let i = 0; i < 100 && !(session = (await collector.storage.listSessions(site.id))[0]); i++) await sleep(100);
   await sleep(1500); // the last batches
   session = (await collector.storage.listSessions(site.id))[0];
-  console.log(`recorded ${MINUTES} min (fake clock) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${session.batches} batches, ${session.events} events, ${(session.bytes / 1024).toFixed(0)} KiB stored`);
+  console.log(
+    `recorded ${MINUTES} min (fake clock) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${session.batches} batches, ${session.events} events, ${(session.bytes / 1024).toFixed(0)} KiB stored`,
+  );
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -67,7 +80,9 @@ try {
     firstFrame.push(shown);
     allLoaded.push(loaded);
   }
-  console.log(`time to first frame (replay page opened → recorded page shown), median of ${RUNS}: ${median(firstFrame)} ms  [${firstFrame.join(', ')}]`);
+  console.log(
+    `time to first frame (replay page opened → recorded page shown), median of ${RUNS}: ${median(firstFrame)} ms  [${firstFrame.join(', ')}]`,
+  );
   console.log(`whole recording loaded in the player, median of ${RUNS}: ${median(allLoaded)} ms  [${allLoaded.join(', ')}]`);
   console.log(`1-min load average: ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} CPUs`);
 } finally {

@@ -34,7 +34,7 @@ function randomWord(rand) {
 
 function makeRandom(seed) {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const element = (id, tagName, attributes, childNodes = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
@@ -57,13 +57,18 @@ function snapshotEvents(rand, t) {
   return [
     { type: EventType.Meta, timestamp: t, data: { href: 'https://shop.example/products', width: 1280, height: 720 } },
     {
-      type: EventType.FullSnapshot, timestamp: t + 1,
+      type: EventType.FullSnapshot,
+      timestamp: t + 1,
       data: {
         initialOffset: { left: 0, top: 0 },
-        node: { type: SerializedNodeType.Document, id: 1, childNodes: [
-          { type: SerializedNodeType.DocumentType, id: 2, name: 'html', publicId: '', systemId: '' },
-          element(3, 'html', {}, [element(4, 'head', {}), element(5, 'body', {}, sections)]),
-        ] },
+        node: {
+          type: SerializedNodeType.Document,
+          id: 1,
+          childNodes: [
+            { type: SerializedNodeType.DocumentType, id: 2, name: 'html', publicId: '', systemId: '' },
+            element(3, 'html', {}, [element(4, 'head', {}), element(5, 'body', {}, sections)]),
+          ],
+        },
       },
     },
   ];
@@ -73,21 +78,32 @@ function snapshotEvents(rand, t) {
 function incrementalEvents(rand, t) {
   const events = [];
   for (let i = 0; i < 40; i++) {
-    const positions = Array.from({ length: 10 }, (_, k) => ({ x: Math.floor(rand() * 1280), y: Math.floor(rand() * 720), id: 5, timeOffset: -k * 50 }));
+    const positions = Array.from({ length: 10 }, (_, k) => ({
+      x: Math.floor(rand() * 1280),
+      y: Math.floor(rand() * 720),
+      id: 5,
+      timeOffset: -k * 50,
+    }));
     events.push({ type: EventType.IncrementalSnapshot, timestamp: t + i * 100, data: { source: IncrementalSource.MouseMove, positions } });
   }
   for (let i = 0; i < 20; i++) {
     const s = Math.floor(rand() * 30);
     events.push({
-      type: EventType.IncrementalSnapshot, timestamp: t + 4000 + i,
+      type: EventType.IncrementalSnapshot,
+      timestamp: t + 4000 + i,
       data: {
         source: IncrementalSource.Mutation,
         texts: [{ id: 10 + 6 * s + 4, value: Array.from({ length: 8 }, () => randomWord(rand)).join(' ') }],
         attributes: [{ id: 10 + 6 * s + 3, attributes: { title: randomWord(rand) } }],
-        removes: [], adds: [],
+        removes: [],
+        adds: [],
       },
     });
-    events.push({ type: EventType.IncrementalSnapshot, timestamp: t + 4100 + i, data: { source: IncrementalSource.Input, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false } });
+    events.push({
+      type: EventType.IncrementalSnapshot,
+      timestamp: t + 4100 + i,
+      data: { source: IncrementalSource.Input, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false },
+    });
   }
   return events;
 }
@@ -158,9 +174,13 @@ async function runBench() {
     console.error('packages/collector/dist is missing: run `npm run build -w @veil/core -w @veil/collector` first.');
     process.exit(1);
   }
-  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const { values } = parseArgs({
+    options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  });
   const options = { duration: Number(values.duration), connections: Number(values.connections) };
-  console.log(`Veil collector ingest benchmark: ${options.connections} connections, ${options.duration} s per back end, Node ${process.version}, ${os.cpus().length} cores`);
+  console.log(
+    `Veil collector ingest benchmark: ${options.connections} connections, ${options.duration} s per back end, Node ${process.version}, ${os.cpus().length} cores`,
+  );
   const rows = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-'));
   try {

@@ -27,7 +27,19 @@ function* sessions() {
     const urls = Array.from({ length: pages }, (_, k) => `https://shop.example${PATHS[(i + k * 3) % PATHS.length]}`);
     const batches = 1 + (i % 9);
     const missing = i % 97 === 0 ? 1 : 0;
-    yield { id: `s-${String(i).padStart(6, '0')}`, visitor: `v-${i % 20_000}`, start, duration, clicks, inputs, pages, urls, batches, maxSeq: batches - 1 + missing, dropped: i % 211 === 0 ? 2 : 0 };
+    yield {
+      id: `s-${String(i).padStart(6, '0')}`,
+      visitor: `v-${i % 20_000}`,
+      start,
+      duration,
+      clicks,
+      inputs,
+      pages,
+      urls,
+      batches,
+      maxSeq: batches - 1 + missing,
+      dropped: i % 211 === 0 ? 2 : 0,
+    };
   }
 }
 
@@ -72,14 +84,36 @@ try {
   await sqlite.createSite({ name: 'shop', origins: ['https://shop.example'], privacy: 'strict', keyHash: 'x' });
   await sqlite.close();
   const db = new Database(file);
-  const insert = db.prepare(`INSERT INTO sessions (site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at, batches, events, bytes, pages, max_seq,
+  const insert =
+    db.prepare(`INSERT INTO sessions (site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at, batches, events, bytes, pages, max_seq,
     dropped_batches, dropped_events, duration, clicks, inputs, activity, first_url, first_url_at, last_url, last_url_at)
     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertUrl = db.prepare('INSERT OR IGNORE INTO session_urls (site_id, session_id, url) VALUES (1, ?, ?)');
   let t = Date.now();
   db.transaction(() => {
     for (const s of sessions()) {
-      insert.run(s.id, s.visitor, s.start, s.start + s.duration, s.start, s.start + s.duration, s.batches, s.batches * 40, s.batches * 3000, s.pages, s.maxSeq, s.dropped, s.duration, s.clicks, s.inputs, s.clicks + s.inputs, s.urls[0], s.start, s.urls.at(-1), s.start + s.duration);
+      insert.run(
+        s.id,
+        s.visitor,
+        s.start,
+        s.start + s.duration,
+        s.start,
+        s.start + s.duration,
+        s.batches,
+        s.batches * 40,
+        s.batches * 3000,
+        s.pages,
+        s.maxSeq,
+        s.dropped,
+        s.duration,
+        s.clicks,
+        s.inputs,
+        s.clicks + s.inputs,
+        s.urls[0],
+        s.start,
+        s.urls.at(-1),
+        s.start + s.duration,
+      );
       for (const u of s.urls) insertUrl.run(s.id, u);
     }
   })();

@@ -17,7 +17,14 @@ import { startShop, visitShop } from '../test/shop-page.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.resolve(here, '..', 'docs');
 const PASSWORD = 'correct horse battery staple';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-screenshots-'));
 const shop = await startShop();
@@ -30,7 +37,11 @@ try {
   const site = await collector.storage.getSiteByName('shop');
 
   // three visits by the real recorder, idle for different stretches
-  for (const [visitor, idle] of [['visitor-7f3a', 20_000], ['visitor-7f3a', 45_000], ['visitor-c219', 12_000]]) {
+  for (const [visitor, idle] of [
+    ['visitor-7f3a', 20_000],
+    ['visitor-7f3a', 45_000],
+    ['visitor-c219', 12_000],
+  ]) {
     const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
     const page = await context.newPage();
     const query = new URLSearchParams({ collector: `${collector.url}/v1/ingest`, key, visitor });
@@ -47,9 +58,30 @@ try {
   await collector.storage.setPendingTotpSecret(colleague.id, secret);
   await collector.storage.enableTwoFactor(colleague.id, { secret, step: 0, recoveryCodeHashes: [] });
   const hourAgo = Date.now() - 3600_000;
-  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'login.failed', detail: 'wrong password', ip: '203.0.113.77', at: hourAgo });
-  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'login', detail: 'with password and authenticator code', ip: '198.51.100.20', at: hourAgo + 60_000 });
-  await recordAudit(collector.storage, { siteId: site.id, userId: colleague.id, action: 'visitor.delete', detail: 'visitor visitor-51b0: 1 session, 2 batches', ip: '198.51.100.20', at: hourAgo + 300_000 });
+  await recordAudit(collector.storage, {
+    siteId: site.id,
+    userId: colleague.id,
+    action: 'login.failed',
+    detail: 'wrong password',
+    ip: '203.0.113.77',
+    at: hourAgo,
+  });
+  await recordAudit(collector.storage, {
+    siteId: site.id,
+    userId: colleague.id,
+    action: 'login',
+    detail: 'with password and authenticator code',
+    ip: '198.51.100.20',
+    at: hourAgo + 60_000,
+  });
+  await recordAudit(collector.storage, {
+    siteId: site.id,
+    userId: colleague.id,
+    action: 'visitor.delete',
+    detail: 'visitor visitor-51b0: 1 session, 2 batches',
+    ip: '198.51.100.20',
+    at: hourAgo + 300_000,
+  });
 
   const shots = [];
   for (const colorScheme of ['light', 'dark']) {
@@ -132,12 +164,31 @@ async function postGappedSession(url, siteKey) {
   const t = Date.now() - 3600_000;
   const el = (id, tagName, childNodes = [], attributes = {}) => ({ type: 2, id, tagName, attributes, childNodes });
   const text = (id, textContent) => ({ type: 3, id, textContent });
-  const doc = { type: 0, id: 1, childNodes: [el(2, 'html', [el(3, 'head'), el(4, 'body', [el(5, 'h1', [text(6, 'Blog')]), el(7, 'p', [text(8, 'A post about linen.')])])])] };
+  const doc = {
+    type: 0,
+    id: 1,
+    childNodes: [
+      el(2, 'html', [el(3, 'head'), el(4, 'body', [el(5, 'h1', [text(6, 'Blog')]), el(7, 'p', [text(8, 'A post about linen.')])])]),
+    ],
+  };
   const post = async (body) => {
-    const res = await fetch(`${url}/v1/ingest?siteKey=${encodeURIComponent(siteKey)}`, { method: 'POST', body: gzipSync(JSON.stringify({ v: 1, siteKey, sessionId: 'gapped-session', visitorId: 'visitor-51b0', ...body })) });
+    const res = await fetch(`${url}/v1/ingest?siteKey=${encodeURIComponent(siteKey)}`, {
+      method: 'POST',
+      body: gzipSync(JSON.stringify({ v: 1, siteKey, sessionId: 'gapped-session', visitorId: 'visitor-51b0', ...body })),
+    });
     if (!res.ok) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
   };
-  await post({ seq: 0, events: [{ type: 4, timestamp: t, data: { href: 'https://shop.example/blog/linen', width: 1100, height: 760 } }, { type: 2, timestamp: t + 1, data: { node: doc, initialOffset: { left: 0, top: 0 } } }] });
-  const later = (dt, value) => ({ type: 3, timestamp: t + dt, data: { source: 0, texts: [{ id: 8, value }], attributes: [], removes: [], adds: [] } });
+  await post({
+    seq: 0,
+    events: [
+      { type: 4, timestamp: t, data: { href: 'https://shop.example/blog/linen', width: 1100, height: 760 } },
+      { type: 2, timestamp: t + 1, data: { node: doc, initialOffset: { left: 0, top: 0 } } },
+    ],
+  });
+  const later = (dt, value) => ({
+    type: 3,
+    timestamp: t + dt,
+    data: { source: 0, texts: [{ id: 8, value }], attributes: [], removes: [], adds: [] },
+  });
   await post({ seq: 2, events: [later(40_000, 'A post about wool.')], dropped: { batches: 1, events: 12 } });
 }

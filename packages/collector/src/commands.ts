@@ -10,7 +10,16 @@ import { invitationPath, inviteUser, setMemberRole } from './settings/members';
 import { checkPasswordPolicy } from './auth/password-policy';
 import { recordAudit } from './audit/audit';
 import { Recordings } from './recordings/recordings';
-import { createCollector, parseTrustProxy, TRUST_PROXY_HELP, DEFAULT_DATABASE, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_RATE_LIMITS, DEFAULT_RETENTION_DAYS } from './server';
+import {
+  createCollector,
+  parseTrustProxy,
+  TRUST_PROXY_HELP,
+  DEFAULT_DATABASE,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_RETENTION_DAYS,
+} from './server';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
@@ -106,7 +115,9 @@ async function withStorage<T>(database: string, fn: (storage: Storage) => Promis
 async function promptPassword(question: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    throw new UsageError('No terminal to ask for the password: pipe it in with --password-stdin (e.g. `printf %s "$PW" | veil-collector user add … --password-stdin`).');
+    throw new UsageError(
+      'No terminal to ask for the password: pipe it in with --password-stdin (e.g. `printf %s "$PW" | veil-collector user add … --password-stdin`).',
+    );
   }
   process.stderr.write(question);
   stdin.setRawMode(true);
@@ -166,7 +177,8 @@ async function serve(args: string[]): Promise<void> {
   });
   const portFlag = (flag: string, value: string | undefined) => {
     const n = positiveNumber(flag, value, true);
-    if (n !== undefined && (!Number.isInteger(n) || n > 65535)) throw new UsageError(`${flag} must be an integer from 0 to 65535, got ${value}.`);
+    if (n !== undefined && (!Number.isInteger(n) || n > 65535))
+      throw new UsageError(`${flag} must be an integer from 0 to 65535, got ${value}.`);
     return n;
   };
   const port = portFlag('--port', values.port);
@@ -174,7 +186,8 @@ async function serve(args: string[]): Promise<void> {
   const originFlag = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     const origin = normalizeOrigin(value);
-    if (!origin) throw new UsageError(`${flag} must be an origin such as https://replay.collector.example (no path), got ${JSON.stringify(value)}.`);
+    if (!origin)
+      throw new UsageError(`${flag} must be an origin such as https://replay.collector.example (no path), got ${JSON.stringify(value)}.`);
     return origin;
   };
   const playerOrigin = originFlag('--player-origin', values['player-origin']);
@@ -194,7 +207,9 @@ async function serve(args: string[]): Promise<void> {
   const keyRate = positiveNumber('--key-rate', values['key-rate']);
   const maxBatchBytes = positiveNumber('--max-batch-bytes', values['max-batch-bytes']);
   if (maxBatchBytes !== undefined && (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 64 * 1024)) {
-    throw new UsageError(`--max-batch-bytes must be a whole number of bytes, at least 65536 (a batch of a small page), got ${values['max-batch-bytes']}.`);
+    throw new UsageError(
+      `--max-batch-bytes must be a whole number of bytes, at least 65536 (a batch of a small page), got ${values['max-batch-bytes']}.`,
+    );
   }
   let trustProxy: number | string[] | false = false;
   if (values['trust-proxy'] !== undefined) {
@@ -225,7 +240,9 @@ async function serve(args: string[]): Promise<void> {
   io.out(`Veil collector running at ${collector.url}/ (database: ${shownDb}; replay player at ${collector.playerUrl})`);
   io.out(`  ingest: POST ${collector.url}/v1/ingest    viewer: ${collector.url}/login`);
   if (values['trust-proxy'] && (!publicUrl || !playerOrigin)) {
-    io.err('Note: behind a proxy, pass --public-url (the viewer\'s public origin) and --player-origin (the player listener\'s public origin), or browsers will refuse to show replays.');
+    io.err(
+      "Note: behind a proxy, pass --public-url (the viewer's public origin) and --player-origin (the player listener's public origin), or browsers will refuse to show replays.",
+    );
   }
   if (sites.length === 0) {
     io.out(`
@@ -301,7 +318,13 @@ async function user(args: string[]): Promise<void> {
       await storage.disableTwoFactor(found.id);
       // the account's own line, but done by no logged-in user: the command line
       for (const site of await storage.sitesOfUser(found.id)) {
-        await recordAudit(storage, { siteId: site.id, userId: null, action: 'two-factor.reset', detail: `for ${found.email}, from the command line`, ip: null });
+        await recordAudit(storage, {
+          siteId: site.id,
+          userId: null,
+          action: 'two-factor.reset',
+          detail: `for ${found.email}, from the command line`,
+          ip: null,
+        });
       }
       io.out(`Two-factor login is off for ${found.email}: they log in with their password alone and can set it up again from the viewer.`);
     });
@@ -330,20 +353,28 @@ async function user(args: string[]): Promise<void> {
       options: { database: { type: 'string' }, site: { type: 'string' }, role: { type: 'string' }, url: { type: 'string' } },
     });
     const email = positionals[0];
-    if (!email || !values.site) throw new UsageError(`user ${sub} needs an e-mail address and --site: veil-collector user ${sub} alice@example.com --site shop --role viewer`);
+    if (!email || !values.site)
+      throw new UsageError(
+        `user ${sub} needs an e-mail address and --site: veil-collector user ${sub} alice@example.com --site shop --role viewer`,
+      );
     if (sub === 'role' && !values.role) throw new UsageError('user role needs --role admin or --role viewer.');
     const role = parseRole(values.role);
     let origin = DEFAULT_ORIGIN;
     if (values.url !== undefined) {
       const given = normalizeOrigin(values.url);
-      if (!given) throw new UsageError(`--url must be the viewer's origin, such as https://veil.example.com (no path), got ${JSON.stringify(values.url)}.`);
+      if (!given)
+        throw new UsageError(
+          `--url must be the viewer's origin, such as https://veil.example.com (no path), got ${JSON.stringify(values.url)}.`,
+        );
       origin = given;
     }
     await withStorage(databaseFrom(values.database), async (storage) => {
       const s = await requireSite(storage, values.site!);
       if (sub === 'invite') {
         const { token, invitation } = await inviteUser(storage, s, { email, role }, Date.now());
-        io.out(`Invitation for ${invitation.email} to ${s.name} as ${invitation.role} (works once, for 7 days; shown only now):\n\n  ${origin}${invitationPath(token)}\n`);
+        io.out(
+          `Invitation for ${invitation.email} to ${s.name} as ${invitation.role} (works once, for 7 days; shown only now):\n\n  ${origin}${invitationPath(token)}\n`,
+        );
         if (values.url === undefined) io.out(`(give --url with the viewer's public origin when it is not ${DEFAULT_ORIGIN})`);
         return;
       }
@@ -354,11 +385,19 @@ async function user(args: string[]): Promise<void> {
     });
     return;
   }
-  if (sub !== 'add') throw new UsageError(`Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user invite, user role, user list, user remove or user reset-2fa.`);
+  if (sub !== 'add')
+    throw new UsageError(
+      `Unknown user command ${JSON.stringify(sub ?? '')}: use user add, user invite, user role, user list, user remove or user reset-2fa.`,
+    );
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { database: { type: 'string' }, site: { type: 'string', multiple: true }, role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      database: { type: 'string' },
+      site: { type: 'string', multiple: true },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
   });
   const requestedRole = values.role === undefined ? undefined : parseRole(values.role);
   const email = positionals[0];
@@ -389,18 +428,22 @@ async function remove(args: string[]): Promise<void> {
   });
   if (!values.site) throw new UsageError('delete needs --site <name>, and --session <id> or --visitor <id>.');
   if (Boolean(values.session) === Boolean(values.visitor)) {
-    throw new UsageError('delete needs exactly one of --session <id> (one session) or --visitor <id> (all of a visitor\'s sessions).');
+    throw new UsageError("delete needs exactly one of --session <id> (one session) or --visitor <id> (all of a visitor's sessions).");
   }
   await withStorage(databaseFrom(values.database), async (storage) => {
     const s = await requireSite(storage, values.site!);
     const recordings = new Recordings(storage);
-    const count = values.session ? await recordings.deleteSession(s.id, values.session) : await recordings.deleteVisitor(s.id, values.visitor!);
+    const count = values.session
+      ? await recordings.deleteSession(s.id, values.session)
+      : await recordings.deleteVisitor(s.id, values.visitor!);
     if (count) {
       await recordAudit(storage, {
         siteId: s.id,
         userId: null,
         action: values.session ? 'session.delete' : 'visitor.delete',
-        detail: values.session ? `session ${values.session}, from the command line` : `visitor ${values.visitor}: ${count} ${count === 1 ? 'session' : 'sessions'}, from the command line`,
+        detail: values.session
+          ? `session ${values.session}, from the command line`
+          : `visitor ${values.visitor}: ${count} ${count === 1 ? 'session' : 'sessions'}, from the command line`,
         ip: null,
       });
     }

@@ -139,7 +139,10 @@ export function parseTrustProxy(value: string): number | string[] | null {
     const hops = Number(value);
     return hops >= 1 && hops <= 10 ? hops : null;
   }
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (!items.length) return null;
   for (const item of items) {
     if (PROXY_KEYWORDS.includes(item)) continue;
@@ -152,7 +155,7 @@ export function parseTrustProxy(value: string): number | string[] | null {
 }
 
 export const TRUST_PROXY_HELP =
-  'the proxies\' addresses (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8 or loopback, linklocal, uniquelocal; several separated by commas) or a hop count from 1 to 10';
+  "the proxies' addresses (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8 or loopback, linklocal, uniquelocal; several separated by commas) or a hop count from 1 to 10";
 
 function checkTrustProxy(value: CollectorOptions['trustProxy'] | boolean): false | number | string[] {
   if (value === undefined || value === false) return false;
@@ -176,8 +179,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const now = options.now ?? Date.now;
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!(retentionDays > 0)) throw new Error(`retentionDays must be a positive number of days, got ${retentionDays}.`);
-  const storage =
-    typeof options.database === 'object' ? options.database : openStorage(options.database ?? DEFAULT_DATABASE);
+  const storage = typeof options.database === 'object' ? options.database : openStorage(options.database ?? DEFAULT_DATABASE);
   const ownsStorage = typeof options.database !== 'object';
   try {
     await storage.migrate();
@@ -299,8 +301,12 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   app.get('/favicon.ico', async (_request, reply) => reply.code(204).header('Cache-Control', 'max-age=86400').send());
 
   app.setNotFoundHandler(async (request, reply) => {
-    if (request.url.startsWith('/v1/')) return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; batches go to POST /v1/ingest` });
-    return reply.code(404).type('text/html; charset=utf-8').send(layout('Not found', '<h1>Not found</h1><p><a href="/">Back to the sites</a></p>'));
+    if (request.url.startsWith('/v1/'))
+      return reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; batches go to POST /v1/ingest` });
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(layout('Not found', '<h1>Not found</h1><p><a href="/">Back to the sites</a></p>'));
   });
 
   async function purge(): Promise<number> {

@@ -592,7 +592,8 @@
         waitingForMore = false;
         replayer.play(replayer.getCurrentTime());
       }
-      if (!loadingMore && /^(playing while|loading the rest)/.test(status.textContent)) say(playing ? '' : 'the whole recording has loaded');
+      if (!loadingMore && /^(playing while|loading the rest)/.test(status.textContent))
+        say(playing ? '' : 'the whole recording has loaded');
       else if (loadingMore && playing && !/^skipped/.test(status.textContent)) say('playing while the rest of the recording loads…');
     }, 0);
   }

@@ -118,7 +118,10 @@
     var pageUrl = after === null ? url : url + (url.indexOf('?') < 0 ? '?' : '&') + 'after=' + encodeURIComponent(String(after));
     return fetch(pageUrl, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (response) {
-        if (!response.ok) throw new Error('Loading the recording failed (HTTP ' + response.status + '). Reload the page; if you were logged out, log in again.');
+        if (!response.ok)
+          throw new Error(
+            'Loading the recording failed (HTTP ' + response.status + '). Reload the page; if you were logged out, log in again.',
+          );
         return response.json();
       })
       .then(function (body) {

@@ -1,6 +1,17 @@
 // storage.batchesAfter, the query behind events.json's pages, on both back ends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BACKENDS, batch, firstEvents, laterEvents, pgUrl, send, startTestCollector, T0, type Backend, type TestCollector } from './helpers';
+import {
+  BACKENDS,
+  batch,
+  firstEvents,
+  laterEvents,
+  pgUrl,
+  send,
+  startTestCollector,
+  T0,
+  type Backend,
+  type TestCollector,
+} from './helpers';
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend === 'postgres' && !pgUrl())(`batchesAfter with ${backend}`, () => {
@@ -16,7 +27,8 @@ for (const backend of BACKENDS) {
         const events = seq === 0 ? firstEvents() : laterEvents(T0 + seq * 5000);
         expect((await send(t.collector, batch({ siteKey: t.key, sessionId: 'paged', seq, events }))).statusCode).toBe(200);
       }
-      const seqs = async (after: number, limit: number) => (await t!.collector.storage.batchesAfter(t!.siteId, 'paged', after, limit)).map((b) => b.seq);
+      const seqs = async (after: number, limit: number) =>
+        (await t!.collector.storage.batchesAfter(t!.siteId, 'paged', after, limit)).map((b) => b.seq);
       expect(await seqs(-1, 2)).toEqual([0, 1]);
       expect(await seqs(1, 10)).toEqual([2, 4, 5]);
       expect(await seqs(2, 1)).toEqual([4]);

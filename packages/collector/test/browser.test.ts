@@ -37,10 +37,11 @@ function startCanary(): Promise<typeof canary> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         hits,
-        close: () => new Promise<void>((r) => {
-          server.close(() => r());
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
     }),
   );
@@ -101,8 +102,15 @@ describe('a recording that carries scripts', () => {
   it('is replayed on the player origin, in a frame where none of them runs, and nothing calls out', async () => {
     const { site } = await addSite(collector.storage, { name: 'lab', origins: ['https://lab.example'] });
     await addUser(collector.storage, { email: 'lab@example.com', password: PASSWORD, sites: ['lab'] });
-    const run = (where: string) => `window.__pwned = ${JSON.stringify(where)}; try { parent.__pwned = 1; top.__pwned = 1; } catch (e) {} fetch(${JSON.stringify(`${canary.url}/${where}`)});`;
-    const el = (id: number, tagName: string, attributes: Record<string, string>, childNodes: unknown[] = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
+    const run = (where: string) =>
+      `window.__pwned = ${JSON.stringify(where)}; try { parent.__pwned = 1; top.__pwned = 1; } catch (e) {} fetch(${JSON.stringify(`${canary.url}/${where}`)});`;
+    const el = (id: number, tagName: string, attributes: Record<string, string>, childNodes: unknown[] = []) => ({
+      type: SerializedNodeType.Element,
+      id,
+      tagName,
+      attributes,
+      childNodes,
+    });
     const text = (id: number, textContent: string) => ({ type: SerializedNodeType.Text, id, textContent });
     const t0 = Date.now() - 60_000;
     // Written straight to storage, past the ingest scrub: this checks the viewer
@@ -175,7 +183,9 @@ describe('a recording that carries scripts', () => {
       // let the replay reach its end (the added script) before looking
       const { player, replay } = playerFrames(page);
       await expect.poll(() => player!.evaluate(() => document.getElementById('status')?.textContent), { timeout: 20_000 }).toBe('finished');
-      await replay!.evaluate(() => document.getElementById('link')?.dispatchEvent(new MouseEvent('click', { bubbles: true }))).catch(() => undefined);
+      await replay!
+        .evaluate(() => document.getElementById('link')?.dispatchEvent(new MouseEvent('click', { bubbles: true })))
+        .catch(() => undefined);
 
       // The replay really holds live content (rrweb rebuilds handler attributes
       // and javascript: links; it leaves <script> elements out itself), so it is
@@ -188,13 +198,15 @@ describe('a recording that carries scripts', () => {
       // the player runs on its own origin: no way into the viewer's
       expect(await player!.evaluate(() => window.origin)).toBe(collector.playerUrl);
       expect(collector.playerUrl).not.toBe(collector.url);
-      expect(await player!.evaluate(() => {
-        try {
-          return parent.document.title;
-        } catch {
-          return 'blocked';
-        }
-      })).toBe('blocked');
+      expect(
+        await player!.evaluate(() => {
+          try {
+            return parent.document.title;
+          } catch {
+            return 'blocked';
+          }
+        }),
+      ).toBe('blocked');
       for (const frame of page.frames()) {
         const pwned = await frame.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined);
         expect(pwned, `window.__pwned in ${frame.url() || 'a frame'}`).toBeUndefined();
@@ -247,7 +259,6 @@ async function fillEverything(page: Page) {
   await page.click(`button.add[data-product="${PRODUCT}"]`);
   await type('#search', SEARCH);
 }
-
 
 describe('the plain-HTML demo recording to a collector', () => {
   let demoContext: BrowserContext;

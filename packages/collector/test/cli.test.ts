@@ -30,7 +30,17 @@ async function run(args: string[], stdin = '') {
 
 describe('veil-collector site', () => {
   it('add prints a random ingest key of at least 128 bits; list and origins show the site', async () => {
-    const added = await run(['site', 'add', 'shop', '--origin', 'https://shop.example', '--origin', 'http://127.0.0.1:4173/', '--privacy', 'balanced']);
+    const added = await run([
+      'site',
+      'add',
+      'shop',
+      '--origin',
+      'https://shop.example',
+      '--origin',
+      'http://127.0.0.1:4173/',
+      '--privacy',
+      'balanced',
+    ]);
     expect(added.code, added.err).toBe(0);
     const key = /\b(vk_[A-Za-z0-9_-]+)/.exec(added.out)![1];
     expect(Buffer.from(key.slice(3), 'base64url').length * 8).toBeGreaterThanOrEqual(128);
@@ -80,9 +90,13 @@ describe('veil-collector user add', () => {
 
   it('refuses a short password, a missing --site, and an unknown site', async () => {
     await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
-    expect((await run(['user', 'add', 'a@example.com', '--site', 'shop', '--password-stdin'], 'short')).err).toContain('at least 12 are needed');
+    expect((await run(['user', 'add', 'a@example.com', '--site', 'shop', '--password-stdin'], 'short')).err).toContain(
+      'at least 12 are needed',
+    );
     expect((await run(['user', 'add', 'a@example.com', '--password-stdin'], 'long enough pw')).err).toContain('--site');
-    expect((await run(['user', 'add', 'a@example.com', '--site', 'nope', '--password-stdin'], 'long enough pw')).err).toContain('No site named "nope"');
+    expect((await run(['user', 'add', 'a@example.com', '--site', 'nope', '--password-stdin'], 'long enough pw')).err).toContain(
+      'No site named "nope"',
+    );
   });
 });
 
@@ -92,7 +106,11 @@ describe('veil-collector delete', () => {
     const key = /\b(vk_[A-Za-z0-9_-]+)/.exec(added.out)![1];
     const collector = await createCollector({ database: db.database, listen: false });
     try {
-      for (const [sessionId, visitorId] of [['s1', 'v1'], ['s2', 'v1'], ['s3', 'v2']]) {
+      for (const [sessionId, visitorId] of [
+        ['s1', 'v1'],
+        ['s2', 'v1'],
+        ['s3', 'v2'],
+      ]) {
         expect((await send(collector, batch({ siteKey: key, sessionId, visitorId }))).statusCode).toBe(200);
       }
     } finally {
@@ -160,7 +178,9 @@ describe('npx @veil/collector', () => {
     const collectorDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     const manifest = JSON.parse(readFileSync(path.join(collectorDir, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(Object.keys(manifest.bin)).toEqual(['veil-collector']);
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(collectorDir, manifest.bin['veil-collector']), '--help'], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(collectorDir, manifest.bin['veil-collector']), '--help'], {
+      timeout: 60_000,
+    });
     expect(stdout).toMatch(/^Usage: veil-collector /);
   });
 });
@@ -187,7 +207,7 @@ describe('veil-collector serve --trust-proxy', () => {
     expect(bare.err).toMatch(/hop count/);
     const wrong = await run(['serve', '--trust-proxy', 'true']);
     expect(wrong.code).toBe(2);
-    expect(wrong.err).toContain('--trust-proxy takes the proxies\' addresses');
+    expect(wrong.err).toContain("--trust-proxy takes the proxies' addresses");
     const badRange = await run(['serve', '--trust-proxy', '10.0.0.0/99']);
     expect(badRange.code).toBe(2);
   });
@@ -195,7 +215,7 @@ describe('veil-collector serve --trust-proxy', () => {
 
 describe('veil-collector roles: user add --role, user role, user invite', () => {
   const PW = 'correct horse battery';
-  it('makes a site\'s first user its admin and the next ones viewers unless --role says otherwise', async () => {
+  it("makes a site's first user its admin and the next ones viewers unless --role says otherwise", async () => {
     await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
     const first = await run(['user', 'add', 'owner@example.com', '--site', 'shop', '--password-stdin'], PW);
     expect(first.out).toContain('with access to shop (admin)');
@@ -211,7 +231,7 @@ describe('veil-collector roles: user add --role, user role, user invite', () => 
     expect(wrong.err).toContain('--role must be admin or viewer; got "owner"');
   });
 
-  it('changes a role, but never demotes a site\'s last admin', async () => {
+  it("changes a role, but never demotes a site's last admin", async () => {
     await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
     await run(['user', 'add', 'owner@example.com', '--site', 'shop', '--password-stdin'], PW);
     await run(['user', 'add', 'watcher@example.com', '--site', 'shop', '--password-stdin'], PW);
@@ -227,7 +247,17 @@ describe('veil-collector roles: user add --role, user role, user invite', () => 
 
   it('prints a one-time invitation link that the viewer accepts once', async () => {
     await run(['site', 'add', 'shop', '--origin', 'https://shop.example']);
-    const invited = await run(['user', 'invite', 'new@example.com', '--site', 'shop', '--role', 'viewer', '--url', 'https://veil.example.com/']);
+    const invited = await run([
+      'user',
+      'invite',
+      'new@example.com',
+      '--site',
+      'shop',
+      '--role',
+      'viewer',
+      '--url',
+      'https://veil.example.com/',
+    ]);
     expect(invited.code, invited.err).toBe(0);
     const link = /(https:\/\/veil\.example\.com\/invite\/[A-Za-z0-9_-]{43})/.exec(invited.out)?.[1];
     expect(link, invited.out).toBeTruthy();

@@ -47,12 +47,27 @@ describe('deleted data is gone from disk (SQLite)', () => {
       { sessionId: 'sess-purged-by-retention-3f7d', visitorId: 'visitor-purged-31', text: 'Pagetext of the third 60523' },
     ];
     for (const r of recorded) {
-      const res = await send(t.collector, batch({ siteKey: t.key, sessionId: r.sessionId, visitorId: r.visitorId, events: [...firstEvents(), textEdit(7, r.text, T0 + 5)] }));
+      const res = await send(
+        t.collector,
+        batch({ siteKey: t.key, sessionId: r.sessionId, visitorId: r.visitorId, events: [...firstEvents(), textEdit(7, r.text, T0 + 5)] }),
+      );
       expect(res.statusCode, res.body).toBe(200);
     }
     // the purge takes only what is old: a session that stays, received later
     clock += 20 * DAY;
-    expect((await send(t.collector, batch({ siteKey: t.key, sessionId: 'sess-that-stays', visitorId: 'visitor-stays', events: [...firstEvents(), textEdit(7, 'Pagetext that stays 60524', T0 + 5)] }))).statusCode).toBe(200);
+    expect(
+      (
+        await send(
+          t.collector,
+          batch({
+            siteKey: t.key,
+            sessionId: 'sess-that-stays',
+            visitorId: 'visitor-stays',
+            events: [...firstEvents(), textEdit(7, 'Pagetext that stays 60524', T0 + 5)],
+          }),
+        )
+      ).statusCode,
+    ).toBe(200);
     for (const r of recorded.slice(0, 2)) {
       // before deletion, the raw bytes do hold them (the test can see what it looks for)
       expect(rawBytes(t.database).includes(Buffer.from(r.sessionId))).toBe(true);
@@ -70,7 +85,10 @@ describe('deleted data is gone from disk (SQLite)', () => {
     for (const r of recorded) {
       expect(raw.includes(Buffer.from(r.sessionId)), r.sessionId).toBe(false);
       expect(raw.includes(Buffer.from(r.visitorId)), r.visitorId).toBe(false);
-      expect(texts.some((text) => text.includes(r.text)), r.text).toBe(false);
+      expect(
+        texts.some((text) => text.includes(r.text)),
+        r.text,
+      ).toBe(false);
     }
     // what was not deleted is still there and readable
     expect(raw.includes(Buffer.from('sess-that-stays'))).toBe(true);

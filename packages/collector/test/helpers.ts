@@ -123,9 +123,7 @@ export const PLAIN = {
 export function firstEvents(t = T0): Node[] {
   const body = el(5, 'body', {}, [
     el(6, 'h1', {}, [text(7, PLAIN.heading)]),
-    el(8, 'p', { title: `write to ${SECRETS.emailInAttribute}` }, [
-      text(9, `Contact ${SECRETS.email} or pay with ${SECRETS.card}`),
-    ]),
+    el(8, 'p', { title: `write to ${SECRETS.emailInAttribute}` }, [text(9, `Contact ${SECRETS.email} or pay with ${SECRETS.card}`)]),
     el(10, 'input', { type: 'password', name: 'password', value: SECRETS.passwordValue }),
     el(11, 'input', { type: 'text', name: 'q', value: PLAIN.search }),
     el(12, 'input', { type: 'text', name: 'cardnumber', autocomplete: 'cc-number', value: SECRETS.cardInInput }),

@@ -9,7 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batch, gz, ORIGIN, startTestCollector, type TestCollector } from './helpers';
 
 /** 50 MiB of JSON in about 51 KB of gzip (the issue's finding 1). */
-const BOMB = gzipSync(Buffer.concat([Buffer.from('{"v":1,"sessionId":"s","seq":0,"events":[],"pad":"'), Buffer.alloc(50 * 1024 * 1024, 0x61), Buffer.from('"}')]));
+const BOMB = gzipSync(
+  Buffer.concat([
+    Buffer.from('{"v":1,"sessionId":"s","seq":0,"events":[],"pad":"'),
+    Buffer.alloc(50 * 1024 * 1024, 0x61),
+    Buffer.from('"}'),
+  ]),
+);
 
 interface Held {
   /** Resolves with the answer; the body may still be unfinished. */
@@ -52,20 +58,26 @@ function holdBody(base: string, path: string, body: Buffer, sent: number): Held 
 
 function get(base: string, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    http.get(new URL(path, base), (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode!));
-    }).on('error', reject);
+    http
+      .get(new URL(path, base), (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      })
+      .on('error', reject);
   });
 }
 
 function post(base: string, path: string, body: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, base), { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      new URL(path, base),
+      { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8', origin: ORIGIN } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -112,18 +124,38 @@ describe('finding 1: a gzip bomb costs the server what it cost the sender', () =
   it('caps what a valid key may inflate per request (--max-batch-bytes), not just the ratio', async () => {
     t = await startTestCollector('sqlite', { collector: { maxDecompressedBytes: 64 * 1024, maxCompressionRatio: 1000 } });
     const big = batch({ siteKey: t.key, pad: 'x'.repeat(100 * 1024) });
-    const res = await t.collector.app.inject({ method: 'POST', url: `/v1/ingest?siteKey=${t.key}`, payload: gz(big), headers: { origin: ORIGIN } });
+    const res = await t.collector.app.inject({
+      method: 'POST',
+      url: `/v1/ingest?siteKey=${t.key}`,
+      payload: gz(big),
+      headers: { origin: ORIGIN },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json().error).toMatch(/decompresses to more than 65536 bytes/);
-    const small = await t.collector.app.inject({ method: 'POST', url: `/v1/ingest?siteKey=${t.key}`, payload: gz(batch({ siteKey: t.key })), headers: { origin: ORIGIN } });
+    const small = await t.collector.app.inject({
+      method: 'POST',
+      url: `/v1/ingest?siteKey=${t.key}`,
+      payload: gz(batch({ siteKey: t.key })),
+      headers: { origin: ORIGIN },
+    });
     expect(small.statusCode).toBe(200);
   });
 
-  it('still takes the key inside a small plain body (the lazy transport\'s early beacon), but never inflates one', async () => {
+  it("still takes the key inside a small plain body (the lazy transport's early beacon), but never inflates one", async () => {
     t = await startTestCollector('sqlite');
-    const plain = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: JSON.stringify(batch({ siteKey: t.key })), headers: { origin: ORIGIN } });
+    const plain = await t.collector.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      payload: JSON.stringify(batch({ siteKey: t.key })),
+      headers: { origin: ORIGIN },
+    });
     expect(plain.statusCode, plain.body).toBe(200);
-    const zipped = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: gz(batch({ siteKey: t.key, seq: 1 })), headers: { origin: ORIGIN } });
+    const zipped = await t.collector.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      payload: gz(batch({ siteKey: t.key, seq: 1 })),
+      headers: { origin: ORIGIN },
+    });
     expect(zipped.statusCode).toBe(401);
     expect(zipped.json().error).toMatch(/siteKey is missing from the URL/);
     // a large plain body is not read for a key that is only inside it, with or without Content-Length
@@ -131,11 +163,21 @@ describe('finding 1: a gzip bomb costs the server what it cost the sender', () =
     const sized = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: large, headers: { origin: ORIGIN } });
     expect(sized.statusCode).toBe(401);
     expect(sized.json().error).toMatch(/a body over 65536 bytes is only read for a known key/);
-    const chunked = await t.collector.app.inject({ method: 'POST', url: '/v1/ingest', payload: Readable.from([Buffer.from(large)]), headers: { origin: ORIGIN, 'transfer-encoding': 'chunked' } });
+    const chunked = await t.collector.app.inject({
+      method: 'POST',
+      url: '/v1/ingest',
+      payload: Readable.from([Buffer.from(large)]),
+      headers: { origin: ORIGIN, 'transfer-encoding': 'chunked' },
+    });
     expect(chunked.statusCode, chunked.body).toBe(401);
     expect(chunked.json().error).toMatch(/a body over 65536 bytes is only read for a known key/);
     expect((await t.collector.storage.listSessions(t.siteId)).length).toBe(1);
-    const mismatch = await t.collector.app.inject({ method: 'POST', url: `/v1/ingest?siteKey=${t.key}`, payload: gz(batch({ siteKey: 'vk_other', seq: 1 })), headers: { origin: ORIGIN } });
+    const mismatch = await t.collector.app.inject({
+      method: 'POST',
+      url: `/v1/ingest?siteKey=${t.key}`,
+      payload: gz(batch({ siteKey: 'vk_other', seq: 1 })),
+      headers: { origin: ORIGIN },
+    });
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.json().error).toMatch(/differs/);
   });

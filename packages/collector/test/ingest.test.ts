@@ -76,7 +76,13 @@ for (const backend of BACKENDS) {
     });
 
     describe('refuses with a specific 4xx, stores nothing and keeps serving', () => {
-      const cases: [string, (key: string) => Parameters<typeof send>[1] | { raw: Buffer | string }, Record<string, unknown>, number, RegExp][] = [
+      const cases: [
+        string,
+        (key: string) => Parameters<typeof send>[1] | { raw: Buffer | string },
+        Record<string, unknown>,
+        number,
+        RegExp,
+      ][] = [
         ['a body that is neither gzip nor JSON', () => ({}), { raw: 'hello world' }, 415, /neither gzip/],
         ['a corrupt gzip body', () => ({}), { raw: Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5]) }, 400, /does not decompress/],
         ['malformed JSON', () => ({}), { raw: '{"v":1,"sessionId":' }, 400, /not valid JSON/],
@@ -86,34 +92,66 @@ for (const backend of BACKENDS) {
         ['a string seq', (key) => batch({ siteKey: key, seq: '0' }), {}, 400, /seq/],
         ['a negative seq', (key) => batch({ siteKey: key, seq: -1 }), {}, 400, /seq/],
         ['events that are not an array', (key) => batch({ siteKey: key, events: {} }), {}, 400, /events/],
-        ['an event without a timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, data: {} }] }), {}, 400, /timestamp/],
+        [
+          'an event without a timestamp',
+          (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, data: {} }] }),
+          {},
+          400,
+          /timestamp/,
+        ],
         ['a numeric sessionId', (key) => batch({ siteKey: key, sessionId: 5 }), {}, 400, /sessionId/],
         ['a visitorId over 128 characters', (key) => batch({ siteKey: key, visitorId: 'v'.repeat(129) }), {}, 400, /visitorId/],
         ['an unknown protocol version', (key) => batch({ siteKey: key, v: 2 }), {}, 400, /protocol version 2/],
         ['a JSON array', () => [], {}, 415, /neither gzip/],
         // what storage or the viewer could not take: refused at the door, not retried forever
-        ['a timestamp past what a date can hold', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1e20, data: {} }] }), {}, 400, /timestamp/],
-        ['a fractional timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1764383003000.5, data: {} }] }), {}, 400, /timestamp/],
-        ['a negative timestamp', (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: -1, data: {} }] }), {}, 400, /timestamp/],
+        [
+          'a timestamp past what a date can hold',
+          (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1e20, data: {} }] }),
+          {},
+          400,
+          /timestamp/,
+        ],
+        [
+          'a fractional timestamp',
+          (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: 1764383003000.5, data: {} }] }),
+          {},
+          400,
+          /timestamp/,
+        ],
+        [
+          'a negative timestamp',
+          (key) => batch({ siteKey: key, events: [{ type: EventType.Meta, timestamp: -1, data: {} }] }),
+          {},
+          400,
+          /timestamp/,
+        ],
         ['a NUL in visitorId', (key) => batch({ siteKey: key, visitorId: 'visitor\u0000one' }), {}, 400, /visitorId/],
         ['a dropped count past 2^53', (key) => batch({ siteKey: key, dropped: { batches: 1e19, events: 1 } }), {}, 400, /dropped/],
       ];
       it('event data nested 5,000 levels deep (a stack overflow for whatever walks it): 400', async () => {
         await start();
-        const raw = JSON.stringify(batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] })).replace('"DEEP"', nestedJson(5000));
+        const raw = JSON.stringify(
+          batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] }),
+        ).replace('"DEEP"', nestedJson(5000));
         const res = await send(t!.collector, null, { plain: true, raw });
         expect(res.statusCode, res.body).toBe(400);
         expect(res.json().error).toMatch(/nests deeper than 2000 levels/);
         expect(await sessions()).toEqual([]);
         // what a real page nests is far from the limit
-        const deepPage = JSON.stringify(batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] })).replace('"DEEP"', nestedJson(900));
+        const deepPage = JSON.stringify(
+          batch({ siteKey: t!.key, events: [{ type: EventType.Custom, timestamp: 1764383003000, data: 'DEEP' }] }),
+        ).replace('"DEEP"', nestedJson(900));
         expect((await send(t!.collector, null, { plain: true, raw: deepPage })).statusCode).toBe(200);
       });
 
       for (const [what, body, extra, status, message] of cases) {
         it(`${what}: ${status}`, async () => {
           await start();
-          const res = await send(t!.collector, body(t!.key), { plain: true, ...(extra.raw !== undefined ? { key: t!.key } : {}), ...extra });
+          const res = await send(t!.collector, body(t!.key), {
+            plain: true,
+            ...(extra.raw !== undefined ? { key: t!.key } : {}),
+            ...extra,
+          });
           expect(res.statusCode, res.body).toBe(status);
           expect(res.json().error).toMatch(message);
           expect(await sessions()).toEqual([]);
@@ -142,7 +180,7 @@ for (const backend of BACKENDS) {
         expect(await sessions()).toEqual([]);
       });
 
-      it('an origin that is not one of the key\'s site origins: 403, no CORS headers', async () => {
+      it("an origin that is not one of the key's site origins: 403, no CORS headers", async () => {
         await start();
         const res = await send(t!.collector, batch({ siteKey: t!.key }), { origin: OTHER_ORIGIN });
         expect(res.statusCode).toBe(403);
@@ -223,10 +261,13 @@ for (const backend of BACKENDS) {
         expect((await sessions())[0]).toMatchObject({ batches: 1, events: 4 });
       });
 
-      it('records a gap (expected vs received) and the client\'s dropped counts', async () => {
+      it("records a gap (expected vs received) and the client's dropped counts", async () => {
         await start();
         await send(t!.collector, batch({ siteKey: t!.key }));
-        const res = await send(t!.collector, batch({ siteKey: t!.key, seq: 3, events: laterEvents(), dropped: { batches: 2, events: 180 } }));
+        const res = await send(
+          t!.collector,
+          batch({ siteKey: t!.key, seq: 3, events: laterEvents(), dropped: { batches: 2, events: 180 } }),
+        );
         expect(res.json()).toEqual({ ok: true, gap: { expected: 1, received: 3 }, settings: SITE_SETTINGS });
         expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([
           expect.objectContaining({ expectedSeq: 1, receivedSeq: 3 }),
@@ -240,7 +281,9 @@ for (const backend of BACKENDS) {
       it('records a session whose first batch to arrive is not seq 0 as a gap from 0', async () => {
         await start();
         await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }));
-        expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([expect.objectContaining({ expectedSeq: 0, receivedSeq: 2 })]);
+        expect(await t!.collector.storage.getGaps(t!.siteId, 'session-1')).toEqual([
+          expect.objectContaining({ expectedSeq: 0, receivedSeq: 2 }),
+        ]);
       });
     });
 
@@ -248,7 +291,8 @@ for (const backend of BACKENDS) {
       it('per IP: 429 with Retry-After once the bucket is empty; another IP is unaffected', async () => {
         await start({ collector: { rateLimits: { ip: { perSecond: 0.01, burst: 2 } } } });
         const codes = [];
-        for (let seq = 0; seq < 3; seq++) codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: '10.0.0.1' })).statusCode);
+        for (let seq = 0; seq < 3; seq++)
+          codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: '10.0.0.1' })).statusCode);
         expect(codes).toEqual([200, 200, 429]);
         const limited = await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }), { ip: '10.0.0.1' });
         expect(limited.statusCode).toBe(429);
@@ -261,13 +305,15 @@ for (const backend of BACKENDS) {
       it('per key, across IPs', async () => {
         await start({ collector: { rateLimits: { key: { perSecond: 0.01, burst: 2 } } } });
         const codes = [];
-        for (let seq = 0; seq < 3; seq++) codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: `10.0.1.${seq}` })).statusCode);
+        for (let seq = 0; seq < 3; seq++)
+          codes.push((await send(t!.collector, batch({ siteKey: t!.key, seq }), { ip: `10.0.1.${seq}` })).statusCode);
         expect(codes).toEqual([200, 200, 429]);
       });
     });
 
     describe('server-side scrub (defence in depth)', () => {
-      const leaks = (json: string) => Object.entries(SECRETS).filter(([, secret]) => json.includes(secret) || json.includes(secret.replace(/ /g, '')));
+      const leaks = (json: string) =>
+        Object.entries(SECRETS).filter(([, secret]) => json.includes(secret) || json.includes(secret.replace(/ /g, '')));
 
       it('removes passwords, e-mails and card numbers from text, attributes and inputs of a tampered batch; keeps what relaxed allows', async () => {
         await start({ privacy: 'relaxed' });
@@ -279,7 +325,7 @@ for (const backend of BACKENDS) {
         expect(json).toContain(PLAIN.search);
       });
 
-      it('uses the site\'s privacy mode, not the client\'s: a strict site keeps no page text', async () => {
+      it("uses the site's privacy mode, not the client's: a strict site keeps no page text", async () => {
         await start({ privacy: 'strict' });
         await send(t!.collector, batch({ siteKey: t!.key, privacy: 'relaxed' }));
         const json = JSON.stringify(await storedEvents(t!.collector, t!.siteId, 'session-1'));
@@ -318,7 +364,10 @@ for (const backend of BACKENDS) {
           expect((await send(t!.collector, batch({ siteKey: t!.key }))).statusCode).toBe(200);
           expect((await send(second, batch({ siteKey: t!.key, seq: 1, events: laterEvents() }))).statusCode).toBe(200);
           // back to the first instance, whose cached scrubber is now one batch behind
-          expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [textEdit(21, 'edited by instance one', T_LATE)] }))).statusCode).toBe(200);
+          expect(
+            (await send(t!.collector, batch({ siteKey: t!.key, seq: 2, events: [textEdit(21, 'edited by instance one', T_LATE)] })))
+              .statusCode,
+          ).toBe(200);
         } finally {
           await second.close();
         }

@@ -22,13 +22,13 @@ const snapshot = (body: unknown[]) =>
       node: { type: SerializedNodeType.Document, id: 1, childNodes: [el(2, 'html', {}, [el(3, 'head', {}), el(4, 'body', {}, body)])] },
       initialOffset: { left: 0, top: 0 },
     },
-  } as unknown as RecordedEvent);
+  }) as unknown as RecordedEvent;
 const mutation = (data: Record<string, unknown>) =>
   ({
     type: EventType.IncrementalSnapshot,
     timestamp: 3,
     data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data },
-  } as unknown as RecordedEvent);
+  }) as unknown as RecordedEvent;
 const meta = {
   type: EventType.Meta,
   timestamp: 1,

@@ -33,7 +33,10 @@ async function start(collector: Record<string, unknown> = {}, backend: Backend =
   t = await startTestCollector(backend, {
     collector: {
       now: () => clock,
-      rateLimits: { loginIpDelay: { freeFailures: 3, firstDelaySeconds: 10, maxDelaySeconds: 1000 }, loginAccount: { perSecond: 1 / 120, burst: 4 } },
+      rateLimits: {
+        loginIpDelay: { freeFailures: 3, firstDelaySeconds: 10, maxDelaySeconds: 1000 },
+        loginAccount: { perSecond: 1 / 120, burst: 4 },
+      },
       ...collector,
     },
   });
@@ -43,14 +46,20 @@ async function start(collector: Record<string, unknown> = {}, backend: Backend =
 async function login(opts: { email?: string; password?: string; jar?: Jar; ip?: string; headers?: Record<string, string> } = {}) {
   const jar = opts.jar ?? new Jar();
   const common = { remoteAddress: opts.ip ?? '127.0.0.1', headers: { ...opts.headers } };
-  const page = jar.take(await t!.collector.app.inject({ method: 'GET', url: '/login', ...common, headers: { ...common.headers, cookie: jar.header() } }));
+  const page = jar.take(
+    await t!.collector.app.inject({ method: 'GET', url: '/login', ...common, headers: { ...common.headers, cookie: jar.header() } }),
+  );
   const res = jar.take(
     await t!.collector.app.inject({
       method: 'POST',
       url: '/login',
       ...common,
       headers: { ...common.headers, cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ _csrf: csrfFrom(page.body), email: opts.email ?? 'alice@example.com', password: opts.password ?? PASSWORD }).toString(),
+      payload: new URLSearchParams({
+        _csrf: csrfFrom(page.body),
+        email: opts.email ?? 'alice@example.com',
+        password: opts.password ?? PASSWORD,
+      }).toString(),
     }),
   );
   return { jar, res };
@@ -92,7 +101,12 @@ describe('finding 5: a wrong-password flood does not lock the real user out', ()
   });
 
   it('slows one guessing address with waits that double, and a success starts it over', async () => {
-    await start({ rateLimits: { loginIpDelay: { freeFailures: 3, firstDelaySeconds: 10, maxDelaySeconds: 1000 }, loginAccount: { perSecond: 1, burst: 1000 } } });
+    await start({
+      rateLimits: {
+        loginIpDelay: { freeFailures: 3, firstDelaySeconds: 10, maxDelaySeconds: 1000 },
+        loginAccount: { perSecond: 1, burst: 1000 },
+      },
+    });
     const ip = '192.0.2.50';
     const guess = (i: number) => login({ email: `user${i}@example.com`, password: 'wrong password!!', ip });
     for (let i = 0; i < 3; i++) expect((await guess(i)).res.statusCode).toBe(401);
@@ -157,7 +171,9 @@ for (const backend of BACKENDS) {
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain('not an e-mail address: it contains control characters');
       expect((await login()).res.statusCode).toBe(303);
-      await expect(addUser(t!.collector.storage, { email: 'bob\u0000@example.com', password: PASSWORD, sites: ['shop'] })).rejects.toThrow(/is not an e-mail address/);
+      await expect(addUser(t!.collector.storage, { email: 'bob\u0000@example.com', password: PASSWORD, sites: ['shop'] })).rejects.toThrow(
+        /is not an e-mail address/,
+      );
     });
   });
 }

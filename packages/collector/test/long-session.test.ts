@@ -38,7 +38,14 @@ beforeAll(async () => {
   sessionId = (await collector.storage.listSessions(site.id))[0].sessionId;
   await waitFor(async () => {
     const events = await storedEvents(collector, site.id, sessionId);
-    return events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as any).source === IncrementalSource.MouseInteraction && (e.data as any).type === 2).length === clicks;
+    return (
+      events.filter(
+        (e) =>
+          e.type === EventType.IncrementalSnapshot &&
+          (e.data as any).source === IncrementalSource.MouseInteraction &&
+          (e.data as any).type === 2,
+      ).length === clicks
+    );
   }, 'every click to arrive');
   await context.close();
   recorded = ((await storedEvents(collector, site.id, sessionId)) as typeof recorded).sort((a, b) => a.timestamp - b.timestamp);
@@ -64,7 +71,10 @@ describe('a 30-minute session', () => {
       let after: number | null = null;
       let pages = 0;
       do {
-        const body = (await page.evaluate(async (url) => (await fetch(url)).json(), after === null ? base : `${base}?after=${after}`)) as { events: unknown[]; next: number | null };
+        const body = (await page.evaluate(async (url) => (await fetch(url)).json(), after === null ? base : `${base}?after=${after}`)) as {
+          events: unknown[];
+          next: number | null;
+        };
         all.push(...body.events);
         after = body.next;
         pages++;
@@ -84,7 +94,15 @@ describe('a 30-minute session', () => {
     try {
       await logIn(page, collector.url, 'owner@example.com');
       await page.goto(`${collector.url}/sites/shop/sessions/${sessionId}`, { waitUntil: 'domcontentloaded' });
-      await expect.poll(() => playerFrames(page).player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer)).catch(() => false), { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          () =>
+            playerFrames(page)
+              .player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer))
+              .catch(() => false),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       const player: Frame = playerFrames(page).player!;
       await expect.poll(() => player.evaluate(() => (window as any).veilPlayer.loading), { timeout: 60_000 }).toBe(false);
       const arrival = await player.evaluate(() => (window as any).veilPlayer.arrival);
@@ -102,12 +120,18 @@ describe('a 30-minute session', () => {
       expect(await player.locator('#timeline .marker.click').count()).toBe(clicks);
 
       // a late moment shows the page as it was then: the last search typed before it
-      const lastSearch = recorded.filter((e) => e.type === EventType.IncrementalSnapshot && e.data.source === IncrementalSource.Input).pop()!;
+      const lastSearch = recorded
+        .filter((e) => e.type === EventType.IncrementalSnapshot && e.data.source === IncrementalSource.Input)
+        .pop()!;
       const moment = lastSearch.timestamp - recorded[0].timestamp + 1000;
       if (await player.evaluate(() => (window as any).veilPlayer.playing)) await player.click('#toggle');
       await player.evaluate((t) => (window as any).veilPlayer.seek(t), moment);
       await expect
-        .poll(() => playerFrames(page).replay!.evaluate(() => (document.getElementById('q') as HTMLInputElement | null)?.value ?? null).catch(() => null))
+        .poll(() =>
+          playerFrames(page)
+            .replay!.evaluate(() => (document.getElementById('q') as HTMLInputElement | null)?.value ?? null)
+            .catch(() => null),
+        )
         .toBe(lastSearch.data.text);
     } finally {
       await context.close();

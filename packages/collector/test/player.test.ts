@@ -41,7 +41,10 @@ beforeAll(async () => {
   await visitShop(page, `${shop.url}?${query}`, IDLE_MS);
   await waitFor(async () => (await collector.storage.listSessions(site.id)).length === 1, 'the session to arrive');
   sessionId = (await collector.storage.listSessions(site.id))[0].sessionId;
-  await waitFor(async () => JSON.stringify(await storedEvents(collector, site.id, sessionId)).includes('Paid, thank you'), 'the last batch');
+  await waitFor(
+    async () => JSON.stringify(await storedEvents(collector, site.id, sessionId)).includes('Paid, thank you'),
+    'the last batch',
+  );
   await context.close();
 
   const events = (await storedEvents(collector, site.id, sessionId)).sort((a, b) => a.timestamp - b.timestamp);
@@ -49,7 +52,12 @@ beforeAll(async () => {
   at.total = events[events.length - 1].timestamp - start;
   const nav = events.find((e) => e.type === EventType.Custom && (e.data as any).tag === NAVIGATION_EVENT)!;
   at.navigated = nav.timestamp - start;
-  const clicks = events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as any).source === IncrementalSource.MouseInteraction && (e.data as any).type === 2);
+  const clicks = events.filter(
+    (e) =>
+      e.type === EventType.IncrementalSnapshot &&
+      (e.data as any).source === IncrementalSource.MouseInteraction &&
+      (e.data as any).type === 2,
+  );
   at.added = clicks[0].timestamp - start;
   at.paid = clicks[clicks.length - 1].timestamp - start;
   // the idle stretch: the longest pause between two of the visitor's own events
@@ -74,13 +82,23 @@ async function openReplay(query = ''): Promise<{ page: Page; player: Frame }> {
   const page = await context.newPage();
   await logIn(page, collector.url, 'owner@example.com');
   await page.goto(`${collector.url}/sites/shop/sessions/${sessionId}${query}`, { waitUntil: 'domcontentloaded' });
-  await expect.poll(() => playerFrames(page).player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer)).catch(() => false), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(
+      () =>
+        playerFrames(page)
+          .player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer))
+          .catch(() => false),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   return { page, player: playerFrames(page).player! };
 }
 
 const now = (player: Frame) => player.evaluate(() => (window as any).veilPlayer.replayer.getCurrentTime() as number);
 const replayed = (page: Page, id: string) =>
-  playerFrames(page).replay!.evaluate((id) => document.getElementById(id)?.textContent ?? null, id).catch(() => null);
+  playerFrames(page)
+    .replay!.evaluate((id) => document.getElementById(id)?.textContent ?? null, id)
+    .catch(() => null);
 
 async function pause(player: Frame) {
   if (await player.evaluate(() => (window as any).veilPlayer.playing)) await player.click('#toggle');
@@ -126,7 +144,9 @@ describe('the player on a recorded visit', () => {
       await pause(player);
       const box = (await player.locator('#timeline').boundingBox())!;
       const clickAt = async (ms: number) => {
-        await player.locator('#timeline').click({ position: { x: Math.min(box.width - 0.5, (ms / at.total) * box.width), y: box.height / 2 } });
+        await player
+          .locator('#timeline')
+          .click({ position: { x: Math.min(box.width - 0.5, (ms / at.total) * box.width), y: box.height / 2 } });
       };
       const drag = async (fromMs: number, toMs: number) => {
         const b = (await player.locator('#timeline').boundingBox())!;
@@ -170,10 +190,11 @@ describe('the player on a recorded visit', () => {
   it('changes speed with the buttons and with keys 1–4, and play/pause with space', async () => {
     const { page, player } = await openReplay();
     try {
-      const speed = () => player.evaluate(() => {
-        const r = (window as any).veilPlayer.replayer;
-        return { config: r.config.speed, timer: r.timer.speed };
-      });
+      const speed = () =>
+        player.evaluate(() => {
+          const r = (window as any).veilPlayer.replayer;
+          return { config: r.config.speed, timer: r.timer.speed };
+        });
       await player.click('#skip'); // off: a jump over the idle stretch would move the clock as well
       await player.click('button[data-speed="4"]');
       await expect.poll(speed).toEqual({ config: 4, timer: 4 });
@@ -299,7 +320,10 @@ describe('a session with gaps', () => {
     const { key: siteKey } = await addSite(collector.storage, { name: 'gappy', origins: ['https://shop.example'], privacy: 'relaxed' });
     await addUser(collector.storage, { email: 'owner@example.com', password: PASSWORD, sites: ['shop', 'gappy'] });
     expect((await send(collector, batch({ siteKey, sessionId: 'gapped', seq: 0, events: firstEvents() }))).statusCode).toBe(200);
-    const res = await send(collector, batch({ siteKey, sessionId: 'gapped', seq: 3, events: laterEvents(T0 + 5000), dropped: { batches: 2, events: 40 } }));
+    const res = await send(
+      collector,
+      batch({ siteKey, sessionId: 'gapped', seq: 3, events: laterEvents(T0 + 5000), dropped: { batches: 2, events: 40 } }),
+    );
     expect(res.json()).toMatchObject({ ok: true, gap: { expected: 1, received: 3 } });
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -307,9 +331,19 @@ describe('a session with gaps', () => {
     try {
       await logIn(page, collector.url, 'owner@example.com');
       await page.goto(`${collector.url}/sites/gappy/sessions/gapped`, { waitUntil: 'domcontentloaded' });
-      await expect.poll(() => playerFrames(page).player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer)).catch(() => false), { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          () =>
+            playerFrames(page)
+              .player?.evaluate(() => Boolean((window as any).veilPlayer?.replayer))
+              .catch(() => false),
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       const player = playerFrames(page).player!;
-      const gaps = ((await player.evaluate(() => (window as any).veilPlayer.items)) as { at: number; kind: string; text: string }[]).filter((i) => i.kind === 'gap');
+      const gaps = ((await player.evaluate(() => (window as any).veilPlayer.items)) as { at: number; kind: string; text: string }[]).filter(
+        (i) => i.kind === 'gap',
+      );
       expect(gaps.map((g) => g.text).sort()).toEqual([
         'Gap: 2 batches never arrived here',
         "Gap: The visitor's browser dropped 2 batches (could not send them)",

@@ -98,7 +98,11 @@ describe('storing a batch', () => {
 
   it('reports the gap a batch opens', async () => {
     await recordings.store(site, first(), T0);
-    const outcome = await recordings.store(site, { sessionId: 'session-1', seq: 3, events: [inputEvent(11, 'wool', T0 + 5)] as RecordedEvent[] }, T0 + 9);
+    const outcome = await recordings.store(
+      site,
+      { sessionId: 'session-1', seq: 3, events: [inputEvent(11, 'wool', T0 + 5)] as RecordedEvent[] },
+      T0 + 9,
+    );
     expect(outcome).toEqual({ duplicate: false, gap: { expectedSeq: 1, receivedSeq: 3, receivedAt: T0 + 9 } });
   });
 });

@@ -13,7 +13,13 @@ import { ORIGIN, T0, batch, firstEvents, inputEvent, send, startTestCollector, t
 function bigPage(n: number, t = T0): RecordedEvent[] {
   const paragraphs = [];
   for (let i = 0; i < n; i++) {
-    paragraphs.push({ type: SerializedNodeType.Element, id: 100 + 2 * i, tagName: 'p', attributes: {}, childNodes: [{ type: SerializedNodeType.Text, id: 101 + 2 * i, textContent: `paragraph ${i}` }] });
+    paragraphs.push({
+      type: SerializedNodeType.Element,
+      id: 100 + 2 * i,
+      tagName: 'p',
+      attributes: {},
+      childNodes: [{ type: SerializedNodeType.Text, id: 101 + 2 * i, textContent: `paragraph ${i}` }],
+    });
   }
   return [
     { type: EventType.Meta, timestamp: t, data: { href: `${ORIGIN}/`, width: 1280, height: 720 } },
@@ -21,7 +27,19 @@ function bigPage(n: number, t = T0): RecordedEvent[] {
       type: EventType.FullSnapshot,
       timestamp: t + 1,
       data: {
-        node: { type: SerializedNodeType.Document, id: 1, childNodes: [{ type: SerializedNodeType.Element, id: 3, tagName: 'html', attributes: {}, childNodes: [{ type: SerializedNodeType.Element, id: 5, tagName: 'body', attributes: {}, childNodes: paragraphs }] }] },
+        node: {
+          type: SerializedNodeType.Document,
+          id: 1,
+          childNodes: [
+            {
+              type: SerializedNodeType.Element,
+              id: 3,
+              tagName: 'html',
+              attributes: {},
+              childNodes: [{ type: SerializedNodeType.Element, id: 5, tagName: 'body', attributes: {}, childNodes: paragraphs }],
+            },
+          ],
+        },
         initialOffset: { left: 0, top: 0 },
       },
     },

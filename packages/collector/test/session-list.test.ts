@@ -5,7 +5,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { EventType, IncrementalSource, NAVIGATION_EVENT } from '@veil/core/engine';
 import type { SessionQuery } from '../src/storage/types';
-import { BACKENDS, ORIGIN, addTestUser, batch, firstEvents, inputEvent, pgUrl, send, startTestCollector, textEdit, type TestCollector } from './helpers';
+import {
+  BACKENDS,
+  ORIGIN,
+  addTestUser,
+  batch,
+  firstEvents,
+  inputEvent,
+  pgUrl,
+  send,
+  startTestCollector,
+  textEdit,
+  type TestCollector,
+} from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
 const DAY = 24 * 3600 * 1000;
@@ -37,8 +49,17 @@ function eventsOf(plan: Plan) {
     { type: EventType.Meta, timestamp: t, data: { href: ORIGIN + plan.urls[0], width: 1280, height: 720 } },
     { ...snapshot, timestamp: t + 1 },
   ];
-  plan.urls.slice(1).forEach((url, i) => events.push({ type: EventType.Custom, timestamp: t + 100 + i, data: { tag: NAVIGATION_EVENT, payload: { href: ORIGIN + url } } }));
-  for (let i = 0; i < plan.clicks; i++) events.push({ type: EventType.IncrementalSnapshot, timestamp: t + 200 + i, data: { source: IncrementalSource.MouseInteraction, type: 2, id: 6, x: 10, y: 10 } });
+  plan.urls
+    .slice(1)
+    .forEach((url, i) =>
+      events.push({ type: EventType.Custom, timestamp: t + 100 + i, data: { tag: NAVIGATION_EVENT, payload: { href: ORIGIN + url } } }),
+    );
+  for (let i = 0; i < plan.clicks; i++)
+    events.push({
+      type: EventType.IncrementalSnapshot,
+      timestamp: t + 200 + i,
+      data: { source: IncrementalSource.MouseInteraction, type: 2, id: 6, x: 10, y: 10 },
+    });
   for (let i = 0; i < plan.inputs; i++) events.push(inputEvent(11, `wool ${i}`, t + 300 + i));
   return events;
 }
@@ -47,14 +68,20 @@ async function ingest(t: TestCollector, plan: Plan) {
   const common = { siteKey: t.key, sessionId: plan.id, ...(plan.visitor ? { visitorId: plan.visitor } : {}) };
   const end = plan.start + plan.durationS * 1000;
   expect((await send(t.collector, batch({ ...common, seq: 0, events: eventsOf(plan) }))).statusCode).toBe(200);
-  const last = batch({ ...common, seq: plan.gap ? 2 : 1, events: [textEdit(7, 'later', end)], ...(plan.dropped ? { dropped: { batches: 1, events: 3 } } : {}) });
+  const last = batch({
+    ...common,
+    seq: plan.gap ? 2 : 1,
+    events: [textEdit(7, 'later', end)],
+    ...(plan.dropped ? { dropped: { batches: 1, events: 3 } } : {}),
+  });
   expect((await send(t.collector, last)).statusCode).toBe(200);
 }
 
 for (const backend of BACKENDS) {
   describe.skipIf(backend === 'postgres' && !pgUrl())(`the session list on ${backend}`, () => {
     let t: TestCollector;
-    const find = async (q: Partial<SessionQuery>) => (await t.collector.storage.findSessions(t.siteId, { sort: 'start', ...q })).map((s) => s.sessionId);
+    const find = async (q: Partial<SessionQuery>) =>
+      (await t.collector.storage.findSessions(t.siteId, { sort: 'start', ...q })).map((s) => s.sessionId);
 
     beforeAll(async () => {
       t = await startTestCollector(backend, {
@@ -116,7 +143,16 @@ for (const backend of BACKENDS) {
         before = { value: rows[0].endedAt! - rows[0].startedAt!, sessionId: rows[0].sessionId };
       }
       expect(back).toEqual(['b', 'c', 'a']);
-      expect((await t.collector.storage.findSessions(t.siteId, { sort: 'start', order: 'asc', limit: 2, before: { value: D1 + 3 * DAY, sessionId: 'z' } })).map((r) => r.sessionId)).toEqual(['c', 'd']);
+      expect(
+        (
+          await t.collector.storage.findSessions(t.siteId, {
+            sort: 'start',
+            order: 'asc',
+            limit: 2,
+            before: { value: D1 + 3 * DAY, sessionId: 'z' },
+          })
+        ).map((r) => r.sessionId),
+      ).toEqual(['c', 'd']);
     });
 
     it('the list page takes its filters from the query string, escapes what it echoes, and links the next page', async () => {
@@ -185,7 +221,12 @@ const get = (t: TestCollector, jar: Jar, url: string) =>
   t.collector.app.inject({ method: 'GET', url, headers: { cookie: cookieHeader(jar) } }).then((r) => take(jar, r));
 const post = (t: TestCollector, jar: Jar, url: string, form: Record<string, string>) =>
   t.collector.app
-    .inject({ method: 'POST', url, headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() })
+    .inject({
+      method: 'POST',
+      url,
+      headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(form).toString(),
+    })
     .then((r) => take(jar, r));
 const users = new WeakSet<TestCollector>();
 async function login(t: TestCollector): Promise<Jar> {

@@ -215,7 +215,12 @@ describe('the real recorder on the HTML demo obeys what the settings page sets',
       await page.goto(`${collector.url}/sites/demo/audit`);
       const log = (await page.textContent('main')) ?? (await page.textContent('body'))!;
       expect(log).toContain("Changed the site's settings");
-      for (const change of ['privacy: relaxed → strict', 'privacy: strict → relaxed', 'recordInputs: true → false', 'recording: true → false']) {
+      for (const change of [
+        'privacy: relaxed → strict',
+        'privacy: strict → relaxed',
+        'recordInputs: true → false',
+        'recording: true → false',
+      ]) {
         expect(log).toContain(change);
       }
     } finally {

@@ -33,7 +33,12 @@ const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1
 let t: TestCollector;
 beforeEach(async () => {
   t = await startTestCollector('sqlite', {
-    collector: { rateLimits: { loginIpDelay: { freeFailures: 7, firstDelaySeconds: 1000, maxDelaySeconds: 100_000 }, loginAccount: { perSecond: 0.001, burst: 3 } } },
+    collector: {
+      rateLimits: {
+        loginIpDelay: { freeFailures: 7, firstDelaySeconds: 1000, maxDelaySeconds: 100_000 },
+        loginAccount: { perSecond: 0.001, burst: 3 },
+      },
+    },
   });
   await addTestUser(t.collector, 'alice@example.com', PASSWORD, ['shop']);
   await send(t.collector, batch({ siteKey: t.key }));
@@ -143,7 +148,9 @@ describe('logging in', () => {
     const otherToken = csrfFrom((await get(other, '/login')).body);
     expect((await post(jar, '/login', { _csrf: otherToken, email: 'alice@example.com', password: PASSWORD })).statusCode).toBe(403);
     expect(jar.cookies.has('veil_session')).toBe(false);
-    expect((await post(jar, '/login', { _csrf: csrfFrom(page.body), email: 'alice@example.com', password: PASSWORD })).statusCode).toBe(303);
+    expect((await post(jar, '/login', { _csrf: csrfFrom(page.body), email: 'alice@example.com', password: PASSWORD })).statusCode).toBe(
+      303,
+    );
   });
 
   it('does not accept a cookie from before the login afterwards (no session fixation)', async () => {
@@ -166,8 +173,25 @@ describe('logging in', () => {
 
   it('serves HTTPS directly with --tls-cert/--tls-key: Secure cookies and HSTS', async () => {
     const dir = t.dir;
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { encoding: 'utf8' },
+    );
     if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
     const tls = { cert: readFileSync(path.join(dir, 'cert.pem')), key: readFileSync(path.join(dir, 'key.pem')) };
     await t.restart({ tls, listen: true, port: 0 });
@@ -217,7 +241,7 @@ describe('logged in', () => {
     expect((await login()).res.statusCode).toBe(401);
   });
 
-  it('deleting a session needs this session\'s CSRF token', async () => {
+  it("deleting a session needs this session's CSRF token", async () => {
     const { jar } = await login();
     const other = (await login()).jar;
     const otherToken = csrfFrom((await get(other, SESSION_URL)).body);
@@ -231,7 +255,7 @@ describe('logged in', () => {
     expect(await t.collector.storage.getBatches(t.siteId, 'session-1')).toEqual([]);
   });
 
-  it('lists the site\'s sessions and serves the replay page and its events', async () => {
+  it("lists the site's sessions and serves the replay page and its events", async () => {
     const { jar } = await login();
     const list = await get(jar, '/sites/shop');
     expect(list.statusCode).toBe(200);
@@ -243,7 +267,7 @@ describe('logged in', () => {
     expect(events.json().events.length).toBe(4);
   });
 
-  it('one site\'s user sees nothing of another site: not in the list, not by URL, not as JSON', async () => {
+  it("one site's user sees nothing of another site: not in the list, not by URL, not as JSON", async () => {
     const { key } = await addSite(t.collector.storage, { name: 'blog', origins: ['https://blog.example'] });
     await send(t.collector, batch({ siteKey: key, sessionId: 'blog-session' }), { origin: 'https://blog.example' });
     await addTestUser(t.collector, 'bob@example.com', PASSWORD, ['blog']);

@@ -16,7 +16,8 @@ export const RRWEB_RECORD_SHA256 = 'e8d33f050806e45c14f80595fa132f015128c0beb29e
 
 export const RRWEB_RECORD_PATCH = fileURLToPath(new URL('./rrweb-record.patch', import.meta.url));
 
-const UPGRADE_HINT = 'To move to another rrweb, carry the changes over and regenerate the patch and the hash as packages/core/build/README.md ("Upgrading rrweb") describes.';
+const UPGRADE_HINT =
+  'To move to another rrweb, carry the changes over and regenerate the patch and the hash as packages/core/build/README.md ("Upgrading rrweb") describes.';
 
 interface Hunk {
   header: string;
@@ -45,7 +46,13 @@ function parsePatch(patch: string, patchName: string): Hunk[] {
   const hunks: Hunk[] = [];
   while (i < lines.length) {
     const m = HUNK_HEADER.exec(lines[i]);
-    if (!m) fail(i + 1, lines[i].startsWith('--- ') ? 'the patch changes a second file; it may change record.js only' : `expected a hunk header "@@ -a,b +c,d @@", found ${JSON.stringify(lines[i])}`);
+    if (!m)
+      fail(
+        i + 1,
+        lines[i].startsWith('--- ')
+          ? 'the patch changes a second file; it may change record.js only'
+          : `expected a hunk header "@@ -a,b +c,d @@", found ${JSON.stringify(lines[i])}`,
+      );
     const hunk: Hunk = {
       header: lines[i],
       oldStart: Number(m![1]),
@@ -96,10 +103,14 @@ export function applyPatch(source: string, patch: string, patchName = 'the patch
     // a hunk that only adds lines names the line it follows
     const start = hunk.oldCount === 0 ? hunk.oldStart : hunk.oldStart - 1;
     if (start < next) throw new Error(`[veil] ${name} overlaps the hunk before it or is out of order.`);
-    if (start + hunk.oldCount > input.length) throw new Error(`[veil] ${name} reaches past the end of the file (${input.length} lines). ${UPGRADE_HINT}`);
+    if (start + hunk.oldCount > input.length)
+      throw new Error(`[veil] ${name} reaches past the end of the file (${input.length} lines). ${UPGRADE_HINT}`);
     output.push(...input.slice(next, start));
     const newStart = hunk.newCount === 0 ? output.length : output.length + 1;
-    if (newStart !== hunk.newStart) throw new Error(`[veil] ${name} says its result starts at line ${hunk.newStart}, but the hunks before it put it at line ${newStart}; regenerate the patch with diff -u.`);
+    if (newStart !== hunk.newStart)
+      throw new Error(
+        `[veil] ${name} says its result starts at line ${hunk.newStart}, but the hunks before it put it at line ${newStart}; regenerate the patch with diff -u.`,
+      );
     let at = start;
     for (const line of hunk.lines) {
       const text = line.slice(1);

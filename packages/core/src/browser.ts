@@ -32,7 +32,9 @@ const xrayScriptUrl = (() => {
  * its pages load a development tool.
  */
 const xrayByQuery =
-  ownScript?.hasAttribute('data-veil-xray') === true && typeof location !== 'undefined' && new URLSearchParams(location.search).has('veil-xray');
+  ownScript?.hasAttribute('data-veil-xray') === true &&
+  typeof location !== 'undefined' &&
+  new URLSearchParams(location.search).has('veil-xray');
 let xrayShownForQuery = false;
 
 export function createRecorder(options: RecorderOptions, environment?: RecorderEnvironment): Recorder {
@@ -67,7 +69,9 @@ function loadXray(): Promise<(options: ExplainOptions) => Xray> {
   if (loaded) return Promise.resolve(loaded.xray);
   if (!xrayScriptUrl) {
     return Promise.reject(
-      new Error('[veil] Veil.xray() could not tell where xray.global.js is: add <script src=".../xray.global.js"></script> to the page before calling it, or give its URL in data-veil-xray on the Veil script tag.'),
+      new Error(
+        '[veil] Veil.xray() could not tell where xray.global.js is: add <script src=".../xray.global.js"></script> to the page before calling it, or give its URL in data-veil-xray on the Veil script tag.',
+      ),
     );
   }
   loading ??= new Promise((resolve, reject) => {
@@ -80,7 +84,11 @@ function loadXray(): Promise<(options: ExplainOptions) => Xray> {
     };
     script.onerror = () => {
       loading = null;
-      reject(new Error(`[veil] Veil.xray() could not load ${xrayScriptUrl}: serve @veil/core's dist/xray.global.js there, or give its URL in data-veil-xray on the Veil script tag.`));
+      reject(
+        new Error(
+          `[veil] Veil.xray() could not load ${xrayScriptUrl}: serve @veil/core's dist/xray.global.js there, or give its URL in data-veil-xray on the Veil script tag.`,
+        ),
+      );
     };
     document.head.appendChild(script);
   });
@@ -101,8 +109,13 @@ export async function xray(target: Recorder | ExplainOptions = {}): Promise<Xray
   if (typeof document === 'undefined') throw new Error('[veil] Veil.xray() draws over a page: call it in the browser.');
   const isRecorder = typeof (target as Recorder).start === 'function' && typeof (target as Recorder).subscribe === 'function';
   const known = isRecorder ? privacyOf.get(target as Recorder) : undefined;
-  if (isRecorder && !known) throw new Error('[veil] Veil.xray(recorder) knows only recorders made by Veil.createRecorder() of this script: pass their options instead, Veil.xray({ privacy, mask, block, unmask }).');
-  const options = known ? { ...known, mask: [...known.mask], block: [...known.block], unmask: [...known.unmask] } : (target as ExplainOptions);
+  if (isRecorder && !known)
+    throw new Error(
+      '[veil] Veil.xray(recorder) knows only recorders made by Veil.createRecorder() of this script: pass their options instead, Veil.xray({ privacy, mask, block, unmask }).',
+    );
+  const options = known
+    ? { ...known, mask: [...known.mask], block: [...known.block], unmask: [...known.unmask] }
+    : (target as ExplainOptions);
   const draw = await loadXray();
   return draw(options);
 }

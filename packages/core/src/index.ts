@@ -3,16 +3,5 @@
 // import serves an app.
 export { createRecorder } from './page/recorder';
 export * from './engine/index';
-export type {
-  TransportFunction,
-  Transport,
-  UrlTransportOptions,
-} from './transport/types';
-export type {
-  MarkTarget,
-  RecorderOptions,
-  RecorderEnvironment,
-  StopOptions,
-  RecorderListener,
-  Recorder,
-} from './page/types';
+export type { TransportFunction, Transport, UrlTransportOptions } from './transport/types';
+export type { MarkTarget, RecorderOptions, RecorderEnvironment, StopOptions, RecorderListener, Recorder } from './page/types';

@@ -12,7 +12,9 @@ for (const file of ['dist/index.js', 'dist/index.cjs']) {
   if (!/^['"]use client['"];/.test(code)) problems.push(`${file} does not start with 'use client'`);
   if (/__SECRET_INTERNALS|ReactCurrentDispatcher|function record\(/.test(code)) problems.push(`${file} bundles React or rrweb`);
 }
-problems.push(...keepTypeOnlyReexports(['dist/index.d.ts', 'dist/index.d.cts'].map((file) => fileURLToPath(new URL(`../${file}`, import.meta.url)))));
+problems.push(
+  ...keepTypeOnlyReexports(['dist/index.d.ts', 'dist/index.d.cts'].map((file) => fileURLToPath(new URL(`../${file}`, import.meta.url)))),
+);
 if (problems.length) {
   console.error(`[veil] build check failed:\n  ${problems.join('\n  ')}`);
   process.exit(1);

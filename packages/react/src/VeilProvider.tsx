@@ -75,7 +75,9 @@ export function VeilProvider({ options, recorder: given, autoStart, autoStop, ch
     throw new Error('[veil] <VeilProvider> takes either options={…} (it creates the recorder) or recorder={…} (you created it), not both.');
   }
   if (!given && !options) {
-    throw new Error('[veil] <VeilProvider> needs options={{ transport: … }} to create a recorder, or recorder={…} made with createRecorder().');
+    throw new Error(
+      '[veil] <VeilProvider> needs options={{ transport: … }} to create a recorder, or recorder={…} made with createRecorder().',
+    );
   }
   const owned = useRef<Recorder | null>(null);
   const firstOptions = useRef<string | null>(null);
@@ -111,7 +113,11 @@ export function VeilProvider({ options, recorder: given, autoStart, autoStop, ch
       started.add(recorder);
     }
     return () => {
-      if (stop) pendingStops.set(recorder, setTimeout(() => stopNow(recorder), 0));
+      if (stop)
+        pendingStops.set(
+          recorder,
+          setTimeout(() => stopNow(recorder), 0),
+        );
     };
   }, [recorder, start, stop]);
 

@@ -35,7 +35,5 @@ function HookElement({ element, children }: { element: MarkedElement; children?:
 /** How a combination is written in React. */
 export const WAYS = {
   components: ({ parent, child }: MarkCombination) => componentElement(parent, child && componentElement(child)),
-  hooks: ({ parent, child }: MarkCombination) => (
-    <HookElement element={parent}>{child && <HookElement element={child} />}</HookElement>
-  ),
+  hooks: ({ parent, child }: MarkCombination) => <HookElement element={parent}>{child && <HookElement element={child} />}</HookElement>,
 } as const;

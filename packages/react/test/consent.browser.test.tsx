@@ -10,8 +10,12 @@ function Banner({ id = 'consent' }: { id?: string }) {
   return (
     <div>
       <output data-testid={id}>{state}</output>
-      <button type="button" onClick={grant}>accept {id}</button>
-      <button type="button" onClick={revoke}>decline {id}</button>
+      <button type="button" onClick={grant}>
+        accept {id}
+      </button>
+      <button type="button" onClick={revoke}>
+        decline {id}
+      </button>
     </div>
   );
 }

@@ -25,7 +25,8 @@ export function track<R extends Recorder>(recorder: R): R {
   return recorder;
 }
 afterEach(() => {
-  for (const recorder of seen) if (recorder.state === 'recording' || recorder.state === 'awaiting-consent') recorder.stop({ discard: true });
+  for (const recorder of seen)
+    if (recorder.state === 'recording' || recorder.state === 'awaiting-consent') recorder.stop({ discard: true });
   seen.clear();
 });
 
@@ -37,8 +38,12 @@ export function Probe({ onRecorder }: { onRecorder?: (recorder: Recorder) => voi
   return (
     <div>
       <output data-testid="state">{state}</output>
-      <button type="button" onClick={start}>start</button>
-      <button type="button" onClick={() => stop()}>stop</button>
+      <button type="button" onClick={start}>
+        start
+      </button>
+      <button type="button" onClick={() => stop()}>
+        stop
+      </button>
     </div>
   );
 }

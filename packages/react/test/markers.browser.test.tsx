@@ -14,7 +14,11 @@ describe('marker components', () => {
         <Unmask id="u">notice</Unmask>
       </>,
     );
-    for (const [id, mark] of [['s', 'mask'], ['n', 'block'], ['u', 'unmask']]) {
+    for (const [id, mark] of [
+      ['s', 'mask'],
+      ['n', 'block'],
+      ['u', 'unmask'],
+    ]) {
       const el = container.querySelector(`#${id}`)!;
       expect(el.localName).toBe('div');
       expect(el.getAttribute('data-veil')).toBe(mark);
@@ -55,9 +59,15 @@ describe('marker components', () => {
   it('render the stronger marker when one marker renders another through `as`, in either order', async () => {
     const { container } = await render(
       <>
-        <NoRecord as={Unmask} id="a">chat</NoRecord>
-        <Unmask as={NoRecord} id="b">chat</Unmask>
-        <Unmask as={Sensitive} id="c">note</Unmask>
+        <NoRecord as={Unmask} id="a">
+          chat
+        </NoRecord>
+        <Unmask as={NoRecord} id="b">
+          chat
+        </Unmask>
+        <Unmask as={Sensitive} id="c">
+          note
+        </Unmask>
       </>,
     );
     expect(['a', 'b', 'c'].map((id) => container.querySelector(`#${id}`)!.getAttribute('data-veil'))).toEqual(['block', 'block', 'mask']);
@@ -80,7 +90,9 @@ describe('marker hooks', () => {
         <form>
           <textarea id="notes" {...useSensitive()} />
           <ul id="codes" {...useNoRecord()} />
-          <h2 id="title" {...useUnmask()}>Order</h2>
+          <h2 id="title" {...useUnmask()}>
+            Order
+          </h2>
         </form>
       );
     }

@@ -1,17 +1,7 @@
 // Plain node, as on a server: no window, no document.
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { renderToString, version as serverVersion } from 'react-dom/server';
-import {
-  NoRecord,
-  Sensitive,
-  Unmask,
-  VeilProvider,
-  useConsent,
-  useNoRecord,
-  useRecorder,
-  useSensitive,
-  useUnmask,
-} from '../src/index';
+import { NoRecord, Sensitive, Unmask, VeilProvider, useConsent, useNoRecord, useRecorder, useSensitive, useUnmask } from '../src/index';
 
 /** Each read of a browser global, with the stack that read it; the global itself stays undefined. */
 const reads: { name: string; caller: string }[] = [];
@@ -50,12 +40,18 @@ function Page() {
   return (
     <VeilProvider options={{ privacy: 'strict', requireConsent: true, transport: 'https://collector.example.com/v1/ingest' }}>
       <Status />
-      <Sensitive as="section" id="customer">Ada Lovelace</Sensitive>
+      <Sensitive as="section" id="customer">
+        Ada Lovelace
+      </Sensitive>
       <NoRecord id="chat">chat</NoRecord>
-      <Unmask as="p" id="notice">Free shipping</Unmask>
+      <Unmask as="p" id="notice">
+        Free shipping
+      </Unmask>
       <textarea id="notes" {...useSensitive()} defaultValue="gate code" />
       <ul id="codes" {...useNoRecord()} />
-      <h2 id="title" {...useUnmask()}>Order</h2>
+      <h2 id="title" {...useUnmask()}>
+        Order
+      </h2>
     </VeilProvider>
   );
 }

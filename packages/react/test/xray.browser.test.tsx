@@ -9,8 +9,12 @@ const overlayHost = () => document.querySelector('veil-xray');
 it('draws the X-ray while mounted and removes it on unmount', async () => {
   const screen = await render(
     <form>
-      <label>Card number <input id="card" autoComplete="cc-number" /></label>
-      <Sensitive><p id="secret">Hidden notes</p></Sensitive>
+      <label>
+        Card number <input id="card" autoComplete="cc-number" />
+      </label>
+      <Sensitive>
+        <p id="secret">Hidden notes</p>
+      </Sensitive>
       <VeilXray options={{ privacy: 'relaxed' }} />
     </form>,
   );

@@ -75,12 +75,15 @@ export function findLeaks(sent: unknown, secrets: Secrets, replayed = ''): strin
         const at = leaves.findIndex((leaf) => leaf.toLowerCase().includes(plain));
         const atSquashed = squashedLeaves.findIndex((leaf) => leaf.includes(flat));
         if (at >= 0) leaks.push(`${name} is in the string ${JSON.stringify(leaves[at].slice(0, 200))}`);
-        else if (atSquashed >= 0) leaks.push(`${name} is in the string ${JSON.stringify(leaves[atSquashed].slice(0, 200))}, with other case, spaces or separators`);
+        else if (atSquashed >= 0)
+          leaks.push(`${name} is in the string ${JSON.stringify(leaves[atSquashed].slice(0, 200))}, with other case, spaces or separators`);
       }
-      if (flat.length >= 4 && replayedFlat.includes(flat) && !leaks.some((l) => l.startsWith(name))) leaks.push(`${name} is shown by the replayed page (read across elements)`);
+      if (flat.length >= 4 && replayedFlat.includes(flat) && !leaks.some((l) => l.startsWith(name)))
+        leaks.push(`${name} is shown by the replayed page (read across elements)`);
     }
     for (const { form, needle } of encodings(secret)) {
-      if (json.includes(needle) || leaves.some((leaf) => leaf.includes(needle))) leaks.push(`${label === secret ? `"${secret}"` : `${label}: "${secret}"`} is in what was sent, ${form}`);
+      if (json.includes(needle) || leaves.some((leaf) => leaf.includes(needle)))
+        leaks.push(`${label === secret ? `"${secret}"` : `${label}: "${secret}"`} is in what was sent, ${form}`);
     }
   }
   return leaks;

@@ -27,11 +27,14 @@ interface MatcherResult {
 function matcher(expected: Outcome) {
   return function (this: { isNot?: boolean } | void, received: unknown, options?: ExplainOptions): MatcherResult {
     if (!received || typeof received !== 'object' || typeof (received as Node).nodeType !== 'number') {
-      throw new Error(`[veil] expect(…).${name(expected)}() expects a DOM element or text node; got ${received === null ? 'null' : typeof received}.`);
+      throw new Error(
+        `[veil] expect(…).${name(expected)}() expects a DOM element or text node; got ${received === null ? 'null' : typeof received}.`,
+      );
     }
     const merged = { ...defaults, ...options };
     const e = createExplainer(merged).explain(received as Node);
-    const what = (received as Node).nodeType === 1 ? describeElement(received as Element) : `text "${String((received as Text).data).slice(0, 40)}"`;
+    const what =
+      (received as Node).nodeType === 1 ? describeElement(received as Element) : `text "${String((received as Text).data).slice(0, 40)}"`;
     const mode = merged.privacy ?? 'strict';
     return {
       pass: e.outcome === expected,

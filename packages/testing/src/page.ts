@@ -28,7 +28,9 @@ function coreScripts(): { recorder: string; explain: string } {
       try {
         return readFileSync(path.join(dist, file), 'utf8');
       } catch {
-        throw new Error(`[veil] @veil/testing needs ${file} from @veil/core, not found in ${dist}: install @veil/core (or build it, in its repository).`);
+        throw new Error(
+          `[veil] @veil/testing needs ${file} from @veil/core, not found in ${dist}: install @veil/core (or build it, in its repository).`,
+        );
       }
     };
     scripts = { recorder: read('index.global.js'), explain: read('explain.global.js') };
@@ -40,10 +42,13 @@ function coreScripts(): { recorder: string; explain: string } {
 async function load(page: PageLike, script: string, global: string): Promise<void> {
   // The builds are strict code, whose top-level `var` stays inside eval: it is
   // handed over explicitly, on a line of its own (the build ends in a comment).
-  await page.evaluate(({ script, global }) => {
-    if ((window as any)[global]) return;
-    (0, eval)(`${script}\n;window.${global} = ${global};`);
-  }, { script, global });
+  await page.evaluate(
+    ({ script, global }) => {
+      if ((window as any)[global]) return;
+      (0, eval)(`${script}\n;window.${global} = ${global};`);
+    },
+    { script, global },
+  );
 }
 
 /** What the recorder sent so far. */
@@ -83,22 +88,26 @@ interface InPage {
  * await expectNoLeak(recording, ['4242 4242 4242 4242']);
  */
 export async function recordPage(page: PageLike, options: RecordPageOptions = {}): Promise<PageRecording> {
-  if ('transport' in (options as object)) throw new Error('[veil] recordPage(page, options) keeps the recording in the page: leave "transport" out of its options.');
+  if ('transport' in (options as object))
+    throw new Error('[veil] recordPage(page, options) keeps the recording in the page: leave "transport" out of its options.');
   await load(page, coreScripts().recorder, 'Veil');
-  await page.evaluate((options) => {
-    const state: InPage = { recorder: null, batches: [], errors: [] };
-    (window as any).__veilTesting = state;
-    state.recorder = (window as any).Veil.createRecorder({
-      ...options,
-      transport: (batch: unknown) => {
-        state.batches.push(JSON.stringify(batch));
-      },
-      onError: (error: unknown) => {
-        state.errors.push(String((error as Error)?.message ?? error));
-      },
-    });
-    state.recorder!.start();
-  }, options as Record<string, unknown>);
+  await page.evaluate(
+    (options) => {
+      const state: InPage = { recorder: null, batches: [], errors: [] };
+      (window as any).__veilTesting = state;
+      state.recorder = (window as any).Veil.createRecorder({
+        ...options,
+        transport: (batch: unknown) => {
+          state.batches.push(JSON.stringify(batch));
+        },
+        onError: (error: unknown) => {
+          state.errors.push(String((error as Error)?.message ?? error));
+        },
+      });
+      state.recorder!.start();
+    },
+    options as Record<string, unknown>,
+  );
 
   const collect = async (stop: boolean): Promise<SentRecording> => {
     const out = await page.evaluate(async (stop) => {
@@ -123,7 +132,8 @@ export async function recordPage(page: PageLike, options: RecordPageOptions = {}
 export async function expectNoLeak(recording: PageRecording | SentRecording, secrets: Secrets): Promise<void> {
   const sent = 'sent' in recording && typeof recording.sent === 'function' ? await recording.sent() : (recording as SentRecording);
   const leaks = findLeaks(sent.batches, secrets, sent.replayed);
-  if (leaks.length) throw new Error(`[veil] ${leaks.length === 1 ? 'a secret leaked' : `${leaks.length} secrets leaked`}:\n  - ${leaks.join('\n  - ')}`);
+  if (leaks.length)
+    throw new Error(`[veil] ${leaks.length === 1 ? 'a secret leaked' : `${leaks.length} secrets leaked`}:\n  - ${leaks.join('\n  - ')}`);
 }
 
 /** One form field of the page and what Veil does to its value. */
@@ -144,41 +154,46 @@ export interface FieldReport {
  */
 export async function privacyReport(page: PageLike, options: ExplainOptions = {}): Promise<FieldReport[]> {
   await load(page, coreScripts().explain, 'VeilExplain');
-  return page.evaluate((options) => {
-    const api = (window as any).VeilExplain;
-    const explainer = api.createExplainer(options);
-    const rows: FieldReport[] = [];
-    const labelOf = (el: HTMLElement): string => {
-      const labels = (el as HTMLInputElement).labels;
-      // a label's own words: not the options of a select inside it, nor a button's
-      const own = (label: HTMLLabelElement) => {
-        const copy = label.cloneNode(true) as HTMLElement;
-        copy.querySelectorAll('input, select, textarea, button').forEach((control) => control.remove());
-        return copy.textContent ?? '';
+  return page.evaluate(
+    (options) => {
+      const api = (window as any).VeilExplain;
+      const explainer = api.createExplainer(options);
+      const rows: FieldReport[] = [];
+      const labelOf = (el: HTMLElement): string => {
+        const labels = (el as HTMLInputElement).labels;
+        // a label's own words: not the options of a select inside it, nor a button's
+        const own = (label: HTMLLabelElement) => {
+          const copy = label.cloneNode(true) as HTMLElement;
+          copy.querySelectorAll('input, select, textarea, button').forEach((control) => control.remove());
+          return copy.textContent ?? '';
+        };
+        const text = labels?.length
+          ? Array.from(labels).map(own).join(' ')
+          : (el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '');
+        return text.replace(/\s+/g, ' ').trim();
       };
-      const text = labels?.length ? Array.from(labels).map(own).join(' ') : el.getAttribute('aria-label') ?? el.getAttribute('placeholder') ?? '';
-      return text.replace(/\s+/g, ' ').trim();
-    };
-    const visit = (root: Document | ShadowRoot, prefix: string) => {
-      for (const el of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
-        const tag = el.localName;
-        // the same definition of a field as the X-ray's counts
-        if (api.isFormField(el)) {
-          const e = explainer.explain(el);
-          rows.push({ field: prefix + api.describeElement(el), label: labelOf(el), outcome: e.outcome, reason: e.reason });
-        }
-        if (el.shadowRoot) visit(el.shadowRoot, `${prefix}${api.describeElement(el)} > `);
-        if (tag === 'iframe') {
-          try {
-            const doc = (el as HTMLIFrameElement).contentDocument;
-            if (doc) visit(doc, `${prefix}${api.describeElement(el)} > `);
-          } catch {
-            // another origin: never recorded
+      const visit = (root: Document | ShadowRoot, prefix: string) => {
+        for (const el of Array.from(root.querySelectorAll<HTMLElement>('*'))) {
+          const tag = el.localName;
+          // the same definition of a field as the X-ray's counts
+          if (api.isFormField(el)) {
+            const e = explainer.explain(el);
+            rows.push({ field: prefix + api.describeElement(el), label: labelOf(el), outcome: e.outcome, reason: e.reason });
+          }
+          if (el.shadowRoot) visit(el.shadowRoot, `${prefix}${api.describeElement(el)} > `);
+          if (tag === 'iframe') {
+            try {
+              const doc = (el as HTMLIFrameElement).contentDocument;
+              if (doc) visit(doc, `${prefix}${api.describeElement(el)} > `);
+            } catch {
+              // another origin: never recorded
+            }
           }
         }
-      }
-    };
-    visit(document, '');
-    return rows;
-  }, options as Record<string, unknown>);
+      };
+      visit(document, '');
+      return rows;
+    },
+    options as Record<string, unknown>,
+  );
 }

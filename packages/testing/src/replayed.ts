@@ -16,8 +16,39 @@ export interface RecordedEvent {
 
 // Read through: HTML's phrasing elements, which a reader reads as one line with their neighbours.
 const READ_THROUGH = new Set([
-  'a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'label', 'mark',
-  'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'big', 'tt', 'nobr', 'strike', 'output',
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'cite',
+  'code',
+  'data',
+  'del',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'kbd',
+  'label',
+  'mark',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+  'var',
+  'big',
+  'tt',
+  'nobr',
+  'strike',
+  'output',
 ]);
 const NOT_SHOWN = new Set(['script', 'style', 'noscript', 'template', 'head']);
 
@@ -54,7 +85,14 @@ export function replayedText(events: readonly RecordedEvent[]): string {
   let root: Node | null = null;
   const build = (s: Serialized, parent: Node | null): Node => {
     const value = s.attributes?.value;
-    const node: Node = { type: s.type, tag: String(s.tagName ?? '').toLowerCase(), text: s.textContent ?? '', value: typeof value === 'string' ? value : undefined, children: [], parent };
+    const node: Node = {
+      type: s.type,
+      tag: String(s.tagName ?? '').toLowerCase(),
+      text: s.textContent ?? '',
+      value: typeof value === 'string' ? value : undefined,
+      children: [],
+      parent,
+    };
     nodes.set(s.id, node);
     for (const child of s.childNodes ?? []) node.children.push(build(child, node));
     return node;
@@ -77,7 +115,7 @@ export function replayedText(events: readonly RecordedEvent[]): string {
       }
       // an add may name a parent added later in the same list
       let pending: any[] = [...(data.adds ?? [])];
-      for (let progress = true; pending.length && progress; ) {
+      for (let progress = true; pending.length && progress;) {
         progress = false;
         const later: any[] = [];
         for (const add of pending) {

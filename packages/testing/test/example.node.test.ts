@@ -16,7 +16,13 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'veil-testing-example-'));
   const tarballs: Record<string, string> = {};
   for (const pkg of ['core', 'testing']) {
-    const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: path.join(root, 'packages', pkg), encoding: 'utf8' }).trim().split('\n').pop()!;
+    const file = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+      cwd: path.join(root, 'packages', pkg),
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
     tarballs[`@veil/${pkg}`] = `file:${path.join(dir, file)}`;
   }
   const project = path.join(dir, 'project');
@@ -34,7 +40,12 @@ afterAll(() => {
 });
 
 function runSuite(env: Record<string, string> = {}) {
-  return spawnSync('node', ['--test'], { cwd: path.join(dir, 'project'), env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  return spawnSync('node', ['--test'], {
+    cwd: path.join(dir, 'project'),
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 describe('examples/testing-playwright, installed from the packed tarballs', () => {

@@ -3,13 +3,21 @@
 import { describe, expect, it } from 'vitest';
 import { findLeaks, replayedText, squash, stringsIn } from '../src/index';
 
-const batch = (...texts: string[]) => [{ v: 1, sessionId: 'abc', seq: 0, events: texts.map((text, i) => ({ type: 3, timestamp: i, data: { source: 5, id: i, text } })) }];
+const batch = (...texts: string[]) => [
+  { v: 1, sessionId: 'abc', seq: 0, events: texts.map((text, i) => ({ type: 3, timestamp: i, data: { source: 5, id: i, text } })) },
+];
 
 describe('findLeaks', () => {
   it('finds a secret as it is, squashed, URL-encoded, as base64 and half typed', () => {
-    expect(findLeaks(batch('paid with 4242 4242 4242 4242'), ['4242 4242 4242 4242'])).toEqual(['"4242 4242 4242 4242" is in what was sent']);
-    expect(findLeaks(batch('4242-4242-4242-4242'), ['4242 4242 4242 4242'])).toEqual(['"4242 4242 4242 4242" is in what was sent, with other case, spaces or separators']);
-    expect(findLeaks(batch('q=jana%40example.com'), { email: 'jana@example.com' })).toEqual(['email: "jana@example.com" is in what was sent, URL-encoded']);
+    expect(findLeaks(batch('paid with 4242 4242 4242 4242'), ['4242 4242 4242 4242'])).toEqual([
+      '"4242 4242 4242 4242" is in what was sent',
+    ]);
+    expect(findLeaks(batch('4242-4242-4242-4242'), ['4242 4242 4242 4242'])).toEqual([
+      '"4242 4242 4242 4242" is in what was sent, with other case, spaces or separators',
+    ]);
+    expect(findLeaks(batch('q=jana%40example.com'), { email: 'jana@example.com' })).toEqual([
+      'email: "jana@example.com" is in what was sent, URL-encoded',
+    ]);
     expect(findLeaks(batch(btoa('Zephyrine88 was here')), ['Zephyrine88'])).toEqual(['"Zephyrine88" is in what was sent, base64']);
     expect(findLeaks(batch('Zephyrin'), ['Zephyrine88'])).toEqual(['"Zephyrin…" (the start of "Zephyrine88") is in what was sent']);
   });
@@ -21,10 +29,27 @@ describe('findLeaks', () => {
 
   it('finds a value split across elements in the replayed page', () => {
     const events = [
-      { type: 2, timestamp: 0, data: { node: { id: 1, type: 0, childNodes: [{ id: 2, type: 2, tagName: 'p', childNodes: [
-        { id: 3, type: 2, tagName: 'span', childNodes: [{ id: 4, type: 3, textContent: 'ZQ7' }] },
-        { id: 5, type: 2, tagName: 'span', childNodes: [{ id: 6, type: 3, textContent: 'XW4' }] },
-      ] }] } } },
+      {
+        type: 2,
+        timestamp: 0,
+        data: {
+          node: {
+            id: 1,
+            type: 0,
+            childNodes: [
+              {
+                id: 2,
+                type: 2,
+                tagName: 'p',
+                childNodes: [
+                  { id: 3, type: 2, tagName: 'span', childNodes: [{ id: 4, type: 3, textContent: 'ZQ7' }] },
+                  { id: 5, type: 2, tagName: 'span', childNodes: [{ id: 6, type: 3, textContent: 'XW4' }] },
+                ],
+              },
+            ],
+          },
+        },
+      },
     ];
     const replayed = replayedText(events);
     expect(findLeaks(events, ['ZQ7XW4'])).toEqual([]);

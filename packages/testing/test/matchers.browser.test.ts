@@ -45,12 +45,18 @@ describe('veil matchers', () => {
   it('explain a failure with the rule that decided', () => {
     render(`<form id="signup" data-veil="mask"><input id="email" type="email"><p id="p">Text</p></form>`);
     configureVeilMatchers({ privacy: 'relaxed' });
-    expect(() => expect($('#p')).toBeRecorded()).toThrow('expected p#p to be recorded in relaxed mode, but it is masked: inside [data-veil="mask"] at form#signup');
-    expect(() => expect($('#email')).not.toBeMasked()).toThrow('expected input#email not to be masked in relaxed mode, but it is (type="email" asks for personal data)');
+    expect(() => expect($('#p')).toBeRecorded()).toThrow(
+      'expected p#p to be recorded in relaxed mode, but it is masked: inside [data-veil="mask"] at form#signup',
+    );
+    expect(() => expect($('#email')).not.toBeMasked()).toThrow(
+      'expected input#email not to be masked in relaxed mode, but it is (type="email" asks for personal data)',
+    );
   });
 
   it('refuses what is not a node, and bad options, saying what it accepts', () => {
     expect(() => expect('#card').toBeMasked()).toThrow('[veil] expect(…).toBeMasked() expects a DOM element or text node; got string.');
-    expect(() => configureVeilMatchers({ privacy: 'loose' as never })).toThrow(`[veil] Invalid option "privacy": expected one of 'strict', 'balanced', 'relaxed'; got "loose".`);
+    expect(() => configureVeilMatchers({ privacy: 'loose' as never })).toThrow(
+      `[veil] Invalid option "privacy": expected one of 'strict', 'balanced', 'relaxed'; got "loose".`,
+    );
   });
 });

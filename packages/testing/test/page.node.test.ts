@@ -68,7 +68,9 @@ describe('recordPage and expectNoLeak', () => {
     try {
       const recording = await recordPage(page, { privacy: 'relaxed' });
       await page.type('#nick', 'Zephyrine88');
-      await expect(expectNoLeak(recording, { nickname: 'Zephyrine88' })).rejects.toThrow(/\[veil\] a secret leaked:\n {2}- nickname: "Zephyrine88" is in what was sent/);
+      await expect(expectNoLeak(recording, { nickname: 'Zephyrine88' })).rejects.toThrow(
+        /\[veil\] a secret leaked:\n {2}- nickname: "Zephyrine88" is in what was sent/,
+      );
     } finally {
       await page.close();
     }
@@ -88,7 +90,9 @@ describe('recordPage and expectNoLeak', () => {
   it('refuses a transport of its own', async () => {
     const page = await shop();
     try {
-      await expect(recordPage(page, { transport: 'https://c.example/v1' } as never)).rejects.toThrow('[veil] recordPage(page, options) keeps the recording in the page');
+      await expect(recordPage(page, { transport: 'https://c.example/v1' } as never)).rejects.toThrow(
+        '[veil] recordPage(page, options) keeps the recording in the page',
+      );
     } finally {
       await page.close();
     }
@@ -103,8 +107,18 @@ describe('privacyReport', () => {
       expect(report).toEqual([
         { field: 'input#card', label: 'Card number', outcome: 'never recorded', reason: 'autocomplete="cc-number"' },
         { field: 'input#holder', label: 'Name on card', outcome: 'never recorded', reason: 'autocomplete="cc-name"' },
-        { field: 'textarea#gift', label: 'Gift message', outcome: 'recorded', reason: 'an ordinary field: its value is recorded when typing settles' },
-        { field: 'input#nick', label: 'Nickname', outcome: 'recorded', reason: 'an ordinary field: its value is recorded when typing settles' },
+        {
+          field: 'textarea#gift',
+          label: 'Gift message',
+          outcome: 'recorded',
+          reason: 'an ordinary field: its value is recorded when typing settles',
+        },
+        {
+          field: 'input#nick',
+          label: 'Nickname',
+          outcome: 'recorded',
+          reason: 'an ordinary field: its value is recorded when typing settles',
+        },
         { field: 'input#notes', label: 'Notes', outcome: 'masked', reason: 'inside [data-veil="mask"] at div' },
       ]);
       // the check a team keeps in its suite: no field recorded as typed without someone deciding so

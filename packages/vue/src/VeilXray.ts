@@ -34,7 +34,10 @@ export const VeilXray = defineComponent({
       alive = true;
       void draw();
     });
-    watch(() => JSON.stringify(props.options), () => void draw());
+    watch(
+      () => JSON.stringify(props.options),
+      () => void draw(),
+    );
     onBeforeUnmount(() => {
       alive = false;
       overlay?.destroy();

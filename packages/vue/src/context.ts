@@ -1,4 +1,14 @@
-import { getCurrentInstance, getCurrentScope, hasInjectionContext, inject, onMounted, onScopeDispose, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
+import {
+  getCurrentInstance,
+  getCurrentScope,
+  hasInjectionContext,
+  inject,
+  onMounted,
+  onScopeDispose,
+  shallowRef,
+  type InjectionKey,
+  type ShallowRef,
+} from 'vue';
 import { warnOnce, type ConsentState, type Recorder, type RecorderState } from '@veil/core';
 
 /**

@@ -58,13 +58,16 @@ export function createVeil(options: VeilOptions): Veil {
     throw new Error('[veil] createVeil(options) expects recorder options such as { transport: "https://…" }, or { recorder }.');
   }
   const { autoStart = true, recorder: given, ...recorderOptions } = options;
-  if (typeof autoStart !== 'boolean') throw new Error(`[veil] Invalid option "autoStart": expected true or false; got ${typeof autoStart}.`);
+  if (typeof autoStart !== 'boolean')
+    throw new Error(`[veil] Invalid option "autoStart": expected true or false; got ${typeof autoStart}.`);
   if (given !== undefined) {
     if (typeof given !== 'object' || given === null || typeof given.start !== 'function') {
       throw new Error('[veil] createVeil({ recorder }): recorder must come from createRecorder() of @veil/core.');
     }
     if (Object.keys(recorderOptions).length) {
-      throw new Error('[veil] createVeil(): pass either recorder options or { recorder }, not both: a recorder created elsewhere keeps its own options.');
+      throw new Error(
+        '[veil] createVeil(): pass either recorder options or { recorder }, not both: a recorder created elsewhere keeps its own options.',
+      );
     }
   }
   const recorder = given ?? createRecorder(recorderOptions as RecorderOptions);

@@ -4,7 +4,13 @@
 import { defineComponent, h, withDirectives, type Component, type VNode } from 'vue';
 import { strongestMark, type RegionMark } from '@veil/core';
 import { vNoRecord, vSensitive, vUnmask } from '../src/index';
-import { MARKER_MARKS, type MarkCombination, type MarkedElement, type Marker, type RenderedMark } from '../../../tools/test-support/src/markers';
+import {
+  MARKER_MARKS,
+  type MarkCombination,
+  type MarkedElement,
+  type Marker,
+  type RenderedMark,
+} from '../../../tools/test-support/src/markers';
 
 export {
   MARK_COMBINATION_CASES,
@@ -20,7 +26,11 @@ const TAGS = { parent: 'section', child: 'p' } as const;
 const directives = { sensitive: vSensitive, noRecord: vNoRecord, unmask: vUnmask };
 
 function elementTemplate(element: MarkedElement, inner: string): string {
-  const attributes = [`id="${element.id}"`, ...(element.attribute ? [`data-veil="${element.attribute}"`] : []), ...element.markers.map((marker) => NAMES[marker])];
+  const attributes = [
+    `id="${element.id}"`,
+    ...(element.attribute ? [`data-veil="${element.attribute}"`] : []),
+    ...element.markers.map((marker) => NAMES[marker]),
+  ];
   return `<${TAGS[element.id]} ${attributes.join(' ')}>${inner}</${TAGS[element.id]}>`;
 }
 
@@ -31,7 +41,12 @@ export function template({ parent, child }: MarkCombination): string {
 
 function elementVNode(element: MarkedElement, children: VNode[] | string): VNode {
   const vnode = h(TAGS[element.id], { id: element.id, ...(element.attribute && { 'data-veil': element.attribute }) }, children);
-  return element.markers.length ? withDirectives(vnode, element.markers.map((marker) => [DIRECTIVES[marker]])) : vnode;
+  return element.markers.length
+    ? withDirectives(
+        vnode,
+        element.markers.map((marker) => [DIRECTIVES[marker]]),
+      )
+    : vnode;
 }
 
 /** How a combination is written in Vue: a component for each way. */
@@ -66,7 +81,6 @@ export function compiledServerMarks(combination: MarkCombination): RenderedMark[
     inside: strongestMark(...marks.slice(0, index + 1)),
   }));
 }
-
 
 /** A Veil marker or a data-veil attribute on a component and on its root element, and what wins. */
 export interface ComponentRoot {
@@ -111,7 +125,8 @@ export const COMPONENT_ROOTS: readonly ComponentRoot[] = [
     card: '<header v-unmask><slot /></header>',
     mark: 'block',
     server: 'unmask',
-    warning: /^\[veil\] v-no-record on a component and v-unmask on its root element <header> are combined to data-veil="block" in the browser, but server-rendered HTML shows "unmask" until hydration/,
+    warning:
+      /^\[veil\] v-no-record on a component and v-unmask on its root element <header> are combined to data-veil="block" in the browser, but server-rendered HTML shows "unmask" until hydration/,
   },
   {
     name: 'data-veil="block" on a component whose root element has v-unmask',

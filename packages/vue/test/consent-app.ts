@@ -11,7 +11,9 @@ const ConsentPage = defineComponent({
     return () =>
       h('main', [
         h('p', { id: 'state' }, `${state.value}/${status.value}`),
-        awaiting.value && !decision.value ? h('div', { id: 'banner' }, [h('button', { id: 'allow', onClick: grant }, 'Allow recording')]) : null,
+        awaiting.value && !decision.value
+          ? h('div', { id: 'banner' }, [h('button', { id: 'allow', onClick: grant }, 'Allow recording')])
+          : null,
       ]);
   },
 });

@@ -51,8 +51,7 @@ interface Spec {
   attribute?: Mark;
 }
 
-const describeElement = ({ markers = [], attribute }: Spec) =>
-  [...markers, ...(attribute ? [`data-veil="${attribute}"`] : [])].join(' + ');
+const describeElement = ({ markers = [], attribute }: Spec) => [...markers, ...(attribute ? [`data-veil="${attribute}"`] : [])].join(' + ');
 
 function one(spec: Spec, mark: Mark): MarkCombination {
   const parent: MarkedElement = { id: 'parent', markers: spec.markers ?? [], attribute: spec.attribute, mark, effective: mark };
@@ -60,8 +59,20 @@ function one(spec: Spec, mark: Mark): MarkCombination {
 }
 
 function nested(outer: Spec, outerMark: Mark, inner: Spec, innerMark: Mark, innerEffective: Mark): MarkCombination {
-  const parent: MarkedElement = { id: 'parent', markers: outer.markers ?? [], attribute: outer.attribute, mark: outerMark, effective: outerMark };
-  const child: MarkedElement = { id: 'child', markers: inner.markers ?? [], attribute: inner.attribute, mark: innerMark, effective: innerEffective };
+  const parent: MarkedElement = {
+    id: 'parent',
+    markers: outer.markers ?? [],
+    attribute: outer.attribute,
+    mark: outerMark,
+    effective: outerMark,
+  };
+  const child: MarkedElement = {
+    id: 'child',
+    markers: inner.markers ?? [],
+    attribute: inner.attribute,
+    mark: innerMark,
+    effective: innerEffective,
+  };
   return {
     name: `${describeElement(outer)} around ${describeElement(inner)}: ${outerMark} around ${innerMark} (inside: ${innerEffective})`,
     layout: 'nested',
@@ -157,7 +168,9 @@ export function attributesOf(html: string, id: string): Record<string, string> {
 }
 
 /** The attributes of a DOM element, by name, as {@link attributesOf} gives them for HTML. */
-export function attributesOfElement(element: { readonly attributes: ArrayLike<{ readonly name: string; readonly value: string }> }): Record<string, string> {
+export function attributesOfElement(element: {
+  readonly attributes: ArrayLike<{ readonly name: string; readonly value: string }>;
+}): Record<string, string> {
   return Object.fromEntries(Array.from(element.attributes, ({ name, value }) => [name, value]));
 }
 
@@ -182,17 +195,29 @@ export interface RenderedMark {
  * @example
  * expect(renderedMarks(combination, (id) => attributesOf(html, id), core)).toEqual(expectedMarks(combination));
  */
-export function renderedMarks(combination: MarkCombination, attributes: (id: string) => Record<string, string>, core: MarkReader): RenderedMark[] {
+export function renderedMarks(
+  combination: MarkCombination,
+  attributes: (id: string) => Record<string, string>,
+  core: MarkReader,
+): RenderedMark[] {
   const marks = combination.elements.map((element) => {
     const read = attributes(element.id);
     return { id: element.id, 'data-veil': read['data-veil'] ?? null, elementMark: core.elementMark(read) };
   });
-  return marks.map((mark, index) => ({ ...mark, inside: core.strongestMark(...marks.slice(0, index + 1).map((outer) => outer.elementMark)) }));
+  return marks.map((mark, index) => ({
+    ...mark,
+    inside: core.strongestMark(...marks.slice(0, index + 1).map((outer) => outer.elementMark)),
+  }));
 }
 
 /** The oracle's answer for `combination`, in the shape of {@link renderedMarks}. */
 export function expectedMarks(combination: MarkCombination): RenderedMark[] {
-  return combination.elements.map((element) => ({ id: element.id, 'data-veil': element.mark, elementMark: element.mark, inside: element.effective }));
+  return combination.elements.map((element) => ({
+    id: element.id,
+    'data-veil': element.mark,
+    elementMark: element.mark,
+    inside: element.effective,
+  }));
 }
 
 /** The combinations as `it.each` rows, `[name, combination]`, so that test names show the whole name. */

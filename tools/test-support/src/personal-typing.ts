@@ -92,7 +92,9 @@ export async function personalDataPrefixesSeen(page: Page, selectors: string[]):
   const seen = findLeaks(await sentBatches(page), PERSONAL_DATA_PREFIXES).map((leak) => `sent: ${leak}`);
   // the replay has caught up once its search box is empty again, as the page's is
   await page.waitForFunction(
-    () => document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument?.querySelector<HTMLInputElement>('#search')?.value === '',
+    () =>
+      document.querySelector<HTMLIFrameElement>('#replay-stage iframe')?.contentDocument?.querySelector<HTMLInputElement>('#search')
+        ?.value === '',
     undefined,
     { timeout: 20_000 },
   );

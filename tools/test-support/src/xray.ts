@@ -39,7 +39,12 @@ async function inOverlays<T>(page: Page, fn: string): Promise<T[]> {
     const out: T[] = [];
     for (const shadow of roots) {
       const { object } = (await cdp.send('DOM.resolveNode', { backendNodeId: shadow.backendNodeId })) as { object: { objectId: string } };
-      const { result } = (await cdp.send('Runtime.callFunctionOn', { objectId: object.objectId, functionDeclaration: fn, returnByValue: true, awaitPromise: true })) as {
+      const { result } = (await cdp.send('Runtime.callFunctionOn', {
+        objectId: object.objectId,
+        functionDeclaration: fn,
+        returnByValue: true,
+        awaitPromise: true,
+      })) as {
         result: { value: T };
       };
       out.push(result.value);
@@ -52,7 +57,10 @@ async function inOverlays<T>(page: Page, fn: string): Promise<T[]> {
 
 /** The X-ray overlay on the page, or null when none is drawn; throws if more than one is. */
 export async function xrayShown(page: Page): Promise<XrayShown | null> {
-  const legends = await inOverlays<string>(page, 'function () { return this.querySelector(".legend").textContent.replace(/\\s+/g, " ").trim(); }');
+  const legends = await inOverlays<string>(
+    page,
+    'function () { return this.querySelector(".legend").textContent.replace(/\\s+/g, " ").trim(); }',
+  );
   if (legends.length > 1) throw new Error(`${legends.length} X-ray overlays on the page: one is drawn at a time`);
   if (!legends.length) return null;
   const legend = legends[0];
@@ -110,7 +118,11 @@ export interface XraySwitchRun {
 export async function runXraySwitch(page: Page, { hover, screenshots }: { hover: string; screenshots: string }): Promise<XraySwitchRun> {
   const toggle = page.getByRole('switch', { name: /X-ray/ });
   await toggle.check();
-  const on = await until(() => xrayShown(page), (x) => x !== null && !Number.isNaN(x.counts.recorded.all), 'the X-ray overlay');
+  const on = await until(
+    () => xrayShown(page),
+    (x) => x !== null && !Number.isNaN(x.counts.recorded.all),
+    'the X-ray overlay',
+  );
   const modes: Record<string, XrayShown | null> = {};
   for (const mode of ['strict', 'balanced', 'relaxed']) {
     await setXrayPrivacy(page, mode);
@@ -119,7 +131,10 @@ export async function runXraySwitch(page: Page, { hover, screenshots }: { hover:
   // the pictures in relaxed mode, where all four outcomes show, with a field's reason
   await setXrayPrivacy(page, 'relaxed');
   const viewport = page.viewportSize();
-  for (const [width, height, name] of [[1280, 900, 'xray-1280.png'], [390, 844, 'xray-390.png']] as const) {
+  for (const [width, height, name] of [
+    [1280, 900, 'xray-1280.png'],
+    [390, 844, 'xray-390.png'],
+  ] as const) {
     await page.setViewportSize({ width, height });
     await page.locator(hover).scrollIntoViewIfNeeded();
     await page.hover(hover);
@@ -129,6 +144,10 @@ export async function runXraySwitch(page: Page, { hover, screenshots }: { hover:
   }
   if (viewport) await page.setViewportSize(viewport);
   await toggle.uncheck();
-  const off = await until(() => xrayShown(page), (x) => x === null, 'the X-ray to go');
+  const off = await until(
+    () => xrayShown(page),
+    (x) => x === null,
+    'the X-ray to go',
+  );
   return { on, modes, off };
 }

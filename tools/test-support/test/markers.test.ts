@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 // the core's rules from its source: DOM-free, and no build needed to check the oracle
 import { elementMark, strongestMark } from '../../../packages/core/src/engine/vocabulary';
-import { MARK_COMBINATIONS, MARK_COMBINATION_CASES, MARKER_MARKS, attributesOf, expectedMarks, renderedMarks, type MarkedElement } from '../src/markers';
+import {
+  MARK_COMBINATIONS,
+  MARK_COMBINATION_CASES,
+  MARKER_MARKS,
+  attributesOf,
+  expectedMarks,
+  renderedMarks,
+  type MarkedElement,
+} from '../src/markers';
 
 const own = (element: MarkedElement) => strongestMark(element.attribute, ...element.markers.map((marker) => MARKER_MARKS[marker]));
 

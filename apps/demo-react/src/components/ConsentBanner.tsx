@@ -11,8 +11,8 @@ export function ConsentBanner() {
       <div>
         <h2 id="consent-title">May we record this visit?</h2>
         <p id="consent-text">
-          Veil records clicks, scrolling and page changes to help us fix the shop. Passwords, card numbers and
-          personal details never leave your browser. Nothing is recorded until you agree.
+          Veil records clicks, scrolling and page changes to help us fix the shop. Passwords, card numbers and personal details never leave
+          your browser. Nothing is recorded until you agree.
         </p>
       </div>
       <div className="consent-actions">

@@ -43,13 +43,7 @@ export function Header({ mode, onModeChange }: { mode: PrivacyMode; onModeChange
         <legend>Privacy mode</legend>
         {MODES.map((value) => (
           <label key={value}>
-            <input
-              type="radio"
-              name="privacy"
-              value={value}
-              checked={mode === value}
-              onChange={() => onModeChange(value)}
-            />{' '}
+            <input type="radio" name="privacy" value={value} checked={mode === value} onChange={() => onModeChange(value)} />{' '}
             <span>{value}</span>
           </label>
         ))}

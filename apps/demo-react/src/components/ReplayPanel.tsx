@@ -100,8 +100,8 @@ export function ReplayPanel() {
         </span>
       </div>
       <p className="hint">
-        rrweb&apos;s player rebuilding the page from exactly what the recorder handed to its transport — what a
-        collector would store. (This panel is itself <code>&lt;NoRecord&gt;</code>, so it is not recorded.)
+        rrweb&apos;s player rebuilding the page from exactly what the recorder handed to its transport — what a collector would store. (This
+        panel is itself <code>&lt;NoRecord&gt;</code>, so it is not recorded.)
       </p>
       <div className="replay-stage" id="replay-stage" ref={stage} />
       <details className="sent" open>

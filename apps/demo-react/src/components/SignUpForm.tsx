@@ -26,13 +26,7 @@ export function SignUpForm() {
         Password
         <span className="with-button">
           <input id="password" type={show ? 'text' : 'password'} name="password" autoComplete="new-password" />
-          <button
-            type="button"
-            id="toggle-password"
-            aria-pressed={show}
-            aria-controls="password"
-            onClick={() => setShow(!show)}
-          >
+          <button type="button" id="toggle-password" aria-pressed={show} aria-controls="password" onClick={() => setShow(!show)}>
             {show ? 'hide' : 'show'}
           </button>
         </span>

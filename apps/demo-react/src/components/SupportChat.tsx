@@ -29,10 +29,7 @@ export function SupportChat() {
     setDraft('');
     replies.current.push(
       setTimeout(() => {
-        setMessages((all) => [
-          ...all,
-          { id: all.length, who: 'agent', text: 'Thanks! Isolde will get back to you in a minute.' },
-        ]);
+        setMessages((all) => [...all, { id: all.length, who: 'agent', text: 'Thanks! Isolde will get back to you in a minute.' }]);
       }, 400),
     );
   };

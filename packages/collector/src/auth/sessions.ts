@@ -11,5 +11,4 @@ export const newSessionId = () => randomBytes(32).toString('base64url');
 export const hashSessionId = (id: string) => createHash('sha256').update(id, 'utf8').digest('hex');
 
 /** Cookie ids are 43 base64url characters; anything else is not worth a database look-up. */
-export const looksLikeSessionId = (value: unknown): value is string =>
-  typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value);
+export const looksLikeSessionId = (value: unknown): value is string => typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value);

@@ -43,8 +43,7 @@ export const hashRecoveryCode = (code: string) =>
     .digest('hex');
 
 export type SecondFactorResult =
-  | { ok: true; method: 'totp' | 'recovery'; recoveryCodesLeft: number }
-  | { ok: false; reason: 'wrong' | 'reused' };
+  { ok: true; method: 'totp' | 'recovery'; recoveryCodesLeft: number } | { ok: false; reason: 'wrong' | 'reused' };
 
 /**
  * Checks a code typed at login (or to switch two-factor login off): a TOTP

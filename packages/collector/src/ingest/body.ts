@@ -25,8 +25,7 @@ export interface BodyLimits {
 /** Lets a small first chunk (a gzip header and a little) inflate past the ratio. */
 export const RATIO_SLACK = 256 * 1024;
 
-const tooLarge = (maxBodyBytes: number) =>
-  new HttpError(413, `the body is larger than ${maxBodyBytes} bytes; send smaller batches`);
+const tooLarge = (maxBodyBytes: number) => new HttpError(413, `the body is larger than ${maxBodyBytes} bytes; send smaller batches`);
 
 /**
  * Reads a request body and decodes it: gzip by its magic bytes, else JSON
@@ -65,7 +64,10 @@ export function readBody(stream: Readable, limits: BodyLimits): Promise<unknown>
       }
       if (produced > received * limits.maxCompressionRatio + RATIO_SLACK) {
         return finish(
-          new HttpError(413, `the body decompresses to more than ${limits.maxCompressionRatio} times its compressed size, which no recording does; send it uncompressed or in smaller batches`),
+          new HttpError(
+            413,
+            `the body decompresses to more than ${limits.maxCompressionRatio} times its compressed size, which no recording does; send it uncompressed or in smaller batches`,
+          ),
         );
       }
       out.push(chunk);
@@ -87,7 +89,12 @@ export function readBody(stream: Readable, limits: BodyLimits): Promise<unknown>
       const first = Buffer.concat(head);
       if (first[0] === 0x1f && first[1] === 0x8b) {
         if (!limits.allowGzip) {
-          finish(new HttpError(401, 'siteKey is missing from the URL: a gzip body is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)'));
+          finish(
+            new HttpError(
+              401,
+              'siteKey is missing from the URL: a gzip body is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)',
+            ),
+          );
           return false;
         }
         mode = 'gzip';

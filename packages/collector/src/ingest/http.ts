@@ -49,7 +49,10 @@ export interface IngestOptions {
 }
 
 const keyMissingForLargeBody = () =>
-  new HttpError(401, `siteKey is missing from the URL: a body over ${BODY_KEY_MAX_BYTES} bytes is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)`);
+  new HttpError(
+    401,
+    `siteKey is missing from the URL: a body over ${BODY_KEY_MAX_BYTES} bytes is only read for a known key; send to /v1/ingest?siteKey=<key> (@veil/core does)`,
+  );
 
 /** Registers OPTIONS and POST /v1/ingest in their own encapsulated context (own body parser). */
 export async function ingestPlugin(app: FastifyInstance, options: IngestOptions): Promise<void> {
@@ -100,7 +103,12 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     if (origin !== undefined) {
       if (!site.origins.includes(origin)) {
         // Deliberately without CORS headers: this origin may not read anything of this site.
-        throw new HttpError(403, `origin ${origin} is not allowed to send to this site; add it with \`veil-collector site origins\``, {}, false);
+        throw new HttpError(
+          403,
+          `origin ${origin} is not allowed to send to this site; add it with \`veil-collector site origins\``,
+          {},
+          false,
+        );
       }
       allowOrigin(reply, origin);
     }
@@ -150,7 +158,11 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       log('ingest failed', error);
     }
     if (!(error instanceof HttpError) || error.showToKnownOrigins) await corsForRefusal(request, reply);
-    reply.code(status).headers(headers).header('Cache-Control', 'no-store').send({ error: message, ...extra });
+    reply
+      .code(status)
+      .headers(headers)
+      .header('Cache-Control', 'no-store')
+      .send({ error: message, ...extra });
   });
 
   // GET /v1/settings?siteKey=…: what the recorder obeys (docs/protocol.md, protocol 1.2).
@@ -184,7 +196,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
 
   // A preflight carries no key: answered for any origin some site lists. The
   // settings GET is preflighted when the transport sends extra headers.
-  for (const [url, method] of [['/v1/ingest', 'POST'], ['/v1/settings', 'GET']]) {
+  for (const [url, method] of [
+    ['/v1/ingest', 'POST'],
+    ['/v1/settings', 'GET'],
+  ]) {
     app.options(url, async (request, reply) => {
       reply.header('Vary', 'Origin');
       const origin = request.headers.origin;
@@ -261,7 +276,9 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       const settings = remoteSettings(site);
       if (outcome.duplicate) return reply.code(200).send({ ok: true, duplicate: true, settings });
       const { gap } = outcome;
-      return reply.code(200).send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}), settings });
+      return reply
+        .code(200)
+        .send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}), settings });
     },
   );
 }

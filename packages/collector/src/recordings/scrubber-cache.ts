@@ -32,8 +32,7 @@ export const DEFAULT_MAX_CACHED_BYTES = 256 * 1024 * 1024;
 export const SCRUBBER_BYTES_PER_JSON_BYTE = 2;
 const ENTRY_OVERHEAD = 4096;
 
-export const estimatedBytes = (entry: Pick<CachedScrubber, 'jsonBytes'>) =>
-  ENTRY_OVERHEAD + entry.jsonBytes * SCRUBBER_BYTES_PER_JSON_BYTE;
+export const estimatedBytes = (entry: Pick<CachedScrubber, 'jsonBytes'>) => ENTRY_OVERHEAD + entry.jsonBytes * SCRUBBER_BYTES_PER_JSON_BYTE;
 
 export class ScrubberCache {
   // A Map iterates in insertion order: re-inserting on use makes the first key the least recently used.

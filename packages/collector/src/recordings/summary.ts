@@ -58,6 +58,7 @@ export function summarize(events: RecordedEvent[]): BatchSummary {
 function pageUrl(event: RecordedEvent): string | null | undefined {
   const data = event.data as { href?: unknown; tag?: unknown; payload?: { href?: unknown } } | null;
   if (event.type === EventType.Meta) return typeof data?.href === 'string' ? data.href : null;
-  if (event.type === EventType.Custom && data?.tag === NAVIGATION_EVENT) return typeof data.payload?.href === 'string' ? data.payload.href : null;
+  if (event.type === EventType.Custom && data?.tag === NAVIGATION_EVENT)
+    return typeof data.payload?.href === 'string' ? data.payload.href : null;
   return undefined;
 }

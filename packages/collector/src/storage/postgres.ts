@@ -190,14 +190,19 @@ export interface PostgresStorageOptions {
  * The PostgreSQL driver, `pg`: an optional peer dependency, loaded only when a
  * PostgreSQL database is asked for, so that SQLite users do not install it.
  */
-export function postgresDriver(load: (name: string) => unknown = createRequire(import.meta.url)): { Pool: new (config: { connectionString: string; max: number }) => Pool } {
+export function postgresDriver(load: (name: string) => unknown = createRequire(import.meta.url)): {
+  Pool: new (config: { connectionString: string; max: number }) => Pool;
+} {
   try {
     return load('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
-    throw new Error('[veil] A postgres:// database needs the PostgreSQL driver: install it next to the collector with `npm install pg` (SQLite needs nothing more).', {
-      cause: error,
-    });
+    throw new Error(
+      '[veil] A postgres:// database needs the PostgreSQL driver: install it next to the collector with `npm install pg` (SQLite needs nothing more).',
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -242,10 +247,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   async function deleteWhere(where: string, params: unknown[]): Promise<number> {
     return transaction(async (client) => {
-      const { rows } = await client.query(
-        `DELETE FROM sessions WHERE ${where} RETURNING site_id, session_id`,
-        params,
-      );
+      const { rows } = await client.query(`DELETE FROM sessions WHERE ${where} RETURNING site_id, session_id`, params);
       for (const row of rows) {
         await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
@@ -266,10 +268,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
         for (; version < POSTGRES_MIGRATIONS.length; version++) await client.query(POSTGRES_MIGRATIONS[version]);
         await client.query('UPDATE schema_version SET version = $1', [version]);
-        await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
-          'server_secret',
-          randomBytes(32),
-        ]);
+        await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['server_secret', randomBytes(32)]);
       });
     },
     async close() {
@@ -281,10 +280,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return (await one('SELECT value FROM meta WHERE key = $1', ['server_secret'])).value as Buffer;
     },
     async createSite({ name, origins, privacy, keyHash }) {
-      const row = await one(
-        'INSERT INTO sites (name, key_hash, origins, privacy, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-        [name, keyHash, JSON.stringify(origins), privacy, Date.now()],
-      );
+      const row = await one('INSERT INTO sites (name, key_hash, origins, privacy, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
+        name,
+        keyHash,
+        JSON.stringify(origins),
+        privacy,
+        Date.now(),
+      ]);
       return siteFromRow(row);
     },
     async setSiteSettings(siteId, settings) {
@@ -363,7 +365,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return ((await pool.query('DELETE FROM invitations WHERE token_hash = $1', [tokenHash])).rowCount ?? 0) > 0;
     },
     async invitationsOfSite(siteId, now) {
-      const { rows } = await pool.query('SELECT * FROM invitations WHERE site_id = $1 AND expires_at > $2 ORDER BY created_at DESC', [siteId, now]);
+      const { rows } = await pool.query('SELECT * FROM invitations WHERE site_id = $1 AND expires_at > $2 ORDER BY created_at DESC', [
+        siteId,
+        now,
+      ]);
       return rows.map(invitationFromRow);
     },
     async listUsers() {
@@ -412,7 +417,9 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     },
     async disableTwoFactor(userId) {
       await transaction(async (client) => {
-        await client.query('UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1', [userId]);
+        await client.query('UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1', [
+          userId,
+        ]);
         await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
       });
     },
@@ -447,7 +454,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return rows.map(auditFromRow);
     },
     async purgeAuditBefore(before, siteId) {
-      if (siteId !== undefined) return (await pool.query('DELETE FROM audit_log WHERE site_id = $1 AND at < $2', [siteId, before])).rowCount ?? 0;
+      if (siteId !== undefined)
+        return (await pool.query('DELETE FROM audit_log WHERE site_id = $1 AND at < $2', [siteId, before])).rowCount ?? 0;
       return (await pool.query('DELETE FROM audit_log WHERE at < $1', [before])).rowCount ?? 0;
     },
     async createLoginSession(idHash, session) {
@@ -486,10 +494,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
            VALUES ($1, $2, NULL, NULL, NULL, $3, $3, 0, 0, 0, 0, -1, 0, 0) ON CONFLICT DO NOTHING`,
           [b.siteId, b.sessionId, b.receivedAt],
         );
-        const { rows } = await client.query(
-          'SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE',
-          [b.siteId, b.sessionId],
-        );
+        const { rows } = await client.query('SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE', [
+          b.siteId,
+          b.sessionId,
+        ]);
         // max_seq is -1 in a placeholder row just made: nothing stored yet.
         const gap = gapBefore(Number(rows[0].max_seq), b.seq, b.receivedAt);
         if (gap) {
@@ -549,7 +557,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
           ],
         );
         for (const url of new Set(urls.map((u) => u.url))) {
-          await client.query('INSERT INTO session_urls (site_id, session_id, url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [b.siteId, b.sessionId, url]);
+          await client.query('INSERT INTO session_urls (site_id, session_id, url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+            b.siteId,
+            b.sessionId,
+            url,
+          ]);
         }
         return { gap };
       });

@@ -45,7 +45,9 @@ export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { s
     // session's URLs by primary key, stopping at a page of matches; an IN set
     // would first gather every session that ever visited a common URL
     const match = q.urlMatch === 'equals' ? `u.url = ${p(q.url)}` : d.contains('u.url', p(q.url));
-    where.push(`EXISTS (SELECT 1 FROM session_urls u WHERE u.site_id = sessions.site_id AND u.session_id = sessions.session_id AND ${match})`);
+    where.push(
+      `EXISTS (SELECT 1 FROM session_urls u WHERE u.site_id = sessions.site_id AND u.session_id = sessions.session_id AND ${match})`,
+    );
   }
   const reversed = !q.after && !!q.before;
   if (q.after) where.push(`(${column}, session_id) ${desc ? '<' : '>'} (${p(q.after.value)}, ${p(q.after.sessionId)})`);
@@ -57,7 +59,10 @@ export function sessionListSql(siteId: number, q: SessionQuery, d: Dialect): { s
 }
 
 /** The value a row is sorted by, for the next page's `after`. */
-export function sortValue(sort: SessionQuery['sort'], row: { startedAt: number | null; endedAt: number | null; clicks: number; inputs: number }): number {
+export function sortValue(
+  sort: SessionQuery['sort'],
+  row: { startedAt: number | null; endedAt: number | null; clicks: number; inputs: number },
+): number {
   if (sort === 'duration') return row.startedAt === null || row.endedAt === null ? 0 : row.endedAt - row.startedAt;
   if (sort === 'activity') return row.clicks + row.inputs;
   return row.startedAt ?? 0;

@@ -256,9 +256,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
            last_url_at = CASE WHEN excluded.last_url_at IS NOT NULL AND (sessions.last_url_at IS NULL OR excluded.last_url_at >= sessions.last_url_at) THEN excluded.last_url_at ELSE sessions.last_url_at END`,
       ),
       insertUrl: db.prepare('INSERT INTO session_urls (site_id, session_id, url) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
-      insertGap: db.prepare(
-        'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insertGap: db.prepare('INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES (?, ?, ?, ?, ?)'),
       lastFull: db.prepare(
         `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
       ),
@@ -433,9 +431,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async createUser({ email, passwordHash }) {
       open();
       const now = Date.now();
-      const info = db
-        .prepare('INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, ?)')
-        .run(email, passwordHash, now);
+      const info = db.prepare('INSERT INTO users (email, password_hash, created_at) VALUES (?, ?, ?)').run(email, passwordHash, now);
       return { id: Number(info.lastInsertRowid), email, passwordHash, createdAt: now };
     },
     async getUserByEmail(email) {
@@ -449,7 +445,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async addUserToSite(userId, siteId, role) {
       open();
-      db.prepare('INSERT INTO user_sites (user_id, site_id, role) VALUES (?, ?, ?) ON CONFLICT (user_id, site_id) DO UPDATE SET role = excluded.role').run(userId, siteId, role);
+      db.prepare(
+        'INSERT INTO user_sites (user_id, site_id, role) VALUES (?, ?, ?) ON CONFLICT (user_id, site_id) DO UPDATE SET role = excluded.role',
+      ).run(userId, siteId, role);
     },
     async removeUserFromSite(userId, siteId) {
       open();
@@ -458,14 +456,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async sitesOfUser(userId) {
       open();
       const rows = db
-        .prepare('SELECT sites.*, user_sites.role FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name')
+        .prepare(
+          'SELECT sites.*, user_sites.role FROM sites JOIN user_sites ON user_sites.site_id = sites.id WHERE user_sites.user_id = ? ORDER BY sites.name',
+        )
         .all(userId) as SiteRow[];
       return rows.map(memberSiteFromRow);
     },
     async usersOfSite(siteId) {
       open();
       const rows = db
-        .prepare('SELECT users.*, user_sites.role FROM users JOIN user_sites ON user_sites.user_id = users.id WHERE user_sites.site_id = ? ORDER BY users.email')
+        .prepare(
+          'SELECT users.*, user_sites.role FROM users JOIN user_sites ON user_sites.user_id = users.id WHERE user_sites.site_id = ? ORDER BY users.email',
+        )
         .all(siteId) as Record<string, unknown>[];
       return rows.map((row) => ({ user: userFromRow(row), role: row.role === 'admin' ? 'admin' : 'viewer' }));
     },
@@ -517,7 +519,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
              (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
            FROM users WHERE id = ?`,
         )
-        .get(userId) as { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null; codes_left: number } | undefined;
+        .get(userId) as
+        { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null; codes_left: number } | undefined;
       return {
         secret: row?.totp_secret ?? null,
         pendingSecret: row?.totp_pending_secret ?? null,
@@ -531,16 +534,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async enableTwoFactor(userId, { secret, step, recoveryCodeHashes }) {
       open();
-      return db.transaction(() => {
-        const changed = db
-          .prepare('UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ? AND totp_pending_secret = ?')
-          .run(secret, step, userId, secret).changes;
-        if (!changed) return false;
-        db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
-        const insert = db.prepare('INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)');
-        for (const hash of recoveryCodeHashes) insert.run(userId, hash);
-        return true;
-      }).immediate();
+      return db
+        .transaction(() => {
+          const changed = db
+            .prepare(
+              'UPDATE users SET totp_secret = ?, totp_pending_secret = NULL, totp_last_step = ? WHERE id = ? AND totp_pending_secret = ?',
+            )
+            .run(secret, step, userId, secret).changes;
+          if (!changed) return false;
+          db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+          const insert = db.prepare('INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)');
+          for (const hash of recoveryCodeHashes) insert.run(userId, hash);
+          return true;
+        })
+        .immediate();
     },
     async disableTwoFactor(userId) {
       open();
@@ -553,15 +560,18 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       return (
         db
-          .prepare('UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)')
+          .prepare(
+            'UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)',
+          )
           .run(step, userId, step).changes > 0
       );
     },
     async useRecoveryCode(userId, codeHash, now) {
       open();
       return (
-        db.prepare('UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL').run(now, userId, codeHash)
-          .changes > 0
+        db
+          .prepare('UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND code_hash = ? AND used_at IS NULL')
+          .run(now, userId, codeHash).changes > 0
       );
     },
     async appendAudit(e) {
@@ -596,8 +606,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async getLoginSession(idHash, now) {
       open();
       const row = db.prepare('SELECT user_id, expires_at FROM login_sessions WHERE id_hash = ?').get(idHash) as
-        | { user_id: number; expires_at: number }
-        | undefined;
+        { user_id: number; expires_at: number } | undefined;
       if (!row || row.expires_at <= now) return null;
       return { userId: row.user_id, expiresAt: row.expires_at };
     },
@@ -649,7 +658,9 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     async visitorSessions(siteId, visitorId) {
       open();
       const rows = db
-        .prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND visitor_id = ? ORDER BY started_at, first_received_at, session_id`)
+        .prepare(
+          `SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND visitor_id = ? ORDER BY started_at, first_received_at, session_id`,
+        )
         .all(siteId, visitorId) as Record<string, unknown>[];
       return rows.map(sessionFromRow);
     },

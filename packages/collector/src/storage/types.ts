@@ -237,7 +237,6 @@ export interface Storage {
   /** Deletes the user with their site access and login sessions; false when there was none. */
   deleteUser(userId: number): Promise<boolean>;
 
-
   getTwoFactor(userId: number): Promise<TwoFactorState>;
   /** Stores (or with null, drops) the secret shown during enrolment. */
   setPendingTotpSecret(userId: number, secret: string | null): Promise<void>;

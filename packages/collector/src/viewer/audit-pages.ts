@@ -62,8 +62,8 @@ export async function auditPages(app: FastifyInstance, ctx: ViewerContext): Prom
             '',
           )}</tbody></table></div><p class="pager">${pager}</p>`
         : before
-        ? `<p class="empty">No older lines. <a href="${esc(`${siteBase}/audit`)}">Back to the newest</a>.</p>`
-        : '<p class="empty">Nothing logged yet. Logins, watched and deleted sessions and two-factor changes of this site\'s users show up here.</p>';
+          ? `<p class="empty">No older lines. <a href="${esc(`${siteBase}/audit`)}">Back to the newest</a>.</p>`
+          : '<p class="empty">Nothing logged yet. Logins, watched and deleted sessions and two-factor changes of this site\'s users show up here.</p>';
       const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>${esc(site.name)} <span class="muted">audit log</span></h1>
 <p class="muted">Who logged in, watched or deleted what, newest first, with the address it came from. Lines older than the retention period are deleted with the recordings. <a href="${esc(

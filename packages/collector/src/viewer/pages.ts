@@ -4,14 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfToken, csrfValid, CSRF_FIELD } from '../auth/csrf';
 import { dummyHash, verifyPassword } from '../auth/password';
-import {
-  PRE_SESSION_COOKIE,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
-  hashSessionId,
-  looksLikeSessionId,
-  newSessionId,
-} from '../auth/sessions';
+import { PRE_SESSION_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, hashSessionId, looksLikeSessionId, newSessionId } from '../auth/sessions';
 import { hasControlCharacters } from '../auth/users';
 import { DEVICE_COOKIE, DEVICE_TTL_SECONDS, LoginGuard, type LoginIpDelay } from '../auth/login-guard';
 import type { RateLimit } from '../rate-limit';
@@ -113,9 +106,15 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
   function requireCsrf(request: FastifyRequest, reply: FastifyReply): boolean {
     const token = (request.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
     if (csrfValid(secret, request.viewer?.sessionId, token)) return true;
-    reply.code(403).type('text/html; charset=utf-8').send(
-      layout('Form expired', '<h1>Form expired</h1><p>The form was missing its security token or it did not match your session. Go back, reload the page and try again.</p>'),
-    );
+    reply
+      .code(403)
+      .type('text/html; charset=utf-8')
+      .send(
+        layout(
+          'Form expired',
+          '<h1>Form expired</h1><p>The form was missing its security token or it did not match your session. Go back, reload the page and try again.</p>',
+        ),
+      );
     return false;
   }
 
@@ -132,9 +131,16 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
       return null;
     }
     if (!isAdmin(site)) {
-      reply.code(403).type('text/html; charset=utf-8').send(
-        layout('Admins only', `<p class="crumbs"><a href="/">Sites</a> › <a href="/sites/${esc(encodeURIComponent(site.name))}">${esc(site.name)}</a></p><h1>Admins only</h1><p>${esc(ADMIN_ONLY)}</p>`, { nav: nav(request) }),
-      );
+      reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(
+          layout(
+            'Admins only',
+            `<p class="crumbs"><a href="/">Sites</a> › <a href="/sites/${esc(encodeURIComponent(site.name))}">${esc(site.name)}</a></p><h1>Admins only</h1><p>${esc(ADMIN_ONLY)}</p>`,
+            { nav: nav(request) },
+          ),
+        );
       return null;
     }
     return site;
@@ -146,7 +152,10 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
   }
 
   const notFound = (reply: FastifyReply, what: string) =>
-    reply.code(404).type('text/html; charset=utf-8').send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
+    reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, user: User, how: string) {
     guard.succeeded(request.ip);
@@ -217,13 +226,21 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
       return reply
         .code(403)
         .type('text/html; charset=utf-8')
-        .send(layout('Form expired', '<h1>Form expired</h1><p>The login form was missing its security token. <a href="/login">Reload the login page</a> and try again.</p>'));
+        .send(
+          layout(
+            'Form expired',
+            '<h1>Form expired</h1><p>The login form was missing its security token. <a href="/login">Reload the login page</a> and try again.</p>',
+          ),
+        );
     }
     const email = typeof body.email === 'string' ? body.email.trim().toLowerCase().slice(0, 320) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
     if (hasControlCharacters(email)) {
       // refused before any look-up: PostgreSQL cannot compare a NUL, and no address has one
-      return reply.code(400).type('text/html; charset=utf-8').send(loginPage(preId, 'That is not an e-mail address: it contains control characters. Type the address you log in with.'));
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(loginPage(preId, 'That is not an e-mail address: it contains control characters. Type the address you log in with.'));
     }
     const tooMany = (retryAfterSeconds: number) =>
       reply
@@ -243,12 +260,17 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !matches) {
       guard.failed(request.ip, email);
-      if (user) await recordUserAudit(storage, { userId: user.id, action: 'login.failed', detail: 'wrong password', ip: request.ip, at: now() });
+      if (user)
+        await recordUserAudit(storage, { userId: user.id, action: 'login.failed', detail: 'wrong password', ip: request.ip, at: now() });
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));
     }
     if ((await storage.getTwoFactor(user.id)).secret) {
       // Not a success yet: the address's failures stand until the second factor is right.
-      reply.setCookie(PENDING_LOGIN_COOKIE, pendingLoginCookie(secret, user, preId, now()), cookieOptions(request, PENDING_LOGIN_TTL_MS / 1000));
+      reply.setCookie(
+        PENDING_LOGIN_COOKIE,
+        pendingLoginCookie(secret, user, preId, now()),
+        cookieOptions(request, PENDING_LOGIN_TTL_MS / 1000),
+      );
       return reply.redirect('/login/code', 303);
     }
     await startSession(request, reply, user, 'with password');
@@ -323,15 +345,18 @@ ${table}`;
     },
   );
 
-  app.get<{ Params: { site: string; visitor: string } }>('/sites/:site/visitors/:visitor', { preHandler: requireUser }, async (request, reply) => {
-    const site = siteOf(request, request.params.site);
-    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-    const visitorId = request.params.visitor;
-    const sessions = await storage.visitorSessions(site.id, visitorId);
-    const siteBase = `/sites/${encodeURIComponent(site.name)}`;
-    const token = csrfToken(secret, request.viewer!.sessionId);
-    const total = totals(sessions);
-    const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
+  app.get<{ Params: { site: string; visitor: string } }>(
+    '/sites/:site/visitors/:visitor',
+    { preHandler: requireUser },
+    async (request, reply) => {
+      const site = siteOf(request, request.params.site);
+      if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+      const visitorId = request.params.visitor;
+      const sessions = await storage.visitorSessions(site.id, visitorId);
+      const siteBase = `/sites/${encodeURIComponent(site.name)}`;
+      const token = csrfToken(secret, request.viewer!.sessionId);
+      const total = totals(sessions);
+      const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>Visitor <span class="mono">${esc(visitorId)}</span></h1>
 ${
   sessions.length
@@ -347,47 +372,55 @@ ${
 }`
     : '<p class="empty">No sessions of this visitor are stored (never recorded, already deleted, or past the retention period).</p>'
 }`;
-    return reply.type('text/html; charset=utf-8').send(layout(`Visitor ${visitorId}`, body, { nav: nav(request) }));
-  });
+      return reply.type('text/html; charset=utf-8').send(layout(`Visitor ${visitorId}`, body, { nav: nav(request) }));
+    },
+  );
 
-  app.post<{ Params: { site: string; visitor: string } }>('/sites/:site/visitors/:visitor/delete', { preHandler: requireUser }, async (request, reply) => {
-    if (!requireCsrf(request, reply)) return reply;
-    const site = adminSiteOf(request, reply, request.params.site);
-    if (!site) return reply;
-    const visitorId = request.params.visitor;
-    // what is about to go, counted first: the deletion itself reports sessions only
-    const before = totals(await storage.visitorSessions(site.id, visitorId));
-    const removed = await recordings.deleteVisitor(site.id, visitorId);
-    await recordAudit(storage, {
-      siteId: site.id,
-      userId: request.viewer!.userId,
-      action: 'visitor.delete',
-      detail: `visitor ${visitorId}: ${removed} ${removed === 1 ? 'session' : 'sessions'}, ${before.batches} ${before.batches === 1 ? 'batch' : 'batches'}`,
-      ip: request.ip,
-      at: now(),
-    });
-    const siteBase = `/sites/${encodeURIComponent(site.name)}`;
-    const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
+  app.post<{ Params: { site: string; visitor: string } }>(
+    '/sites/:site/visitors/:visitor/delete',
+    { preHandler: requireUser },
+    async (request, reply) => {
+      if (!requireCsrf(request, reply)) return reply;
+      const site = adminSiteOf(request, reply, request.params.site);
+      if (!site) return reply;
+      const visitorId = request.params.visitor;
+      // what is about to go, counted first: the deletion itself reports sessions only
+      const before = totals(await storage.visitorSessions(site.id, visitorId));
+      const removed = await recordings.deleteVisitor(site.id, visitorId);
+      await recordAudit(storage, {
+        siteId: site.id,
+        userId: request.viewer!.userId,
+        action: 'visitor.delete',
+        detail: `visitor ${visitorId}: ${removed} ${removed === 1 ? 'session' : 'sessions'}, ${before.batches} ${before.batches === 1 ? 'batch' : 'batches'}`,
+        ip: request.ip,
+        at: now(),
+      });
+      const siteBase = `/sites/${encodeURIComponent(site.name)}`;
+      const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>Visitor data deleted</h1>
 <p class="done" role="status">Removed ${removed} ${removed === 1 ? 'session' : 'sessions'} of visitor <span class="mono">${esc(visitorId)}</span>: ${before.batches} batches, ${before.events} events, ${esc(formatBytes(before.bytes))}. Nothing of them is left in the database.</p>
 <p><a href="${esc(siteBase)}">Back to the sessions</a></p>`;
-    return reply.type('text/html; charset=utf-8').send(layout('Visitor data deleted', body, { nav: nav(request) }));
-  });
+      return reply.type('text/html; charset=utf-8').send(layout('Visitor data deleted', body, { nav: nav(request) }));
+    },
+  );
 
   type SessionParams = { Params: { site: string; session: string } };
 
-  app.get<SessionParams & { Querystring: { t?: string } }>('/sites/:site/sessions/:session', { preHandler: requireUser }, async (request, reply) => {
-    const site = siteOf(request, request.params.site);
-    if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-    const session = await storage.getSession(site.id, request.params.session);
-    if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
-    const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
-    const token = csrfToken(secret, request.viewer!.sessionId);
-    const gaps = await storage.getGaps(site.id, session.sessionId);
-    // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
-    const t = typeof request.query.t === 'string' && /^\d{1,7}(\.\d{1,3})?$/.test(request.query.t) ? Number(request.query.t) : null;
-    const startAt = t === null ? null : Math.round(t * 1000);
-    const body = `<p><a href="/">Sites</a> › <a href="/sites/${encodeURIComponent(site.name)}">${esc(site.name)}</a></p>
+  app.get<SessionParams & { Querystring: { t?: string } }>(
+    '/sites/:site/sessions/:session',
+    { preHandler: requireUser },
+    async (request, reply) => {
+      const site = siteOf(request, request.params.site);
+      if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
+      const session = await storage.getSession(site.id, request.params.session);
+      if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
+      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
+      const token = csrfToken(secret, request.viewer!.sessionId);
+      const gaps = await storage.getGaps(site.id, session.sessionId);
+      // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
+      const t = typeof request.query.t === 'string' && /^\d{1,7}(\.\d{1,3})?$/.test(request.query.t) ? Number(request.query.t) : null;
+      const startAt = t === null ? null : Math.round(t * 1000);
+      const body = `<p><a href="/">Sites</a> › <a href="/sites/${encodeURIComponent(site.name)}">${esc(site.name)}</a></p>
 <h1>Session <span class="mono">${esc(session.sessionId)}</span></h1>
 <dl class="facts">
 <dt>start</dt><dd>${esc(formatTime(session.startedAt))}</dd>
@@ -395,7 +428,14 @@ ${
 <dt>pages</dt><dd>${session.pages}</dd>
 <dt>events</dt><dd>${session.events} in ${session.batches} batches (${esc(formatBytes(session.bytes))})</dd>
 <dt>visitor</dt><dd class="mono">${session.visitorId ? `<a href="${esc(`/sites/${encodeURIComponent(site.name)}/visitors/${encodeURIComponent(session.visitorId)}`)}">${esc(session.visitorId)}</a>` : '–'}</dd>
-<dt>gaps</dt><dd>${gaps.length ? gaps.map((g) => `expected ${g.expectedSeq}, received ${g.receivedSeq}`).map(esc).join('; ') : 'none'}${session.droppedBatches ? ` · the client dropped ${session.droppedBatches} batches (${session.droppedEvents} events)` : ''}</dd>
+<dt>gaps</dt><dd>${
+        gaps.length
+          ? gaps
+              .map((g) => `expected ${g.expectedSeq}, received ${g.receivedSeq}`)
+              .map(esc)
+              .join('; ')
+          : 'none'
+      }${session.droppedBatches ? ` · the client dropped ${session.droppedBatches} batches (${session.droppedEvents} events)` : ''}</dd>
 </dl>
 <iframe id="player" class="player" title="Replay" allow="fullscreen" sandbox="allow-scripts allow-same-origin" src="${esc(options.playerOrigin())}/player" data-player-origin="${esc(options.playerOrigin())}" data-events="${esc(base)}/events.json"${startAt !== null ? ` data-start="${startAt}"` : ''}></iframe>
 <div class="share">
@@ -412,51 +452,63 @@ ${
     : ''
 }
 <script src="/static/replay.js"></script>`;
-    return reply.type('text/html; charset=utf-8').send(layout(`Session ${session.sessionId}`, body, { nav: nav(request) }));
-  });
+      return reply.type('text/html; charset=utf-8').send(layout(`Session ${session.sessionId}`, body, { nav: nav(request) }));
+    },
+  );
 
   // One page of a session's events: the batches after `?after=<seq>` (from
   // the first when absent), up to EVENTS_PAGE_BATCHES of them or until their
   // stored size passes EVENTS_PAGE_BYTES. `next` is the `after` of the next
   // page, null after the last: the player starts on the first page while the
   // rest of a long session loads.
-  app.get<SessionParams & { Querystring: { after?: string } }>('/sites/:site/sessions/:session/events.json', { preHandler: requireUser }, async (request, reply) => {
-    const site = siteOf(request, request.params.site);
-    if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
-    const afterParam = request.query.after;
-    if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam)) {
-      return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
-    }
-    const after = afterParam === undefined ? -1 : Number(afterParam);
-    const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
-    if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
-    // logged where the recording itself is handed out (its first page), not where the page around it is
-    if (after < 0) {
-      await recordAudit(storage, { siteId: site.id, userId: request.viewer!.userId, action: 'session.view', detail: `session ${request.params.session}`, ip: request.ip, at: now() });
-    }
-    const events: RecordedEvent[] = [];
-    // Where the recording has holes, for the player's gap markers: sequence
-    // numbers that never arrived, and batches the client said it dropped, both
-    // placed at the first event of the batch that came after them.
-    const gaps: { at: number; missing?: number; dropped?: number }[] = [];
-    let previousSeq = after;
-    let bytes = 0;
-    let next: number | null = null;
-    for (const [i, batch] of batches.entries()) {
-      if (i === EVENTS_PAGE_BATCHES || (i > 0 && bytes >= EVENTS_PAGE_BYTES)) {
-        next = previousSeq;
-        break;
+  app.get<SessionParams & { Querystring: { after?: string } }>(
+    '/sites/:site/sessions/:session/events.json',
+    { preHandler: requireUser },
+    async (request, reply) => {
+      const site = siteOf(request, request.params.site);
+      if (!site) return reply.code(404).send({ error: 'no such site, or you do not belong to it' });
+      const afterParam = request.query.after;
+      if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam)) {
+        return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
       }
-      bytes += batch.blob.byteLength;
-      const decoded = await decodeBlob(batch.blob);
-      events.push(...decoded);
-      const at = firstTimestamp(decoded);
-      if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });
-      if (at !== null && batch.droppedBatches > 0) gaps.push({ at, dropped: batch.droppedBatches });
-      previousSeq = batch.seq;
-    }
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps, next }));
-  });
+      const after = afterParam === undefined ? -1 : Number(afterParam);
+      const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
+      if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
+      // logged where the recording itself is handed out (its first page), not where the page around it is
+      if (after < 0) {
+        await recordAudit(storage, {
+          siteId: site.id,
+          userId: request.viewer!.userId,
+          action: 'session.view',
+          detail: `session ${request.params.session}`,
+          ip: request.ip,
+          at: now(),
+        });
+      }
+      const events: RecordedEvent[] = [];
+      // Where the recording has holes, for the player's gap markers: sequence
+      // numbers that never arrived, and batches the client said it dropped, both
+      // placed at the first event of the batch that came after them.
+      const gaps: { at: number; missing?: number; dropped?: number }[] = [];
+      let previousSeq = after;
+      let bytes = 0;
+      let next: number | null = null;
+      for (const [i, batch] of batches.entries()) {
+        if (i === EVENTS_PAGE_BATCHES || (i > 0 && bytes >= EVENTS_PAGE_BYTES)) {
+          next = previousSeq;
+          break;
+        }
+        bytes += batch.blob.byteLength;
+        const decoded = await decodeBlob(batch.blob);
+        events.push(...decoded);
+        const at = firstTimestamp(decoded);
+        if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });
+        if (at !== null && batch.droppedBatches > 0) gaps.push({ at, dropped: batch.droppedBatches });
+        previousSeq = batch.seq;
+      }
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify({ events, gaps, next }));
+    },
+  );
 
   app.post<SessionParams>('/sites/:site/sessions/:session/delete', { preHandler: requireUser }, async (request, reply) => {
     if (!requireCsrf(request, reply)) return reply;
@@ -464,7 +516,14 @@ ${
     if (!site) return reply;
     const removed = await recordings.deleteSession(site.id, request.params.session);
     if (removed) {
-      await recordAudit(storage, { siteId: site.id, userId: request.viewer!.userId, action: 'session.delete', detail: `session ${request.params.session}`, ip: request.ip, at: now() });
+      await recordAudit(storage, {
+        siteId: site.id,
+        userId: request.viewer!.userId,
+        action: 'session.delete',
+        detail: `session ${request.params.session}`,
+        ip: request.ip,
+        at: now(),
+      });
     }
     return reply.redirect(`/sites/${encodeURIComponent(site.name)}`, 303);
   });

@@ -8,9 +8,12 @@ const SORTS: SessionSort[] = ['start', 'duration', 'activity'];
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The list's query-string fields, as given (for the form and the links). */
-export type ListValues = Record<'sort' | 'order' | 'from' | 'to' | 'url' | 'match' | 'minDuration' | 'visitor' | 'minPages' | 'gaps' | 'after' | 'before', string>;
+export type ListValues = Record<
+  'sort' | 'order' | 'from' | 'to' | 'url' | 'match' | 'minDuration' | 'visitor' | 'minPages' | 'gaps' | 'after' | 'before',
+  string
+>;
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v ?? '').trim().slice(0, 2048);
+const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : (v ?? '')).trim().slice(0, 2048);
 
 function day(value: string): number | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
@@ -18,9 +21,16 @@ function day(value: string): number | null {
   return Number.isNaN(t) ? null : t;
 }
 
-export function parseListQuery(raw: Record<string, string | string[] | undefined>): { query: SessionQuery; values: ListValues; problems: string[] } {
+export function parseListQuery(raw: Record<string, string | string[] | undefined>): {
+  query: SessionQuery;
+  values: ListValues;
+  problems: string[];
+} {
   const values = Object.fromEntries(
-    ['sort', 'order', 'from', 'to', 'url', 'match', 'minDuration', 'visitor', 'minPages', 'gaps', 'after', 'before'].map((k) => [k, one(raw[k])]),
+    ['sort', 'order', 'from', 'to', 'url', 'match', 'minDuration', 'visitor', 'minPages', 'gaps', 'after', 'before'].map((k) => [
+      k,
+      one(raw[k]),
+    ]),
   ) as ListValues;
   const problems: string[] = [];
   const sort = (SORTS as string[]).includes(values.sort) ? (values.sort as SessionSort) : 'start';
@@ -66,7 +76,8 @@ export function parseListQuery(raw: Record<string, string | string[] | undefined
 }
 
 export function filterForm(action: string, v: ListValues): string {
-  const option = (value: string, label: string, current: string) => `<option value="${value}"${current === value ? ' selected' : ''}>${label}</option>`;
+  const option = (value: string, label: string, current: string) =>
+    `<option value="${value}"${current === value ? ' selected' : ''}>${label}</option>`;
   return `<form class="filters" method="get" action="${esc(action)}">
 <label>From <input type="date" name="from" value="${esc(v.from)}"></label>
 <label>To <input type="date" name="to" value="${esc(v.to)}"></label>
@@ -112,9 +123,10 @@ export function sessionRow(siteBase: string, s: SessionSummary): string {
     s.firstUrl && s.lastUrl && s.firstUrl !== s.lastUrl
       ? `${shortUrl(s.firstUrl)} <span class="muted">→</span> ${shortUrl(s.lastUrl)}`
       : shortUrl(s.firstUrl);
-  const gaps = s.missingBatches || s.droppedBatches
-    ? `<span class="warn">${[s.missingBatches ? `${s.missingBatches} missing` : '', s.droppedBatches ? `${s.droppedBatches} dropped` : ''].filter(Boolean).join(', ')}</span>`
-    : '<span class="muted">none</span>';
+  const gaps =
+    s.missingBatches || s.droppedBatches
+      ? `<span class="warn">${[s.missingBatches ? `${s.missingBatches} missing` : '', s.droppedBatches ? `${s.droppedBatches} dropped` : ''].filter(Boolean).join(', ')}</span>`
+      : '<span class="muted">none</span>';
   const visitor = s.visitorId
     ? `<a class="mono" href="${esc(`${siteBase}/visitors/${encodeURIComponent(s.visitorId)}`)}">${esc(s.visitorId.length > 24 ? `${s.visitorId.slice(0, 23)}…` : s.visitorId)}</a>`
     : '<span class="muted">–</span>';
@@ -130,5 +142,9 @@ export function sessionRow(siteBase: string, s: SessionSummary): string {
 }
 
 export function totals(sessions: SessionSummary[]): { batches: number; events: number; bytes: number } {
-  return sessions.reduce((t, s) => ({ batches: t.batches + s.batches, events: t.events + s.events, bytes: t.bytes + s.bytes }), { batches: 0, events: 0, bytes: 0 });
+  return sessions.reduce((t, s) => ({ batches: t.batches + s.batches, events: t.events + s.events, bytes: t.bytes + s.bytes }), {
+    batches: 0,
+    events: 0,
+    bytes: 0,
+  });
 }

@@ -260,7 +260,11 @@ ${csrf}
   /** The fields a settings form changes, "field: old → new", or '' when it changes none. */
   function settingsChanges(site: MemberSite, next: SiteSettings): string {
     const shown = (key: keyof SiteSettings, value: unknown) =>
-      key === 'sampleRate' ? `${Math.round(Number(value) * 100)} %` : key === 'retentionDays' && value === null ? 'the default' : String(value);
+      key === 'sampleRate'
+        ? `${Math.round(Number(value) * 100)} %`
+        : key === 'retentionDays' && value === null
+          ? 'the default'
+          : String(value);
     const keys: (keyof SiteSettings)[] = ['recording', 'privacy', 'recordInputs', 'sampleRate', 'retentionDays'];
     return keys
       .filter((key) => site[key] !== next[key])
@@ -346,7 +350,12 @@ ${csrf}
       if (!isRole(role)) throw new AdminError('Choose a role: admin or viewer.');
       if (userId === null) throw new AdminError('That user is not a user of this site.');
       await setMemberRole(storage, site, userId, role);
-      await audit(request, site, 'user.role', `${(await storage.getUserById(userId))?.email ?? `user ${userId}`} is now ${role === 'admin' ? 'an admin' : 'a viewer'}`);
+      await audit(
+        request,
+        site,
+        'user.role',
+        `${(await storage.getUserById(userId))?.email ?? `user ${userId}`} is now ${role === 'admin' ? 'an admin' : 'a viewer'}`,
+      );
     } catch (error) {
       if (error instanceof AdminError) return html(reply, 400, await page(request, site, { usersProblem: error.message }));
       throw error;
@@ -461,7 +470,14 @@ ${
       if (exists) ctx.loginGuard.failed(request.ip, found.invitation.email);
       return html(reply, 400, invitePage(preId, token, found.invitation.email, found.site.name, exists, error.message));
     }
-    await recordAudit(storage, { siteId: found.site.id, userId: user.id, action: 'invite.accept', detail: `${found.invitation.email} as ${found.invitation.role}`, ip: request.ip, at: now() });
+    await recordAudit(storage, {
+      siteId: found.site.id,
+      userId: user.id,
+      action: 'invite.accept',
+      detail: `${found.invitation.email} as ${found.invitation.role}`,
+      ip: request.ip,
+      at: now(),
+    });
     const old = request.cookies[SESSION_COOKIE];
     if (looksLikeSessionId(old)) await storage.deleteLoginSession(hashSessionId(old));
     const id = newSessionId();

@@ -96,23 +96,101 @@ const STRICT_MEDIA = new Set(STRICT_MEDIA_TAGS);
 // Names, ids and autocomplete values that announce a secret. Short words must
 // be whole words ("pin" but not "shipping"); long ones may hide inside others.
 const SECRET_WORDS = new Set([
-  'password', 'passwd', 'pwd', 'pw', 'pass', 'passcode', 'passphrase', 'secret', 'token', 'apikey', 'otp', 'totp',
-  'hotp', 'mfa', '2fa', 'pin', 'pincode', 'cvv', 'cvv2', 'cvc', 'cvc2', 'csc', 'cvn', 'iban', 'ssn', 'ccn', 'ccnum',
-  'ccnumber', 'cardnumber', 'creditcard', 'securitycode', 'credential', 'credentials', 'privatekey', 'bic', 'swift',
+  'password',
+  'passwd',
+  'pwd',
+  'pw',
+  'pass',
+  'passcode',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'otp',
+  'totp',
+  'hotp',
+  'mfa',
+  '2fa',
+  'pin',
+  'pincode',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'csc',
+  'cvn',
+  'iban',
+  'ssn',
+  'ccn',
+  'ccnum',
+  'ccnumber',
+  'cardnumber',
+  'creditcard',
+  'securitycode',
+  'credential',
+  'credentials',
+  'privatekey',
+  'bic',
+  'swift',
 ]);
 const SECRET_PAIRS: [string, string][] = [
-  ['api', 'key'], ['card', 'number'], ['card', 'num'], ['card', 'no'], ['cc', 'number'], ['cc', 'num'], ['cc', 'no'],
-  ['security', 'code'], ['credit', 'card'], ['social', 'security'], ['account', 'number'], ['routing', 'number'],
-  ['tax', 'id'], ['private', 'key'], ['secret', 'key'], ['access', 'key'], ['verification', 'code'], ['one', 'time'],
-  ['auth', 'code'], ['sort', 'code'], ['card', 'code'], ['card', 'cvc'], ['card', 'cvv'],
+  ['api', 'key'],
+  ['card', 'number'],
+  ['card', 'num'],
+  ['card', 'no'],
+  ['cc', 'number'],
+  ['cc', 'num'],
+  ['cc', 'no'],
+  ['security', 'code'],
+  ['credit', 'card'],
+  ['social', 'security'],
+  ['account', 'number'],
+  ['routing', 'number'],
+  ['tax', 'id'],
+  ['private', 'key'],
+  ['secret', 'key'],
+  ['access', 'key'],
+  ['verification', 'code'],
+  ['one', 'time'],
+  ['auth', 'code'],
+  ['sort', 'code'],
+  ['card', 'code'],
+  ['card', 'cvc'],
+  ['card', 'cvv'],
 ];
 const SECRET_INSIDE = /password|passwd|passphrase|passcode|secret|token|apikey|cardnumber|creditcard|ccnumber|securitycode|cvv|iban/;
 
 const PERSONAL_WORDS = new Set([
-  'email', 'mail', 'phone', 'tel', 'telephone', 'mobile', 'birthday', 'birthdate', 'dob', 'address', 'street',
-  'zip', 'zipcode', 'postcode', 'postal', 'surname', 'firstname', 'lastname', 'fullname', 'username',
+  'email',
+  'mail',
+  'phone',
+  'tel',
+  'telephone',
+  'mobile',
+  'birthday',
+  'birthdate',
+  'dob',
+  'address',
+  'street',
+  'zip',
+  'zipcode',
+  'postcode',
+  'postal',
+  'surname',
+  'firstname',
+  'lastname',
+  'fullname',
+  'username',
 ]);
-const PERSONAL_PAIRS: [string, string][] = [['first', 'name'], ['last', 'name'], ['full', 'name'], ['given', 'name'], ['family', 'name'], ['user', 'name'], ['date', 'birth']];
+const PERSONAL_PAIRS: [string, string][] = [
+  ['first', 'name'],
+  ['last', 'name'],
+  ['full', 'name'],
+  ['given', 'name'],
+  ['family', 'name'],
+  ['user', 'name'],
+  ['date', 'birth'],
+];
 
 function hasPair(parts: string[], pairs: [string, string][]): boolean {
   for (let i = 0; i + 1 < parts.length; i++) {
@@ -151,8 +229,21 @@ function wordsKind(parts: string[]): FieldKind {
 
 const SENSITIVE_AUTOCOMPLETE = new Set(['current-password', 'new-password', 'one-time-code']);
 const PERSONAL_AUTOCOMPLETE = new Set([
-  'name', 'honorific-prefix', 'given-name', 'additional-name', 'family-name', 'honorific-suffix', 'nickname',
-  'username', 'street-address', 'country', 'country-name', 'postal-code', 'sex', 'email', 'impp',
+  'name',
+  'honorific-prefix',
+  'given-name',
+  'additional-name',
+  'family-name',
+  'honorific-suffix',
+  'nickname',
+  'username',
+  'street-address',
+  'country',
+  'country-name',
+  'postal-code',
+  'sex',
+  'email',
+  'impp',
   'organization-title',
 ]);
 
@@ -324,7 +415,10 @@ export function tagFacts(tag: string, mode: ModeLevel): OwnFacts {
 }
 
 export function sameContext(a: Context, b: Context): boolean {
-  return a === b || (a.region === b.region && a.field === b.field && a.inValue === b.inValue && a.editable === b.editable && a.content === b.content);
+  return (
+    a === b ||
+    (a.region === b.region && a.field === b.field && a.inValue === b.inValue && a.editable === b.editable && a.content === b.content)
+  );
 }
 
 /** The context of a node whose parent's context is `parent`. */
@@ -335,7 +429,13 @@ export function combine(parent: Context, own: OwnFacts): Context {
   let field = own.field !== NOT_A_FIELD ? own.field : parent.field;
   if (inValue && field === NOT_A_FIELD) field = PLAIN_FIELD;
   const content = own.content !== TEXT ? own.content : parent.content;
-  if (region === parent.region && field === parent.field && inValue === parent.inValue && editable === parent.editable && content === parent.content) {
+  if (
+    region === parent.region &&
+    field === parent.field &&
+    inValue === parent.inValue &&
+    editable === parent.editable &&
+    content === parent.content
+  ) {
     return parent;
   }
   return { region, field, inValue, editable, content };
@@ -395,21 +495,54 @@ export function scrubText(text: string, ctx: Context, mode: ModeLevel, valueMode
 
 // Other attributes still get secret parameters and e-mail addresses removed
 // by maskPersonalData; these also lose credentials in the authority.
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'poster', 'cite', 'background', 'ping', 'data', 'xlink:href', 'rr_src']);
+const URL_ATTRIBUTES = new Set([
+  'href',
+  'src',
+  'action',
+  'formaction',
+  'poster',
+  'cite',
+  'background',
+  'ping',
+  'data',
+  'xlink:href',
+  'rr_src',
+]);
 const SRCSET_ATTRIBUTES = new Set(['srcset', 'imagesrcset']);
 /** Text-bearing attributes besides data-* and aria-*, masked where text is. */
-const TEXT_ATTRIBUTES = new Set(['title', 'alt', 'placeholder', 'label', 'summary', 'abbr', 'content', 'download', 'value', 'standby', 'prompt']);
+const TEXT_ATTRIBUTES = new Set([
+  'title',
+  'alt',
+  'placeholder',
+  'label',
+  'summary',
+  'abbr',
+  'content',
+  'download',
+  'value',
+  'standby',
+  'prompt',
+]);
 /** Elements whose `value` attribute is an input value. */
 const VALUE_TAGS = new Set(['input', 'textarea', 'select', 'option', 'button']);
 /** Attributes never needed to replay a page and able to carry data. */
 function droppedAttribute(name: string): boolean {
-  return (name.startsWith('on') && name.length > 2) || name === 'srcdoc' || name === 'rr_dataurl' || name === 'nonce' || name === 'integrity';
+  return (
+    (name.startsWith('on') && name.length > 2) || name === 'srcdoc' || name === 'rr_dataurl' || name === 'nonce' || name === 'integrity'
+  );
 }
 
 /** Attributes whose values are ids of other elements or rrweb's own markers, not text. */
 const REFERENCE_ATTRIBUTES = new Set([
-  'aria-labelledby', 'aria-describedby', 'aria-controls', 'aria-owns', 'aria-activedescendant', 'aria-details',
-  'aria-errormessage', 'aria-flowto', 'data-rr-is-password',
+  'aria-labelledby',
+  'aria-describedby',
+  'aria-controls',
+  'aria-owns',
+  'aria-activedescendant',
+  'aria-details',
+  'aria-errormessage',
+  'aria-flowto',
+  'data-rr-is-password',
 ]);
 /** Meta tags that configure the page rather than describe it. */
 const TECHNICAL_META = /^(viewport|theme-color|color-scheme|referrer|robots|googlebot|format-detection|generator)$/i;
@@ -428,7 +561,13 @@ function metaIsSecret(attrs: Record<string, unknown>): boolean {
  * Scrubs a serialized element's attributes in place. `ctx` is the element's
  * own context (its marks included); `kind` its own field kind.
  */
-export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx: Context, mode: ModeLevel, valueMode: ModeLevel = mode): void {
+export function scrubAttributes(
+  tag: string,
+  attrs: Record<string, unknown>,
+  ctx: Context,
+  mode: ModeLevel,
+  valueMode: ModeLevel = mode,
+): void {
   const textHidden = textMasked(ctx.region, mode);
   const isValueTag = VALUE_TAGS.has(tag);
   // an <option> belongs to its <select>; anything else uses its own kind
@@ -451,10 +590,19 @@ export function scrubAttributes(tag: string, attrs: Record<string, unknown>, ctx
     if (URL_ATTRIBUTES.has(name)) out = scrubUrl(value);
     else if (SRCSET_ATTRIBUTES.has(name)) out = scrubSrcset(value);
     else if (name === 'style' || name === '_csstext') out = scrubCss(value, textHidden);
-    else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label'))) out = scrubValue(value, kind, ctx.region, valueMode);
+    else if (isValueTag && (name === 'value' || (tag === 'option' && name === 'label')))
+      out = scrubValue(value, kind, ctx.region, valueMode);
     else if (tag === 'meta' && name === 'content' && metaIsSecret(attrs)) out = maskChars(value);
     else if (tag === 'meta' && name === 'content' && TECHNICAL_META.test(String(attrs.name ?? ''))) out = value;
-    else if (name === MARK_ATTRIBUTE || name === 'class' || name === 'id' || name === 'type' || name === 'autocomplete' || REFERENCE_ATTRIBUTES.has(name)) out = maskPersonalData(value);
+    else if (
+      name === MARK_ATTRIBUTE ||
+      name === 'class' ||
+      name === 'id' ||
+      name === 'type' ||
+      name === 'autocomplete' ||
+      REFERENCE_ATTRIBUTES.has(name)
+    )
+      out = maskPersonalData(value);
     else if (textHidden && (TEXT_ATTRIBUTES.has(name) || name.startsWith('data-') || name.startsWith('aria-'))) out = maskChars(value);
     else out = maskPersonalData(value);
     if (out !== value) attrs[rawName] = out;

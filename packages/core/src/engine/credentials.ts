@@ -58,7 +58,8 @@ export function mayHoldCredential(value: string): boolean {
 export function findCredentials(value: string, found: Finding[]): void {
   if (!mayHoldCredential(value)) return;
   COMPLETE.forEach((pattern, i) => {
-    for (const match of value.matchAll(pattern)) found.push({ start: match.index!, end: match.index! + match[0].length, kind: SHAPES[i].name });
+    for (const match of value.matchAll(pattern))
+      found.push({ start: match.index!, end: match.index! + match[0].length, kind: SHAPES[i].name });
   });
   for (const match of value.matchAll(AUTHORIZATION)) {
     const token = match[1];

@@ -267,10 +267,43 @@ function maskWith(finder: Finder, value: string): string {
 const PARAM = /([?&#;])([^=&#;?\s"'<>]{1,64})=([^&#;?\s"'<>]*)/g;
 
 const SECRET_PARAM_WORDS = new Set([
-  'token', 'password', 'passwd', 'pwd', 'pass', 'secret', 'key', 'auth', 'authorization', 'session', 'sid',
-  'signature', 'sig', 'email', 'mail', 'code', 'otp', 'jwt', 'credential', 'credentials', 'apikey', 'nonce',
-  'ssn', 'pin', 'cvv', 'cvc', 'iban', 'card', 'sessionid', 'accesstoken', 'refreshtoken', 'idtoken', 'state',
-  'ticket', 'hash', 'bearer', 'security',
+  'token',
+  'password',
+  'passwd',
+  'pwd',
+  'pass',
+  'secret',
+  'key',
+  'auth',
+  'authorization',
+  'session',
+  'sid',
+  'signature',
+  'sig',
+  'email',
+  'mail',
+  'code',
+  'otp',
+  'jwt',
+  'credential',
+  'credentials',
+  'apikey',
+  'nonce',
+  'ssn',
+  'pin',
+  'cvv',
+  'cvc',
+  'iban',
+  'card',
+  'sessionid',
+  'accesstoken',
+  'refreshtoken',
+  'idtoken',
+  'state',
+  'ticket',
+  'hash',
+  'bearer',
+  'security',
 ]);
 
 /** Splits an identifier into lower-case words: `userPassword`, `api_key`, `X-Amz-Signature`. */
@@ -364,12 +397,15 @@ const IBAN_START = new RegExp(`\\b[A-Za-z]{2}\\d{2}(?:${IBAN_SEPARATOR}?[A-Za-z0
  * through). Added to `found`, beside what findPersonalData finds.
  */
 export function findTypedPersonalData(value: string, found: Finding[]): void {
-  if (value.includes('@')) for (const m of value.matchAll(PARTIAL_EMAIL)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'e-mail address being typed' });
+  if (value.includes('@'))
+    for (const m of value.matchAll(PARTIAL_EMAIL))
+      found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'e-mail address being typed' });
   for (const m of value.matchAll(TYPED_DIGIT_RUN)) {
     const digits = m[0].replace(/\D/g, '').length;
     if (digits <= 15) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'number being typed', only: 'digits' });
   }
-  for (const m of value.matchAll(IBAN_START)) found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'IBAN being typed', only: 'letters and digits' });
+  for (const m of value.matchAll(IBAN_START))
+    found.push({ start: m.index!, end: m.index! + m[0].length, kind: 'IBAN being typed', only: 'letters and digits' });
   if (mayHoldPartialCredential(value)) findPartialCredentials(value, found);
 }
 

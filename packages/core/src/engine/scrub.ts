@@ -67,7 +67,8 @@ export function createLiveScrubber(privacy: PrivacyMode, page?: LivePage, record
 
   return {
     scrub(event) {
-      if (!isObject(event) || (!isObject(event.data) && event.type !== EventType.DomContentLoaded && event.type !== EventType.Load)) return null;
+      if (!isObject(event) || (!isObject(event.data) && event.type !== EventType.DomContentLoaded && event.type !== EventType.Load))
+        return null;
       const data = event.data as Record<string, any>;
       let keep: boolean;
       switch (event.type) {
@@ -215,7 +216,7 @@ function incrementalScrubber(
     let pending: any[] = Array.isArray(data.adds) ? data.adds.filter(isObject) : [];
     const admitted = new Set<any>();
     // an add can name a parent that is itself added later in the same batch
-    for (let progress = true; progress && pending.length; ) {
+    for (let progress = true; progress && pending.length;) {
       progress = false;
       const next: any[] = [];
       for (const add of pending) {
@@ -291,7 +292,8 @@ function incrementalScrubber(
         if (data.id !== undefined && !tree.visible(data.id)) return false;
         // a <style> element's rules belong to its region; adopted sheets to none
         const hideText = textMasked(data.id === undefined ? 0 : tree.contextOf(data.id)!.region, mode);
-        for (const k of Object.keys(data)) if (k !== 'source' && k !== 'id' && k !== 'styleId') data[k] = scrubStyleValue(data[k], hideText);
+        for (const k of Object.keys(data))
+          if (k !== 'source' && k !== 'id' && k !== 'styleId') data[k] = scrubStyleValue(data[k], hideText);
         return true;
       }
       default:

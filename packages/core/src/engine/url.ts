@@ -58,6 +58,10 @@ export function scrubCss(css: string, hideText?: boolean): string {
       .replace(CSS_STRING, (all, quote: string) => (all.startsWith('data:', 1) ? all : quote + maskPersonalData(all.slice(1, -1)) + quote)),
   );
   return hideText
-    ? out.replace(CSS_CONTENT, (_all, before: string, declaration: string) => before + declaration.replace(CSS_STRING, (all) => all[0] + maskChars(all.slice(1, -1)) + all[0]))
+    ? out.replace(
+        CSS_CONTENT,
+        (_all, before: string, declaration: string) =>
+          before + declaration.replace(CSS_STRING, (all) => all[0] + maskChars(all.slice(1, -1)) + all[0]),
+      )
     : out;
 }

@@ -141,7 +141,8 @@ export interface Explainer {
 
 /** Explains nodes under `options` (privacy mode and mask/block/unmask selectors, checked as the recorder checks them). */
 export function createExplainer(options: ExplainOptions = {}): Explainer {
-  if (typeof options !== 'object' || options === null) throw new Error('[veil] explain(node, options) expects an options object, e.g. { privacy: "balanced" }.');
+  if (typeof options !== 'object' || options === null)
+    throw new Error('[veil] explain(node, options) expects an options object, e.g. { privacy: "balanced" }.');
   const resolved = resolvePrivacyOptions(options as Record<string, unknown>);
   const mode: ModeLevel = modeLevel(resolved.privacy);
   const valueMode = valueModeOf(mode, resolved.recordInputs);
@@ -153,8 +154,11 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
 
   /** Which configured selector of the kind that decided matches `el`. */
   function matchedSelector(el: Element, region: Region): string {
-    const [name, list] = region === BLOCK ? ['block', resolved.block] : region === MASK ? ['mask', resolved.mask] : ['unmask', resolved.unmask];
-    const hit = list.find((s) => selectorRegion(el, region === BLOCK ? s : null, region === MASK ? s : null, region === UNMASK ? s : null) === region);
+    const [name, list] =
+      region === BLOCK ? ['block', resolved.block] : region === MASK ? ['mask', resolved.mask] : ['unmask', resolved.unmask];
+    const hit = list.find(
+      (s) => selectorRegion(el, region === BLOCK ? s : null, region === MASK ? s : null, region === UNMASK ? s : null) === region,
+    );
     return `matches the ${name} option "${hit ?? list.join(', ')}"`;
   }
 
@@ -187,7 +191,10 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     const ctx = raise(combine(parent.ctx, own), fromSlot);
     let region = parent.region;
     if (ctx.region > parent.ctx.region) {
-      region = fromSlot === ctx.region && fromSlot > own.mark ? { reason: `shown in a slot ${slot!.region!.reason}`, element: slot!.region!.element } : mark;
+      region =
+        fromSlot === ctx.region && fromSlot > own.mark
+          ? { reason: `shown in a slot ${slot!.region!.reason}`, element: slot!.region!.element }
+          : mark;
     }
     let fieldBecause = parent.field;
     if (own.field !== NOT_A_FIELD) fieldBecause = field;
@@ -254,9 +261,14 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     if (ctx.content === SCRIPT) return result('never recorded', { reason: 'script source is never recorded', element: parent });
     if (ctx.content === STYLE) {
       const masked = textMasked(ctx.region, mode);
-      if (scrubCss(node.data, masked) === node.data) return result('recorded', { reason: 'a style sheet with nothing in it to scrub', element: null });
+      if (scrubCss(node.data, masked) === node.data)
+        return result('recorded', { reason: 'a style sheet with nothing in it to scrub', element: null });
       const found = foundIn(node.data, false);
-      const why = found.length ? `detected ${found.join(', ')}` : masked ? 'quoted text in a style sheet where text is masked' : 'a style sheet: URLs with credentials or secret parameters scrubbed';
+      const why = found.length
+        ? `detected ${found.join(', ')}`
+        : masked
+          ? 'quoted text in a style sheet where text is masked'
+          : 'a style sheet: URLs with credentials or secret parameters scrubbed';
       return result('masked', { reason: why, element: null }, found);
     }
     if (ctx.inValue) return value(t, node.data);
@@ -265,7 +277,10 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     const across = readLine(lineOf(parent)).pieces.get(node);
     if (across) for (const kind of kinds(across)) if (!found.includes(kind)) found.push(`${kind} read across elements`);
     if (found.length) return result('masked', { reason: `detected ${found.join(', ')}`, element: null }, found);
-    const why = ctx.region === UNMASK ? because(t.region, 'unmasked') : { reason: 'page text with no mark, selector or detected personal data', element: null };
+    const why =
+      ctx.region === UNMASK
+        ? because(t.region, 'unmasked')
+        : { reason: 'page text with no mark, selector or detected personal data', element: null };
     return result('recorded', why);
   }
 
@@ -279,7 +294,10 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
     }
     if (ctx.content === SCRIPT) return result('never recorded', { reason: 'script source is never recorded', element: el });
     if (textMasked(ctx.region, mode)) return result('masked', ctx.region >= MASK ? because(t.region, 'masked') : STRICT_TEXT);
-    const why = ctx.region === UNMASK ? because(t.region, 'unmasked') : { reason: 'no mark or selector applies; detected personal data in its text is still masked', element: null };
+    const why =
+      ctx.region === UNMASK
+        ? because(t.region, 'unmasked')
+        : { reason: 'no mark or selector applies; detected personal data in its text is still masked', element: null };
     return result('recorded', why);
   }
 
@@ -301,23 +319,33 @@ export function createExplainer(options: ExplainOptions = {}): Explainer {
       if (original === null) throw new Error(`[veil] explainAttribute(element, name): ${describeElement(el)} has no attribute "${name}".`);
       if (t.ctx.region === BLOCK) {
         const kept = blockedAttributes(attrs);
-        return name in kept ? result('recorded', { reason: 'a blocked element keeps its size and classes', element: null }) : result('blocked', because(t.region, 'blocked'));
+        return name in kept
+          ? result('recorded', { reason: 'a blocked element keeps its size and classes', element: null })
+          : result('blocked', because(t.region, 'blocked'));
       }
       scrubAttributes(tag, attrs, t.ctx, mode, valueMode);
       if (!(name in attrs)) {
-        return result('never recorded', { reason: name.startsWith('on') ? 'event handlers are never recorded' : `${name} is never recorded`, element: el });
+        return result('never recorded', {
+          reason: name.startsWith('on') ? 'event handlers are never recorded' : `${name} is never recorded`,
+          element: el,
+        });
       }
       const out = attrs[name];
       if (out === original) return result('recorded', { reason: 'nothing in it needs masking', element: null });
       if (/^[*\s]*$/.test(String(out))) {
-        if (t.ctx.field === SENSITIVE_FIELD && (name === 'value' || name === 'label')) return result('never recorded', because(t.field, 'a secret field'));
+        if (t.ctx.field === SENSITIVE_FIELD && (name === 'value' || name === 'label'))
+          return result('never recorded', because(t.field, 'a secret field'));
         if (textMasked(t.ctx.region, mode) || (name === 'value' && valueMasked(t.ctx.field || PLAIN_FIELD, t.ctx.region, valueMode))) {
           if (name === 'value' && t.ctx.field >= PERSONAL_FIELD) return result('masked', because(t.field, 'a field for personal data'));
           return result('masked', t.ctx.region >= MASK ? because(t.region, 'masked') : name === 'value' ? valuePolicy() : STRICT_TEXT);
         }
       }
       const found = foundIn(original, name === 'value');
-      return result('masked', { reason: found.length ? `detected ${found.join(', ')}` : 'a URL: credentials and secret parameters removed', element: null }, found);
+      return result(
+        'masked',
+        { reason: found.length ? `detected ${found.join(', ')}` : 'a URL: credentials and secret parameters removed', element: null },
+        found,
+      );
     },
   };
 }

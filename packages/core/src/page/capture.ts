@@ -67,7 +67,12 @@ let generations = 0;
  * runs through (see text-lines.ts). `valueMode`: what input values are
  * decided by (classify.ts: valueModeOf).
  */
-export function createCapture(mode: ModeLevel, selectors: SelectorSets, remask: (pieces: Text[]) => void, valueMode: ModeLevel = mode): Capture {
+export function createCapture(
+  mode: ModeLevel,
+  selectors: SelectorSets,
+  remask: (pieces: Text[]) => void,
+  valueMode: ModeLevel = mode,
+): Capture {
   const maskSel = joined(selectors.mask);
   const blockSel = joined(selectors.block);
   const unmaskSel = joined(selectors.unmask);

@@ -27,7 +27,8 @@ const ACCEPTED: Record<keyof RecorderOptions, string> = {
   block: 'an array of CSS selectors',
   unmask: 'an array of CSS selectors',
   recordInputs: 'true or false',
-  transport: "a function, an object with a send(batch) method, an http(s) URL or a path on the page's own site ('/api/veil'), or { url, headers?, siteKey? }",
+  transport:
+    "a function, an object with a send(batch) method, an http(s) URL or a path on the page's own site ('/api/veil'), or { url, headers?, siteKey? }",
   requireConsent: 'true or false',
   respectGlobalPrivacyControl: 'true or false',
   onError: 'a function',
@@ -55,7 +56,8 @@ export function optionError(name: string, value: unknown, detail?: string): Erro
 
 /** Throws when `selector` is not valid CSS; checked against a real parser when a DOM is present. */
 export function checkSelector(name: string, selector: unknown): string {
-  if (typeof selector !== 'string' || !selector.trim()) throw optionError(name, selector, 'each entry must be a non-empty CSS selector string');
+  if (typeof selector !== 'string' || !selector.trim())
+    throw optionError(name, selector, 'each entry must be a non-empty CSS selector string');
   if (typeof document !== 'undefined') {
     try {
       document.createDocumentFragment().querySelector(selector);
@@ -101,8 +103,12 @@ function resolveTransport(value: unknown): ResolvedOptions['transport'] {
     if (typeof t.send === 'function') return t as Transport;
     if ('url' in t) {
       checkUrl(t.url);
-      if (t.siteKey !== undefined && (typeof t.siteKey !== 'string' || !t.siteKey)) throw optionError('transport', t.siteKey, 'siteKey must be a non-empty string');
-      if (t.headers !== undefined && (typeof t.headers !== 'object' || t.headers === null || Object.values(t.headers).some((h) => typeof h !== 'string'))) {
+      if (t.siteKey !== undefined && (typeof t.siteKey !== 'string' || !t.siteKey))
+        throw optionError('transport', t.siteKey, 'siteKey must be a non-empty string');
+      if (
+        t.headers !== undefined &&
+        (typeof t.headers !== 'object' || t.headers === null || Object.values(t.headers).some((h) => typeof h !== 'string'))
+      ) {
         throw optionError('transport', t.headers, 'headers must map names to strings');
       }
       if (t.maxQueueBytes !== undefined && !(typeof t.maxQueueBytes === 'number' && t.maxQueueBytes >= 1024)) {
@@ -130,7 +136,9 @@ function bool(name: keyof RecorderOptions, value: unknown, fallback: boolean): b
 
 /** Checks `input` and fills in defaults. Throws an Error naming the first bad option. */
 /** The options that decide what is recorded, checked; the others are ignored. */
-export function resolvePrivacyOptions(o: Record<string, unknown>): Pick<ResolvedOptions, 'privacy' | 'mask' | 'block' | 'unmask' | 'recordInputs'> {
+export function resolvePrivacyOptions(
+  o: Record<string, unknown>,
+): Pick<ResolvedOptions, 'privacy' | 'mask' | 'block' | 'unmask' | 'recordInputs'> {
   const privacy = o.privacy ?? DEFAULT_PRIVACY_MODE;
   if (!isPrivacyMode(privacy)) throw optionError('privacy', privacy);
   return {
@@ -163,9 +171,11 @@ export function resolveOptions(input: unknown): ResolvedOptions {
   const sessionTimeout = num(o, 'sessionTimeout', 1_800_000, (n) => n >= 1000 && n < Infinity);
 
   const visitorId = o.visitorId;
-  if (visitorId !== undefined && (typeof visitorId !== 'string' || !visitorId || visitorId.length > 128)) throw optionError('visitorId', visitorId);
+  if (visitorId !== undefined && (typeof visitorId !== 'string' || !visitorId || visitorId.length > 128))
+    throw optionError('visitorId', visitorId);
   // the id leaves the page with every batch, unscrubbed: it must not be the personal data it stands for
-  if (typeof visitorId === 'string' && maskPersonalData(visitorId) !== visitorId) throw optionError('visitorId', '(withheld)', 'it looks like personal data');
+  if (typeof visitorId === 'string' && maskPersonalData(visitorId) !== visitorId)
+    throw optionError('visitorId', '(withheld)', 'it looks like personal data');
 
   return {
     privacy,

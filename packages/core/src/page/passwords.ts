@@ -21,8 +21,11 @@ export function hearShadowRoots(listener: typeof shadowListener): void {
 
 function isPasswordInput(node: unknown): node is HTMLInputElement {
   return (
-    typeof node === 'object' && node !== null && (node as Element).nodeType === 1 &&
-    (node as Element).localName === 'input' && (node as HTMLInputElement).type === 'password'
+    typeof node === 'object' &&
+    node !== null &&
+    (node as Element).nodeType === 1 &&
+    (node as Element).localName === 'input' &&
+    (node as HTMLInputElement).type === 'password'
   );
 }
 
@@ -30,7 +33,9 @@ function isPasswordInput(node: unknown): node is HTMLInputElement {
  * Starts watching `doc` (once), every shadow root and same-origin frame in it
  * now and later, and returns the set of elements that have been password fields.
  */
-export function rememberPasswordFields(doc: Document | undefined = typeof document === 'undefined' ? undefined : document): WeakSet<Element> | undefined {
+export function rememberPasswordFields(
+  doc: Document | undefined = typeof document === 'undefined' ? undefined : document,
+): WeakSet<Element> | undefined {
   if (doc) {
     // One memory per page, whichever copy of Veil asks: the <script> build and
     // the X-ray, or two versions of the core in one app, must not disagree.

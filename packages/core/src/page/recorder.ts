@@ -88,7 +88,13 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     sampleRate: opts.sampleRate,
     sessionTimeout: opts.sessionTimeout,
   });
-  const batcher = createBatcher({ transport, maxBatchEvents: opts.maxBatchEvents, visitorId: opts.visitorId, nextBatch: sessions.nextBatch, report });
+  const batcher = createBatcher({
+    transport,
+    maxBatchEvents: opts.maxBatchEvents,
+    visitorId: opts.visitorId,
+    nextBatch: sessions.nextBatch,
+    report,
+  });
   if (inBrowser()) rememberPasswordFields();
 
   let state: RecorderState = 'idle';
@@ -112,7 +118,8 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     },
     start,
     stop(stopOptions = {}) {
-      if (typeof stopOptions !== 'object' || stopOptions === null) throw new Error('[veil] stop(options) expects an object like { discard: true }.');
+      if (typeof stopOptions !== 'object' || stopOptions === null)
+        throw new Error('[veil] stop(options) expects an object like { discard: true }.');
       wanted = false;
       if (state === 'idle' && !sessions.current) return;
       end(stopOptions.discard === true);
@@ -179,7 +186,9 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function start() {
     if (state === 'recording') return;
     if (activeRecorder && activeRecorder !== self) {
-      throw new Error('[veil] Another recorder is already recording on this page. Call stop() on it before starting this one (rrweb can record only once per page).');
+      throw new Error(
+        '[veil] Another recorder is already recording on this page. Call stop() on it before starting this one (rrweb can record only once per page).',
+      );
     }
     if (!inBrowser()) {
       warnOnce('ssr', 'start() was called outside a browser; nothing is recorded. Start the recorder in client-side code.');
@@ -193,7 +202,10 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
     }
     const gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
     if (opts.respectGlobalPrivacyControl && gpc) {
-      warnOnce('gpc', 'not recording: the browser sends Global Privacy Control (set respectGlobalPrivacyControl: false only if your policy allows).');
+      warnOnce(
+        'gpc',
+        'not recording: the browser sends Global Privacy Control (set respectGlobalPrivacyControl: false only if your policy allows).',
+      );
       return;
     }
     if (opts.requireConsent ? consent !== 'granted' : consent === 'revoked') {

@@ -47,7 +47,8 @@ export interface Recording {
 
 /** Starts recording the page. Throws when rrweb cannot. */
 export function startRecording(options: RecordingOptions): Recording {
-  let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; values: SettledValues; stopRrweb: () => void } | null = null;
+  let running: { capture: Capture; scrubber: LiveScrubber; watcher: MarkWatcher; values: SettledValues; stopRrweb: () => void } | null =
+    null;
   // broken: no event of the stretch in progress may be kept; failed: the recorder was told
   let broken = false;
   let failed = false;

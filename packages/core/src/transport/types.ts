@@ -36,4 +36,3 @@ export interface UrlTransportOptions {
    */
   settings?: string | false;
 }
-

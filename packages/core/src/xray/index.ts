@@ -7,7 +7,15 @@
 // The overlay lives in a closed shadow root of one 0×0 element marked
 // data-veil="block": a recording running at the same time gets that empty
 // element and nothing of what is inside it.
-import { createExplainer, describeElement, isFormField, OUTCOMES, type Explanation, type ExplainOptions, type Outcome } from '../explain/index';
+import {
+  createExplainer,
+  describeElement,
+  isFormField,
+  OUTCOMES,
+  type Explanation,
+  type ExplainOptions,
+  type Outcome,
+} from '../explain/index';
 import { MARK_ATTRIBUTE, MARK_CLASSES, PRIVACY_MODES, type PrivacyMode } from '../engine/vocabulary';
 
 export interface XrayOptions extends ExplainOptions {
@@ -65,12 +73,20 @@ function ownText(el: Element): Text | null {
  */
 export function xray(options: XrayOptions = {}): Xray {
   if (typeof document === 'undefined') throw new Error('[veil] xray() draws over a page: call it in the browser, not on the server.');
-  if (options && typeof (options as { start?: unknown }).start === 'function' && typeof (options as { subscribe?: unknown }).subscribe === 'function') {
-    throw new Error('[veil] xray() takes your recorder\'s options, not the recorder: xray({ privacy, mask, block, unmask }), the same object you gave createRecorder(). (The <script> build\'s Veil.xray(recorder) takes the recorder.)');
+  if (
+    options &&
+    typeof (options as { start?: unknown }).start === 'function' &&
+    typeof (options as { subscribe?: unknown }).subscribe === 'function'
+  ) {
+    throw new Error(
+      "[veil] xray() takes your recorder's options, not the recorder: xray({ privacy, mask, block, unmask }), the same object you gave createRecorder(). (The <script> build's Veil.xray(recorder) takes the recorder.)",
+    );
   }
   const { corner = 'bottom-right', ...explainOptions } = options;
   if (!['bottom-right', 'bottom-left', 'top-right', 'top-left'].includes(corner)) {
-    throw new Error(`[veil] Invalid option "corner": expected one of 'bottom-right', 'bottom-left', 'top-right', 'top-left'; got ${JSON.stringify(corner)}.`);
+    throw new Error(
+      `[veil] Invalid option "corner": expected one of 'bottom-right', 'bottom-left', 'top-right', 'top-left'; got ${JSON.stringify(corner)}.`,
+    );
   }
   let settings: ExplainOptions = { ...explainOptions };
   let explainer = createExplainer(settings);
@@ -142,7 +158,7 @@ export function xray(options: XrayOptions = {}): Xray {
           if (!walker.parentNode()) return null;
         }
       };
-      for (let node = walker.nextNode() as Element | null; node; ) {
+      for (let node = walker.nextNode() as Element | null; node;) {
         const el = node;
         if (SKIPPED.has(el.localName)) {
           node = pastSubtree();
@@ -244,11 +260,12 @@ export function xray(options: XrayOptions = {}): Xray {
 
   let frame = 0;
   const schedule = () => {
-    if (!frame) frame = requestAnimationFrame(() => {
-      frame = 0;
-      draw();
-      watch();
-    });
+    if (!frame)
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        draw();
+        watch();
+      });
   };
 
   function showCard(item: Item | null) {

@@ -34,7 +34,13 @@ let script: string;
 beforeAll(async () => {
   const out = await build({
     stdin: { contents: ENTRY, resolveDir: coreDir, loader: 'ts', sourcefile: 'capture-entry.ts' },
-    bundle: true, format: 'iife', globalName: 'Capture', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'Capture',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
   });
   script = out.outputFiles[0].text;
   browser = await launchChromium();
@@ -86,10 +92,19 @@ describe('the capture layer, across tasks', () => {
   });
 
   it('reads marks on components that define a matches() of their own, and on elements of any kind', async () => {
-    const page = await open('<x-result id="r" data-veil="mask"><p id="t">words</p></x-result><div id="c" class="card veil-mask"><span id="u">words</span></div><svg><text id="v" class="veil-mask">words</text></svg><div contenteditable id="e">words</div><div id="plain" class="card" title="t">words</div>');
+    const page = await open(
+      '<x-result id="r" data-veil="mask"><p id="t">words</p></x-result><div id="c" class="card veil-mask"><span id="u">words</span></div><svg><text id="v" class="veil-mask">words</text></svg><div contenteditable id="e">words</div><div id="plain" class="card" title="t">words</div>',
+    );
     const texts = await page.evaluate(() => {
       // a component whose own API is called matches, answering something else entirely
-      customElements.define('x-result', class extends HTMLElement { override matches() { return false; } });
+      customElements.define(
+        'x-result',
+        class extends HTMLElement {
+          override matches() {
+            return false;
+          }
+        },
+      );
       return ['#t', '#u', '#v', '#e', '#plain'].map((s) => window.textOf(document.querySelector(s)!));
     });
     for (const masked of texts.slice(0, 3)) expect(masked).toBe('***** **** *****');
@@ -229,7 +244,10 @@ describe('the capture layer, across tasks', () => {
 describe('the capture layer, reading a line across nodes', () => {
   it('masks the pieces of a credential without digits that follows the text of a block with no word boundary between', async () => {
     const page = await open('<div><p>Total</p><span id="a">eyJVxNoDigitsHd</span><span id="b">.VxPayloadAbcQ.VxSigTailWz</span></div>');
-    const pieces = await page.evaluate(() => [window.ownTextOf(document.getElementById('a')!), window.ownTextOf(document.getElementById('b')!)]);
+    const pieces = await page.evaluate(() => [
+      window.ownTextOf(document.getElementById('a')!),
+      window.ownTextOf(document.getElementById('b')!),
+    ]);
     expect(pieces.join('')).toBe('*'.repeat('eyJVxNoDigitsHd.VxPayloadAbcQ.VxSigTailWz'.length));
     await page.close();
   });

@@ -27,7 +27,9 @@ const SHARED = path.resolve(coreDir, '..', '..', '..', 'shared', 'leak-corpus');
 
 async function load(dir: string): Promise<Record<string, Scenario[]>> {
   const groups: Record<string, Scenario[]> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()) {
     const cases = (await import(pathToFileURL(path.join(dir, file)).href)).default as CorpusCase[];
     groups[file.replace(/\.mjs$/, '')] = cases.map((c) => ({
       name: c.about ? `${c.id}: ${c.about}` : c.id,

@@ -15,7 +15,13 @@ let script: string;
 beforeAll(async () => {
   const out = await build({
     entryPoints: [path.join(coreDir, 'src', 'explain', 'index.ts')],
-    bundle: true, format: 'iife', globalName: 'VeilExplain', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'VeilExplain',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
   });
   script = out.outputFiles[0].text;
   browser = await launchChromium();
@@ -63,7 +69,13 @@ async function open(): Promise<Page> {
 type Said = { outcome: string; reason: string; summary: string; decidedBy: string | null; found: string[] };
 
 /** Explains the first text node of `#id` (or the element itself, `value`), in `privacy` mode with `options`. */
-function ask(page: Page, id: string, privacy: string, what: 'text' | 'element' = 'text', options: Record<string, unknown> = {}): Promise<Said> {
+function ask(
+  page: Page,
+  id: string,
+  privacy: string,
+  what: 'text' | 'element' = 'text',
+  options: Record<string, unknown> = {},
+): Promise<Said> {
   return page.evaluate(
     ({ id, privacy, what, options }) => {
       const frame = (document.getElementById('frame') as HTMLIFrameElement).contentDocument!;
@@ -87,9 +99,13 @@ describe('explain', () => {
       expect((await ask(page, 'secret-name', 'relaxed', 'element')).summary).toBe('never recorded: name="api_key" names a secret');
       expect((await ask(page, 'pw', 'balanced', 'element')).outcome).toBe('never recorded');
       expect((await ask(page, 'search', 'relaxed', 'element')).outcome).toBe('recorded');
-      expect((await ask(page, 'search', 'balanced', 'element')).summary).toBe('masked: balanced mode masks input values outside data-veil="unmask"');
+      expect((await ask(page, 'search', 'balanced', 'element')).summary).toBe(
+        'masked: balanced mode masks input values outside data-veil="unmask"',
+      );
       expect((await ask(page, 'search', 'strict', 'element')).summary).toBe('masked: strict mode masks every input value');
-      expect((await ask(page, 'chat-text', 'relaxed', 'text', { block: ['.chat'] })).summary).toBe('blocked: matches the block option ".chat" at div.chat');
+      expect((await ask(page, 'chat-text', 'relaxed', 'text', { block: ['.chat'] })).summary).toBe(
+        'blocked: matches the block option ".chat" at div.chat',
+      );
       expect((await ask(page, 'class-blocked', 'relaxed')).summary).toBe('blocked: inside .veil-block at section.veil-block');
       expect((await ask(page, 'plain', 'relaxed')).outcome).toBe('recorded');
       expect((await ask(page, 'plain', 'strict')).outcome).toBe('masked');
@@ -131,11 +147,17 @@ describe('explain', () => {
   it('explains attributes', async () => {
     const page = await open();
     const attribute = (id: string, name: string, privacy: string) =>
-      page.evaluate(({ id, name, privacy }) => (window as any).VeilExplain.createExplainer({ privacy }).explainAttribute(document.getElementById(id), name).summary, { id, name, privacy });
+      page.evaluate(
+        ({ id, name, privacy }) =>
+          (window as any).VeilExplain.createExplainer({ privacy }).explainAttribute(document.getElementById(id), name).summary,
+        { id, name, privacy },
+      );
     try {
       expect(await attribute('tel', 'href', 'relaxed')).toBe('masked: detected phone number in a link');
       expect(await attribute('plain-link', 'title', 'relaxed')).toBe('recorded: nothing in it needs masking');
-      expect(await attribute('plain-link', 'title', 'strict')).toBe('masked: strict mode masks all page text (mark a region data-veil="unmask" to record it)');
+      expect(await attribute('plain-link', 'title', 'strict')).toBe(
+        'masked: strict mode masks all page text (mark a region data-veil="unmask" to record it)',
+      );
       expect(await attribute('cc', 'value', 'relaxed')).toBe('never recorded: autocomplete="cc-number"');
     } finally {
       await page.close();
@@ -153,7 +175,9 @@ describe('explain', () => {
            <div id="k-editable" contenteditable><p id="k-inner">Draft</p></div></form>`,
         );
         const api = (window as any).VeilExplain;
-        return Array.from(document.querySelectorAll('#kinds *')).filter((el) => api.isFormField(el)).map((el) => el.id);
+        return Array.from(document.querySelectorAll('#kinds *'))
+          .filter((el) => api.isFormField(el))
+          .map((el) => el.id);
       });
       expect(fields).toEqual(['k-text', 'k-check', 'k-area', 'k-select', 'k-editable']);
     } finally {

@@ -37,7 +37,13 @@ export function probePage(arg: { mode: string; options: Record<string, unknown> 
         const text = child as Text;
         if (!text.data.trim()) continue;
         const e = explainer.explain(text);
-        out.push({ what: 'text', content: text.data, outcome: e.outcome, summary: e.summary, where: text.parentElement ? where(text.parentElement) : 'shadow root' });
+        out.push({
+          what: 'text',
+          content: text.data,
+          outcome: e.outcome,
+          summary: e.summary,
+          where: text.parentElement ? where(text.parentElement) : 'shadow root',
+        });
       } else if (child.nodeType === 1) {
         const el = child as HTMLInputElement;
         const tag = el.localName;
@@ -134,7 +140,9 @@ export function disagreements(probes: readonly Probe[], events: readonly Recorde
     else if (p.outcome === 'never recorded') wrong = inSent;
     else wrong = inReplay;
     if (wrong) {
-      out.push(`${p.what} ${JSON.stringify(c.slice(0, 60))} at ${p.where}: explained "${p.summary}", but it is ${inReplay ? 'in the replayed page' : inSent ? 'sent, though not in the replayed page' : 'not in the replayed page'}`);
+      out.push(
+        `${p.what} ${JSON.stringify(c.slice(0, 60))} at ${p.where}: explained "${p.summary}", but it is ${inReplay ? 'in the replayed page' : inSent ? 'sent, though not in the replayed page' : 'not in the replayed page'}`,
+      );
     }
   }
   return out;

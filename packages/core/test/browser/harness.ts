@@ -170,7 +170,9 @@ let explainPromise: Promise<string> | undefined;
 
 /** src/explain as a script defining `window.VeilExplain`, evaluated in each page once recording stopped. */
 function explainScript(): Promise<string> {
-  explainPromise ??= build({ ...BUILD, globalName: 'VeilExplain', entryPoints: [path.join(coreDir, 'src', 'explain', 'index.ts')] }).then(firstOutput);
+  explainPromise ??= build({ ...BUILD, globalName: 'VeilExplain', entryPoints: [path.join(coreDir, 'src', 'explain', 'index.ts')] }).then(
+    firstOutput,
+  );
   return explainPromise;
 }
 
@@ -186,7 +188,6 @@ function recorderScript(): Promise<string> {
 
 // ---------------------------------------------------------------------------
 // Browser
-
 
 let browserPromise: Promise<Browser> | undefined;
 
@@ -237,10 +238,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 // A 1x1 transparent PNG, for images the scenarios reference.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-  'base64',
-);
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 function pageHtml(s: Scenario): string {
   return (
@@ -378,7 +376,14 @@ export function record(s: Scenario, mode: Mode): Promise<Recording> {
         probes = await page.evaluate(probePage, { mode, options: (s.options ?? {}) as Record<string, unknown> });
       }
       // VEIL_LEAK_TIMING=1: per-run phase durations (goto, start, settle, steps, wait, stop) in ms
-      if (process.env.VEIL_LEAK_TIMING) console.log(`timing ${s.name} [${mode}]`, t.slice(1).map((x, i) => x - t[i]).join(' '));
+      if (process.env.VEIL_LEAK_TIMING)
+        console.log(
+          `timing ${s.name} [${mode}]`,
+          t
+            .slice(1)
+            .map((x, i) => x - t[i])
+            .join(' '),
+        );
       const batches = out.batches.map((t) => JSON.parse(t) as Batch);
       const events = batches.flatMap((bt) => (Array.isArray(bt?.events) ? bt.events : []));
       return {
@@ -520,7 +525,11 @@ export function findLeaks(
       hit('on the replayed page, without whitespace/dashes, any case', normReplayed, nc) ||
       (NUMBER.test(c) &&
         (hit('its digits, whatever separates them', (digitsOfStrings ??= rec.strings.replace(/\D/g, '')), c.replace(/\D/g, '')) ||
-          hit('its digits on the replayed page, whatever separates them', (digitsOfReplayed ??= replayed.replace(/\D/g, '')), c.replace(/\D/g, '')))) ||
+          hit(
+            'its digits on the replayed page, whatever separates them',
+            (digitsOfReplayed ??= replayed.replace(/\D/g, '')),
+            c.replace(/\D/g, ''),
+          ))) ||
       hit('reversed', rawLower, [...c].reverse().join('').toLowerCase()) ||
       hit('hex', rawLower, Buffer.from(c, 'utf8').toString('hex')) ||
       base64Forms(c).some((f) => hit('base64', raw, f)) ||
@@ -536,7 +545,9 @@ export function findLeaks(
     if (
       nc.length >= 10 &&
       unshared(prefix) &&
-      (hit(`prefix "${prefix}"`, normText, prefix) || hit(`prefix "${prefix}"`, normStrings, prefix) || hit(`prefix "${prefix}" on the replayed page`, normReplayed, prefix))
+      (hit(`prefix "${prefix}"`, normText, prefix) ||
+        hit(`prefix "${prefix}"`, normStrings, prefix) ||
+        hit(`prefix "${prefix}" on the replayed page`, normReplayed, prefix))
     ) {
       continue;
     }
@@ -613,12 +624,12 @@ export function expectPlaceholders(expect: ExpectStatic, values: string[], real:
 /** Asserts the contract for one recording of one scenario in one mode. */
 export function expectRecording(expect: ExpectStatic, rec: Recording, s: Scenario, mode: Mode): void {
   expect(rec.errors, 'the recorder or the page reported errors').toEqual([]);
-  expect(rec.events.some((e) => e.type === EventType.FullSnapshot), 'no full snapshot reached the transport').toBe(true);
+  expect(
+    rec.events.some((e) => e.type === EventType.FullSnapshot),
+    'no full snapshot reached the transport',
+  ).toBe(true);
   const forbidden = [...(s.canaries ?? []), ...(s.mustNotRecord?.[mode] ?? [])];
-  const related = [
-    ...Object.values(s.mustNotRecord ?? {}).flat(),
-    ...Object.values(s.mustRecord ?? {}).flat(),
-  ];
+  const related = [...Object.values(s.mustNotRecord ?? {}).flat(), ...Object.values(s.mustRecord ?? {}).flat()];
   let publicText = `${s.head ?? ''}\n${s.html}`;
   for (const c of [...forbidden, ...related]) publicText = publicText.split(c).join('\n');
   const leaks = findLeaks(rec, forbidden, related, publicText);
@@ -626,7 +637,9 @@ export function expectRecording(expect: ExpectStatic, rec: Recording, s: Scenari
   const missing = (s.mustRecord?.[mode] ?? []).filter((t) => !recorded(rec, t));
   expect(missing, `must be recorded in ${mode} mode but is missing`).toEqual([]);
   s.check?.(rec, mode, expect);
-  expect(disagreements(rec.probes, rec.events, rec.strings), `the explanation disagrees with what was recorded in ${mode} mode`).toEqual([]);
+  expect(disagreements(rec.probes, rec.events, rec.strings), `the explanation disagrees with what was recorded in ${mode} mode`).toEqual(
+    [],
+  );
 }
 
 const TEST_TIMEOUT = 15 * 60_000;
@@ -668,9 +681,15 @@ function runControls(channel: string, groups: Record<string, Scenario[]>): void 
           );
           it(s.name, { timeout: TEST_TIMEOUT }, async ({ expect }) => {
             const rec = await record(s, 'relaxed');
-            expect(rec.events.some((e) => e.type === EventType.FullSnapshot), 'no full snapshot').toBe(true);
+            expect(
+              rec.events.some((e) => e.type === EventType.FullSnapshot),
+              'no full snapshot',
+            ).toBe(true);
             const seen = new Set(findLeaks(rec, planted).map((l) => l.canary));
-            expect(planted.filter((c) => !seen.has(c)), 'canaries an unmasked recorder never saw').toEqual([]);
+            expect(
+              planted.filter((c) => !seen.has(c)),
+              'canaries an unmasked recorder never saw',
+            ).toEqual([]);
           });
         }
       });

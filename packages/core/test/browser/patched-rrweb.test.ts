@@ -21,7 +21,13 @@ type Copy = 'stock' | 'patched';
 async function bundleRrweb(copy: Copy): Promise<string> {
   const out = await build({
     stdin: { contents: ENTRY, resolveDir: coreDir, loader: 'js', sourcefile: 'rrweb-entry.js' },
-    bundle: true, format: 'iife', globalName: 'Rrweb', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'Rrweb',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
     plugins: copy === 'patched' ? [patchRrweb()] : [],
   });
   return out.outputFiles[0].text;
@@ -206,7 +212,12 @@ let server: http.Server;
 const scripts: Record<Copy, string> = { stock: '', patched: '' };
 
 beforeAll(async () => {
-  [scripts.stock, scripts.patched, browser, server] = await Promise.all([bundleRrweb('stock'), bundleRrweb('patched'), launchChromium(), serve()]);
+  [scripts.stock, scripts.patched, browser, server] = await Promise.all([
+    bundleRrweb('stock'),
+    bundleRrweb('patched'),
+    launchChromium(),
+    serve(),
+  ]);
 });
 
 afterAll(async () => {
@@ -220,7 +231,12 @@ interface RrwebEvent {
   data?: unknown;
 }
 
-async function recordWith(copy: Copy, path = '/', steps: Array<() => void | Promise<void>> = STEPS, pageErrors: Error[] = []): Promise<RrwebEvent[]> {
+async function recordWith(
+  copy: Copy,
+  path = '/',
+  steps: Array<() => void | Promise<void>> = STEPS,
+  pageErrors: Error[] = [],
+): Promise<RrwebEvent[]> {
   const page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(error));
   try {
@@ -254,7 +270,18 @@ describe('the bundled rrweb', () => {
     const text = JSON.stringify(stock);
     // the page reaches what the patch changed: blocked elements, custom
     // elements, scroll offsets, shadow roots, frames, inputs, attributes
-    for (const expected of ['rr_width', '"isCustom":true', '"text":"a","isChecked":false', 'rr_scrollTop', '"isShadowHost":true', 'frame text', 'input=BEA EXAMPLE', 'Changed ', '/elsewhere#part', 'late shadow']) {
+    for (const expected of [
+      'rr_width',
+      '"isCustom":true',
+      '"text":"a","isChecked":false',
+      'rr_scrollTop',
+      '"isShadowHost":true',
+      'frame text',
+      'input=BEA EXAMPLE',
+      'Changed ',
+      '/elsewhere#part',
+      'late shadow',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('hidden by class');
@@ -278,7 +305,12 @@ describe('the bundled rrweb', () => {
       return node!.id;
     };
     const unchecked = events
-      .filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source: number }).source === IncrementalSource.Input && (e.data as { isChecked: boolean }).isChecked === false)
+      .filter(
+        (e) =>
+          e.type === EventType.IncrementalSnapshot &&
+          (e.data as { source: number }).source === IncrementalSource.Input &&
+          (e.data as { isChecked: boolean }).isChecked === false,
+      )
       .map((e) => (e.data as { id: number }).id);
     // the other radios of the form, the one outside it by its form attribute included
     expect(unchecked).toContain(idOf('small'));

@@ -13,8 +13,39 @@ export const LINE_BREAK = '\u0001';
 // The test's own model of which elements a reader reads through, written
 // from HTML's phrasing content, not taken from the code under test.
 const READ_THROUGH = new Set([
-  'a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'code', 'data', 'del', 'dfn', 'em', 'font', 'i', 'ins', 'kbd', 'label', 'mark',
-  'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'big', 'tt', 'nobr', 'strike', 'output',
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'cite',
+  'code',
+  'data',
+  'del',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'kbd',
+  'label',
+  'mark',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+  'var',
+  'big',
+  'tt',
+  'nobr',
+  'strike',
+  'output',
 ]);
 const NOT_SHOWN = new Set(['script', 'style', 'noscript', 'template', 'head', 'title']);
 
@@ -65,7 +96,7 @@ export function replayedText(events: readonly RecordedEvent[]): string {
       }
       // an add may name a parent added later in the same list
       let pending: any[] = [...(data.adds ?? [])];
-      for (let progress = true; pending.length && progress; ) {
+      for (let progress = true; pending.length && progress;) {
         progress = false;
         const later: any[] = [];
         for (const add of pending) {

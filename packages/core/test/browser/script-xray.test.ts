@@ -29,7 +29,13 @@ const page = (scriptTag: string) => `<!doctype html><html><head><meta charset="u
 beforeAll(async () => {
   const xray = await build({
     entryPoints: [path.join(coreDir, 'src', 'xray', 'index.ts')],
-    bundle: true, format: 'iife', globalName: 'VeilXray', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'VeilXray',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
   });
   const files: Record<string, string> = {
     '/dist/index.global.js': await bundle(),
@@ -68,7 +74,7 @@ async function open(url: string): Promise<Page> {
 const overlayHost = (p: Page) => p.evaluate(() => document.querySelectorAll('veil-xray[data-veil="block"]').length);
 
 describe('Veil.xray in the <script> build', () => {
-  it('draws the X-ray with the recorder\'s own privacy mode and selectors, selectors added later included', async () => {
+  it("draws the X-ray with the recorder's own privacy mode and selectors, selectors added later included", async () => {
     const p = await open('/plain.html');
     try {
       expect(requested).not.toContain('/dist/xray.global.js');
@@ -120,7 +126,7 @@ describe('?veil-xray', () => {
     }
   });
 
-  it('draws the X-ray for the page\'s recorder where the script tag has data-veil-xray', async () => {
+  it("draws the X-ray for the page's recorder where the script tag has data-veil-xray", async () => {
     const p = await open('/opted-in.html?veil-xray');
     try {
       await p.waitForFunction(() => document.querySelector('veil-xray[data-veil="block"]'));

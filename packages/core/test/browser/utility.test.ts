@@ -111,7 +111,11 @@ describe('the suite fixtures', () => {
 
   it('checks each scenario for something: a canary or a must-record value', () => {
     const empty = all.filter(
-      (s) => !s.canaries?.length && !Object.values(s.mustNotRecord ?? {}).flat().length && !Object.values(s.mustRecord ?? {}).flat().length && !s.check,
+      (s) =>
+        !s.canaries?.length &&
+        !Object.values(s.mustNotRecord ?? {}).flat().length &&
+        !Object.values(s.mustRecord ?? {}).flat().length &&
+        !s.check,
     );
     expect(empty.map((s) => s.name)).toEqual([]);
   });

@@ -34,7 +34,13 @@ export const XRAY_PAGE = `<!doctype html><html><head><meta charset="utf-8"><titl
 beforeAll(async () => {
   const out = await build({
     entryPoints: [path.join(coreDir, 'src', 'xray', 'index.ts')],
-    bundle: true, format: 'iife', globalName: 'VeilXray', platform: 'browser', target: 'es2020', write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'iife',
+    globalName: 'VeilXray',
+    platform: 'browser',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
   });
   xrayScript = out.outputFiles[0].text;
   recorderScript = await bundle();
@@ -120,7 +126,12 @@ describe('xray', () => {
       // the blocked region is its parent's last child, and the parent has a next sibling:
       // the walk used to return to the parent and into the region again, freezing the page
       await page.evaluate(() =>
-        document.querySelector('h1')!.insertAdjacentHTML('afterend', '<section><aside data-veil="block">Chat <p>Agent</p><input id="chat"></aside></section><p>Thanks for shopping</p><div data-veil="block"><p>One</p><p>Two</p></div>'),
+        document
+          .querySelector('h1')!
+          .insertAdjacentHTML(
+            'afterend',
+            '<section><aside data-veil="block">Chat <p>Agent</p><input id="chat"></aside></section><p>Thanks for shopping</p><div data-veil="block"><p>One</p><p>Two</p></div>',
+          ),
       );
       await page.evaluate(() => ((window as any).xr = (window as any).VeilXray.xray({ privacy: 'relaxed' })));
       const c = await counts(page);
@@ -129,7 +140,9 @@ describe('xray', () => {
       expect(c.blocked.fields).toBe(0);
       // what follows the region is still outlined: the coupon field and the text after it
       expect(c.recorded.fields).toBe(1);
-      const outcomes = await page.evaluate(() => [...(window as any).xr.overlay.querySelectorAll('.box')].map((b: HTMLElement) => b.dataset.outcome));
+      const outcomes = await page.evaluate(() =>
+        [...(window as any).xr.overlay.querySelectorAll('.box')].map((b: HTMLElement) => b.dataset.outcome),
+      );
       expect(outcomes.filter((o: string | undefined) => o === 'recorded').length).toBeGreaterThan(2);
     } finally {
       await page.close();
@@ -140,9 +153,11 @@ describe('xray', () => {
     const page = await open();
     try {
       await page.evaluate(() => ((window as any).xr = (window as any).VeilXray.xray({ privacy: 'relaxed' })));
-      await page.evaluate(() => document.getElementById('pay')!.insertAdjacentHTML('beforeend', '<label>CVC <input id="cvc" name="cvc"></label>'));
+      await page.evaluate(() =>
+        document.getElementById('pay')!.insertAdjacentHTML('beforeend', '<label>CVC <input id="cvc" name="cvc"></label>'),
+      );
       await page.waitForFunction(() => (window as any).xr.counts()['never recorded'].fields === 3);
-      await page.evaluate(() => (window as any).xr.overlay.querySelector('select').value = 'strict');
+      await page.evaluate(() => ((window as any).xr.overlay.querySelector('select').value = 'strict'));
       await page.evaluate(() => (window as any).xr.overlay.querySelector('select').dispatchEvent(new Event('change', { bubbles: true })));
       const strict = await counts(page);
       expect(strict.recorded.fields).toBe(0);
@@ -158,7 +173,10 @@ describe('xray', () => {
       await page.evaluate((js) => (0, eval)(`${js}\n;window.Veil = Veil;`), recorderScript);
       const batches = await page.evaluate(async () => {
         const sent: string[] = [];
-        const recorder = (window as any).Veil.createRecorder({ privacy: 'relaxed', transport: (b: unknown) => void sent.push(JSON.stringify(b)) });
+        const recorder = (window as any).Veil.createRecorder({
+          privacy: 'relaxed',
+          transport: (b: unknown) => void sent.push(JSON.stringify(b)),
+        });
         recorder.start();
         const xr = (window as any).VeilXray.xray({ privacy: 'relaxed' });
         await new Promise((r) => setTimeout(r, 100));
@@ -170,7 +188,8 @@ describe('xray', () => {
         return sent.join('\n');
       });
       expect(batches).toContain('Free shipping on orders over');
-      for (const own of ['Veil X-ray', 'Hover an outline', 'autocomplete=\\"cc-number\\"', 'repeating-linear-gradient', 'box hover']) expect(batches).not.toContain(own);
+      for (const own of ['Veil X-ray', 'Hover an outline', 'autocomplete=\\"cc-number\\"', 'repeating-linear-gradient', 'box hover'])
+        expect(batches).not.toContain(own);
       // its only trace: the empty, blocked 0×0 host
       expect(batches).toMatch(/"tagName":"veil-xray","attributes":\{[^}]*\},"childNodes":\[\]/);
     } finally {

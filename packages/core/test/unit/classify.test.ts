@@ -1,8 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BLOCK, MASK, MODE_BALANCED, MODE_RELAXED, MODE_STRICT, NOT_A_FIELD, PERSONAL_FIELD, PLAIN_FIELD, RECORD, ROOT_CONTEXT,
-  SENSITIVE_FIELD, SENSITIVE_PLACEHOLDER, UNMASK, autocompleteKind, combine, fieldKind, identifierKind, ownFacts, parseMark,
-  scrubAttributes, scrubText, scrubValue, textMasked, valueMasked,
+  BLOCK,
+  MASK,
+  MODE_BALANCED,
+  MODE_RELAXED,
+  MODE_STRICT,
+  NOT_A_FIELD,
+  PERSONAL_FIELD,
+  PLAIN_FIELD,
+  RECORD,
+  ROOT_CONTEXT,
+  SENSITIVE_FIELD,
+  SENSITIVE_PLACEHOLDER,
+  UNMASK,
+  autocompleteKind,
+  combine,
+  fieldKind,
+  identifierKind,
+  ownFacts,
+  parseMark,
+  scrubAttributes,
+  scrubText,
+  scrubValue,
+  textMasked,
+  valueMasked,
 } from '../../src/engine/classify';
 
 const attrs = (a: Record<string, string>) => (n: string) => a[n];
@@ -19,7 +40,26 @@ describe('field classification', () => {
     }
   });
   it('treats names and ids that suggest a secret as sensitive, in any style', () => {
-    for (const n of ['api_token', 'API_TOKEN', 'userPassword', 'passwd', 'pwd', 'client-secret', 'apiKey', 'otp', 'pin', 'cvv', 'CVC', 'csc', 'cardNumber', 'card_number', 'iban', 'ssn', 'mfa_code', 'newpassword']) {
+    for (const n of [
+      'api_token',
+      'API_TOKEN',
+      'userPassword',
+      'passwd',
+      'pwd',
+      'client-secret',
+      'apiKey',
+      'otp',
+      'pin',
+      'cvv',
+      'CVC',
+      'csc',
+      'cardNumber',
+      'card_number',
+      'iban',
+      'ssn',
+      'mfa_code',
+      'newpassword',
+    ]) {
       expect(identifierKind(n), n).toBe(SENSITIVE_FIELD);
     }
   });
@@ -38,7 +78,19 @@ describe('field classification', () => {
   it('treats e-mail and telephone inputs and personal autocomplete as personal', () => {
     expect(fieldKind('input', attrs({ type: 'email' }))).toBe(PERSONAL_FIELD);
     expect(fieldKind('input', attrs({ type: 'tel' }))).toBe(PERSONAL_FIELD);
-    for (const ac of ['name', 'given-name', 'family-name', 'street-address', 'address-line1', 'postal-code', 'bday', 'bday-year', 'email', 'tel-national', 'shipping address-level2']) {
+    for (const ac of [
+      'name',
+      'given-name',
+      'family-name',
+      'street-address',
+      'address-line1',
+      'postal-code',
+      'bday',
+      'bday-year',
+      'email',
+      'tel-national',
+      'shipping address-level2',
+    ]) {
       expect(autocompleteKind(ac), ac).toBe(PERSONAL_FIELD);
     }
   });
@@ -48,7 +100,15 @@ describe('field classification', () => {
       expect(fieldKind('input', attrs({ type: 'text', name: 'f1', 'aria-label': label })), label).toBe(SENSITIVE_FIELD);
     }
     // label text often shows an example value: a personal word there proves nothing
-    for (const label of ['Happy birthday!', 'you@example.com', 'Your e-mail', 'Street address', 'Search products', 'Voucher', 'Spinning speed']) {
+    for (const label of [
+      'Happy birthday!',
+      'you@example.com',
+      'Your e-mail',
+      'Street address',
+      'Search products',
+      'Voucher',
+      'Spinning speed',
+    ]) {
       expect(fieldKind('input', attrs({ type: 'text', placeholder: label, 'aria-label': label })), label).toBe(PLAIN_FIELD);
     }
     // neither lowers what the name says
@@ -115,9 +175,25 @@ describe('what each mode records', () => {
 describe('attributes', () => {
   it('masks text-bearing attributes in masked regions and keeps structure', () => {
     const ctx = combine(ROOT_CONTEXT, ownFacts('div', attrs({ 'data-veil': 'mask' }), MODE_RELAXED));
-    const a: Record<string, unknown> = { title: 'Pat Doe', alt: 'x', 'aria-label': 'Pat', 'data-user': 'pat', class: 'card', style: 'width:1px', 'data-veil': 'mask' };
+    const a: Record<string, unknown> = {
+      title: 'Pat Doe',
+      alt: 'x',
+      'aria-label': 'Pat',
+      'data-user': 'pat',
+      class: 'card',
+      style: 'width:1px',
+      'data-veil': 'mask',
+    };
     scrubAttributes('div', a, ctx, MODE_RELAXED);
-    expect(a).toEqual({ title: '*** ***', alt: '*', 'aria-label': '***', 'data-user': '***', class: 'card', style: 'width:1px', 'data-veil': 'mask' });
+    expect(a).toEqual({
+      title: '*** ***',
+      alt: '*',
+      'aria-label': '***',
+      'data-user': '***',
+      class: 'card',
+      style: 'width:1px',
+      'data-veil': 'mask',
+    });
   });
   it('drops event handler attributes and scrubs URLs in every mode', () => {
     const a: Record<string, unknown> = { href: '/v?token=abc', onclick: 'steal()', srcset: '/a.png?sig=1 1x' };

@@ -80,7 +80,9 @@ describe('e-mail addresses', () => {
 
 describe('secret parameters', () => {
   it('redacts secret-looking parameters in query strings and fragments', () => {
-    expect(scrubSecretParams('/cb?code=abc&state=x#access_token=T0K&type=bearer')).toBe('/cb?code=redacted&state=redacted#access_token=redacted&type=bearer');
+    expect(scrubSecretParams('/cb?code=abc&state=x#access_token=T0K&type=bearer')).toBe(
+      '/cb?code=redacted&state=redacted#access_token=redacted&type=bearer',
+    );
     expect(scrubSecretParams('?X-Amz-Signature=deadbeef&page=2')).toBe('?X-Amz-Signature=redacted&page=2');
   });
   it('keeps ordinary parameters', () => {
@@ -104,9 +106,31 @@ describe('maskPersonalData', () => {
 
   it('masks the union of what each detector finds on its own, so no detector undoes another', () => {
     // pieces that each detector acts on, near misses, and the characters the quick check looks for
-    const pieces = ['4111 1111 1111 1111', '4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1', 'DE89370400440532013000', 'pat@example.org', 'a%40b.example',
-      '?token=abc', '&sid=1', 'x=1', 'order', ' ', '-', '7', '42', '%', '@', '=', 'GB82 WEST 1234 5698 7654 32', 'Zoë', '.',
-      'ghp_0123456789abcdefXYZ', 'Bearer ', 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig', '4111.1111'];
+    const pieces = [
+      '4111 1111 1111 1111',
+      '4-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1',
+      'DE89370400440532013000',
+      'pat@example.org',
+      'a%40b.example',
+      '?token=abc',
+      '&sid=1',
+      'x=1',
+      'order',
+      ' ',
+      '-',
+      '7',
+      '42',
+      '%',
+      '@',
+      '=',
+      'GB82 WEST 1234 5698 7654 32',
+      'Zoë',
+      '.',
+      'ghp_0123456789abcdefXYZ',
+      'Bearer ',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig',
+      '4111.1111',
+    ];
     let seed = 7;
     const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
     for (let i = 0; i < 3000; i++) {
@@ -117,7 +141,16 @@ describe('maskPersonalData', () => {
         continue;
       }
       const params = scrubSecretParams(value);
-      const each = [maskEmails, maskCardNumbers, maskIbans, (v: string) => maskFindings(v, findPersonalData(v).filter((f) => !['e-mail address', 'card number', 'IBAN'].includes(f.kind)))].map((mask) => mask(params));
+      const each = [
+        maskEmails,
+        maskCardNumbers,
+        maskIbans,
+        (v: string) =>
+          maskFindings(
+            v,
+            findPersonalData(v).filter((f) => !['e-mail address', 'card number', 'IBAN'].includes(f.kind)),
+          ),
+      ].map((mask) => mask(params));
       const union = [...params].map((ch, i) => (each.some((masked) => masked[i] === '*' && ch !== '*') ? '*' : ch)).join('');
       expect(maskPersonalData(value), value).toBe(union);
     }
@@ -134,10 +167,11 @@ describe('maskPersonalData', () => {
       const grouped = iban.replace(/(.{4})/g, '$1 ').trim();
       const cards: string[] = [];
       const groups = grouped.split(' ').slice(1);
-      for (let a = 0; a < groups.length; a++) for (let b = a; b < groups.length; b++) {
-        const digits = groups.slice(a, b + 1).join('');
-        if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) cards.push(digits);
-      }
+      for (let a = 0; a < groups.length; a++)
+        for (let b = a; b < groups.length; b++) {
+          const digits = groups.slice(a, b + 1).join('');
+          if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) cards.push(digits);
+        }
       if (!cards.length) continue;
       checked++;
       expect(maskPersonalData(`to ${grouped} today`)).toBe(`to ${grouped.replace(/\S/g, '*')} today`);
@@ -163,8 +197,14 @@ describe('card numbers with the separators people use', () => {
     expect(maskCardNumbers('41111 11111111111')).toBe('***** ***********');
   });
   it('leaves prices, dates, versions and addresses alone however they are chained', () => {
-    for (const s of ['19.99 29.99 39.99 49.99 59.99 69.99', '01/02/2024 03/04/2025 05/06', 'v1.2.3 4.5.6 7.8.9 10.11.12', '192.168.100.200 10.0.0.1',
-      'order 1234.5678.9012.3456', '2026-11-29 12:30:45.123']) {
+    for (const s of [
+      '19.99 29.99 39.99 49.99 59.99 69.99',
+      '01/02/2024 03/04/2025 05/06',
+      'v1.2.3 4.5.6 7.8.9 10.11.12',
+      '192.168.100.200 10.0.0.1',
+      'order 1234.5678.9012.3456',
+      '2026-11-29 12:30:45.123',
+    ]) {
       expect(maskCardNumbers(s), s).toBe(s);
     }
   });
@@ -188,7 +228,8 @@ describe('IBANs with other separators', () => {
 });
 
 describe('credentials', () => {
-  const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbiJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
+  const jwt =
+    'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbiJ9.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c';
   const secrets = {
     jwt,
     stripe: 'sk_live_51Hc3f0aKq8vZt2x9Q',
@@ -208,7 +249,9 @@ describe('credentials', () => {
   it('masks the token after an Authorization scheme, not the scheme, and not prose', () => {
     expect(maskPersonalData('Authorization: Bearer abc.DEF-123_xyz~9')).toBe(`Authorization: Bearer ${'*'.repeat(17)}`);
     expect(maskPersonalData('Authorization: Basic dXNlcjpwYXNzd29yZA==')).toBe(`Authorization: Basic ${'*'.repeat(20)}`);
-    expect(maskPersonalData('Bearer authentication uses tokens; Basic authentication does not.')).toBe('Bearer authentication uses tokens; Basic authentication does not.');
+    expect(maskPersonalData('Bearer authentication uses tokens; Basic authentication does not.')).toBe(
+      'Bearer authentication uses tokens; Basic authentication does not.',
+    );
     expect(maskPersonalData('Token EXPIRED, Bearer Tokens')).toBe('Token EXPIRED, Bearer Tokens');
     expect(maskPersonalData('Bearer AbcdefGhijk')).toBe('Bearer ***********');
     expect(maskPersonalData(`Authorization: Bearer ${jwt}`)).toBe(`Authorization: Bearer ${'*'.repeat(jwt.length)}`);
@@ -216,7 +259,9 @@ describe('credentials', () => {
   it('finds the scheme in any case, in text and in input values, with no digit to open the other detectors', () => {
     expect(maskPersonalData('authorization: bearer abcDEFgh+ijk')).toBe(`authorization: bearer ${'*'.repeat(12)}`);
     expect(maskPersonalValue('BEARER abcDEFgh+ijk')).toBe(`BEARER ${'*'.repeat(12)}`);
-    expect(maskPersonalData('read the token docs for basic setup, page 12 of 30')).toBe('read the token docs for basic setup, page 12 of 30');
+    expect(maskPersonalData('read the token docs for basic setup, page 12 of 30')).toBe(
+      'read the token docs for basic setup, page 12 of 30',
+    );
   });
   it('masks the body of a PEM private key, keeping its BEGIN and END lines', () => {
     const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
@@ -237,7 +282,15 @@ describe('credentials', () => {
     }
   });
   it('leaves ordinary identifiers and prose alone', () => {
-    for (const s of ['class="btn_primary nav__item"', 'the token expired', 'sk-1', 'my_variable_name', 'Eyjafjallajökull', 'BEGIN here', 'task-list item_3']) {
+    for (const s of [
+      'class="btn_primary nav__item"',
+      'the token expired',
+      'sk-1',
+      'my_variable_name',
+      'Eyjafjallajökull',
+      'BEGIN here',
+      'task-list item_3',
+    ]) {
       expect(maskPersonalData(s), s).toBe(s);
     }
   });

@@ -18,7 +18,9 @@ describe('recorder options', () => {
     expect(() => resolveOptions({ transport, maks: ['.x'] })).toThrow(/Unknown option "maks". Accepted options: privacy, mask, block/);
   });
   it('names the option and the accepted values for an unknown privacy mode', () => {
-    expect(() => resolveOptions({ transport, privacy: 'paranoid' })).toThrow(new RegExp(`"privacy".*${PRIVACY_MODES.map((mode) => `'${mode}'`).join(', ')}.*"paranoid"`));
+    expect(() => resolveOptions({ transport, privacy: 'paranoid' })).toThrow(
+      new RegExp(`"privacy".*${PRIVACY_MODES.map((mode) => `'${mode}'`).join(', ')}.*"paranoid"`),
+    );
   });
   it('rejects selectors that are not arrays of valid CSS selectors', () => {
     expect(() => resolveOptions({ transport, mask: '.x' })).toThrow(/"mask".*array of CSS selectors/);
@@ -36,8 +38,13 @@ describe('recorder options', () => {
   });
   it("takes a path on the page's own site as the ingest URL, alone or in { url }", () => {
     expect(resolveOptions({ transport: '/api/veil' }).transport).toEqual({ url: '/api/veil' });
-    expect(resolveOptions({ transport: { url: '/ingest?site=shop', siteKey: 'k' } }).transport).toEqual({ url: '/ingest?site=shop', siteKey: 'k' });
-    expect(resolveOptions({ transport: '//collector.example.com/v1/ingest' }).transport).toEqual({ url: '//collector.example.com/v1/ingest' });
+    expect(resolveOptions({ transport: { url: '/ingest?site=shop', siteKey: 'k' } }).transport).toEqual({
+      url: '/ingest?site=shop',
+      siteKey: 'k',
+    });
+    expect(resolveOptions({ transport: '//collector.example.com/v1/ingest' }).transport).toEqual({
+      url: '//collector.example.com/v1/ingest',
+    });
   });
   it('rejects wrong types for flags, callbacks and numbers', () => {
     expect(() => resolveOptions({ transport, requireConsent: 'yes' })).toThrow(/"requireConsent".*true or false/);
@@ -46,7 +53,13 @@ describe('recorder options', () => {
     expect(() => resolveOptions({ transport, maxBatchEvents: 0.5 })).toThrow(/"maxBatchEvents"/);
   });
   it('takes number options within their ranges and refuses NaN, Infinity and the values just outside', () => {
-    const accepted = { flushInterval: [100, 60_000], maxBatchEvents: [1, 10_000], sampleRate: [0, 0.25, 1], checkoutInterval: [0, 1000], sessionTimeout: [1000] };
+    const accepted = {
+      flushInterval: [100, 60_000],
+      maxBatchEvents: [1, 10_000],
+      sampleRate: [0, 0.25, 1],
+      checkoutInterval: [0, 1000],
+      sessionTimeout: [1000],
+    };
     const refused = {
       flushInterval: [99, NaN, Infinity, '5000'],
       maxBatchEvents: [0, 1.5, NaN, Infinity],
@@ -60,7 +73,13 @@ describe('recorder options', () => {
     for (const [name, values] of Object.entries(refused)) {
       for (const v of values) expect(() => resolveOptions({ transport, [name]: v }), `${name} ${v}`).toThrow(new RegExp(`"${name}"`));
     }
-    expect(resolveOptions({ transport })).toMatchObject({ flushInterval: 5000, maxBatchEvents: 500, sampleRate: 1, checkoutInterval: 300_000, sessionTimeout: 1_800_000 });
+    expect(resolveOptions({ transport })).toMatchObject({
+      flushInterval: 5000,
+      maxBatchEvents: 500,
+      sampleRate: 1,
+      checkoutInterval: 300_000,
+      sessionTimeout: 1_800_000,
+    });
   });
   it('accepts an opaque visitor id and refuses one that is personal data, without repeating it', () => {
     expect(resolveOptions({ transport, visitorId: 'u_8f3a2c' }).visitorId).toBe('u_8f3a2c');

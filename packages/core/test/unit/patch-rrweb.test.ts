@@ -36,7 +36,10 @@ describe('the rrweb patch', () => {
     const patched = applyPatch(source, patch);
     expect(patched).not.toBe(source);
     // GNU patch is the reference: .ci/run installs it with Chromium
-    expect(() => execFileSync('patch', ['--version'], { stdio: 'ignore' }), 'GNU patch is needed here: apt-get install patch').not.toThrow();
+    expect(
+      () => execFileSync('patch', ['--version'], { stdio: 'ignore' }),
+      'GNU patch is needed here: apt-get install patch',
+    ).not.toThrow();
     const dir = mkdtempSync(path.join(tmpdir(), 'veil-patch-'));
     try {
       const out = path.join(dir, 'record.js');
@@ -53,7 +56,9 @@ describe('the rrweb patch', () => {
     const second = /^@@ -(\d+)/.exec(hunkHeaders[1])!;
     // the hunk's first line, a context line in diff -u's output
     const changed = withLine(Number(second[1]), '// upstream changed this line');
-    expect(() => applyPatch(changed, patch, 'rrweb-record.patch')).toThrow(`hunk 2 of rrweb-record.patch (${hunkHeaders[1]}) does not apply`);
+    expect(() => applyPatch(changed, patch, 'rrweb-record.patch')).toThrow(
+      `hunk 2 of rrweb-record.patch (${hunkHeaders[1]}) does not apply`,
+    );
   });
 
   it('does not look for a hunk elsewhere when lines before it moved', () => {

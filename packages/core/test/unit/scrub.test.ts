@@ -2,7 +2,14 @@
 // send them: nothing masked at capture. It must decide everything itself.
 import { describe, expect, it } from 'vitest';
 import { createLiveScrubber, createScrubber, type ElementHint } from '../../src/engine/scrub';
-import { EventType, IncrementalSource, MouseInteraction, NAVIGATION_EVENT, SerializedNodeType, type RecordedEvent } from '../../src/engine/protocol';
+import {
+  EventType,
+  IncrementalSource,
+  MouseInteraction,
+  NAVIGATION_EVENT,
+  SerializedNodeType,
+  type RecordedEvent,
+} from '../../src/engine/protocol';
 import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
 
 /**
@@ -10,11 +17,13 @@ import { PRIVACY_MODES, type PrivacyMode } from '../../src/engine/vocabulary';
  * one: the test answers the page's hints and hears its checkout requests, and
  * tells it what the page's watcher would.
  */
-function scrubberWithPage(options: {
-  privacy?: PrivacyMode;
-  elementHint?: (id: number, tag: string, slotted: boolean) => ElementHint | undefined;
-  nestedTree?: (id: number) => void;
-} = {}) {
+function scrubberWithPage(
+  options: {
+    privacy?: PrivacyMode;
+    elementHint?: (id: number, tag: string, slotted: boolean) => ElementHint | undefined;
+    nestedTree?: (id: number) => void;
+  } = {},
+) {
   let checkoutWanted = false;
   const live = createLiveScrubber(options.privacy ?? 'strict', {
     hint: (id, tag, slotted) => options.elementHint?.(id, tag, slotted),
@@ -30,19 +39,42 @@ function scrubberWithPage(options: {
       checkoutWanted = false;
       return wanted;
     },
-    noteAttributes: (id: number, attributes: Record<string, string | null>, askAgain?: boolean) => live.note({ kind: 'attributes', id, attributes, askAgain }),
+    noteAttributes: (id: number, attributes: Record<string, string | null>, askAgain?: boolean) =>
+      live.note({ kind: 'attributes', id, attributes, askAgain }),
     noteParent: (id: number, parentId: number | null) => live.note({ kind: 'parent', id, parentId }),
     noteHost: (id: number) => live.note({ kind: 'host', id }),
   };
 }
 
 let ids = 0;
-const el = (tagName: string, attributes: Record<string, unknown> = {}, childNodes: unknown[] = []) => ({ type: SerializedNodeType.Element, id: ++ids, tagName, attributes, childNodes });
+const el = (tagName: string, attributes: Record<string, unknown> = {}, childNodes: unknown[] = []) => ({
+  type: SerializedNodeType.Element,
+  id: ++ids,
+  tagName,
+  attributes,
+  childNodes,
+});
 const text = (textContent: string) => ({ type: SerializedNodeType.Text, id: ++ids, textContent });
-const doc = (...children: unknown[]) => ({ type: SerializedNodeType.Document, id: ++ids, childNodes: [el('html', {}, [el('body', {}, children)])] });
-const full = (node: unknown): RecordedEvent => ({ type: EventType.FullSnapshot, timestamp: 1, data: { node, initialOffset: { top: 0, left: 0 } } });
-const mutation = (data: Record<string, unknown>): RecordedEvent => ({ type: EventType.IncrementalSnapshot, timestamp: 2, data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data } });
-const input = (id: number, value: string, isChecked = false): RecordedEvent => ({ type: EventType.IncrementalSnapshot, timestamp: 3, data: { source: IncrementalSource.Input, id, text: value, isChecked } });
+const doc = (...children: unknown[]) => ({
+  type: SerializedNodeType.Document,
+  id: ++ids,
+  childNodes: [el('html', {}, [el('body', {}, children)])],
+});
+const full = (node: unknown): RecordedEvent => ({
+  type: EventType.FullSnapshot,
+  timestamp: 1,
+  data: { node, initialOffset: { top: 0, left: 0 } },
+});
+const mutation = (data: Record<string, unknown>): RecordedEvent => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp: 2,
+  data: { source: IncrementalSource.Mutation, texts: [], attributes: [], removes: [], adds: [], ...data },
+});
+const input = (id: number, value: string, isChecked = false): RecordedEvent => ({
+  type: EventType.IncrementalSnapshot,
+  timestamp: 3,
+  data: { source: IncrementalSource.Input, id, text: value, isChecked },
+});
 const sent = (e: RecordedEvent | null) => JSON.stringify(e);
 
 describe('scrubber', () => {
@@ -75,10 +107,14 @@ describe('scrubber', () => {
     const d = el('div', {}, [p]);
     const s = scrubberWithPage({ privacy: 'relaxed' });
     s.scrub(full(doc(d)));
-    const out = sent(s.scrub(mutation({
-      attributes: [{ id: d.id, attributes: { 'data-veil': 'mask' } }],
-      adds: [{ parentId: p.id, nextId: null, node: text('MarkedLate77') }],
-    })));
+    const out = sent(
+      s.scrub(
+        mutation({
+          attributes: [{ id: d.id, attributes: { 'data-veil': 'mask' } }],
+          adds: [{ parentId: p.id, nextId: null, node: text('MarkedLate77') }],
+        }),
+      ),
+    );
     expect(out).not.toContain('MarkedLate77');
     expect(s.takeCheckoutRequest()).toBe(true);
   });
@@ -89,19 +125,26 @@ describe('scrubber', () => {
     s.scrub(full(doc(body)));
     const child = text('Orderly text');
     const parent = el('div', { 'data-veil': 'mask' });
-    const out = sent(s.scrub(mutation({
-      adds: [
-        { parentId: parent.id, nextId: null, node: child },
-        { parentId: body.id, nextId: null, node: parent },
-        { parentId: 9999, nextId: null, node: text('OrphanText') },
-      ],
-    })));
+    const out = sent(
+      s.scrub(
+        mutation({
+          adds: [
+            { parentId: parent.id, nextId: null, node: child },
+            { parentId: body.id, nextId: null, node: parent },
+            { parentId: 9999, nextId: null, node: text('OrphanText') },
+          ],
+        }),
+      ),
+    );
     expect(out).not.toMatch(/Orderly|OrphanText/);
     expect(out).toContain('"*******');
   });
 
   it('names each shadow host and frame document as it enters the recording, so the recorder can watch inside', () => {
-    const host = el('div', {}, [{ ...el('p'), isShadow: true }, { ...text('shadow text'), isShadow: true }]);
+    const host = el('div', {}, [
+      { ...el('p'), isShadow: true },
+      { ...text('shadow text'), isShadow: true },
+    ]);
     const frame = el('iframe');
     const body = el('main', {}, [host, frame]);
     const nested: number[] = [];
@@ -110,14 +153,16 @@ describe('scrubber', () => {
     expect(nested).toEqual([host.id]);
     const later = el('section');
     const frameDoc = doc();
-    s.scrub(mutation({
-      adds: [
-        { parentId: body.id, nextId: null, node: later },
-        { parentId: later.id, nextId: null, node: { ...text('in a shadow root attached later'), isShadow: true } },
-        { parentId: later.id, nextId: null, node: { ...el('b'), isShadow: true } },
-        { parentId: frame.id, nextId: null, node: frameDoc },
-      ],
-    }));
+    s.scrub(
+      mutation({
+        adds: [
+          { parentId: body.id, nextId: null, node: later },
+          { parentId: later.id, nextId: null, node: { ...text('in a shadow root attached later'), isShadow: true } },
+          { parentId: later.id, nextId: null, node: { ...el('b'), isShadow: true } },
+          { parentId: frame.id, nextId: null, node: frameDoc },
+        ],
+      }),
+    );
     expect(nested).toEqual([host.id, later.id, frameDoc.id]);
   });
 
@@ -151,10 +196,14 @@ describe('scrubber', () => {
     expect(moved).toContain('SlotTitle2');
     // and back into the masked one, with nothing else telling the scrubber: masked again, and a fresh snapshot asked for
     paraHint = shown;
-    const back = sent(s.scrub(mutation({
-      attributes: [{ id: para.id, attributes: { title: 'SlotTitle3' } }],
-      texts: [{ id: lightText.id, value: 'SlotDirect2' }],
-    })));
+    const back = sent(
+      s.scrub(
+        mutation({
+          attributes: [{ id: para.id, attributes: { title: 'SlotTitle3' } }],
+          texts: [{ id: lightText.id, value: 'SlotDirect2' }],
+        }),
+      ),
+    );
     expect(back).not.toMatch(/SlotTitle3|SlotDirect2/);
     expect(s.takeCheckoutRequest()).toBe(true);
   });
@@ -162,12 +211,24 @@ describe('scrubber', () => {
   it('judges the light-DOM children of an element as slotted once told it became a host, before any shadow content arrives', () => {
     const para = el('p', {}, [text('x')]);
     const div = el('div', {}, [para]);
-    const s = scrubberWithPage({ privacy: 'relaxed', elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined) });
+    const s = scrubberWithPage({
+      privacy: 'relaxed',
+      elementHint: (id, _tag, slotted) => (id === para.id && slotted ? { mark: 3 } : undefined),
+    });
     s.scrub(full(doc(div)));
     // judged once as an ordinary child, and remembered so
-    expect(sent(s.scrub(mutation({ texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'before the host' }] })))).toContain('before the host');
+    expect(sent(s.scrub(mutation({ texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'before the host' }] })))).toContain(
+      'before the host',
+    );
     s.noteHost(div.id);
-    const out = sent(s.scrub(mutation({ attributes: [{ id: para.id, attributes: { title: 'HostLater1' } }], texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'HostLater2' }] })));
+    const out = sent(
+      s.scrub(
+        mutation({
+          attributes: [{ id: para.id, attributes: { title: 'HostLater1' } }],
+          texts: [{ id: (para.childNodes[0] as { id: number }).id, value: 'HostLater2' }],
+        }),
+      ),
+    );
     expect(out).not.toMatch(/HostLater1|HostLater2/);
   });
 
@@ -192,7 +253,13 @@ describe('scrubber', () => {
     s.scrub(full(doc(body)));
     expect(s.scrub(mutation({ removes: [{ parentId: body.id, id: field.id }] }))).not.toBeNull();
     expect(s.scrub(input(field.id, 'after removal'))).toBeNull();
-    expect(s.scrub({ type: EventType.IncrementalSnapshot, timestamp: 4, data: { source: IncrementalSource.MouseInteraction, type: MouseInteraction.Click, id: field.id, x: 1, y: 1 } })).toBeNull();
+    expect(
+      s.scrub({
+        type: EventType.IncrementalSnapshot,
+        timestamp: 4,
+        data: { source: IncrementalSource.MouseInteraction, type: MouseInteraction.Click, id: field.id, x: 1, y: 1 },
+      }),
+    ).toBeNull();
   });
 
   it('judges every event with what the events and notes before it changed, however many came in between', () => {
@@ -233,7 +300,12 @@ describe('scrubber', () => {
     expect(typed(inner.id, 'MemoCarried85')).not.toContain('MemoCarried85');
     s.noteParent(field.id, wrap.id);
     expect(typed(field.id, 'open words seven')).toContain('open words seven');
-    s.scrub(mutation({ removes: [{ parentId: wrap.id, id: field.id }], adds: [{ parentId: closed.id, nextId: null, node: { ...field, childNodes: [] } }] }));
+    s.scrub(
+      mutation({
+        removes: [{ parentId: wrap.id, id: field.id }],
+        adds: [{ parentId: closed.id, nextId: null, node: { ...field, childNodes: [] } }],
+      }),
+    );
     expect(typed(field.id, 'MemoMovedAgain96')).not.toContain('MemoMovedAgain96');
     // an ancestor leaves the page: nothing more about what it held
     expect(typed(other.id, 'other words')).toContain('other words');
@@ -259,11 +331,17 @@ describe('scrubber', () => {
 
   it('scrubs the page URL, custom navigation events and drops events it does not know', () => {
     const s = scrubberWithPage();
-    expect(sent(s.scrub({ type: EventType.Meta, timestamp: 0, data: { href: 'https://x.example/r?token=Tok123&a=1', width: 1, height: 1 } }))).not.toContain('Tok123');
-    expect(sent(s.scrub({ type: EventType.Custom, timestamp: 0, data: { tag: NAVIGATION_EVENT, payload: { href: '/o?email=a%40b.example' } } }))).not.toContain('a%40b');
+    expect(
+      sent(s.scrub({ type: EventType.Meta, timestamp: 0, data: { href: 'https://x.example/r?token=Tok123&a=1', width: 1, height: 1 } })),
+    ).not.toContain('Tok123');
+    expect(
+      sent(s.scrub({ type: EventType.Custom, timestamp: 0, data: { tag: NAVIGATION_EVENT, payload: { href: '/o?email=a%40b.example' } } })),
+    ).not.toContain('a%40b');
     expect(s.scrub({ type: EventType.Custom, timestamp: 0, data: { tag: 'other', payload: {} } })).toBeNull();
     expect(s.scrub({ type: EventType.Plugin, timestamp: 0, data: { plugin: 'console', payload: {} } })).toBeNull();
-    expect(s.scrub({ type: EventType.IncrementalSnapshot, timestamp: 0, data: { source: IncrementalSource.Log, payload: ['x'] } })).toBeNull();
+    expect(
+      s.scrub({ type: EventType.IncrementalSnapshot, timestamp: 0, data: { source: IncrementalSource.Log, payload: ['x'] } }),
+    ).toBeNull();
     expect(s.scrub({ type: 99, timestamp: 0, data: {} })).toBeNull();
   });
 
@@ -275,10 +353,30 @@ describe('scrubber', () => {
     // far beyond the snapshot's ids, and below them
     const far = { type: SerializedNodeType.Text, id: 1_000_000, textContent: 'FarAway1' };
     const below = { type: SerializedNodeType.Text, id: -5, textContent: 'BelowZero1' };
-    const out = sent(s.scrub(mutation({ adds: [{ parentId: body.id, nextId: null, node: far }, { parentId: body.id, nextId: null, node: below }] })));
+    const out = sent(
+      s.scrub(
+        mutation({
+          adds: [
+            { parentId: body.id, nextId: null, node: far },
+            { parentId: body.id, nextId: null, node: below },
+          ],
+        }),
+      ),
+    );
     expect(out).not.toMatch(/FarAway1|BelowZero1/);
     expect(out).toContain('1000000');
-    expect(sent(s.scrub(mutation({ texts: [{ id: 1_000_000, value: 'FarLater1' }, { id: -5, value: 'BelowLater1' }] })))).not.toMatch(/FarLater1|BelowLater1/);
+    expect(
+      sent(
+        s.scrub(
+          mutation({
+            texts: [
+              { id: 1_000_000, value: 'FarLater1' },
+              { id: -5, value: 'BelowLater1' },
+            ],
+          }),
+        ),
+      ),
+    ).not.toMatch(/FarLater1|BelowLater1/);
     expect(s.scrub(mutation({ removes: [{ parentId: body.id, id: 1_000_000 }] }))).not.toBeNull();
     expect(s.scrub(mutation({ texts: [{ id: 1_000_000, value: 'Gone1' }] }))).toBeNull();
     // the same id as a string names no node
@@ -288,7 +386,9 @@ describe('scrubber', () => {
     const again = el('p', {}, [text('fresh')]);
     s.scrub(full(doc(again)));
     expect(s.scrub(input(field.id, 'OldId1'))).toBeNull();
-    expect(sent(s.scrub(mutation({ texts: [{ id: (again.childNodes[0] as { id: number }).id, value: 'kept text' }] })))).toContain('kept text');
+    expect(sent(s.scrub(mutation({ texts: [{ id: (again.childNodes[0] as { id: number }).id, value: 'kept text' }] })))).toContain(
+      'kept text',
+    );
   });
 
   it('reclassifies an element when a class brings or takes a veil- marker, and not for other class changes', () => {
@@ -325,7 +425,13 @@ describe('scrubber', () => {
 
   it('survives malformed events without throwing', () => {
     const s = createScrubber();
-    for (const bad of [null, {}, { type: EventType.FullSnapshot, data: {} }, { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, adds: 'x' } }, { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Input } }]) {
+    for (const bad of [
+      null,
+      {},
+      { type: EventType.FullSnapshot, data: {} },
+      { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Mutation, adds: 'x' } },
+      { type: EventType.IncrementalSnapshot, data: { source: IncrementalSource.Input } },
+    ]) {
       expect(() => s.scrub(bad as never)).not.toThrow();
     }
   });
@@ -334,10 +440,15 @@ describe('scrubber', () => {
 describe('personal data read across nodes, in a snapshot the scrubber gets unmasked', () => {
   it('masks each piece of a card number shown one group per <span> and of an address split into text nodes, keeping the rest', () => {
     for (const privacy of ['balanced', 'relaxed'] as const) {
-      const card = el('p', {}, [text('Card '), ...'4762 6388 7394 2731'.split(' ').flatMap((g, i) => [...(i ? [text(' ')] : []), el('span', {}, [text(g)])]), text(' on file')]);
+      const card = el('p', {}, [
+        text('Card '),
+        ...'4762 6388 7394 2731'.split(' ').flatMap((g, i) => [...(i ? [text(' ')] : []), el('span', {}, [text(g)])]),
+        text(' on file'),
+      ]);
       const mail = el('p', {}, [text('Write to '), text('vx.split'), text('@'), text('inbox.example.org')]);
       const out = sent(createScrubber({ privacy }).scrub(full(doc(card, mail))));
-      for (const piece of ['4762', '6388', '7394', '2731', 'vx.split', 'inbox.example']) expect(out, `${privacy}: ${piece}`).not.toContain(piece);
+      for (const piece of ['4762', '6388', '7394', '2731', 'vx.split', 'inbox.example'])
+        expect(out, `${privacy}: ${piece}`).not.toContain(piece);
       expect(out).toContain('Card ');
       expect(out).toContain(' on file');
       expect(out).toContain('Write to ');
@@ -345,7 +456,9 @@ describe('personal data read across nodes, in a snapshot the scrubber gets unmas
   });
 
   it('does not read two paragraphs as one line', () => {
-    const out = sent(createScrubber({ privacy: 'relaxed' }).scrub(full(doc(el('p', {}, [text('4762 6388')]), el('p', {}, [text('7394 2731')])))));
+    const out = sent(
+      createScrubber({ privacy: 'relaxed' }).scrub(full(doc(el('p', {}, [text('4762 6388')]), el('p', {}, [text('7394 2731')])))),
+    );
     expect(out).toContain('4762 6388');
     expect(out).toContain('7394 2731');
   });

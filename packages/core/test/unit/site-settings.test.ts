@@ -7,7 +7,13 @@ import { readSiteSettings, stricterPolicy, type RecordingPolicy } from '../../sr
 import { PRIVACY_MODES } from '../../src/engine/vocabulary';
 import { createUrlTransport, fetchSiteSettings } from '../../src/transport/url-transport';
 
-const page = (p: Partial<RecordingPolicy> = {}): RecordingPolicy => ({ recording: true, privacy: 'relaxed', recordInputs: true, sampleRate: 1, ...p });
+const page = (p: Partial<RecordingPolicy> = {}): RecordingPolicy => ({
+  recording: true,
+  privacy: 'relaxed',
+  recordInputs: true,
+  sampleRate: 1,
+  ...p,
+});
 const site = (p: Partial<RecordingPolicy> = {}) => ({ v: 1 as const, ...page(p) });
 
 describe('stricterPolicy: the stricter of the page and the site, field by field', () => {
@@ -15,7 +21,9 @@ describe('stricterPolicy: the stricter of the page and the site, field by field'
   const expectedMode = (a: number, b: number) => PRIVACY_MODES[Math.min(a, b)];
 
   it('privacy: every pair of page mode and site mode', () => {
-    const table = PRIVACY_MODES.flatMap((pageMode, a) => PRIVACY_MODES.map((siteMode, b) => [pageMode, siteMode, expectedMode(a, b)] as const));
+    const table = PRIVACY_MODES.flatMap((pageMode, a) =>
+      PRIVACY_MODES.map((siteMode, b) => [pageMode, siteMode, expectedMode(a, b)] as const),
+    );
     expect(table).toHaveLength(9);
     for (const [pageMode, siteMode, expected] of table) {
       expect(stricterPolicy(page({ privacy: pageMode }), site({ privacy: siteMode })).privacy, `${pageMode} × ${siteMode}`).toBe(expected);
@@ -33,11 +41,15 @@ describe('stricterPolicy: the stricter of the page and the site, field by field'
 
   it('sampleRate: the smaller of the two', () => {
     const rates = [0, 0.1, 0.5, 1];
-    for (const a of rates) for (const b of rates) expect(stricterPolicy(page({ sampleRate: a }), site({ sampleRate: b })).sampleRate).toBe(Math.min(a, b));
+    for (const a of rates)
+      for (const b of rates) expect(stricterPolicy(page({ sampleRate: a }), site({ sampleRate: b })).sampleRate).toBe(Math.min(a, b));
   });
 
   it('one field of the site never loosens another of the page', () => {
-    const out = stricterPolicy(page({ privacy: 'strict', recordInputs: false, sampleRate: 0.2 }), site({ privacy: 'relaxed', recordInputs: true, sampleRate: 1 }));
+    const out = stricterPolicy(
+      page({ privacy: 'strict', recordInputs: false, sampleRate: 0.2 }),
+      site({ privacy: 'relaxed', recordInputs: true, sampleRate: 1 }),
+    );
     expect(out).toEqual({ recording: true, privacy: 'strict', recordInputs: false, sampleRate: 0.2 });
   });
 
@@ -48,7 +60,9 @@ describe('stricterPolicy: the stricter of the page and the site, field by field'
 
 describe('readSiteSettings', () => {
   it('reads a version-1 settings object', () => {
-    expect(readSiteSettings({ v: 1, recording: false, privacy: 'balanced', recordInputs: false, sampleRate: 0.25, extra: 'ignored' })).toEqual({
+    expect(
+      readSiteSettings({ v: 1, recording: false, privacy: 'balanced', recordInputs: false, sampleRate: 0.25, extra: 'ignored' }),
+    ).toEqual({
       v: 1,
       recording: false,
       privacy: 'balanced',
@@ -82,19 +96,63 @@ describe('scrubber with form-input recording off', () => {
     timestamp: 1,
     data: {
       initialOffset: { top: 0, left: 0 },
-      node: { type: SerializedNodeType.Document, id: 1, childNodes: [
-        { type: SerializedNodeType.Element, id: 2, tagName: 'html', attributes: {}, childNodes: [
-          { type: SerializedNodeType.Element, id: 3, tagName: 'body', attributes: {}, childNodes: [
-            { type: SerializedNodeType.Element, id: 4, tagName: 'input', attributes: { value: 'SeededValue41', 'data-veil': 'unmask' }, childNodes: [] },
-            { type: SerializedNodeType.Element, id: 5, tagName: 'textarea', attributes: {}, childNodes: [{ type: SerializedNodeType.Text, id: 6, textContent: 'TextareaWords52' }] },
-            { type: SerializedNodeType.Element, id: 7, tagName: 'p', attributes: {}, childNodes: [{ type: SerializedNodeType.Text, id: 8, textContent: 'Public heading text' }] },
-            { type: SerializedNodeType.Element, id: 9, tagName: 'input', attributes: { type: 'checkbox', checked: true }, childNodes: [] },
-          ] },
-        ] },
-      ] },
+      node: {
+        type: SerializedNodeType.Document,
+        id: 1,
+        childNodes: [
+          {
+            type: SerializedNodeType.Element,
+            id: 2,
+            tagName: 'html',
+            attributes: {},
+            childNodes: [
+              {
+                type: SerializedNodeType.Element,
+                id: 3,
+                tagName: 'body',
+                attributes: {},
+                childNodes: [
+                  {
+                    type: SerializedNodeType.Element,
+                    id: 4,
+                    tagName: 'input',
+                    attributes: { value: 'SeededValue41', 'data-veil': 'unmask' },
+                    childNodes: [],
+                  },
+                  {
+                    type: SerializedNodeType.Element,
+                    id: 5,
+                    tagName: 'textarea',
+                    attributes: {},
+                    childNodes: [{ type: SerializedNodeType.Text, id: 6, textContent: 'TextareaWords52' }],
+                  },
+                  {
+                    type: SerializedNodeType.Element,
+                    id: 7,
+                    tagName: 'p',
+                    attributes: {},
+                    childNodes: [{ type: SerializedNodeType.Text, id: 8, textContent: 'Public heading text' }],
+                  },
+                  {
+                    type: SerializedNodeType.Element,
+                    id: 9,
+                    tagName: 'input',
+                    attributes: { type: 'checkbox', checked: true },
+                    childNodes: [],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
     },
   });
-  const typed = (id: number, text: string, isChecked = false): RecordedEvent => ({ type: EventType.IncrementalSnapshot, timestamp: 2, data: { source: IncrementalSource.Input, id, text, isChecked } });
+  const typed = (id: number, text: string, isChecked = false): RecordedEvent => ({
+    type: EventType.IncrementalSnapshot,
+    timestamp: 2,
+    data: { source: IncrementalSource.Input, id, text, isChecked },
+  });
 
   it('masks every input value in every mode, unmasked fields too, and keeps page text as the mode says', () => {
     for (const privacy of PRIVACY_MODES) {
@@ -114,7 +172,8 @@ describe('scrubber with form-input recording off', () => {
 });
 
 describe('the URL transport and site settings', () => {
-  const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  const json = (body: unknown, status = 200) =>
+    new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
   const settings = { v: 1, recording: true, privacy: 'strict', recordInputs: false, sampleRate: 0.5 };
 
   it('reads the settings endpoint, and null for a receiver without one or on a network error', async () => {
@@ -125,8 +184,12 @@ describe('the URL transport and site settings', () => {
     }) as unknown as typeof globalThis.fetch;
     expect(await fetchSiteSettings('https://c.example/v1/settings?siteKey=k', { fetch })).toEqual(settings);
     expect(asked).toEqual(['https://c.example/v1/settings?siteKey=k']);
-    expect(await fetchSiteSettings('x', { fetch: (async () => json({ error: 'no' }, 404)) as unknown as typeof globalThis.fetch })).toBeNull();
-    expect(await fetchSiteSettings('x', { fetch: (async () => new Response('<html>', { status: 200 })) as unknown as typeof globalThis.fetch })).toBeNull();
+    expect(
+      await fetchSiteSettings('x', { fetch: (async () => json({ error: 'no' }, 404)) as unknown as typeof globalThis.fetch }),
+    ).toBeNull();
+    expect(
+      await fetchSiteSettings('x', { fetch: (async () => new Response('<html>', { status: 200 })) as unknown as typeof globalThis.fetch }),
+    ).toBeNull();
     // what it hands over is read by the recorder: readSiteSettings refuses anything but version-1 settings
     expect(
       await fetchSiteSettings('x', {
@@ -139,7 +202,10 @@ describe('the URL transport and site settings', () => {
 
   it('hears settings in ingest answers, a refusal included, and does not retry the refusal', async () => {
     const heard: unknown[] = [];
-    const answers = [json({ ok: true, settings }), json({ error: 'recording is switched off for this site', settings: { ...settings, recording: false } }, 403)];
+    const answers = [
+      json({ ok: true, settings }),
+      json({ error: 'recording is switched off for this site', settings: { ...settings, recording: false } }, 403),
+    ];
     let requests = 0;
     const errors: unknown[] = [];
     const t = createUrlTransport(

@@ -3,7 +3,22 @@ import { scrubCss, scrubSrcset, scrubUrl } from '../../src/engine/url';
 
 describe('scrubUrl', () => {
   it('redacts every secret-looking query parameter the design names', () => {
-    for (const name of ['token', 'access_token', 'refresh_token', 'id_token', 'code', 'password', 'secret', 'key', 'api_key', 'auth', 'session', 'sid', 'signature', 'email']) {
+    for (const name of [
+      'token',
+      'access_token',
+      'refresh_token',
+      'id_token',
+      'code',
+      'password',
+      'secret',
+      'key',
+      'api_key',
+      'auth',
+      'session',
+      'sid',
+      'signature',
+      'email',
+    ]) {
       const out = scrubUrl(`https://shop.example/p?${name}=S3cretValue9&lang=en`);
       expect(out, name).toBe(`https://shop.example/p?${name}=redacted&lang=en`);
     }
@@ -12,7 +27,9 @@ describe('scrubUrl', () => {
     expect(scrubUrl('/r?Token=abc&ApiKey=def')).toBe('/r?Token=redacted&ApiKey=redacted');
   });
   it('redacts parameters in the fragment (OAuth implicit flow)', () => {
-    expect(scrubUrl('https://a.example/cb#access_token=xyz&expires_in=3600')).toBe('https://a.example/cb#access_token=redacted&expires_in=3600');
+    expect(scrubUrl('https://a.example/cb#access_token=xyz&expires_in=3600')).toBe(
+      'https://a.example/cb#access_token=redacted&expires_in=3600',
+    );
   });
   it('masks e-mail addresses in paths and values, plain or percent-encoded', () => {
     expect(scrubUrl('/users/pat@example.com/orders')).not.toContain('pat@example.com');
@@ -30,7 +47,9 @@ describe('scrubUrl', () => {
   });
   it('masks personal data in CSS strings and e-mail addresses anywhere in CSS, keeping the quotes', () => {
     expect(scrubCss(".o::after { content: 'pat@example.org' }")).toBe(".o::after { content: '***************' }");
-    expect(scrubCss('--card: "4111 1111 1111 1111"; --iban: "DE89 3704 0044 0532 0130 00"')).toBe('--card: "**** **** **** ****"; --iban: "**** **** **** **** **** **"');
+    expect(scrubCss('--card: "4111 1111 1111 1111"; --iban: "DE89 3704 0044 0532 0130 00"')).toBe(
+      '--card: "**** **** **** ****"; --iban: "**** **** **** **** **** **"',
+    );
     expect(scrubCss('--owner: pat@example.org; color: red')).toBe('--owner: ***************; color: red');
     expect(scrubCss(`content: 'it\\'s a@b.co'`)).toBe(`content: 'it\\'s ******'`);
   });
@@ -46,13 +65,20 @@ describe('scrubUrl', () => {
     }
   });
   it('masks the strings content shows where page text is masked, and nothing else', () => {
-    expect(scrubCss('.a::after{content:"Hi Pat"} .b{font-family:"Open Sans"}', true)).toBe('.a::after{content:"** ***"} .b{font-family:"Open Sans"}');
+    expect(scrubCss('.a::after{content:"Hi Pat"} .b{font-family:"Open Sans"}', true)).toBe(
+      '.a::after{content:"** ***"} .b{font-family:"Open Sans"}',
+    );
     expect(scrubCss(`.q::before { content: open-quote 'Nr. ' counter(item) "."; color: red }`, true)).toBe(
       `.q::before { content: open-quote '*** ' counter(item) "*"; color: red }`,
     );
     expect(scrubCss('.c{CONTENT: "Shout"}', true)).toBe('.c{CONTENT: "*****"}');
     // other properties whose names end in content, selectors, custom properties and attribute selectors keep their strings
-    for (const css of ['.g{align-content:center;justify-content:"x"}', '.content:hover{color:red}', '--tip: "Hello"', 'a[title="Next"]{color:red}']) {
+    for (const css of [
+      '.g{align-content:center;justify-content:"x"}',
+      '.content:hover{color:red}',
+      '--tip: "Hello"',
+      'a[title="Next"]{color:red}',
+    ]) {
       expect(scrubCss(css, true)).toBe(css);
     }
     expect(scrubCss('.a::after{content:"Hi Pat"}', false)).toBe('.a::after{content:"Hi Pat"}');
@@ -78,6 +104,8 @@ describe('credentials in URLs', () => {
   it('masks a token or key in a path or an ordinary parameter', () => {
     const stars = (s: string) => '*'.repeat(s.length);
     expect(scrubUrl('/api?q=glpat-VxGitlab4Kq9Lm2Np7Rs&page=2')).toBe(`/api?q=${stars('glpat-VxGitlab4Kq9Lm2Np7Rs')}&page=2`);
-    expect(scrubUrl('https://x.example/keys/sk_live_51Hc3f0aKq8vZt2x9Q/view')).toBe(`https://x.example/keys/${stars('sk_live_51Hc3f0aKq8vZt2x9Q')}/view`);
+    expect(scrubUrl('https://x.example/keys/sk_live_51Hc3f0aKq8vZt2x9Q/view')).toBe(
+      `https://x.example/keys/${stars('sk_live_51Hc3f0aKq8vZt2x9Q')}/view`,
+    );
   });
 });

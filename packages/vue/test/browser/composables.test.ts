@@ -11,12 +11,17 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('outside an app with the plugin', () => {
   it('useRecorder and useConsent throw an error that says to install the plugin when called outside setup()', () => {
-    expect(() => useRecorder()).toThrow('[veil] useRecorder() found no recorder. Install the plugin with app.use(createVeil({ transport }))');
+    expect(() => useRecorder()).toThrow(
+      '[veil] useRecorder() found no recorder. Install the plugin with app.use(createVeil({ transport }))',
+    );
     expect(() => useConsent()).toThrow('[veil] useConsent() found no recorder. Install the plugin with app.use(createVeil({ transport }))');
   });
 
   it('useRecorder and useConsent throw the same error in a component of an app without the plugin', () => {
-    for (const [name, composable] of [['useRecorder', useRecorder], ['useConsent', useConsent]] as const) {
+    for (const [name, composable] of [
+      ['useRecorder', useRecorder],
+      ['useConsent', useConsent],
+    ] as const) {
       const errors: unknown[] = [];
       const app = createApp({ setup: () => void composable(), template: '<p />' });
       app.config.errorHandler = (error) => void errors.push(error);

@@ -46,7 +46,10 @@ describe('v-sensitive, v-no-record and v-unmask', () => {
   it('remove the attribute for a falsy value and put it back for a truthy one', async () => {
     const on = ref<boolean | null>(true);
     const wrapper = mount(
-      { setup: () => ({ on }), template: '<div><p id="s" v-sensitive="on">a</p><p id="b" v-no-record="on">b</p><p id="u" v-unmask="on">c</p></div>' },
+      {
+        setup: () => ({ on }),
+        template: '<div><p id="s" v-sensitive="on">a</p><p id="b" v-no-record="on">b</p><p id="u" v-unmask="on">c</p></div>',
+      },
       { global: { plugins: [plugin()] } },
     );
     const marks = () => ['#s', '#b', '#u'].map((id) => wrapper.get(id).attributes('data-veil') ?? null);

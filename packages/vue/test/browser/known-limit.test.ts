@@ -50,7 +50,9 @@ describe('a data-veil attribute stronger than the directives beside it, in a com
     expect(vueWarnings).toEqual([]);
     const ours = warn.mock.calls.map(([message]) => String(message)).filter((message) => message.startsWith('[veil]'));
     expect(ours).toEqual([
-      expect.stringMatching(new RegExp(`^\\[veil\\] v-\\S+ leaves data-veil="${parent.attribute}" on <section> as it is: put one marker on an element`)),
+      expect.stringMatching(
+        new RegExp(`^\\[veil\\] v-\\S+ leaves data-veil="${parent.attribute}" on <section> as it is: put one marker on an element`),
+      ),
     ]);
   });
 });

@@ -104,7 +104,7 @@ describe('createVeil', () => {
     expect([...host.querySelectorAll('p')].map((p) => p.getAttribute('data-veil'))).toEqual(['mask', 'block', 'unmask']);
   });
 
-  it("passes recorder options to the core, whose errors name the bad option", () => {
+  it('passes recorder options to the core, whose errors name the bad option', () => {
     expect(() => createVeil({ transport: () => undefined, privacy: 'loose' as 'strict' })).toThrow(/privacy/);
     expect(() => createVeil({ transport: () => undefined, autoStrat: true } as never)).toThrow(/Unknown option "autoStrat"/);
   });
@@ -114,7 +114,9 @@ describe('createVeil', () => {
     expect(() => createVeil({ recorder, privacy: 'strict' } as never)).toThrow(/either recorder options or \{ recorder \}/);
     expect(() => createVeil({ recorder: 'nope' } as never)).toThrow(/createRecorder\(\)/);
     expect(() => createVeil(undefined as never)).toThrow(/\[veil\] createVeil\(options\)/);
-    expect(() => createVeil({ transport: () => undefined, autoStart: 'yes' as never })).toThrow('[veil] Invalid option "autoStart": expected true or false');
+    expect(() => createVeil({ transport: () => undefined, autoStart: 'yes' as never })).toThrow(
+      '[veil] Invalid option "autoStart": expected true or false',
+    );
   });
 
   it('lets the core refuse a second recording on the same page with its error', () => {

@@ -78,7 +78,15 @@ describe('directives of one element, rendered on the server from templates', () 
     const html = await renderToString(app);
     const mark = (id: string) => attributesOf(html, id)['data-veil'] ?? null;
     expect(['outer', 'item1', 'item2', 'item3', 'after', 'card', 'inner', 'span', 'plain'].map(mark)).toEqual([
-      'mask', 'block', 'block', 'block', 'unmask', 'unmask', 'block', 'mask', null,
+      'mask',
+      'block',
+      'block',
+      'block',
+      'unmask',
+      'unmask',
+      'block',
+      'mask',
+      null,
     ]);
   });
 });

@@ -373,7 +373,16 @@ const maskedControls: Scenario[] = [
       // both groups' other members were recorded as unchecked: the values above went through the scrubber
       for (const other of ['r2', 'q1']) {
         const ids = findNodes(rec.events, (a) => a.id === other).map((n) => n.id as number);
-        expect(rec.events.some((e) => e.type === EventType.IncrementalSnapshot && e.data?.source === IncrementalSource.Input && e.data.isChecked === false && ids.includes(e.data.id)), other).toBe(true);
+        expect(
+          rec.events.some(
+            (e) =>
+              e.type === EventType.IncrementalSnapshot &&
+              e.data?.source === IncrementalSource.Input &&
+              e.data.isChecked === false &&
+              ids.includes(e.data.id),
+          ),
+          other,
+        ).toBe(true);
       }
     },
   },
@@ -463,8 +472,7 @@ const ordinaryControls: Scenario[] = [
   {
     name: 'never records the name of a chosen file',
     html: `<form><input id="f" type="file" name="upload"></form>`,
-    steps: (page) =>
-      page.setInputFiles('#f', { name: 'VxFileNm3Rd6.pdf', mimeType: 'application/pdf', buffer: Buffer.from('x') }),
+    steps: (page) => page.setInputFiles('#f', { name: 'VxFileNm3Rd6.pdf', mimeType: 'application/pdf', buffer: Buffer.from('x') }),
     canaries: ['VxFileNm3Rd6'],
   },
 ];
@@ -677,7 +685,12 @@ const sameTask: Scenario[] = [
       c.dispatchEvent(new Event('input', { bubbles: true }));
     }),
     canaries: ['VxSameTaskShBk2'],
-    check: (rec, _mode, expect) => expect(rec.events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source?: number })?.source === IncrementalSource.Input)).toEqual([]),
+    check: (rec, _mode, expect) =>
+      expect(
+        rec.events.filter(
+          (e) => e.type === EventType.IncrementalSnapshot && (e.data as { source?: number })?.source === IncrementalSource.Input,
+        ),
+      ).toEqual([]),
   },
   {
     name: 'masks a checkbox in a same-origin iframe set in the same task right after an ancestor there was marked mask',

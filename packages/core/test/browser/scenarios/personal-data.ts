@@ -9,7 +9,10 @@ import { recordedValues, typeInto, type Scenario } from '../harness';
 import { EventType } from '../../../src/engine/protocol';
 
 // each step is serialized into the page with its one argument
-const run = <A>(fn: (arg: A) => void, arg: A) => (page: Page) => page.evaluate(fn as (arg: unknown) => void, arg as unknown);
+const run =
+  <A>(fn: (arg: A) => void, arg: A) =>
+  (page: Page) =>
+    page.evaluate(fn as (arg: unknown) => void, arg as unknown);
 const groups = (value: string) => value.split(' ');
 
 // ---------------------------------------------------------------------------
@@ -136,7 +139,14 @@ const credentials: Scenario[] = [
     html: `<pre>Authorization: Bearer VxBearer9Kq2Lm7Np4Rs1</pre><p>Session ${JWT}</p>
       <ul><li>sk_live_VxStripe4Hc9fKq8vZt2</li><li>ghp_VxGithub7a2B3c4D5e6F7g8H9i0J1k2L</li>
       <li>xoxb-123456789012-VxSlack5abcdef</li><li>AKIAVXAWS7EXAMPLE2Q4</li></ul>`,
-    canaries: ['VxBearer9Kq2Lm7Np4Rs1', JWT, 'sk_live_VxStripe4Hc9fKq8vZt2', 'ghp_VxGithub7a2B3c4D5e6F7g8H9i0J1k2L', 'xoxb-123456789012-VxSlack5abcdef', 'AKIAVXAWS7EXAMPLE2Q4'],
+    canaries: [
+      'VxBearer9Kq2Lm7Np4Rs1',
+      JWT,
+      'sk_live_VxStripe4Hc9fKq8vZt2',
+      'ghp_VxGithub7a2B3c4D5e6F7g8H9i0J1k2L',
+      'xoxb-123456789012-VxSlack5abcdef',
+      'AKIAVXAWS7EXAMPLE2Q4',
+    ],
     mustRecord: { balanced: ['Authorization: Bearer '], relaxed: ['Authorization: Bearer '] },
   },
   {
@@ -182,12 +192,28 @@ const readable: Scenario[] = [
       <li>Order <span>${NEAR_MISSES.orderNumberSpans.replace(/ /g, '</span> <span>')}</span></li>
       <li>Call +420 601 123 456</li><li>Bearer authentication is explained below.</li></ul>`,
     mustRecord: {
-      balanced: ['19.99', '49.99', 'Shipped 2026.11.29, v10.15.7', '5094', 'Call +420 601 123 456', 'Bearer authentication is explained below.'],
-      relaxed: ['19.99', '49.99', 'Shipped 2026.11.29, v10.15.7', '5094', 'Call +420 601 123 456', 'Bearer authentication is explained below.'],
+      balanced: [
+        '19.99',
+        '49.99',
+        'Shipped 2026.11.29, v10.15.7',
+        '5094',
+        'Call +420 601 123 456',
+        'Bearer authentication is explained below.',
+      ],
+      relaxed: [
+        '19.99',
+        '49.99',
+        'Shipped 2026.11.29, v10.15.7',
+        '5094',
+        'Call +420 601 123 456',
+        'Bearer authentication is explained below.',
+      ],
     },
     check(rec, mode, expect) {
       if (mode === 'strict') return;
-      expect(rec.replayed.replace(/\s/g, ''), 'the order number reads whole on the replayed page').toContain(NEAR_MISSES.orderNumberSpans.replace(/\s/g, ''));
+      expect(rec.replayed.replace(/\s/g, ''), 'the order number reads whole on the replayed page').toContain(
+        NEAR_MISSES.orderNumberSpans.replace(/\s/g, ''),
+      );
     },
   },
 ];

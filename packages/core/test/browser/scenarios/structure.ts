@@ -173,7 +173,9 @@ const shadow: Scenario[] = [
       }),
       run(() => {
         document.getElementById('host')!.shadowRoot!.getElementById('p')!.setAttribute('title', 'VxLateShBlk4Nd');
-        (document.getElementById('late') as HTMLIFrameElement).contentDocument!.getElementById('p')!.setAttribute('title', 'VxLateIfBlk8Qr');
+        (document.getElementById('late') as HTMLIFrameElement)
+          .contentDocument!.getElementById('p')!
+          .setAttribute('title', 'VxLateIfBlk8Qr');
       }),
     ),
     canaries: ['VxLateShBlk4Nd', 'VxLateIfBlk8Qr'],
@@ -284,8 +286,16 @@ const shadow: Scenario[] = [
       }),
     ),
     canaries: [
-      'VxSlotTtl7Qm', 'VxSlotText3Rw', 'VxSlotDirect8Lp', 'VxSlotNamed5Zc', 'VxSlotTyped2Gn',
-      'VxSlotLater6Jb', 'VxSlotLaterT9', 'VxSlotLaterD3', 'VxSlotAddT5Kq', 'VxSlotAdded4Wd',
+      'VxSlotTtl7Qm',
+      'VxSlotText3Rw',
+      'VxSlotDirect8Lp',
+      'VxSlotNamed5Zc',
+      'VxSlotTyped2Gn',
+      'VxSlotLater6Jb',
+      'VxSlotLaterT9',
+      'VxSlotLaterD3',
+      'VxSlotAddT5Kq',
+      'VxSlotAdded4Wd',
     ],
     mustRecord: { balanced: ['VxSlotPublic4Hd'], relaxed: ['VxSlotPublic4Hd'] },
   },
@@ -303,7 +313,16 @@ const shadow: Scenario[] = [
         document.getElementById('c')!.insertAdjacentHTML('beforeend', '<i title="VxSlotBlkAT6">VxSlotBlkA9Pe</i>');
       }),
     ),
-    canaries: ['VxSlotBlkT2Xs', 'VxSlotBlk7Fm', 'VxSlotBlkD4Nv', 'VxSlotBlkIn3Hq', 'VxSlotBlkM8Rd', 'VxSlotBlkMT5', 'VxSlotBlkAT6', 'VxSlotBlkA9Pe'],
+    canaries: [
+      'VxSlotBlkT2Xs',
+      'VxSlotBlk7Fm',
+      'VxSlotBlkD4Nv',
+      'VxSlotBlkIn3Hq',
+      'VxSlotBlkM8Rd',
+      'VxSlotBlkMT5',
+      'VxSlotBlkAT6',
+      'VxSlotBlkA9Pe',
+    ],
     mustRecord: { balanced: ['VxSlotOpen6Tc'], relaxed: ['VxSlotOpen6Tc'] },
   },
   {
@@ -356,7 +375,12 @@ const shadow: Scenario[] = [
     },
     canaries: ['VxSlotCb4Pw', 'VxSlotSel7Qe', 'VxSlotOpt7Qe', 'VxSlotCe3Vn'],
     check: (rec, _mode, expect) => {
-      const checked = rec.events.filter((e) => e.type === EventType.IncrementalSnapshot && (e.data as { source?: number; isChecked?: boolean }).source === IncrementalSource.Input && (e.data as { isChecked?: boolean }).isChecked);
+      const checked = rec.events.filter(
+        (e) =>
+          e.type === EventType.IncrementalSnapshot &&
+          (e.data as { source?: number; isChecked?: boolean }).source === IncrementalSource.Input &&
+          (e.data as { isChecked?: boolean }).isChecked,
+      );
       expect(checked, 'the checkbox choice').toEqual([]);
     },
   },
@@ -380,7 +404,8 @@ const shadow: Scenario[] = [
     html: `<div><template shadowrootmode="open"><div data-veil="mask"><slot></slot></div></template><p title="VxSlotDsdT3">VxSlotDsd7Wq</p></div>
       <iframe id="f" srcdoc="<div id=a><p id=p>public</p></div>"></iframe>`,
     steps: seq(
-      (page) => page.waitForFunction(() => (document.getElementById('f') as HTMLIFrameElement).contentDocument?.getElementById('p') != null),
+      (page) =>
+        page.waitForFunction(() => (document.getElementById('f') as HTMLIFrameElement).contentDocument?.getElementById('p') != null),
       run(() => {
         const doc = (document.getElementById('f') as HTMLIFrameElement).contentDocument!;
         doc.getElementById('a')!.attachShadow({ mode: 'open' }).innerHTML = '<div data-veil=mask><slot></slot></div>';
@@ -697,24 +722,25 @@ const urls: Scenario[] = [
   },
   {
     name: 'scrubs secret query parameters in link hrefs and keeps the path',
-    html: [
-      ['token', 'VxHrTok5Dd2'],
-      ['access_token', 'VxHrAcc8Qw3'],
-      ['refresh_token', 'VxHrRef2Lm7'],
-      ['id_token', 'VxHrIdt6Pk4'],
-      ['code', 'VxHrCode3Zn'],
-      ['password', 'VxHrPass9Fj'],
-      ['secret', 'VxHrSec4Tb8'],
-      ['key', 'VxHrKey7Gw2'],
-      ['api_key', 'VxHrApi5Rc6'],
-      ['API_KEY', 'VxHrApiUp3Hs'],
-      ['auth', 'VxHrAuth8Nq'],
-      ['session', 'VxHrSess2Vy'],
-      ['sid', 'VxHrSid6Kt9'],
-      ['signature', 'VxHrSig4Mw7'],
-    ]
-      .map(([k, v]) => `<a href="/verify?lang=en&${k}=${v}">${k}</a>`)
-      .join(' ') + ' <a href="/verify#access_token=VxHrFrag7Cz4&state=1">fragment</a>',
+    html:
+      [
+        ['token', 'VxHrTok5Dd2'],
+        ['access_token', 'VxHrAcc8Qw3'],
+        ['refresh_token', 'VxHrRef2Lm7'],
+        ['id_token', 'VxHrIdt6Pk4'],
+        ['code', 'VxHrCode3Zn'],
+        ['password', 'VxHrPass9Fj'],
+        ['secret', 'VxHrSec4Tb8'],
+        ['key', 'VxHrKey7Gw2'],
+        ['api_key', 'VxHrApi5Rc6'],
+        ['API_KEY', 'VxHrApiUp3Hs'],
+        ['auth', 'VxHrAuth8Nq'],
+        ['session', 'VxHrSess2Vy'],
+        ['sid', 'VxHrSid6Kt9'],
+        ['signature', 'VxHrSig4Mw7'],
+      ]
+        .map(([k, v]) => `<a href="/verify?lang=en&${k}=${v}">${k}</a>`)
+        .join(' ') + ' <a href="/verify#access_token=VxHrFrag7Cz4&state=1">fragment</a>',
     canaries: [
       'VxHrTok5Dd2',
       'VxHrAcc8Qw3',

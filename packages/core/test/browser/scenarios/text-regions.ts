@@ -130,7 +130,10 @@ const lateMarks: Scenario[] = [
   {
     name: 'masks what is typed into a field after its region was marked data-veil="mask"',
     html: `<form id="f"><input id="q" type="text" name="q"></form>`,
-    steps: seq(run(() => document.getElementById('f')!.setAttribute('data-veil', 'mask')), typeInto('#q', 'VxLateInp7Kb')),
+    steps: seq(
+      run(() => document.getElementById('f')!.setAttribute('data-veil', 'mask')),
+      typeInto('#q', 'VxLateInp7Kb'),
+    ),
     canaries: ['VxLateInp7Kb'],
   },
   {

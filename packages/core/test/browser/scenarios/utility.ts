@@ -162,7 +162,10 @@ const protocol: Scenario[] = [
       for (let i = 1; i < rec.events.length; i++) {
         expect(rec.events[i].timestamp, 'events in recording order').toBeGreaterThanOrEqual(rec.events[i - 1].timestamp);
       }
-      expect(rec.events.some((e) => e.type === EventType.IncrementalSnapshot), 'incremental events for the changes').toBe(true);
+      expect(
+        rec.events.some((e) => e.type === EventType.IncrementalSnapshot),
+        'incremental events for the changes',
+      ).toBe(true);
     },
   },
   {
@@ -176,12 +179,16 @@ const protocol: Scenario[] = [
         field.type = 'search';
         field.name = 'q';
       });</script>`,
-    steps: seq(typeInto('#q', 'waxed canvas'), run(() => {
-      const field = document.getElementById('q') as HTMLInputElement;
-      field.name = 'query';
-    }), run(() => {
-      (document.getElementById('q') as HTMLInputElement).name = 'q';
-    })),
+    steps: seq(
+      typeInto('#q', 'waxed canvas'),
+      run(() => {
+        const field = document.getElementById('q') as HTMLInputElement;
+        field.name = 'query';
+      }),
+      run(() => {
+        (document.getElementById('q') as HTMLInputElement).name = 'q';
+      }),
+    ),
     check: (rec, _mode, expect) => {
       const [field] = findNodes(rec.events, (a) => a.id === 'q');
       const names = rec.events

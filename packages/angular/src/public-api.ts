@@ -13,8 +13,6 @@ export type { VeilOptions, VeilOptionsInput } from './lib/veil-options';
 export { SensitiveDirective } from './lib/sensitive.directive';
 export { NoRecordDirective } from './lib/no-record.directive';
 export { UnmaskDirective } from './lib/unmask.directive';
-export { VeilXrayComponent } from './lib/veil-xray.component';
-export type { Xray } from '@veil/core/xray';
 
 // The core's types (ConsentStatus, RegionMark, Recorder, RecorderOptions …), so that an Angular app needs only this package.
 export type * from '@veil/core';

@@ -1,20 +1,7 @@
-import {
-  DestroyRef,
-  Injector,
-  NgZone,
-  PLATFORM_ID,
-  afterNextRender,
-  inject,
-  isDevMode,
-  makeEnvironmentProviders,
-  provideEnvironmentInitializer,
-  type EnvironmentProviders,
-} from '@angular/core';
+import { inject, isDevMode, makeEnvironmentProviders, provideEnvironmentInitializer, type EnvironmentProviders } from '@angular/core';
 import { warnOnce } from '@veil/core';
 import { VEIL_OPTIONS, VEIL_SETUP, type VeilOptions, type VeilOptionsInput } from './veil-options';
 import { VeilRecorder } from './veil-recorder.service';
-import { isPlatformBrowser } from '@angular/common';
-import { openXray, xrayAsked, xrayOptions } from './xray';
 
 /** How Veil was set up, for the duplicate check. */
 export type VeilSetupKind = 'provideVeil' | 'VeilModule.forRoot';
@@ -38,23 +25,8 @@ export function veilProviders(options: VeilOptionsInput, kind: VeilSetupKind): E
       // Created eagerly: the recorder watches password fields from the start, and
       // with autoStart it starts after the first render without anyone injecting it.
       inject(VeilRecorder);
-      showXrayIfWanted();
     }),
   ]);
-}
-
-/** The `xray` option: `true`, or by default `?veil-xray` in the URL; development mode in the browser only. */
-function showXrayIfWanted(): void {
-  const options = inject(VEIL_OPTIONS);
-  if (!isDevMode() || !isPlatformBrowser(inject(PLATFORM_ID))) return;
-  if (!(options.xray ?? xrayAsked())) return;
-  const zone = inject(NgZone);
-  let close: (() => void) | null = null;
-  // after the first render: the overlay outlines what the application shows
-  afterNextRender(() => {
-    close = openXray(zone, xrayOptions(options));
-  }, { injector: inject(Injector) });
-  inject(DestroyRef).onDestroy(() => close?.());
 }
 
 function checkSingleSetup(kind: VeilSetupKind): void {

@@ -19,14 +19,6 @@ export interface VeilOptions extends RecorderOptions {
    * `grantConsent()`). `false`: call `VeilRecorder.start()` yourself.
    */
   autoStart?: boolean;
-  /**
-   * Veil's X-ray over the page (what is recorded, outlined; see
-   * `VeilXrayComponent`), in development mode only: `true` shows it from the
-   * first render; by default it shows when the page's URL has `?veil-xray`;
-   * `false` never (not even with the query). Ignored in production mode
-   * (`isDevMode()` false) and on the server.
-   */
-  xray?: boolean;
 }
 
 /**

@@ -105,8 +105,7 @@ export class VeilRecorder {
       this.core = null;
       return;
     }
-    // xray is this package's, for the overlay: the recorder does not know it
-    const { autoStart = true, xray: _xray, ...recorderOptions } = options;
+    const { autoStart = true, ...recorderOptions } = options;
     // Created now rather than at start(): from this moment the core remembers which
     // fields were ever passwords, so a "show password" toggle cannot unmask one.
     const core = this.outside(() => createRecorder(recorderOptions));

@@ -1,11 +1,11 @@
-// Production mode draws no X-ray: not <veil-xray>, not provideVeil({ xray: true }),
+// Production mode draws no X-ray: not <veil-xray>, not provideVeilXray({ show: true }),
 // not ?veil-xray. A file of its own: enableProdMode() lasts for the page.
 import { Component, enableProdMode, isDevMode, viewChild } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { describe, expect, it } from 'vitest';
-import { collectingTransport } from '../testing/helpers';
-import { provideVeil } from './provide-veil';
-import { VeilXrayComponent } from './veil-xray.component';
+import { provideVeil } from '@veil/angular';
+import { collectingTransport } from '../../src/testing/helpers';
+import { VeilXrayComponent, provideVeilXray } from './public-api';
 
 enableProdMode();
 
@@ -22,7 +22,7 @@ describe('the X-ray in production mode', () => {
     expect(isDevMode()).toBe(false);
     history.replaceState(null, '', `${location.pathname}?veil-xray${location.hash}`);
     TestBed.configureTestingModule({
-      providers: [provideVeil({ transport: collectingTransport().transport, xray: true })],
+      providers: [provideVeil({ transport: collectingTransport().transport }), provideVeilXray({ show: true })],
     });
     const fixture = TestBed.createComponent(Checkout);
     fixture.detectChanges();

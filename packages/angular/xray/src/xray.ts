@@ -4,8 +4,8 @@ import type { Xray } from '@veil/core/xray';
 
 /** The options the X-ray reads; a recorder's others (transport, autoStart …) are left out. */
 export function xrayOptions(options: ExplainOptions | null | undefined): ExplainOptions {
-  const { privacy, mask, block, unmask } = options ?? {};
-  return { privacy, mask, block, unmask };
+  const { privacy, mask, block, unmask, recordInputs } = options ?? {};
+  return { privacy, mask, block, unmask, recordInputs };
 }
 
 /** Whether the page was opened with `?veil-xray`. */

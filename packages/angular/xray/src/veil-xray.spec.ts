@@ -1,14 +1,14 @@
 // The X-ray the Angular way, in Chromium, in development mode (as `ng test`
-// runs): <veil-xray> and provideVeil({ xray }). veil-xray.production.spec.ts
-// checks that production mode draws nothing.
-import { Component, signal, viewChild } from '@angular/core';
+// runs): <veil-xray> and provideVeilXray(), imported as an app imports them
+// (this entry's public API, the main entry by package name).
+// veil-xray.production.spec.ts checks that production mode draws nothing.
+import { Component, signal, viewChild, type EnvironmentProviders } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectingTransport, until } from '../testing/helpers';
-import { provideVeil } from './provide-veil';
-import { SensitiveDirective } from './sensitive.directive';
-import type { VeilOptions } from './veil-options';
-import { VeilXrayComponent } from './veil-xray.component';
+import { SensitiveDirective, VEIL_OPTIONS, provideVeil, type VeilOptions } from '@veil/angular';
+import { collectingTransport, until } from '../../src/testing/helpers';
+import { VEIL_OPTIONS as SOURCE_VEIL_OPTIONS } from '../../src/lib/veil-options';
+import { VeilXrayComponent, provideVeilXray } from './public-api';
 
 /** The overlay's host: the core's 0×0 element, blocked from any recording (not the <veil-xray> component). */
 const overlay = () => document.querySelector('veil-xray[data-veil="block"]');
@@ -33,8 +33,10 @@ class Checkout {
   readonly xray = viewChild(VeilXrayComponent);
 }
 
-function setUp(options: Partial<VeilOptions> = {}) {
-  TestBed.configureTestingModule({ providers: [provideVeil({ transport: collectingTransport().transport, privacy: 'relaxed', ...options })] });
+function setUp(options: Partial<VeilOptions> = {}, ...providers: EnvironmentProviders[]) {
+  TestBed.configureTestingModule({
+    providers: [provideVeil({ transport: collectingTransport().transport, privacy: 'relaxed', ...options }), ...providers],
+  });
   const fixture = TestBed.createComponent(Checkout);
   fixture.detectChanges();
   return fixture;
@@ -52,6 +54,10 @@ const search = location.search;
 afterEach(() => withQuery(search));
 
 describe('<veil-xray>', () => {
+  it("finds provideVeil()'s options: '@veil/angular' is the source the other specs use, not a second copy from dist", () => {
+    expect(VEIL_OPTIONS).toBe(SOURCE_VEIL_OPTIONS);
+  });
+
   it('outlines what the options of provideVeil() record while it is in the view, and is gone after', async () => {
     const fixture = setUp();
     const component = () => fixture.componentInstance.xray()!;
@@ -65,6 +71,14 @@ describe('<veil-xray>', () => {
     fixture.componentInstance.show.set(false);
     fixture.detectChanges();
     expect(overlay()).toBeNull();
+  });
+
+  it("passes provideVeil()'s recordInputs on: false masks every input value, even in relaxed mode", async () => {
+    const fixture = setUp({ recordInputs: false });
+    const xray = () => fixture.componentInstance.xray()!.xray();
+    await until(() => xray() !== null, 'the X-ray drawn');
+    expect(xray()!.counts().recorded.fields).toBe(0);
+    expect(xray()!.counts().masked.fields).toBe(1);
   });
 
   it('shows [options] when given, and redraws when they change', async () => {
@@ -82,36 +96,48 @@ describe('<veil-xray>', () => {
   });
 });
 
-describe('provideVeil({ xray })', () => {
-  it('xray: true shows the X-ray from the first render until the application is destroyed', async () => {
-    const fixture = setUp({ xray: true });
+describe('provideVeilXray()', () => {
+  /** The app without <veil-xray>: what is drawn is provideVeilXray()'s. */
+  function withoutComponent(fixture: ReturnType<typeof setUp>) {
     fixture.componentInstance.show.set(false);
     fixture.detectChanges();
-    await until(() => overlay() !== null, 'the X-ray drawn by provideVeil({ xray: true })');
+    return fixture;
+  }
+
+  it('show: true shows the X-ray from the first render until the application is destroyed', async () => {
+    withoutComponent(setUp({}, provideVeilXray({ show: true })));
+    await until(() => overlay() !== null, 'the X-ray drawn by provideVeilXray({ show: true })');
     TestBed.resetTestingModule();
     expect(overlay()).toBeNull();
   });
 
   it('shows it when the URL has ?veil-xray', async () => {
     withQuery('?veil-xray');
-    const fixture = setUp();
-    fixture.componentInstance.show.set(false);
-    fixture.detectChanges();
+    withoutComponent(setUp({}, provideVeilXray()));
     await until(() => overlay() !== null, 'the X-ray drawn for ?veil-xray');
   });
 
-  it('shows nothing without the query, nor with it and xray: false', async () => {
-    let fixture = setUp();
-    fixture.componentInstance.show.set(false);
-    fixture.detectChanges();
+  it('shows nothing without the query, nor with it and show: false, nor without provideVeilXray()', async () => {
+    let fixture = withoutComponent(setUp({}, provideVeilXray()));
     await settled(fixture);
     expect(overlay()).toBeNull();
     TestBed.resetTestingModule();
     withQuery('?veil-xray');
-    fixture = setUp({ xray: false });
-    fixture.componentInstance.show.set(false);
-    fixture.detectChanges();
+    fixture = withoutComponent(setUp({}, provideVeilXray({ show: false })));
     await settled(fixture);
     expect(overlay()).toBeNull();
+    TestBed.resetTestingModule();
+    fixture = withoutComponent(setUp());
+    await settled(fixture);
+    expect(overlay()).toBeNull();
+  });
+
+  it('draws with the options it is given instead of provideVeil()\'s', async () => {
+    withoutComponent(setUp({}, provideVeilXray({ show: true, options: { privacy: 'strict' } })));
+    await until(() => overlay() !== null, 'the X-ray drawn with its own options');
+  });
+
+  it('throws what to pass when given something other than an options object', () => {
+    expect(() => provideVeilXray(true as never)).toThrow(/provideVeilXray\(\{ show: true \}\)/);
   });
 });

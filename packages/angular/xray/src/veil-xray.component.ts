@@ -2,7 +2,7 @@ import { Component, NgZone, PLATFORM_ID, effect, inject, input, isDevMode, signa
 import { isPlatformBrowser } from '@angular/common';
 import type { ExplainOptions } from '@veil/core/explain';
 import type { Xray } from '@veil/core/xray';
-import { VEIL_OPTIONS } from './veil-options';
+import { VEIL_OPTIONS } from '@veil/angular';
 import { openXray, xrayOptions } from './xray';
 
 /**
@@ -15,7 +15,7 @@ import { openXray, xrayOptions } from './xray';
  * the overlay is loaded on demand, never with the recorder.
  *
  * Put it behind a switch (`@if (showXray) { <veil-xray /> }`), or use
- * `provideVeil({ xray: true })` to show it from the start.
+ * `provideVeilXray({ show: true })` to show it from the start.
  *
  * @example
  * @Component({
@@ -32,7 +32,7 @@ import { openXray, xrayOptions } from './xray';
   host: { style: 'display: none' },
 })
 export class VeilXrayComponent {
-  /** What to show, if not the options of `provideVeil()` / `VeilModule.forRoot()` (`privacy`, `mask`, `block`, `unmask`). */
+  /** What to show, if not the options of `provideVeil()` / `VeilModule.forRoot()` (`privacy`, `mask`, `block`, `unmask`, `recordInputs`). */
   readonly options = input<ExplainOptions | undefined>(undefined);
 
   private readonly drawn = signal<Xray | null>(null);

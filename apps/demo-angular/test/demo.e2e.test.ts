@@ -83,7 +83,12 @@ afterAll(async () => {
 
 /** Opens the demo (in a fresh context, or `context`) and waits until it asks for consent or records. */
 function openDemo(query = '', context?: BrowserContext): Promise<OpenedDemo> {
-  return openDemoPage(browser, new URL(query, server.url).href, () => window.__veilDemo?.state === 'awaiting-consent' || window.__veilDemo?.state === 'recording', { context });
+  return openDemoPage(
+    browser,
+    new URL(query, server.url).href,
+    () => window.__veilDemo?.state === 'awaiting-consent' || window.__veilDemo?.state === 'recording',
+    { context },
+  );
 }
 
 const state = (page: Page) => page.evaluate(() => window.__veilDemo!.state);
@@ -166,7 +171,9 @@ describe.each(MODES)('the Angular demo in %s mode', (mode: Mode) => {
   it('renders the markers and does not record the noRecord replay panel (no feedback loop)', async () => {
     const { page } = opened;
     const marks = await page.evaluate(() =>
-      ['customer-panel', 'support-chat', 'replay-panel', 'shipping-notice'].map((id) => document.getElementById(id)?.getAttribute('data-veil')),
+      ['customer-panel', 'support-chat', 'replay-panel', 'shipping-notice'].map((id) =>
+        document.getElementById(id)?.getAttribute('data-veil'),
+      ),
     );
     expect(marks).toEqual(['mask', 'block', 'block', 'unmask']);
     const json = JSON.stringify(batches);

@@ -6,8 +6,7 @@ export { PRIVACY_MODES };
 export const MODE_HELP: Record<PrivacyMode, string> = {
   strict: 'strict — page text and every input value are masked; only text marked [unmask] is recorded.',
   balanced: 'balanced — page text is recorded; every input value is masked (except in [unmask] regions).',
-  relaxed:
-    'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
+  relaxed: 'relaxed — page text and ordinary input values are recorded; passwords, card fields and personal fields stay masked.',
 };
 
 /** The privacy mode of this page load: `?privacy=` in the URL, `strict` by default. */

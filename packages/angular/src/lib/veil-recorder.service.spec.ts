@@ -173,7 +173,9 @@ describe('VeilRecorder', () => {
   });
 
   it('rejects options that are not an object or a function, with the fix', () => {
-    expect(() => provideVeil(undefined as unknown as VeilOptions)).toThrowError(/\[veil\] provideVeil\(options\) expects an options object/);
+    expect(() => provideVeil(undefined as unknown as VeilOptions)).toThrowError(
+      /\[veil\] provideVeil\(options\) expects an options object/,
+    );
     expect(() => VeilModule.forRoot('https://x' as unknown as VeilOptions)).toThrowError(/\[veil\] VeilModule\.forRoot\(options\)/);
   });
 

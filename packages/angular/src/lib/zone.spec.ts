@@ -60,10 +60,7 @@ describe('with zone.js change detection', () => {
     host = document.createElement('app-form');
     document.body.append(host);
     appRef = await createApplication({
-      providers: [
-        provideZoneChangeDetection(),
-        provideVeil({ transport: sink.transport, privacy: 'relaxed', flushInterval: 100 }),
-      ],
+      providers: [provideZoneChangeDetection(), provideVeil({ transport: sink.transport, privacy: 'relaxed', flushInterval: 100 })],
     });
     expect(appRef.injector.get(NgZone)).toBeInstanceOf(NgZone);
     expect(NgZone.isInAngularZone()).toBe(false);

@@ -56,8 +56,11 @@ function showXrayIfWanted({ show, options }: VeilXrayOptions): void {
   const zone = inject(NgZone);
   let close: (() => void) | null = null;
   // after the first render: the overlay outlines what the application shows
-  afterNextRender(() => {
-    close = openXray(zone, xrayOptions(options ?? setup));
-  }, { injector: inject(Injector) });
+  afterNextRender(
+    () => {
+      close = openXray(zone, xrayOptions(options ?? setup));
+    },
+    { injector: inject(Injector) },
+  );
   inject(DestroyRef).onDestroy(() => close?.());
 }

@@ -132,7 +132,7 @@ describe('provideVeilXray()', () => {
     expect(overlay()).toBeNull();
   });
 
-  it('draws with the options it is given instead of provideVeil()\'s', async () => {
+  it("draws with the options it is given instead of provideVeil()'s", async () => {
     withoutComponent(setUp({}, provideVeilXray({ show: true, options: { privacy: 'strict' } })));
     await until(() => overlay() !== null, 'the X-ray drawn with its own options');
   });

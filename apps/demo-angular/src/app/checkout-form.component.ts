@@ -10,42 +10,22 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
       <h2>Checkout</h2>
       <fieldset>
         <legend>Payment</legend>
-        <label
-          >Card number
-          <input
-            id="card-number"
-            formControlName="number"
-            name="cardnumber"
-            autocomplete="cc-number"
-            inputmode="numeric"
-            placeholder="1234 5678 9012 3456"
-          />
+        <label>Card number
+          <input id="card-number" formControlName="number" name="cardnumber" autocomplete="cc-number" inputmode="numeric" placeholder="1234 5678 9012 3456" />
         </label>
         <div class="row">
-          <label
-            >Expiry
+          <label>Expiry
             <input id="card-exp" formControlName="expiry" name="exp-date" autocomplete="cc-exp" placeholder="MM/YY" maxlength="7" />
           </label>
-          <label
-            >CVC
-            <input
-              id="card-cvc"
-              formControlName="cvc"
-              name="cvc"
-              autocomplete="cc-csc"
-              inputmode="numeric"
-              maxlength="4"
-              placeholder="123"
-            />
+          <label>CVC
+            <input id="card-cvc" formControlName="cvc" name="cvc" autocomplete="cc-csc" inputmode="numeric" maxlength="4" placeholder="123" />
           </label>
         </div>
-        <label
-          >Name on card
+        <label>Name on card
           <input id="card-name" formControlName="holder" name="ccname" autocomplete="cc-name" />
         </label>
       </fieldset>
-      <label
-        >Gift message <small>(an ordinary field: recorded in relaxed mode)</small>
+      <label>Gift message <small>(an ordinary field: recorded in relaxed mode)</small>
         <input id="gift-message" formControlName="gift" name="gift" placeholder="Happy birthday!" />
       </label>
       <button type="submit" class="primary">Place order</button>

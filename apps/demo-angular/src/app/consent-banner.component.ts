@@ -10,8 +10,9 @@ import { ConsentChoice } from './consent-choice.service';
         <div>
           <h2 id="consent-title">May we record this visit?</h2>
           <p>
-            We replay sessions to find what is confusing on this page. Passwords, card details, your address and anything marked private are
-            never recorded. Nothing is recorded until you allow it.
+            We replay sessions to find what is confusing on this page. Passwords, card details,
+            your address and anything marked private are never recorded. Nothing is recorded
+            until you allow it.
           </p>
         </div>
         <div class="consent-actions">

@@ -21,25 +21,13 @@ import { ChangeDetectionStrategy, Component } from '@angular/core';
       </div>
     </div>
     <table class="orders">
-      <caption>
-        Order history
-      </caption>
+      <caption>Order history</caption>
       <thead>
-        <tr>
-          <th scope="col">Order</th>
-          <th scope="col">Date</th>
-          <th scope="col">Items</th>
-          <th scope="col">Total</th>
-        </tr>
+        <tr><th scope="col">Order</th><th scope="col">Date</th><th scope="col">Items</th><th scope="col">Total</th></tr>
       </thead>
       <tbody>
         @for (order of orders; track order.id) {
-          <tr>
-            <td>{{ order.id }}</td>
-            <td>{{ order.date }}</td>
-            <td>{{ order.items }}</td>
-            <td>{{ order.total }}</td>
-          </tr>
+          <tr><td>{{ order.id }}</td><td>{{ order.date }}</td><td>{{ order.items }}</td><td>{{ order.total }}</td></tr>
         }
       </tbody>
     </table>

@@ -10,23 +10,19 @@ import { SensitiveDirective } from '@veil/angular';
   template: `
     <form class="card" id="profile-form" [formGroup]="form" (ngSubmit)="save()">
       <h2>Delivery profile</h2>
-      <label
-        >Street address
+      <label>Street address
         <textarea id="street" formControlName="street" name="street" autocomplete="street-address" rows="2"></textarea>
       </label>
       <div class="row">
-        <label
-          >Postal code
+        <label>Postal code
           <input id="postal-code" formControlName="postal" name="postal" autocomplete="postal-code" />
         </label>
-        <label
-          >City
+        <label>City
           <input id="city" formControlName="city" name="city" autocomplete="address-level2" />
         </label>
       </div>
       <div class="row">
-        <label
-          >Country
+        <label>Country
           <select id="country" formControlName="country" name="country" autocomplete="country">
             <option value="">Choose…</option>
             @for (country of countries; track country[0]) {
@@ -34,8 +30,7 @@ import { SensitiveDirective } from '@veil/angular';
             }
           </select>
         </label>
-        <label
-          >Phone
+        <label>Phone
           <input id="phone" type="tel" formControlName="phone" name="phone" autocomplete="tel" />
         </label>
       </div>

@@ -38,29 +38,17 @@ function formatBytes(n: number): string {
       <span class="replay-status" id="replay-status">{{ status() }}</span>
     </div>
     <p class="hint">
-      rrweb's player rebuilding the page from exactly what the recorder handed to its transport — what a collector would store. (This panel
-      is itself <code>noRecord</code>, so it is not recorded.)
+      rrweb's player rebuilding the page from exactly what the recorder handed to its transport — what a
+      collector would store. (This panel is itself <code>noRecord</code>, so it is not recorded.)
     </p>
     <div class="replay-stage" id="replay-stage" #stage></div>
     <details class="sent" open>
       <summary>What was sent</summary>
       <dl class="stats">
-        <div>
-          <dt>Batches</dt>
-          <dd id="stat-batches">{{ sent.batches() }}</dd>
-        </div>
-        <div>
-          <dt>Events</dt>
-          <dd id="stat-events">{{ sent.events() }}</dd>
-        </div>
-        <div>
-          <dt>Bytes</dt>
-          <dd id="stat-bytes">{{ bytes() }}</dd>
-        </div>
-        <div>
-          <dt>Sessions</dt>
-          <dd id="stat-sessions">{{ sent.sessionCount() }}</dd>
-        </div>
+        <div><dt>Batches</dt><dd id="stat-batches">{{ sent.batches() }}</dd></div>
+        <div><dt>Events</dt><dd id="stat-events">{{ sent.events() }}</dd></div>
+        <div><dt>Bytes</dt><dd id="stat-bytes">{{ bytes() }}</dd></div>
+        <div><dt>Sessions</dt><dd id="stat-sessions">{{ sent.sessionCount() }}</dd></div>
       </dl>
       <p class="by-type">{{ sent.byType() }}</p>
       <div class="sent-actions">
@@ -69,9 +57,7 @@ function formatBytes(n: number): string {
           <span class="session">session {{ id }}</span>
         }
       </div>
-      <h3>
-        Last batch <small>{{ lastNote() }}</small>
-      </h3>
+      <h3>Last batch <small>{{ lastNote() }}</small></h3>
       <pre class="last-batch" id="last-batch">{{ lastJson() }}</pre>
     </details>
   `,

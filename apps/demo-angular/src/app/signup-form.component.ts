@@ -8,16 +8,13 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
   template: `
     <form class="card" id="signup-form" [formGroup]="form" (ngSubmit)="submit()">
       <h2>Create an account</h2>
-      <label
-        >Full name
+      <label>Full name
         <input id="full-name" formControlName="name" name="name" autocomplete="name" placeholder="Ada Lovelace" />
       </label>
-      <label
-        >E-mail
+      <label>E-mail
         <input id="email" type="email" formControlName="email" name="email" autocomplete="email" placeholder="you@example.com" />
       </label>
-      <label
-        >Password
+      <label>Password
         <span class="with-button">
           <input
             id="password"
@@ -32,9 +29,7 @@ import { FormBuilder, ReactiveFormsModule } from '@angular/forms';
             aria-controls="password"
             [attr.aria-pressed]="showPassword()"
             (click)="showPassword.set(!showPassword())"
-          >
-            {{ showPassword() ? 'hide' : 'show' }}
-          </button>
+          >{{ showPassword() ? 'hide' : 'show' }}</button>
         </span>
       </label>
       <p class="field-note">The password stays unrecorded after “show”: Veil remembers it was a password field.</p>

@@ -72,8 +72,7 @@ describe('the marker directives', () => {
   it('treat a static "false" as off and any other static value as on', () => {
     @Component({
       imports: [SensitiveDirective],
-      template: `<p id="off" sensitive="false">x</p>
-        <p id="on" sensitive="true">x</p>`,
+      template: `<p id="off" sensitive="false">x</p><p id="on" sensitive="true">x</p>`,
     })
     class Host {}
     const { mark } = render(Host);
@@ -109,8 +108,7 @@ describe('the marker directives', () => {
   it('keep a stronger data-veil attribute written beside them, also when switched off', async () => {
     @Component({
       imports: [SensitiveDirective, UnmaskDirective],
-      template: `<p id="a" data-veil="block" [unmask]="on()">x</p>
-        <p id="b" data-veil="unmask" [sensitive]="on()">x</p>`,
+      template: `<p id="a" data-veil="block" [unmask]="on()">x</p><p id="b" data-veil="unmask" [sensitive]="on()">x</p>`,
     })
     class Host {
       readonly on = signal(true);
@@ -148,9 +146,7 @@ describe('the marker directives', () => {
     @Component({
       standalone: false,
       selector: 'app-legacy',
-      template: `<p id="s" sensitive>a</p>
-        <p id="n" noRecord>b</p>
-        <p id="u" [unmask]="true">c</p>`,
+      template: `<p id="s" sensitive>a</p><p id="n" noRecord>b</p><p id="u" [unmask]="true">c</p>`,
     })
     class Legacy {}
     @NgModule({ imports: [VeilModule], declarations: [Legacy] })

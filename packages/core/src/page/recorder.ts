@@ -336,7 +336,9 @@ export function createRecorder(options: RecorderOptions, environment: RecorderEn
   function visitorActive(): boolean {
     if (!sessions.active()) return true;
     batcher.send();
-    if (sessions.renew()) live?.recording.reopen();
+    sessions.renew();
+    // the new session's one draw, at the rate in force: the site's settings may have lowered it
+    if (sessions.sampledAt(policy.sampleRate)) live?.recording.reopen();
     else {
       end(false);
       setState('idle');

@@ -28,15 +28,20 @@ let batches: { seq: number; events: { type: number; data: any }[] }[] = [];
 
 const pageHtml = (
   options: Record<string, unknown>,
+  draws: number[] | null,
 ) => `<!doctype html><html><head><meta charset="utf-8"><script src="/veil.js"></script></head><body>
 <h1>Account</h1><p id="status">HeadlineCanary7731 is shown</p><input id="note" name="note">
 <script>
+  // the session draws, in order (then 0.5), when a test gives them
+  const draws = ${JSON.stringify(draws)};
   window.rec = Veil.createRecorder({ privacy: 'relaxed', flushInterval: 200, ...${JSON.stringify(options)},
-    transport: { url: location.origin + '/t${test}/v1/ingest', siteKey: 'site-1' } });
+    transport: { url: location.origin + '/t${test}/v1/ingest', siteKey: 'site-1' } },
+    draws ? { random: () => (draws.length ? draws.shift() : 0.5) } : {});
   window.rec.start();
 </script></body></html>`;
 
 let pageOptions: Record<string, unknown> = {};
+let pageDraws: number[] | null = null;
 
 const pages = servePages((req, res) => {
   const url = new URL(req.url!, 'http://x');
@@ -72,7 +77,7 @@ const pages = servePages((req, res) => {
   }
   if (url.pathname === '/') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    return res.end(pageHtml(pageOptions));
+    return res.end(pageHtml(pageOptions, pageDraws));
   }
   res.writeHead(404);
   res.end();
@@ -87,6 +92,7 @@ beforeEach(async (ctx) => {
   settingsAsked = 0;
   batches = [];
   pageOptions = {};
+  pageDraws = null;
   context = await pages.browser.newContext();
   ctx.onTestFinished(() => context.close());
 });
@@ -223,5 +229,20 @@ describe('site settings', () => {
     await page.reload();
     await flush(page);
     expect(batches).toHaveLength(0);
+  });
+
+  it("a session that begins afresh after a long pause is drawn at the site's rate too", async () => {
+    served = { ...RELAXED, sampleRate: 0.5 };
+    // the first session is drawn in (0.2 < 0.5); the one after the pause out (0.7)
+    pageDraws = [0.2, 0.7];
+    const page = await open({ sessionTimeout: 1000 });
+    await type(page, 'FirstSession1111');
+    await flush(page);
+    expect(sent()).toContain('FirstSession1111');
+    await page.waitForTimeout(1300);
+    await type(page, 'AfterPause2222');
+    await flush(page);
+    expect(sent()).not.toContain('AfterPause2222');
+    expect(await state(page)).toBe('idle');
   });
 });

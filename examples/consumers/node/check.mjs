@@ -2,7 +2,8 @@
 // Veil package the ways its exports map offers: `import` always, `require`
 // where the map has a require condition. What each way gives must agree.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -57,3 +58,38 @@ const recorder = core.createRecorder({ transport: '/api/veil' });
 recorder.start();
 assert.notEqual(recorder.state, 'recording', 'a recorder started in Node must not record');
 console.log(`${checked} entries of ${PACKAGES.length} packages load in Node ${process.version}`);
+
+// The collector promises a Node version in its `engines`; what it installs must
+// run there too, or users of that version get npm's EBADENGINE warnings (and,
+// with engine-strict, no install). Read every installed package's own range
+// and check the oldest Node the collector accepts against it.
+const semver = require('semver');
+const collectorEngines = JSON.parse(readFileSync(require.resolve('@veil/collector/package.json'), 'utf8')).engines.node;
+const oldestNode = semver.minVersion(collectorEngines).version;
+const disagreeing = [];
+for (const { name, version, node } of installedEngines(path.resolve('node_modules'))) {
+  if (!semver.satisfies(oldestNode, node)) disagreeing.push(`${name}@${version} needs Node ${node}`);
+}
+assert.deepEqual(
+  disagreeing,
+  [],
+  `@veil/collector says Node ${collectorEngines}, but these installed packages do not run on ${oldestNode}`,
+);
+console.log(`every installed package runs on Node ${oldestNode}, the oldest @veil/collector accepts (${collectorEngines})`);
+
+function* installedEngines(modules) {
+  if (!existsSync(modules)) return;
+  for (const entry of readdirSync(modules)) {
+    if (entry.startsWith('.')) continue;
+    const dirs = entry.startsWith('@')
+      ? readdirSync(path.join(modules, entry)).map((n) => path.join(modules, entry, n))
+      : [path.join(modules, entry)];
+    for (const dir of dirs) {
+      const manifestPath = path.join(dir, 'package.json');
+      if (!existsSync(manifestPath)) continue;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      if (typeof manifest.engines?.node === 'string') yield { name: manifest.name, version: manifest.version, node: manifest.engines.node };
+      yield* installedEngines(path.join(dir, 'node_modules'));
+    }
+  }
+}

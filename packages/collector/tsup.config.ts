@@ -1,23 +1,16 @@
 import { defineConfig } from 'tsup';
 
-// Node-only ESM. Dependencies stay external (better-sqlite3 is native); the
-// CLI gets its shebang here so dist/cli.js runs as the `veil-collector` bin.
-export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm'],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-  },
-  {
-    entry: { cli: 'src/cli.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'node20',
-    platform: 'node',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+// Node-only ESM. Dependencies stay external (better-sqlite3 is native). The
+// library and the CLI are one build, so what they share is one chunk in dist/
+// rather than a second copy inside cli.js; the CLI's shebang comes from its
+// source, which esbuild keeps at the top of dist/cli.js.
+export default defineConfig({
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  format: ['esm'],
+  splitting: true,
+  dts: { entry: { index: 'src/index.ts' } },
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  platform: 'node',
+});

@@ -1,4 +1,5 @@
-// The veil-collector bin (tsup adds the shebang).
+#!/usr/bin/env node
+// The veil-collector bin.
 import { main } from './commands';
 
 main(process.argv.slice(2)).then((code) => {

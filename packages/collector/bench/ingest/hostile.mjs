@@ -239,7 +239,7 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
     }),
   );
   notes.push(
-    `collector RSS ${formatBytes(rssBefore)} before the new sessions, ${formatBytes(rssOfTree(instance.pid))} after (scrubber cache bound: 256 MiB estimated by default)`,
+    `collector RSS ${formatBytes(rssBefore)} before the new sessions, ${formatBytes(rssOfTree(instance.pid))} after (the scrubber cache is bounded at 256 MiB estimated by default; RSS also holds garbage V8 has not collected yet)`,
   );
 
   log('  finding 2: batches out of sequence …');

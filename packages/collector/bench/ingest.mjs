@@ -13,11 +13,12 @@
 //   rate limits raised; anything after a second `--` is passed to them) take
 //   batches the real recorder sent during a visit to the shop page
 //   (bench/ingest/recording.mjs records it once in Chromium and caches it),
-//   replayed by autocannon under fresh session ids. Many more visitors than
-//   connections are in progress, and each takes its batches in order, one at
-//   a time, over whichever connection is free: with two instances (autocannon
-//   spreads the connections over both) a visitor's batches land on either,
-//   as behind a load balancer without sticky sessions.
+//   replayed by autocannon under fresh session ids. Four times as many
+//   visitors as connections are in progress, each sending its batches in
+//   order, one at a time, over whichever connection is free: with two
+//   instances (autocannon spreads the connections over both) a visitor's
+//   batches land on either, as behind a load balancer without sticky
+//   sessions.
 // - The login page: GET /login 20 times a second throughout, p50/p99.
 // - RSS: the peak of each collector process (and any child process it has).
 //
@@ -44,7 +45,7 @@ const DIST = path.resolve(here, '..', 'dist', 'cli.js');
 const VISITORS_PER_CONNECTION = 4;
 const LOGIN_PROBE_INTERVAL_MS = 50;
 const STORAGES = ['sqlite', 'postgres'];
-/** Each collector's request log, kept after the run (the previous run's are removed). */
+/** Each collector's output (start-up lines, warnings, errors), kept after the run; the previous run's are removed. */
 const LOG_DIR = path.join(os.tmpdir(), 'veil-bench', 'logs');
 
 function usage(message) {
@@ -77,10 +78,11 @@ function readOptions() {
   } catch (error) {
     usage(error.message);
   }
-  const { values, positionals, tokens } = { ...parsed, tokens: process.argv.slice(2) };
+  const { values, positionals } = parsed;
   // what follows `--` is for the collectors; anything else loose is a mistake
-  const terminator = tokens.indexOf('--');
-  const collectorArgs = terminator >= 0 ? tokens.slice(terminator + 1) : [];
+  const args = process.argv.slice(2);
+  const terminator = args.indexOf('--');
+  const collectorArgs = terminator >= 0 ? args.slice(terminator + 1) : [];
   if (positionals.length !== collectorArgs.length)
     usage(`Unexpected ${JSON.stringify(positionals[0])}: flags for the collector go after --.`);
   const duration = Number(values.duration ?? (values.quick ? 5 : 10));

@@ -1,7 +1,7 @@
 // Collector instances for the ingest benchmark: each one is `veil-collector
 // serve` (dist/cli.js) in its own process, as an operator runs it, with the
 // per-IP and per-key rate limits raised out of the way and any extra flags the
-// bench was given. Its request log goes to a file in the bench's temp folder.
+// bench was given. Its output (start-up lines, warnings, errors) goes to a file.
 import { spawn } from 'node:child_process';
 import { openSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -38,7 +38,7 @@ function freePort() {
   });
 }
 
-/** Starts one `veil-collector serve`; resolves when it answers /healthz… or its log says where it listens. */
+/** Starts one `veil-collector serve`; resolves once its output says where it listens. */
 export async function startCollector({ database, logFile, extraArgs }) {
   const [port, playerPort] = [await freePort(), await freePort()];
   const log = openSync(logFile, 'a');
@@ -63,13 +63,18 @@ export async function startCollector({ database, logFile, extraArgs }) {
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}`;
+  // generous: a migration on a busy machine takes a while
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const done = await Promise.race([exited, sleep(100).then(() => null)]);
-    if (done) {
-      const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
-      throw new Error(`veil-collector serve exited (${done.code ?? done.signal}) before listening:\n${tail}`);
+    const output = readFileSync(logFile, 'utf8');
+    if (output.includes(`running at ${url}/`)) break;
+    const tail = output.split('\n').slice(-15).join('\n');
+    if (done) throw new Error(`veil-collector serve exited (${done.code ?? done.signal}) before listening:\n${tail}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`veil-collector serve did not listen within 2 minutes (output in ${logFile}):\n${tail}`);
     }
-    if (readFileSync(logFile, 'utf8').includes(`running at ${url}/`)) break;
   }
   return {
     url,

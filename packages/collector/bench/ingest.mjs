@@ -1,221 +1,290 @@
-// Ingest throughput of the collector on loopback (a benchmark, not a test).
+// The collector's ingest under load and under attack (a benchmark, not a test).
 //
 //   npm run build -w @veil/core -w @veil/collector
-//   node packages/collector/bench/ingest.mjs [--duration 10] [--connections 10]
+//   npm run bench -w @veil/collector [-- options] [-- collector flags]
+//   node packages/collector/bench/ingest.mjs [--duration 10] [--connections 10,50]
+//        [--instances 1,2] [--only sqlite|postgres] [--quick] [-- --some-serve-flag …]
 //
-// For SQLite, then PostgreSQL (when /usr/lib/postgresql/<major>/bin exists, or
-// VEIL_PG_BIN), it starts a collector in a child process (rate limits off),
-// and autocannon drives it: each connection is one visitor whose session
-// starts with a meta + full snapshot batch and continues with incremental
-// batches (mouse moves, text and attribute mutations, input), about 4 KiB
-// gzip each, every one a new (session, seq) so nothing is a duplicate.
-// Prints requests/s, p50/p99 latency and the collector's RSS under load.
-import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// For SQLite, then PostgreSQL (a throw-away server, when /usr/lib/postgresql/
+// <major>/bin exists, or VEIL_PG_BIN), with one and then two instances, at
+// each connection count:
+//
+// - Ingest: `veil-collector serve` processes (dist/cli.js; per-IP and per-key
+//   rate limits raised; anything after a second `--` is passed to them) take
+//   batches the real recorder sent during a visit to the shop page
+//   (bench/ingest/recording.mjs records it once in Chromium and caches it),
+//   replayed by autocannon under fresh session ids. Four times as many
+//   visitors as connections are in progress, each sending its batches in
+//   order, one at a time, over whichever connection is free: with two
+//   instances (autocannon spreads the connections over both) a visitor's
+//   batches land on either, as behind a load balancer without sticky
+//   sessions.
+// - The login page: GET /login 20 times a second throughout, p50/p99.
+// - RSS: the peak of each collector process (and any child process it has).
+//
+// Then, on one fresh instance per database, the hostile requests of issue 18
+// (bench/ingest/hostile.mjs): gzip bombs, a batch over --max-batch-bytes, new
+// sessions with large snapshots, batches out of sequence; each as what it
+// cost the sender and what it cost the server.
+//
+// Figures mean something only on an otherwise quiet machine.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { gzipSync } from 'node:zlib';
-import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType } from '@veil/core/engine';
 import { PG_BIN, postgresAvailable, startPostgres } from '../test/postgres-server.mjs';
+import { BENCH_ORIGIN, seedDatabase, startCollector, watchRss } from './ingest/collectors.mjs';
+import { DEFAULT_MAX_BATCH_BYTES, runHostile } from './ingest/hostile.mjs';
+import { describeLogin, round, startLoginProbe } from './ingest/probe.mjs';
+import { loadRecording, replayPlan } from './ingest/recording.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(here, '..', 'dist', 'index.js');
+const DIST = path.resolve(here, '..', 'dist', 'cli.js');
+/** Visitors in progress per connection: each sends a batch, then waits for its turn again. */
+const VISITORS_PER_CONNECTION = 4;
+const LOGIN_PROBE_INTERVAL_MS = 50;
+const STORAGES = ['sqlite', 'postgres'];
+/** Each collector's output (start-up lines, warnings, errors), kept after the run; the previous run's are removed. */
+const LOG_DIR = path.join(os.tmpdir(), 'veil-bench', 'logs');
 
-// ------------------------------------------------------------------ batches
-
-function randomWord(rand) {
-  const letters = 'abcdefghijklmnopqrstuvwxyz';
-  let w = '';
-  for (let i = 3 + Math.floor(rand() * 7); i > 0; i--) w += letters[Math.floor(rand() * 26)];
-  return w;
+function usage(message) {
+  console.error(`${message}
+Usage: node packages/collector/bench/ingest.mjs [--duration <s>] [--connections 10,50] [--instances 1,2]
+       [--only sqlite|postgres] [--quick] [-- <veil-collector serve flags>]`);
+  process.exit(2);
 }
 
-function makeRandom(seed) {
-  let s = seed >>> 0;
-  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+function listOption(flag, value) {
+  const list = value.split(',').map(Number);
+  if (!list.length || list.some((n) => !Number.isInteger(n) || n < 1))
+    usage(`${flag} takes positive whole numbers separated by commas, got ${JSON.stringify(value)}.`);
+  return list;
 }
 
-const element = (id, tagName, attributes, childNodes = []) => ({ type: SerializedNodeType.Element, id, tagName, attributes, childNodes });
-const text = (id, textContent) => ({ type: SerializedNodeType.Text, id, textContent });
-
-/** A page of ~300 nodes: sections of headings, paragraphs, inputs. */
-function snapshotEvents(rand, t) {
-  let id = 10;
-  const sections = [];
-  for (let s = 0; s < 30; s++) {
-    const words = Array.from({ length: 20 }, () => randomWord(rand)).join(' ');
-    sections.push(
-      element(id++, 'section', { class: `s${s}` }, [
-        element(id++, 'h2', {}, [text(id++, `Section ${randomWord(rand)}`)]),
-        element(id++, 'p', { title: randomWord(rand) }, [text(id++, words)]),
-        element(id++, 'input', { type: 'text', name: `field${s}`, value: '' }),
-      ]),
-    );
-  }
-  return [
-    { type: EventType.Meta, timestamp: t, data: { href: 'https://shop.example/products', width: 1280, height: 720 } },
-    {
-      type: EventType.FullSnapshot,
-      timestamp: t + 1,
-      data: {
-        initialOffset: { left: 0, top: 0 },
-        node: {
-          type: SerializedNodeType.Document,
-          id: 1,
-          childNodes: [
-            { type: SerializedNodeType.DocumentType, id: 2, name: 'html', publicId: '', systemId: '' },
-            element(3, 'html', {}, [element(4, 'head', {}), element(5, 'body', {}, sections)]),
-          ],
-        },
-      },
-    },
-  ];
-}
-
-/** Incremental events over the snapshot's nodes (section i: ids 10+6i … 15+6i). */
-function incrementalEvents(rand, t) {
-  const events = [];
-  for (let i = 0; i < 40; i++) {
-    const positions = Array.from({ length: 10 }, (_, k) => ({
-      x: Math.floor(rand() * 1280),
-      y: Math.floor(rand() * 720),
-      id: 5,
-      timeOffset: -k * 50,
-    }));
-    events.push({ type: EventType.IncrementalSnapshot, timestamp: t + i * 100, data: { source: IncrementalSource.MouseMove, positions } });
-  }
-  for (let i = 0; i < 20; i++) {
-    const s = Math.floor(rand() * 30);
-    events.push({
-      type: EventType.IncrementalSnapshot,
-      timestamp: t + 4000 + i,
-      data: {
-        source: IncrementalSource.Mutation,
-        texts: [{ id: 10 + 6 * s + 4, value: Array.from({ length: 8 }, () => randomWord(rand)).join(' ') }],
-        attributes: [{ id: 10 + 6 * s + 3, attributes: { title: randomWord(rand) } }],
-        removes: [],
-        adds: [],
+function readOptions() {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        duration: { type: 'string' },
+        connections: { type: 'string', default: '10,50' },
+        instances: { type: 'string', default: '1,2' },
+        only: { type: 'string' },
+        quick: { type: 'boolean', default: false },
       },
     });
-    events.push({
-      type: EventType.IncrementalSnapshot,
-      timestamp: t + 4100 + i,
-      data: { source: IncrementalSource.Input, id: 10 + 6 * s + 5, text: randomWord(rand), isChecked: false },
-    });
+  } catch (error) {
+    usage(error.message);
   }
-  return events;
+  const { values, positionals } = parsed;
+  // what follows `--` is for the collectors; anything else loose is a mistake
+  const args = process.argv.slice(2);
+  const terminator = args.indexOf('--');
+  const collectorArgs = terminator >= 0 ? args.slice(terminator + 1) : [];
+  if (positionals.length !== collectorArgs.length)
+    usage(`Unexpected ${JSON.stringify(positionals[0])}: flags for the collector go after --.`);
+  const duration = Number(values.duration ?? (values.quick ? 5 : 10));
+  if (!(duration > 0)) usage(`--duration is in seconds, a positive number; got ${JSON.stringify(values.duration)}.`);
+  if (values.only !== undefined && !STORAGES.includes(values.only))
+    usage(`--only takes ${STORAGES.join(' or ')}, got ${JSON.stringify(values.only)}.`);
+  // the hostile over-size batch must outgrow the limit the collectors were given
+  const limitFlag = collectorArgs.findLastIndex((arg) => arg === '--max-batch-bytes' || arg.startsWith('--max-batch-bytes='));
+  const limit =
+    limitFlag < 0
+      ? undefined
+      : collectorArgs[limitFlag].includes('=')
+        ? collectorArgs[limitFlag].split('=')[1]
+        : collectorArgs[limitFlag + 1];
+  return {
+    duration,
+    maxBatchBytes: limit === undefined ? DEFAULT_MAX_BATCH_BYTES : Number(limit),
+    connections: listOption('--connections', values.connections),
+    instances: listOption('--instances', values.instances),
+    storages: values.only ? [values.only] : STORAGES,
+    quick: values.quick,
+    collectorArgs,
+  };
 }
 
-function bodyFor(session, seq, key, rand) {
-  const t = Date.now();
-  const events = seq === 0 ? snapshotEvents(rand, t) : incrementalEvents(rand, t);
-  return gzipSync(JSON.stringify({ v: PROTOCOL_VERSION, sessionId: session, seq, siteKey: key, events }));
-}
+const log = (line) => console.log(line);
+const mib = (bytes) => Math.round(bytes / 1024 / 1024);
 
-// ------------------------------------------------------------------ PostgreSQL (throw-away server)
-
-// ------------------------------------------------------------------ parent: the load
-
-async function runOne(label, database, { duration, connections }) {
+/** Replays the recording from `connections` connections for `duration` seconds over the instances. */
+async function ingestLoad({ instances, siteKey, plan, connections, duration, tag }) {
   const { default: autocannon } = await import('autocannon');
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', database], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
-  });
-  const rssSamples = [];
-  const sample = setInterval(() => child.send('rss'), 1000);
-  child.on('message', (m) => m.rss && rssSamples.push(m.rss));
-  let visitor = 0;
-  const rand = makeRandom(42);
+  const idle = [];
+  let started = 0;
+  let finished = 0;
+  let sent = 0;
+  const newVisitor = () => ({ sessionId: `${tag}-${started}`, visitorId: `${tag}-visitor-${started++}`, next: 0 });
+  // Visitors arrive one per connection at first, then one every `arrivalEvery` batches until
+  // VISITORS_PER_CONNECTION per connection are in progress (and one for each that leaves):
+  // all of them starting at once would make the first seconds nothing but full snapshots.
+  const target = connections * VISITORS_PER_CONNECTION;
+  const arrivalEvery = Math.ceil(plan.steps.length / VISITORS_PER_CONNECTION);
+  const nextVisitor = () => {
+    const arriving = started - finished < target && sent % arrivalEvery === 0;
+    return (!arriving && idle.shift()) || newVisitor();
+  };
   const result = await autocannon({
-    // the key in the URL, as @veil/core sends it: the collector reads a gzip body only for a known key
-    url: `${ready.url}/v1/ingest?siteKey=${encodeURIComponent(ready.key)}`,
+    // connection i goes to url i modulo their number
+    url: instances.map((c) => `${c.url}/v1/ingest?siteKey=${encodeURIComponent(siteKey)}`),
     method: 'POST',
     connections,
     duration,
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
+    timeout: 60,
+    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: BENCH_ORIGIN },
     requests: [
       {
         setupRequest(request, context) {
-          // each connection is a visitor; a new session every 50 batches
-          if (context.session === undefined || context.seq >= 50) {
-            context.session = `bench-${process.pid}-${visitor++}-${Date.now()}`;
-            context.seq = 0;
-          }
-          request.body = bodyFor(context.session, context.seq++, ready.key, rand);
+          const visitor = nextVisitor();
+          sent++;
+          context.visitor = visitor;
+          request.body = plan.body(visitor.next, visitor.sessionId, visitor.visitorId);
           return request;
+        },
+        // autocannon keeps `context` from a request's setup to its response
+        onResponse(status, _body, context) {
+          const visitor = context.visitor;
+          context.visitor = undefined;
+          if (!visitor) return;
+          // the recorder keeps a batch refused for now (429, 503) and sends it again
+          if (status !== 429 && status !== 503) visitor.next++;
+          if (visitor.next < plan.steps.length) idle.push(visitor);
+          else finished++;
         },
       },
     ],
   });
-  clearInterval(sample);
-  child.send('stop');
-  await new Promise((r) => child.once('exit', r));
-  const sizes = [bodyFor('x', 0, ready.key, rand).length, bodyFor('x', 1, ready.key, rand).length];
-  const steady = rssSamples.slice(Math.floor(rssSamples.length / 2));
-  return {
-    backend: label,
-    'requests/s': Math.round(result.requests.average),
-    'p50 ms': result.latency.p50,
-    'p99 ms': result.latency.p99,
-    requests: result.requests.total,
-    'non-2xx': result.non2xx,
-    errors: result.errors,
-    'RSS MiB (steady, max)': steady.length ? Math.round(Math.max(...steady) / 1024 / 1024) : null,
-    'body bytes (snapshot / incremental)': sizes.join(' / '),
-  };
+  const answers = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${count}× ${status}`);
+  // a batch still unanswered when the time is up counts in no latency figure: say how many
+  const unanswered = result.requests.sent - result.requests.total;
+  if (unanswered > 0) answers.push(`${unanswered} unanswered at the end`);
+  if (result.errors) answers.push(`${result.errors} errors (${result.timeouts} timeouts)`);
+  return { result, answers: answers.join(', '), started, finished };
 }
 
-async function runBench() {
-  if (!existsSync(dist)) {
+async function runConfiguration({ storage, database, siteKey, plan, instanceCount, connections, options }) {
+  const instances = [];
+  try {
+    for (let i = 0; i < instanceCount; i++) {
+      const logFile = path.join(LOG_DIR, `${storage}-${instanceCount}x${connections}-${i}.log`);
+      instances.push(await startCollector({ database, logFile, extraArgs: options.collectorArgs }));
+    }
+    const probe = startLoginProbe(
+      instances.map((c) => c.url),
+      LOGIN_PROBE_INTERVAL_MS,
+    );
+    const rss = watchRss(instances);
+    const from = probe.mark();
+    const tag = `bench-${storage}-${instanceCount}x${connections}-${Date.now()}`;
+    const load = await ingestLoad({ instances, siteKey, plan, connections, duration: options.duration, tag });
+    const login = await probe.stats(from);
+    const peaks = rss.stop();
+    probe.stop();
+    return {
+      storage,
+      instances: instanceCount,
+      connections,
+      'batches/s': Math.round(load.result.requests.average),
+      'p50 ms': round(load.result.latency.p50),
+      'p99 ms': round(load.result.latency.p99),
+      answers: load.answers,
+      'visitors started / done': `${load.started} / ${load.finished}`,
+      'login p50 / p99 ms (n)': describeLogin(login),
+      'RSS peak MiB': peaks.map(mib).join(' + '),
+    };
+  } finally {
+    for (const c of instances) await c.stop();
+  }
+}
+
+async function runStorage(storage, database, { recording, options, notes }) {
+  const siteKey = await seedDatabase(database);
+  const plan = replayPlan(recording, siteKey);
+  const rows = [];
+  for (const instanceCount of options.instances) {
+    if (storage === 'sqlite' && instanceCount > 1) {
+      notes.push(
+        `sqlite × ${instanceCount} instances skipped: several instances are a PostgreSQL set-up (README, Storage); on one SQLite file they would take turns on its one write lock, each waiting synchronously (busy_timeout) with its event loop blocked.`,
+      );
+      continue;
+    }
+    for (const connections of options.connections) {
+      log(`${storage}: ${instanceCount} instance(s), ${connections} connections, ${options.duration} s …`);
+      rows.push(await runConfiguration({ storage, database, siteKey, plan, instanceCount, connections, options }));
+    }
+  }
+  log(`${storage}: hostile requests on one fresh instance …`);
+  const instance = await startCollector({
+    database,
+    logFile: path.join(LOG_DIR, `${storage}-hostile.log`),
+    extraArgs: options.collectorArgs,
+  });
+  const probe = startLoginProbe([instance.url], LOGIN_PROBE_INTERVAL_MS);
+  try {
+    const hostile = await runHostile({ instance, siteKey, maxBatchBytes: options.maxBatchBytes, probe, quick: options.quick, log });
+    return { rows, hostile };
+  } finally {
+    probe.stop();
+    await instance.stop();
+  }
+}
+
+async function main() {
+  if (!existsSync(DIST)) {
     console.error('packages/collector/dist is missing: run `npm run build -w @veil/core -w @veil/collector` first.');
     process.exit(1);
   }
-  const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
-  });
-  const options = { duration: Number(values.duration), connections: Number(values.connections) };
-  console.log(
-    `Veil collector ingest benchmark: ${options.connections} connections, ${options.duration} s per back end, Node ${process.version}, ${os.cpus().length} cores`,
+  const options = readOptions();
+  const [load1] = os.loadavg();
+  log(
+    `Veil collector ingest benchmark: ${options.duration} s per run, connections ${options.connections.join(', ')}, instances ${options.instances.join(', ')}` +
+      `${options.collectorArgs.length ? `, collector flags: ${options.collectorArgs.join(' ')}` : ''}; Node ${process.version}, ${os.cpus().length} cores, load average ${load1.toFixed(1)}` +
+      `${options.quick ? ' (--quick: a smoke run, not figures)' : ''}`,
   );
-  const rows = [];
+  const recording = await loadRecording(log);
+  log(
+    `${recording.cached ? 'Replaying the recording cached in' : 'Recorded, and cached in'} ${recording.file} (delete it to record again)`,
+  );
+  log(`One visitor: ${replayPlan(recording, 'vk_any').describe()}`);
+
+  rmSync(LOG_DIR, { recursive: true, force: true });
+  mkdirSync(LOG_DIR, { recursive: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-bench-'));
+  const notes = [];
+  const results = [];
   try {
-    rows.push(await runOne('sqlite', path.join(dir, 'bench.db'), options));
+    for (const storage of options.storages) {
+      if (storage === 'sqlite') {
+        results.push({ storage, ...(await runStorage(storage, path.join(dir, 'bench.db'), { recording, options, notes })) });
+      } else if (!postgresAvailable()) {
+        notes.push(`postgres skipped: no PostgreSQL binaries in ${PG_BIN} (set VEIL_PG_BIN).`);
+      } else {
+        const pg = await startPostgres();
+        try {
+          results.push({ storage, ...(await runStorage(storage, pg.url, { recording, options, notes })) });
+        } finally {
+          await pg.stop();
+        }
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (postgresAvailable()) {
-    const pg = await startPostgres();
-    try {
-      rows.push(await runOne('postgres', pg.url, options));
-    } finally {
-      await pg.stop();
-    }
-  } else {
-    console.warn(`PostgreSQL binaries not found in ${PG_BIN} (set VEIL_PG_BIN): skipping the PostgreSQL run.`);
+
+  log('\nIngest (recorded batches replayed; latency of a batch; login page requested 20/s meanwhile):');
+  console.table(results.flatMap((r) => r.rows));
+  for (const { storage, hostile } of results) {
+    log(`\nHostile requests, ${storage}, one instance (sender cost / server cost):`);
+    console.table(hostile.rows);
+    for (const note of hostile.notes) log(`  - ${note}`);
   }
-  console.table(rows);
+  for (const note of notes) log(`Note: ${note}`);
+  log(`Collector logs: ${LOG_DIR}`);
+  log(`Figures mean something only on an otherwise quiet machine (load average at the end: ${os.loadavg()[0].toFixed(1)}).`);
 }
 
-// ------------------------------------------------------------------ entry: the parent, or the collector child
-
-if (process.argv[2] === '--serve') {
-  const { createCollector, addSite } = await import(dist);
-  const collector = await createCollector({
-    database: process.argv[3],
-    port: 0,
-    rateLimits: { ip: false, key: false },
-  });
-  const { key } = await addSite(collector.storage, { name: 'bench', origins: ['https://shop.example'], privacy: 'balanced' });
-  process.on('message', (message) => {
-    if (message === 'rss') process.send({ rss: process.memoryUsage().rss });
-    if (message === 'stop') collector.close().then(() => process.exit(0));
-  });
-  process.send({ url: collector.url, key });
-} else {
-  await runBench();
-}
+await main();

@@ -158,6 +158,11 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       log('ingest failed', error);
     }
     if (!(error instanceof HttpError) || error.showToKnownOrigins) await corsForRefusal(request, reply);
+    // The database is down, so whether the origin is known cannot be asked; the
+    // answer says nothing about any site, and without CORS the page could not
+    // read its Retry-After and would retry at once.
+    const origin = request.headers.origin;
+    if (status === 503 && origin && !reply.hasHeader('Access-Control-Allow-Origin')) allowOrigin(reply, origin);
     reply
       .code(status)
       .headers(headers)

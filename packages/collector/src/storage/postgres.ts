@@ -329,7 +329,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return row ? userFromRow(row) : null;
     },
     async setUserPassword(userId, passwordHash) {
-      await pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+      await transaction(async (client) => {
+        await client.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+        await client.query('DELETE FROM login_sessions WHERE user_id = $1', [userId]);
+      });
     },
     async addUserToSite(userId, siteId, role) {
       await pool.query(

@@ -441,7 +441,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async setUserPassword(userId, passwordHash) {
       open();
-      db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      db.transaction(() => {
+        db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+        db.prepare('DELETE FROM login_sessions WHERE user_id = ?').run(userId);
+      }).immediate();
     },
     async addUserToSite(userId, siteId, role) {
       open();

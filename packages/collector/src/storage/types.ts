@@ -216,6 +216,7 @@ export interface Storage {
 
   createUser(user: { email: string; passwordHash: string }): Promise<User>;
   getUserByEmail(email: string): Promise<User | null>;
+  /** Replaces the password and ends every login session of the user: a reset locks out whoever knew the old one. */
   setUserPassword(userId: number, passwordHash: string): Promise<void>;
   /** Gives the user the role on the site (replacing the one they had there). */
   addUserToSite(userId: number, siteId: number, role: Role): Promise<void>;

@@ -1,0 +1,67 @@
+// Issue 18, finding 8: the smaller holes, one test each.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { addUser } from '../src/auth/users';
+import { BACKENDS, batch, ORIGIN, pgUrl, send, startTestCollector, type Backend, type TestCollector } from './helpers';
+
+const PASSWORD = 'correct horse battery staple';
+const NEW_PASSWORD = 'a different horse entirely';
+
+let t: TestCollector | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const cookiesOf = (res: LightMyRequestResponse) =>
+  (res.cookies as { name: string; value: string }[]).map((c) => `${c.name}=${c.value}`).join('; ');
+const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+
+/** Logs in through the form; returns the cookie header of the logged-in browser. */
+export async function logIn(collector: TestCollector['collector'], email: string, password: string, ip = '127.0.0.1'): Promise<string> {
+  const page = await collector.app.inject({ method: 'GET', url: '/login', remoteAddress: ip });
+  const res = await collector.app.inject({
+    method: 'POST',
+    url: '/login',
+    remoteAddress: ip,
+    headers: { cookie: cookiesOf(page), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrfFrom(page.body), email, password }).toString(),
+  });
+  expect(res.statusCode).toBe(303);
+  return cookiesOf(res);
+}
+
+for (const backend of BACKENDS) {
+  describe.skipIf(backend === 'postgres' && !pgUrl())(`finding 8 (${backend})`, () => {
+    const start = async () => {
+      t = await startTestCollector(backend as Backend);
+      await addUser(t.collector.storage, { email: 'alice@example.com', password: PASSWORD, sites: ['shop'] });
+    };
+
+    it('resetting a password with `user add` ends the login sessions opened with the old one', async () => {
+      await start();
+      const app = t!.collector.app;
+      const stolen = await logIn(t!.collector, 'alice@example.com', PASSWORD);
+      expect((await app.inject({ method: 'GET', url: '/', headers: { cookie: stolen } })).statusCode).toBe(200);
+      await addUser(t!.collector.storage, { email: 'alice@example.com', password: NEW_PASSWORD, sites: ['shop'] });
+      const after = await app.inject({ method: 'GET', url: '/', headers: { cookie: stolen } });
+      expect(after.statusCode).toBe(303);
+      expect(after.headers.location).toBe('/login');
+      // the new password opens a new session
+      const fresh = await logIn(t!.collector, 'alice@example.com', NEW_PASSWORD);
+      expect((await app.inject({ method: 'GET', url: '/', headers: { cookie: fresh } })).statusCode).toBe(200);
+    });
+
+    it('a 503 carries CORS headers, so the page can read its Retry-After', async () => {
+      await start();
+      const key = t!.key;
+      await t!.collector.storage.close();
+      const res = await send(t!.collector, batch({ siteKey: key }));
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBe('5');
+      expect(res.headers['access-control-allow-origin']).toBe(ORIGIN);
+      expect(String(res.headers['access-control-expose-headers'])).toMatch(/Retry-After/);
+      await t!.restart();
+    });
+  });
+}

@@ -184,17 +184,49 @@ export interface PostgresStorageOptions {
   connectionString: string;
   /** Connections per instance. Default 10. */
   poolSize?: number;
+  /**
+   * How long opening a connection, or waiting for a free one in the pool, may
+   * take before the request fails (and is answered 503). Default 5 s.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long one query may take: the server cancels it after this
+   * (statement_timeout), and the driver gives up on an answer that does not
+   * come a little later (a frozen server or a silent network). Default 15 s.
+   */
+  queryTimeoutMs?: number;
 }
+
+export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_POSTGRES_QUERY_TIMEOUT_MS = 15_000;
+/** The driver's own wait beyond statement_timeout: a live server's cancellation arrives first. */
+const QUERY_READ_GRACE_MS = 2_000;
+
+const isReadTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
+
+/** Migrations may rebuild indexes of large tables: no time limit for them. */
+const MIGRATION_QUERY_TIMEOUT_MS = 2 ** 31 - 1;
+
+type PoolConfig = {
+  connectionString: string;
+  max: number;
+  connectionTimeoutMillis?: number;
+  idleTimeoutMillis?: number;
+  query_timeout?: number;
+  statement_timeout?: number;
+  idle_in_transaction_session_timeout?: number;
+  keepAlive?: boolean;
+};
 
 /**
  * The PostgreSQL driver, `pg`: an optional peer dependency, loaded only when a
  * PostgreSQL database is asked for, so that SQLite users do not install it.
  */
 export function postgresDriver(load: (name: string) => unknown = createRequire(import.meta.url)): {
-  Pool: new (config: { connectionString: string; max: number }) => Pool;
+  Pool: new (config: PoolConfig) => Pool;
 } {
   try {
-    return load('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool };
+    return load('pg') as { Pool: new (config: PoolConfig) => Pool };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(
@@ -216,24 +248,48 @@ export function postgresDriver(load: (name: string) => unknown = createRequire(i
  * await storage.migrate();
  */
 export function createPostgresStorage(options: PostgresStorageOptions): Storage {
-  const pool = new (postgresDriver().Pool)({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS;
+  const queryTimeout = options.queryTimeoutMs ?? DEFAULT_POSTGRES_QUERY_TIMEOUT_MS;
+  for (const [name, value] of [
+    ['connectTimeoutMs', connectTimeout],
+    ['queryTimeoutMs', queryTimeout],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive whole number of milliseconds, got ${value}.`);
+  }
+  // Without these, a database that stops answering (frozen, or a network that
+  // drops packets) leaves every request waiting for ever instead of a 503.
+  const pool = new (postgresDriver().Pool)({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: connectTimeout,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: queryTimeout,
+    query_timeout: queryTimeout + QUERY_READ_GRACE_MS,
+    idle_in_transaction_session_timeout: queryTimeout * 2,
+    keepAlive: true,
+  });
   // An idle client losing its connection (database restart) must not crash the process;
   // the next query gets a fresh connection or an error the caller answers with 503.
   pool.on('error', () => undefined);
 
   async function transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await fn(client);
+      result = await fn(client);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // After a read timeout the connection is still busy with the query that
+      // did not answer: a ROLLBACK would wait as long again. Closing the
+      // connection (below) rolls back on the server all the same.
+      if (!isReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined);
+      // a connection whose query timed out may still be waiting for its answer: never reuse it
+      client.release(error as Error);
       throw error;
-    } finally {
-      client.release();
     }
+    client.release();
+    return result;
   }
 
   let closed = false;
@@ -266,7 +322,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const { rows } = await client.query('SELECT version FROM schema_version');
         let version: number = rows[0]?.version ?? 0;
         if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
-        for (; version < POSTGRES_MIGRATIONS.length; version++) await client.query(POSTGRES_MIGRATIONS[version]);
+        await client.query('SET LOCAL statement_timeout = 0');
+        for (; version < POSTGRES_MIGRATIONS.length; version++) {
+          await client.query({ text: POSTGRES_MIGRATIONS[version], query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as any);
+        }
         await client.query('UPDATE schema_version SET version = $1', [version]);
         await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['server_secret', randomBytes(32)]);
       });

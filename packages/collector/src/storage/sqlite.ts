@@ -193,6 +193,45 @@ const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, 
 export interface SqliteStorageOptions {
   /** Path of the database file (created with its folder), or `:memory:`. */
   filename: string;
+  /**
+   * How long an operation keeps trying while another process holds the
+   * database's write lock (a backup, a `veil-collector` command), before it
+   * fails and ingest answers 503 with Retry-After. Default 5 s.
+   */
+  lockWaitMs?: number;
+}
+
+export const DEFAULT_SQLITE_LOCK_WAIT_MS = 5_000;
+
+const isBusy = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * better-sqlite3 is synchronous: its busy timeout would wait for a lock held
+ * by another process with the whole event loop stopped (every request, the
+ * health checks too). So SQLite gives up at once (busy_timeout 0) and the
+ * operation is tried again after an asynchronous pause, until `lockWaitMs`.
+ * A failed attempt changed nothing: each write is one transaction, rolled
+ * back when it throws.
+ */
+function retryWhileLocked(storage: Storage, lockWaitMs: number): Storage {
+  const wrapped: Record<string, unknown> = { ...storage };
+  for (const [name, method] of Object.entries(storage)) {
+    if (typeof method !== 'function' || name === 'close') continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      const deadline = Date.now() + lockWaitMs;
+      for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+        try {
+          return await method(...args);
+        } catch (error) {
+          if (!isBusy(error) || Date.now() + pause > deadline) throw error;
+          await sleep(pause);
+        }
+      }
+    };
+  }
+  return wrapped as unknown as Storage;
 }
 
 /**
@@ -210,7 +249,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // never wait inside SQLite (it would block the event loop): see retryWhileLocked
+  db.pragma('busy_timeout = 0');
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_SQLITE_LOCK_WAIT_MS;
+  if (!(Number.isInteger(lockWaitMs) && lockWaitMs >= 0)) {
+    db.close();
+    throw new Error(`lockWaitMs must be a whole number of milliseconds (0 or more), got ${lockWaitMs}.`);
+  }
   // Deleted must mean gone from the file: freed cells and pages are zeroed
   // (without it, ids and gzip streams of deleted sessions stay readable in the
   // raw bytes until a VACUUM). See also the checkpoint after each deletion.
@@ -357,7 +402,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     if (closed) throw new Error('The SQLite storage is closed.');
   };
 
-  return {
+  const sqliteStorage: Storage = {
     kind: 'sqlite',
     async migrate() {
       db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
@@ -519,8 +564,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       const row = db
         .prepare(
           `SELECT totp_secret, totp_pending_secret, totp_last_step,
-             (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
-           FROM users WHERE id = ?`,
+           (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
+         FROM users WHERE id = ?`,
         )
         .get(userId) as
         { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null; codes_left: number } | undefined;
@@ -581,7 +626,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       db.prepare(
         `INSERT INTO audit_log (site_id, user_id, actor, action, detail, ip, at)
-         VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
+       VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
       ).run(e.siteId, e.userId, e.userId, e.action, e.detail, e.ip, e.at);
     },
     async listAudit(siteId, { limit, before }) {
@@ -696,4 +741,5 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?').run(now).changes;
     },
   };
+  return retryWhileLocked(sqliteStorage, lockWaitMs);
 }

@@ -5,7 +5,7 @@ import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
-import type { BatchWrite, Invitation, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, MemberSite, SharedLoginLimits, Site, Storage, StoredBatch, WriteResult } from './types';
 
 // Exported for the upgrade tests, which build a database as an older collector left it.
 export const POSTGRES_MIGRATIONS: readonly string[] = [
@@ -147,6 +147,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+  `,
+  // 5: the login limits, shared by every instance on this database (issue 18).
+  // kind 'ip': failures and the wait they earned; kind 'account': a token bucket.
+  `
+  CREATE TABLE login_limits (
+    kind TEXT NOT NULL CHECK (kind IN ('ip', 'account')),
+    key TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    blocked_until BIGINT NOT NULL DEFAULT 0,
+    tokens DOUBLE PRECISION NOT NULL DEFAULT 0,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (kind, key)
+  );
+  CREATE INDEX login_limits_by_time ON login_limits (at);
   `,
 ];
 
@@ -313,8 +327,59 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
     });
   }
 
+  const loginLimits: SharedLoginLimits = {
+    async ipFailed(ip, now, forgetAfterMs) {
+      const row = await one(
+        `INSERT INTO login_limits AS l (kind, key, failures, at) VALUES ('ip', $1, 1, $2)
+         ON CONFLICT (kind, key) DO UPDATE SET
+           failures = CASE WHEN $2 - l.at > $3 THEN 1 ELSE l.failures + 1 END,
+           blocked_until = CASE WHEN $2 - l.at > $3 THEN 0 ELSE l.blocked_until END,
+           at = greatest(l.at, $2)
+         RETURNING failures`,
+        [ip, now, forgetAfterMs],
+      );
+      return Number(row.failures);
+    },
+    async ipWaitUntil(ip, until) {
+      await pool.query(`UPDATE login_limits SET blocked_until = greatest(blocked_until, $2) WHERE kind = 'ip' AND key = $1`, [ip, until]);
+    },
+    async ipBlockedUntil(ip) {
+      const row = await one(`SELECT blocked_until FROM login_limits WHERE kind = 'ip' AND key = $1`, [ip]);
+      return row ? Number(row.blocked_until) : 0;
+    },
+    async ipSucceeded(ip) {
+      await pool.query(`DELETE FROM login_limits WHERE kind = 'ip' AND key = $1`, [ip]);
+    },
+    async accountFailed(account, now, { perSecond, burst }) {
+      // the bucket refilled up to now, less one failure if it has one left; a clock behind the row's adds nothing
+      await pool.query(
+        `INSERT INTO login_limits AS l (kind, key, tokens, at) VALUES ('account', $1, $3::float8 - 1, $2)
+         ON CONFLICT (kind, key) DO UPDATE SET
+           tokens = least($3::float8, l.tokens + greatest(0, $2 - l.at) / 1000.0 * $4::float8)
+             - CASE WHEN least($3::float8, l.tokens + greatest(0, $2 - l.at) / 1000.0 * $4::float8) >= 1 THEN 1 ELSE 0 END,
+           at = greatest(l.at, $2)`,
+        [account, now, burst, perSecond],
+      );
+    },
+    async accountTokens(account, now, { perSecond, burst }) {
+      const row = await one(`SELECT tokens, at FROM login_limits WHERE kind = 'account' AND key = $1`, [account]);
+      if (!row) return burst;
+      return Math.min(burst, Number(row.tokens) + (Math.max(0, now - Number(row.at)) / 1000) * perSecond);
+    },
+    async purge(now, forgetAfterMs, { perSecond, burst }) {
+      const refilledAfterMs = Math.ceil((burst / perSecond) * 1000);
+      const { rowCount } = await pool.query(
+        `DELETE FROM login_limits WHERE
+           (kind = 'ip' AND blocked_until <= $1 AND at < $1 - $2::bigint) OR (kind = 'account' AND at < $1 - $3::bigint)`,
+        [now, forgetAfterMs, refilledAfterMs],
+      );
+      return rowCount ?? 0;
+    },
+  };
+
   return {
     kind: 'postgres',
+    loginLimits,
     async migrate() {
       await transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);

@@ -33,6 +33,8 @@ export interface ViewerOptions {
   loginIpDelay: LoginIpDelay;
   /** Per account: failures it may take before only known devices may try. */
   loginAccountLimit: RateLimit;
+  /** Receives the login guard (the hourly purge forgets its stale counters). */
+  onLoginGuard?: (guard: LoginGuard) => void;
   /** Origin of the player listener (see player/app.ts), e.g. `http://127.0.0.1:4181`. */
   playerOrigin: () => string;
   /** The collector's retention: a site may shorten it in its settings, not extend it. */
@@ -75,7 +77,9 @@ export interface ViewerContext {
 export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
   const { storage, secret, recordings } = options;
   const now = options.now ?? Date.now;
-  const guard = new LoginGuard(options.loginIpDelay, options.loginAccountLimit, secret, now);
+  // in the database when several instances share it, so failures on one count on all
+  const guard = new LoginGuard(options.loginIpDelay, options.loginAccountLimit, secret, now, storage.loginLimits);
+  options.onLoginGuard?.(guard);
 
   const cookieOptions = (request: FastifyRequest, maxAgeSeconds?: number) => ({
     path: '/',
@@ -158,7 +162,7 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
       .send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, user: User, how: string) {
-    guard.succeeded(request.ip);
+    await guard.succeeded(request.ip);
     reply.setCookie(DEVICE_COOKIE, guard.deviceCookie(user.id), cookieOptions(request, DEVICE_TTL_SECONDS));
     // A brand-new id: whatever cookie the browser had before logging in (planted
     // or not) never becomes an authenticated session.
@@ -248,10 +252,10 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
         .header('Retry-After', String(retryAfterSeconds))
         .type('text/html; charset=utf-8')
         .send(loginPage(preId, `Too many login attempts. Try again in ${retryAfterSeconds} seconds.`));
-    const byIp = guard.checkIp(request.ip);
+    const byIp = await guard.checkIp(request.ip);
     if (!byIp.ok) return tooMany(byIp.retryAfterSeconds);
     const user = email ? await storage.getUserByEmail(email) : null;
-    const byAccount = guard.accountOpen(email);
+    const byAccount = await guard.accountOpen(email);
     // under attack, the account is open only to browsers it has logged in from before
     if (!byAccount.ok && !(user && guard.isKnownDevice(request.cookies[DEVICE_COOKIE], user.id))) {
       return tooMany(byAccount.retryAfterSeconds);
@@ -259,7 +263,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     // An unknown account costs the same scrypt run as a wrong password.
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !matches) {
-      guard.failed(request.ip, email);
+      await guard.failed(request.ip, email);
       if (user)
         await recordUserAudit(storage, { userId: user.id, action: 'login.failed', detail: 'wrong password', ip: request.ip, at: now() });
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));

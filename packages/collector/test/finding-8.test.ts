@@ -63,5 +63,21 @@ for (const backend of BACKENDS) {
       expect(String(res.headers['access-control-expose-headers'])).toMatch(/Retry-After/);
       await t!.restart();
     });
+
+    it('deleting a visitor deletes a session whose first batch carried another visitor id', async () => {
+      await start();
+      const c = t!.collector;
+      expect((await send(c, batch({ siteKey: t!.key, sessionId: 'shared', seq: 0, visitorId: 'visitor-a' }))).statusCode).toBe(200);
+      expect((await send(c, batch({ siteKey: t!.key, sessionId: 'shared', seq: 1, visitorId: 'visitor-b' }))).statusCode).toBe(200);
+      expect((await send(c, batch({ siteKey: t!.key, sessionId: 'own', seq: 0, visitorId: 'visitor-b' }))).statusCode).toBe(200);
+      expect((await send(c, batch({ siteKey: t!.key, sessionId: 'other', seq: 0, visitorId: 'visitor-c' }))).statusCode).toBe(200);
+      expect(await c.storage.deleteVisitor(t!.siteId, 'visitor-b')).toBe(2);
+      expect(await c.storage.getSession(t!.siteId, 'shared')).toBeNull();
+      expect(await c.storage.getBatches(t!.siteId, 'shared')).toEqual([]);
+      expect(await c.storage.getSession(t!.siteId, 'own')).toBeNull();
+      expect(await c.storage.getSession(t!.siteId, 'other')).not.toBeNull();
+      // and the first visitor's deletion finds nothing left of that session either
+      expect(await c.storage.deleteVisitor(t!.siteId, 'visitor-a')).toBe(0);
+    });
   });
 }

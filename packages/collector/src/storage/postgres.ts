@@ -162,6 +162,18 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX login_limits_by_time ON login_limits (at);
   `,
+  // 6: every visitor id a session's batches carried (sessions.visitor_id keeps
+  // the first), so that deleting a visitor finds all of their sessions.
+  `
+  CREATE TABLE session_visitors (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, visitor_id)
+  );
+  CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
+  INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
+  `,
 ];
 
 // Any constant shared by every instance: serialises migrations across them.
@@ -322,6 +334,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM session_urls WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+        await client.query('DELETE FROM session_visitors WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
       }
       return rows.length;
     });
@@ -690,6 +703,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             url,
           ]);
         }
+        if (b.visitorId !== null) {
+          await client.query('INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+            b.siteId,
+            b.sessionId,
+            b.visitorId,
+          ]);
+        }
         return { gap };
       });
     },
@@ -754,7 +774,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       }));
     },
     deleteSession: (siteId, sessionId) => deleteWhere('site_id = $1 AND session_id = $2', [siteId, sessionId]),
-    deleteVisitor: (siteId, visitorId) => deleteWhere('site_id = $1 AND visitor_id = $2', [siteId, visitorId]),
+    deleteVisitor: (siteId, visitorId) =>
+      deleteWhere(
+        'site_id = $1 AND (visitor_id = $2 OR session_id IN (SELECT session_id FROM session_visitors WHERE site_id = $1 AND visitor_id = $2))',
+        [siteId, visitorId],
+      ),
     purgeSessionsBefore: (before) => deleteWhere('last_received_at < $1', [before]),
     purgeSiteSessionsBefore: (siteId, before) => deleteWhere('site_id = $1 AND last_received_at < $2', [siteId, before]),
     async purgeLoginSessions(now) {

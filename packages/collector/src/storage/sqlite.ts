@@ -149,6 +149,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 5: every visitor id a session's batches carried (sessions.visitor_id keeps
+  // the first), so that deleting a visitor finds all of their sessions.
+  `
+  CREATE TABLE session_visitors (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, visitor_id)
+  );
+  CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
+  INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
+  `,
 ];
 
 interface SiteRow {
@@ -315,6 +327,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     };
   }
   const st = () => (statements ??= prepare());
+  // prepared on first use, not with the others: tests write through a schema from before it existed
+  let insertVisitor: Database.Statement | undefined;
 
   const write = db.transaction((b: BatchWrite): WriteResult => {
     const s = st();
@@ -356,6 +370,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       lastUrlAt: urls[urls.length - 1]?.at ?? null,
     });
     for (const url of new Set(urls.map((u) => u.url))) s.insertUrl.run(b.siteId, b.sessionId, url);
+    if (b.visitorId !== null) {
+      (insertVisitor ??= db.prepare(
+        'INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      )).run(b.siteId, b.sessionId, b.visitorId);
+    }
     return { gap };
   });
 
@@ -368,11 +387,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
     const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
     const delUrls = db.prepare('DELETE FROM session_urls WHERE site_id = ? AND session_id = ?');
+    const delVisitors = db.prepare('DELETE FROM session_visitors WHERE site_id = ? AND session_id = ?');
     const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
     for (const { site_id, session_id } of siteIdSessionIds) {
       delBatches.run(site_id, session_id);
       delGaps.run(site_id, session_id);
       delUrls.run(site_id, session_id);
+      delVisitors.run(site_id, session_id);
       delSession.run(site_id, session_id);
     }
     return siteIdSessionIds.length;
@@ -725,7 +746,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async deleteVisitor(siteId, visitorId) {
       open();
-      return deleteAndForget('site_id = ? AND visitor_id = ?', [siteId, visitorId]);
+      return deleteAndForget(
+        'site_id = ? AND (visitor_id = ? OR session_id IN (SELECT session_id FROM session_visitors WHERE site_id = ? AND visitor_id = ?))',
+        [siteId, visitorId, siteId, visitorId],
+      );
     },
     async purgeSessionsBefore(before) {
       open();

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { addUser } from '../src/auth/users';
-import { BACKENDS, batch, ORIGIN, pgUrl, send, startTestCollector, type Backend, type TestCollector } from './helpers';
+import { BACKENDS, batch, firstEvents, gz, ORIGIN, pgUrl, send, startTestCollector, T0, type Backend, type TestCollector } from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a different horse entirely';
@@ -78,6 +78,55 @@ for (const backend of BACKENDS) {
       expect(await c.storage.getSession(t!.siteId, 'other')).not.toBeNull();
       // and the first visitor's deletion finds nothing left of that session either
       expect(await c.storage.deleteVisitor(t!.siteId, 'visitor-a')).toBe(0);
+    });
+
+    it('refuses session ids . and .. at ingest, and opens and deletes those stored before', async () => {
+      await start();
+      const c = t!.collector;
+      for (const sessionId of ['.', '..']) {
+        const refused = await send(c, batch({ siteKey: t!.key, sessionId }));
+        expect(refused.statusCode).toBe(400);
+        expect(refused.json().error).toMatch(/sessionId .* is refused/);
+        // as an earlier collector stored them
+        await c.storage.writeBatch({
+          siteId: t!.siteId,
+          sessionId,
+          seq: 0,
+          visitorId: null,
+          receivedAt: Date.now(),
+          blob: gz(firstEvents()),
+          eventCount: 4,
+          firstTimestamp: T0,
+          lastTimestamp: T0 + 3,
+          pages: 1,
+          hasFullSnapshot: true,
+          droppedBatches: 0,
+          droppedEvents: 0,
+        });
+      }
+      const cookie = await logIn(c, 'alice@example.com', PASSWORD);
+      const get = (url: string) => c.app.inject({ method: 'GET', url, headers: { cookie } });
+      const list = await get('/sites/shop');
+      const hrefs = [...list.body.matchAll(/href="([^"]*\/sessions\/[^"]*)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+      for (const sessionId of ['.', '..']) {
+        // resolved as a browser resolves it (dot segments and all), the link still names the session
+        const href = hrefs.find((h) => decodeURIComponent(h.split('/').pop()!).trim() === sessionId);
+        expect(href).toBeDefined();
+        const url = new URL(href!, 'http://collector.example/sites/shop').pathname;
+        const page = await get(url);
+        expect(page.statusCode).toBe(200);
+        const events = await get(`${url}/events.json`);
+        expect(events.statusCode).toBe(200);
+        expect(events.json().events.length).toBe(4);
+        const deleted = await c.app.inject({
+          method: 'POST',
+          url: `${url}/delete`,
+          headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ _csrf: csrfFrom(page.body) }).toString(),
+        });
+        expect(deleted.statusCode).toBe(303);
+        expect(await c.storage.getSession(t!.siteId, sessionId)).toBeNull();
+      }
     });
   });
 }

@@ -247,6 +247,14 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       preValidation: async (request) => {
         const refusal = unknownVersion(request.body);
         if (refusal) throw new HttpError(400, refusal);
+        const sessionId = (request.body as { sessionId?: unknown } | null)?.sessionId;
+        if (sessionId === '.' || sessionId === '..') {
+          // a dot segment: no URL of the viewer could name the session
+          throw new HttpError(
+            400,
+            `invalid batch: sessionId ${JSON.stringify(sessionId)} is refused; use another id (@veil/core makes random ones)`,
+          );
+        }
         if (nestsDeeperThan(request.body, MAX_NESTING)) {
           throw new HttpError(400, `invalid batch: it nests deeper than ${MAX_NESTING} levels of arrays and objects`);
         }

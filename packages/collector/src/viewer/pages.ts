@@ -21,6 +21,7 @@ import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
 import { sortValue } from '../storage/session-query';
+import { sessionIdFromPath, sessionPathSegment } from './session-path';
 
 export interface ViewerOptions {
   storage: Storage;
@@ -416,9 +417,9 @@ ${
     async (request, reply) => {
       const site = siteOf(request, request.params.site);
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-      const session = await storage.getSession(site.id, request.params.session);
+      const session = await storage.getSession(site.id, sessionIdFromPath(request.params.session));
       if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
-      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
+      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${sessionPathSegment(session.sessionId)}`;
       const token = csrfToken(secret, request.viewer!.sessionId);
       const gaps = await storage.getGaps(site.id, session.sessionId);
       // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
@@ -476,7 +477,7 @@ ${
         return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
       }
       const after = afterParam === undefined ? -1 : Number(afterParam);
-      const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
+      const batches = await storage.batchesAfter(site.id, sessionIdFromPath(request.params.session), after, EVENTS_PAGE_BATCHES + 1);
       if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
       // logged where the recording itself is handed out (its first page), not where the page around it is
       if (after < 0) {
@@ -484,7 +485,7 @@ ${
           siteId: site.id,
           userId: request.viewer!.userId,
           action: 'session.view',
-          detail: `session ${request.params.session}`,
+          detail: `session ${sessionIdFromPath(request.params.session)}`,
           ip: request.ip,
           at: now(),
         });
@@ -518,13 +519,13 @@ ${
     if (!requireCsrf(request, reply)) return reply;
     const site = adminSiteOf(request, reply, request.params.site);
     if (!site) return reply;
-    const removed = await recordings.deleteSession(site.id, request.params.session);
+    const removed = await recordings.deleteSession(site.id, sessionIdFromPath(request.params.session));
     if (removed) {
       await recordAudit(storage, {
         siteId: site.id,
         userId: request.viewer!.userId,
         action: 'session.delete',
-        detail: `session ${request.params.session}`,
+        detail: `session ${sessionIdFromPath(request.params.session)}`,
         ip: request.ip,
         at: now(),
       });

@@ -2,9 +2,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { addUser } from '../src/auth/users';
-import { BACKENDS, batch, firstEvents, gz, ORIGIN, pgUrl, send, startTestCollector, T0, type Backend, type TestCollector } from './helpers';
+import {
+  BACKENDS,
+  batch,
+  firstEvents,
+  gz,
+  ORIGIN,
+  pgUrl,
+  PLAIN,
+  send,
+  startTestCollector,
+  T0,
+  type Backend,
+  type TestCollector,
+} from './helpers';
 
 const PASSWORD = 'correct horse battery staple';
+const PLAIN_HEADING = PLAIN.heading;
 const NEW_PASSWORD = 'a different horse entirely';
 
 let t: TestCollector | undefined;
@@ -127,6 +141,33 @@ for (const backend of BACKENDS) {
         expect(deleted.statusCode).toBe(303);
         expect(await c.storage.getSession(t!.siteId, sessionId)).toBeNull();
       }
+    });
+
+    it('a hand-made #document child of an iframe in a full snapshot does not reach the player (rrweb would blank the replay)', async () => {
+      await start();
+      const c = t!.collector;
+      const events = firstEvents() as any[];
+      const snapshot = events.find((e) => e.type === 2);
+      const body = snapshot.data.node.childNodes[1].childNodes[1];
+      const nested = { type: 0, id: 31, childNodes: [{ type: 2, id: 32, tagName: 'html', attributes: {}, childNodes: [] }] };
+      body.childNodes.push({ type: 2, id: 30, tagName: 'iframe', attributes: {}, childNodes: [nested] });
+      expect((await send(c, batch({ siteKey: t!.key, sessionId: 'framed', events }))).statusCode).toBe(200);
+      const cookie = await logIn(c, 'alice@example.com', PASSWORD);
+      const res = await c.app.inject({ method: 'GET', url: '/sites/shop/sessions/framed/events.json', headers: { cookie } });
+      expect(res.statusCode).toBe(200);
+      const served = res.json().events.find((e: any) => e.type === 2).data.node;
+      const documents: number[] = [];
+      const pending = [...served.childNodes];
+      while (pending.length) {
+        const node = pending.pop();
+        if (node.type === 0) documents.push(node.id);
+        pending.push(...(node.childNodes ?? []));
+      }
+      expect(documents).toEqual([]); // only the root is a document
+      expect(served.type).toBe(0);
+      const servedBody = served.childNodes[1].childNodes[1];
+      expect(servedBody.childNodes.find((n: any) => n.tagName === 'iframe')).toMatchObject({ id: 30, childNodes: [] });
+      expect(JSON.stringify(served)).toContain(PLAIN_HEADING);
     });
   });
 }

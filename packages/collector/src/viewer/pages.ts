@@ -22,6 +22,7 @@ import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
 import { sortValue } from '../storage/session-query';
 import { sessionIdFromPath, sessionPathSegment } from './session-path';
+import { makeReplayable } from './replay-safety';
 
 export interface ViewerOptions {
   storage: Storage;
@@ -504,7 +505,7 @@ ${
           break;
         }
         bytes += batch.blob.byteLength;
-        const decoded = await decodeBlob(batch.blob);
+        const decoded = makeReplayable(await decodeBlob(batch.blob));
         events.push(...decoded);
         const at = firstTimestamp(decoded);
         if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });

@@ -9,7 +9,7 @@ import formbody from '@fastify/formbody';
 import { ingestPlugin } from './ingest/http';
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
-import type { LoginIpDelay } from './auth/login-guard';
+import type { LoginGuard, LoginIpDelay } from './auth/login-guard';
 import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
 import type { Storage } from './storage/types';
@@ -242,6 +242,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     log,
   });
 
+  let loginGuard: LoginGuard | undefined;
   await app.register(async (viewer) => {
     viewer.setErrorHandler(async (error: any, request, reply) => {
       if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -261,6 +262,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       secureCookies: (request) => Boolean(tls) || request.protocol === 'https',
       loginIpDelay: limits.loginIpDelay,
       loginAccountLimit: limits.loginAccount,
+      onLoginGuard: (guard) => (loginGuard = guard),
       playerOrigin: () => playerUrl,
       retentionDays,
       now,
@@ -321,6 +323,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       }
     }
     await storage.purgeLoginSessions(now());
+    await loginGuard?.purge();
     // the audit log is kept as long as the recordings it speaks of, and no longer
     await storage.purgeAuditBefore(cutoff);
     return removed;

@@ -158,6 +158,11 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       log('ingest failed', error);
     }
     if (!(error instanceof HttpError) || error.showToKnownOrigins) await corsForRefusal(request, reply);
+    // The database is down, so whether the origin is known cannot be asked; the
+    // answer says nothing about any site, and without CORS the page could not
+    // read its Retry-After and would retry at once.
+    const origin = request.headers.origin;
+    if (status === 503 && origin && !reply.hasHeader('Access-Control-Allow-Origin')) allowOrigin(reply, origin);
     reply
       .code(status)
       .headers(headers)
@@ -242,6 +247,14 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       preValidation: async (request) => {
         const refusal = unknownVersion(request.body);
         if (refusal) throw new HttpError(400, refusal);
+        const sessionId = (request.body as { sessionId?: unknown } | null)?.sessionId;
+        if (sessionId === '.' || sessionId === '..') {
+          // a dot segment: no URL of the viewer could name the session
+          throw new HttpError(
+            400,
+            `invalid batch: sessionId ${JSON.stringify(sessionId)} is refused; use another id (@veil/core makes random ones)`,
+          );
+        }
         if (nestsDeeperThan(request.body, MAX_NESTING)) {
           throw new HttpError(400, `invalid batch: it nests deeper than ${MAX_NESTING} levels of arrays and objects`);
         }

@@ -5,7 +5,7 @@ import type { PrivacyMode } from '@veil/core/engine';
 import { gapBefore } from './gaps';
 import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
-import type { BatchWrite, Invitation, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, MemberSite, SharedLoginLimits, Site, Storage, StoredBatch, WriteResult } from './types';
 
 // Exported for the upgrade tests, which build a database as an older collector left it.
 export const POSTGRES_MIGRATIONS: readonly string[] = [
@@ -148,6 +148,32 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
   `,
+  // 5: the login limits, shared by every instance on this database (issue 18).
+  // kind 'ip': failures and the wait they earned; kind 'account': a token bucket.
+  `
+  CREATE TABLE login_limits (
+    kind TEXT NOT NULL CHECK (kind IN ('ip', 'account')),
+    key TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0,
+    blocked_until BIGINT NOT NULL DEFAULT 0,
+    tokens DOUBLE PRECISION NOT NULL DEFAULT 0,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (kind, key)
+  );
+  CREATE INDEX login_limits_by_time ON login_limits (at);
+  `,
+  // 6: every visitor id a session's batches carried (sessions.visitor_id keeps
+  // the first), so that deleting a visitor finds all of their sessions.
+  `
+  CREATE TABLE session_visitors (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, visitor_id)
+  );
+  CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
+  INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
+  `,
 ];
 
 // Any constant shared by every instance: serialises migrations across them.
@@ -184,17 +210,49 @@ export interface PostgresStorageOptions {
   connectionString: string;
   /** Connections per instance. Default 10. */
   poolSize?: number;
+  /**
+   * How long opening a connection, or waiting for a free one in the pool, may
+   * take before the request fails (and is answered 503). Default 5 s.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * How long one query may take: the server cancels it after this
+   * (statement_timeout), and the driver gives up on an answer that does not
+   * come a little later (a frozen server or a silent network). Default 15 s.
+   */
+  queryTimeoutMs?: number;
 }
+
+export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_POSTGRES_QUERY_TIMEOUT_MS = 15_000;
+/** The driver's own wait beyond statement_timeout: a live server's cancellation arrives first. */
+const QUERY_READ_GRACE_MS = 2_000;
+
+const isReadTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
+
+/** Migrations may rebuild indexes of large tables: no time limit for them. */
+const MIGRATION_QUERY_TIMEOUT_MS = 2 ** 31 - 1;
+
+type PoolConfig = {
+  connectionString: string;
+  max: number;
+  connectionTimeoutMillis?: number;
+  idleTimeoutMillis?: number;
+  query_timeout?: number;
+  statement_timeout?: number;
+  idle_in_transaction_session_timeout?: number;
+  keepAlive?: boolean;
+};
 
 /**
  * The PostgreSQL driver, `pg`: an optional peer dependency, loaded only when a
  * PostgreSQL database is asked for, so that SQLite users do not install it.
  */
 export function postgresDriver(load: (name: string) => unknown = createRequire(import.meta.url)): {
-  Pool: new (config: { connectionString: string; max: number }) => Pool;
+  Pool: new (config: PoolConfig) => Pool;
 } {
   try {
-    return load('pg') as { Pool: new (config: { connectionString: string; max: number }) => Pool };
+    return load('pg') as { Pool: new (config: PoolConfig) => Pool };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
     throw new Error(
@@ -216,24 +274,48 @@ export function postgresDriver(load: (name: string) => unknown = createRequire(i
  * await storage.migrate();
  */
 export function createPostgresStorage(options: PostgresStorageOptions): Storage {
-  const pool = new (postgresDriver().Pool)({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
+  const connectTimeout = options.connectTimeoutMs ?? DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS;
+  const queryTimeout = options.queryTimeoutMs ?? DEFAULT_POSTGRES_QUERY_TIMEOUT_MS;
+  for (const [name, value] of [
+    ['connectTimeoutMs', connectTimeout],
+    ['queryTimeoutMs', queryTimeout],
+  ] as const) {
+    if (!(Number.isInteger(value) && value > 0)) throw new Error(`${name} must be a positive whole number of milliseconds, got ${value}.`);
+  }
+  // Without these, a database that stops answering (frozen, or a network that
+  // drops packets) leaves every request waiting for ever instead of a 503.
+  const pool = new (postgresDriver().Pool)({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: connectTimeout,
+    idleTimeoutMillis: 30_000,
+    statement_timeout: queryTimeout,
+    query_timeout: queryTimeout + QUERY_READ_GRACE_MS,
+    idle_in_transaction_session_timeout: queryTimeout * 2,
+    keepAlive: true,
+  });
   // An idle client losing its connection (database restart) must not crash the process;
   // the next query gets a fresh connection or an error the caller answers with 503.
   pool.on('error', () => undefined);
 
   async function transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    let result: T;
     try {
       await client.query('BEGIN');
-      const result = await fn(client);
+      result = await fn(client);
       await client.query('COMMIT');
-      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      // After a read timeout the connection is still busy with the query that
+      // did not answer: a ROLLBACK would wait as long again. Closing the
+      // connection (below) rolls back on the server all the same.
+      if (!isReadTimeout(error)) await client.query('ROLLBACK').catch(() => undefined);
+      // a connection whose query timed out may still be waiting for its answer: never reuse it
+      client.release(error as Error);
       throw error;
-    } finally {
-      client.release();
     }
+    client.release();
+    return result;
   }
 
   let closed = false;
@@ -252,13 +334,65 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
         await client.query('DELETE FROM session_urls WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+        await client.query('DELETE FROM session_visitors WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
       }
       return rows.length;
     });
   }
 
+  const loginLimits: SharedLoginLimits = {
+    async ipFailed(ip, now, forgetAfterMs) {
+      const row = await one(
+        `INSERT INTO login_limits AS l (kind, key, failures, at) VALUES ('ip', $1, 1, $2)
+         ON CONFLICT (kind, key) DO UPDATE SET
+           failures = CASE WHEN $2 - l.at > $3 THEN 1 ELSE l.failures + 1 END,
+           blocked_until = CASE WHEN $2 - l.at > $3 THEN 0 ELSE l.blocked_until END,
+           at = greatest(l.at, $2)
+         RETURNING failures`,
+        [ip, now, forgetAfterMs],
+      );
+      return Number(row.failures);
+    },
+    async ipWaitUntil(ip, until) {
+      await pool.query(`UPDATE login_limits SET blocked_until = greatest(blocked_until, $2) WHERE kind = 'ip' AND key = $1`, [ip, until]);
+    },
+    async ipBlockedUntil(ip) {
+      const row = await one(`SELECT blocked_until FROM login_limits WHERE kind = 'ip' AND key = $1`, [ip]);
+      return row ? Number(row.blocked_until) : 0;
+    },
+    async ipSucceeded(ip) {
+      await pool.query(`DELETE FROM login_limits WHERE kind = 'ip' AND key = $1`, [ip]);
+    },
+    async accountFailed(account, now, { perSecond, burst }) {
+      // the bucket refilled up to now, less one failure if it has one left; a clock behind the row's adds nothing
+      await pool.query(
+        `INSERT INTO login_limits AS l (kind, key, tokens, at) VALUES ('account', $1, $3::float8 - 1, $2)
+         ON CONFLICT (kind, key) DO UPDATE SET
+           tokens = least($3::float8, l.tokens + greatest(0, $2 - l.at) / 1000.0 * $4::float8)
+             - CASE WHEN least($3::float8, l.tokens + greatest(0, $2 - l.at) / 1000.0 * $4::float8) >= 1 THEN 1 ELSE 0 END,
+           at = greatest(l.at, $2)`,
+        [account, now, burst, perSecond],
+      );
+    },
+    async accountTokens(account, now, { perSecond, burst }) {
+      const row = await one(`SELECT tokens, at FROM login_limits WHERE kind = 'account' AND key = $1`, [account]);
+      if (!row) return burst;
+      return Math.min(burst, Number(row.tokens) + (Math.max(0, now - Number(row.at)) / 1000) * perSecond);
+    },
+    async purge(now, forgetAfterMs, { perSecond, burst }) {
+      const refilledAfterMs = Math.ceil((burst / perSecond) * 1000);
+      const { rowCount } = await pool.query(
+        `DELETE FROM login_limits WHERE
+           (kind = 'ip' AND blocked_until <= $1 AND at < $1 - $2::bigint) OR (kind = 'account' AND at < $1 - $3::bigint)`,
+        [now, forgetAfterMs, refilledAfterMs],
+      );
+      return rowCount ?? 0;
+    },
+  };
+
   return {
     kind: 'postgres',
+    loginLimits,
     async migrate() {
       await transaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -266,7 +400,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         const { rows } = await client.query('SELECT version FROM schema_version');
         let version: number = rows[0]?.version ?? 0;
         if (!rows[0]) await client.query('INSERT INTO schema_version (version) VALUES (0)');
-        for (; version < POSTGRES_MIGRATIONS.length; version++) await client.query(POSTGRES_MIGRATIONS[version]);
+        await client.query('SET LOCAL statement_timeout = 0');
+        for (; version < POSTGRES_MIGRATIONS.length; version++) {
+          await client.query({ text: POSTGRES_MIGRATIONS[version], query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as any);
+        }
         await client.query('UPDATE schema_version SET version = $1', [version]);
         await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['server_secret', randomBytes(32)]);
       });
@@ -329,7 +466,10 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       return row ? userFromRow(row) : null;
     },
     async setUserPassword(userId, passwordHash) {
-      await pool.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+      await transaction(async (client) => {
+        await client.query('UPDATE users SET password_hash = $1 WHERE id = $2', [passwordHash, userId]);
+        await client.query('DELETE FROM login_sessions WHERE user_id = $1', [userId]);
+      });
     },
     async addUserToSite(userId, siteId, role) {
       await pool.query(
@@ -563,6 +703,13 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
             url,
           ]);
         }
+        if (b.visitorId !== null) {
+          await client.query('INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+            b.siteId,
+            b.sessionId,
+            b.visitorId,
+          ]);
+        }
         return { gap };
       });
     },
@@ -627,7 +774,11 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       }));
     },
     deleteSession: (siteId, sessionId) => deleteWhere('site_id = $1 AND session_id = $2', [siteId, sessionId]),
-    deleteVisitor: (siteId, visitorId) => deleteWhere('site_id = $1 AND visitor_id = $2', [siteId, visitorId]),
+    deleteVisitor: (siteId, visitorId) =>
+      deleteWhere(
+        'site_id = $1 AND (visitor_id = $2 OR session_id IN (SELECT session_id FROM session_visitors WHERE site_id = $1 AND visitor_id = $2))',
+        [siteId, visitorId],
+      ),
     purgeSessionsBefore: (before) => deleteWhere('last_received_at < $1', [before]),
     purgeSiteSessionsBefore: (siteId, before) => deleteWhere('site_id = $1 AND last_received_at < $2', [siteId, before]),
     async purgeLoginSessions(now) {

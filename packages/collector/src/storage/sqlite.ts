@@ -149,6 +149,18 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 5: every visitor id a session's batches carried (sessions.visitor_id keeps
+  // the first), so that deleting a visitor finds all of their sessions.
+  `
+  CREATE TABLE session_visitors (
+    site_id INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    visitor_id TEXT NOT NULL,
+    PRIMARY KEY (site_id, session_id, visitor_id)
+  );
+  CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
+  INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
+  `,
 ];
 
 interface SiteRow {
@@ -193,6 +205,45 @@ const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, 
 export interface SqliteStorageOptions {
   /** Path of the database file (created with its folder), or `:memory:`. */
   filename: string;
+  /**
+   * How long an operation keeps trying while another process holds the
+   * database's write lock (a backup, a `veil-collector` command), before it
+   * fails and ingest answers 503 with Retry-After. Default 5 s.
+   */
+  lockWaitMs?: number;
+}
+
+export const DEFAULT_SQLITE_LOCK_WAIT_MS = 5_000;
+
+const isBusy = (error: unknown) =>
+  typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('SQLITE_BUSY');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * better-sqlite3 is synchronous: its busy timeout would wait for a lock held
+ * by another process with the whole event loop stopped (every request, the
+ * health checks too). So SQLite gives up at once (busy_timeout 0) and the
+ * operation is tried again after an asynchronous pause, until `lockWaitMs`.
+ * A failed attempt changed nothing: each write is one transaction, rolled
+ * back when it throws.
+ */
+function retryWhileLocked(storage: Storage, lockWaitMs: number): Storage {
+  const wrapped: Record<string, unknown> = { ...storage };
+  for (const [name, method] of Object.entries(storage)) {
+    if (typeof method !== 'function' || name === 'close') continue;
+    wrapped[name] = async (...args: unknown[]) => {
+      const deadline = Date.now() + lockWaitMs;
+      for (let pause = 2; ; pause = Math.min(pause * 2, 100)) {
+        try {
+          return await method(...args);
+        } catch (error) {
+          if (!isBusy(error) || Date.now() + pause > deadline) throw error;
+          await sleep(pause);
+        }
+      }
+    };
+  }
+  return wrapped as unknown as Storage;
 }
 
 /**
@@ -210,7 +261,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // never wait inside SQLite (it would block the event loop): see retryWhileLocked
+  db.pragma('busy_timeout = 0');
+  const lockWaitMs = options.lockWaitMs ?? DEFAULT_SQLITE_LOCK_WAIT_MS;
+  if (!(Number.isInteger(lockWaitMs) && lockWaitMs >= 0)) {
+    db.close();
+    throw new Error(`lockWaitMs must be a whole number of milliseconds (0 or more), got ${lockWaitMs}.`);
+  }
   // Deleted must mean gone from the file: freed cells and pages are zeroed
   // (without it, ids and gzip streams of deleted sessions stay readable in the
   // raw bytes until a VACUUM). See also the checkpoint after each deletion.
@@ -270,6 +327,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     };
   }
   const st = () => (statements ??= prepare());
+  // prepared on first use, not with the others: tests write through a schema from before it existed
+  let insertVisitor: Database.Statement | undefined;
 
   const write = db.transaction((b: BatchWrite): WriteResult => {
     const s = st();
@@ -311,6 +370,11 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       lastUrlAt: urls[urls.length - 1]?.at ?? null,
     });
     for (const url of new Set(urls.map((u) => u.url))) s.insertUrl.run(b.siteId, b.sessionId, url);
+    if (b.visitorId !== null) {
+      (insertVisitor ??= db.prepare(
+        'INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      )).run(b.siteId, b.sessionId, b.visitorId);
+    }
     return { gap };
   });
 
@@ -323,11 +387,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
     const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
     const delUrls = db.prepare('DELETE FROM session_urls WHERE site_id = ? AND session_id = ?');
+    const delVisitors = db.prepare('DELETE FROM session_visitors WHERE site_id = ? AND session_id = ?');
     const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
     for (const { site_id, session_id } of siteIdSessionIds) {
       delBatches.run(site_id, session_id);
       delGaps.run(site_id, session_id);
       delUrls.run(site_id, session_id);
+      delVisitors.run(site_id, session_id);
       delSession.run(site_id, session_id);
     }
     return siteIdSessionIds.length;
@@ -357,7 +423,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     if (closed) throw new Error('The SQLite storage is closed.');
   };
 
-  return {
+  const sqliteStorage: Storage = {
     kind: 'sqlite',
     async migrate() {
       db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
@@ -441,7 +507,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async setUserPassword(userId, passwordHash) {
       open();
-      db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+      db.transaction(() => {
+        db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(passwordHash, userId);
+        db.prepare('DELETE FROM login_sessions WHERE user_id = ?').run(userId);
+      }).immediate();
     },
     async addUserToSite(userId, siteId, role) {
       open();
@@ -516,8 +585,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       const row = db
         .prepare(
           `SELECT totp_secret, totp_pending_secret, totp_last_step,
-             (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
-           FROM users WHERE id = ?`,
+           (SELECT count(*) FROM recovery_codes WHERE user_id = users.id AND used_at IS NULL) AS codes_left
+         FROM users WHERE id = ?`,
         )
         .get(userId) as
         { totp_secret: string | null; totp_pending_secret: string | null; totp_last_step: number | null; codes_left: number } | undefined;
@@ -578,7 +647,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       open();
       db.prepare(
         `INSERT INTO audit_log (site_id, user_id, actor, action, detail, ip, at)
-         VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
+       VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
       ).run(e.siteId, e.userId, e.userId, e.action, e.detail, e.ip, e.at);
     },
     async listAudit(siteId, { limit, before }) {
@@ -677,7 +746,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async deleteVisitor(siteId, visitorId) {
       open();
-      return deleteAndForget('site_id = ? AND visitor_id = ?', [siteId, visitorId]);
+      return deleteAndForget(
+        'site_id = ? AND (visitor_id = ? OR session_id IN (SELECT session_id FROM session_visitors WHERE site_id = ? AND visitor_id = ?))',
+        [siteId, visitorId, siteId, visitorId],
+      );
     },
     async purgeSessionsBefore(before) {
       open();
@@ -693,4 +765,5 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       return db.prepare('DELETE FROM login_sessions WHERE expires_at <= ?').run(now).changes;
     },
   };
+  return retryWhileLocked(sqliteStorage, lockWaitMs);
 }

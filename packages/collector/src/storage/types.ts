@@ -189,12 +189,42 @@ export interface WriteResult {
   gap: GapRecord | null;
 }
 
+/** A failure budget as the login limits use it (the same shape as the ingest rate limits). */
+export interface FailureBudget {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * The login limits' counters kept in the database, so that several collector
+ * instances on it count the same failures (auth/login-guard.ts). Each update
+ * is one atomic statement: instances racing on one address or account each
+ * count.
+ */
+export interface SharedLoginLimits {
+  /** Counts a failure from this address (forgetting failures older than `forgetAfterMs`); returns how many it has now. */
+  ipFailed(ip: string, now: number, forgetAfterMs: number): Promise<number>;
+  /** The address may not try before `until` (ms); an earlier time never shortens a wait already set. */
+  ipWaitUntil(ip: string, until: number): Promise<void>;
+  /** Epoch ms before which this address may not try (0: it may). */
+  ipBlockedUntil(ip: string): Promise<number>;
+  ipSucceeded(ip: string): Promise<void>;
+  /** Takes one failure from the account's budget, if it has one left. */
+  accountFailed(account: string, now: number, budget: FailureBudget): Promise<void>;
+  /** The failures the account has left to spend now. */
+  accountTokens(account: string, now: number, budget: FailureBudget): Promise<number>;
+  /** Deletes the counters that say nothing any more (waits over and forgotten, budgets full again). */
+  purge(now: number, forgetAfterMs: number, budget: FailureBudget): Promise<number>;
+}
+
 /**
  * Everything the collector keeps. One implementation per database; every
  * method is async so a networked database fits the same shape.
  */
 export interface Storage {
   readonly kind: 'sqlite' | 'postgres';
+  /** Present where several instances may share the database (PostgreSQL): the login limits are kept there. */
+  readonly loginLimits?: SharedLoginLimits;
   /** Creates or upgrades the schema. Safe to run on every start, from several instances. */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -216,6 +246,7 @@ export interface Storage {
 
   createUser(user: { email: string; passwordHash: string }): Promise<User>;
   getUserByEmail(email: string): Promise<User | null>;
+  /** Replaces the password and ends every login session of the user: a reset locks out whoever knew the old one. */
   setUserPassword(userId: number, passwordHash: string): Promise<void>;
   /** Gives the user the role on the site (replacing the one they had there). */
   addUserToSite(userId: number, siteId: number, role: Role): Promise<void>;

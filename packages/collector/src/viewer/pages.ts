@@ -21,6 +21,8 @@ import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
 import { sortValue } from '../storage/session-query';
+import { sessionIdFromPath, sessionPathSegment } from './session-path';
+import { makeReplayable } from './replay-safety';
 
 export interface ViewerOptions {
   storage: Storage;
@@ -33,6 +35,8 @@ export interface ViewerOptions {
   loginIpDelay: LoginIpDelay;
   /** Per account: failures it may take before only known devices may try. */
   loginAccountLimit: RateLimit;
+  /** Receives the login guard (the hourly purge forgets its stale counters). */
+  onLoginGuard?: (guard: LoginGuard) => void;
   /** Origin of the player listener (see player/app.ts), e.g. `http://127.0.0.1:4181`. */
   playerOrigin: () => string;
   /** The collector's retention: a site may shorten it in its settings, not extend it. */
@@ -75,7 +79,9 @@ export interface ViewerContext {
 export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions): Promise<void> {
   const { storage, secret, recordings } = options;
   const now = options.now ?? Date.now;
-  const guard = new LoginGuard(options.loginIpDelay, options.loginAccountLimit, secret, now);
+  // in the database when several instances share it, so failures on one count on all
+  const guard = new LoginGuard(options.loginIpDelay, options.loginAccountLimit, secret, now, storage.loginLimits);
+  options.onLoginGuard?.(guard);
 
   const cookieOptions = (request: FastifyRequest, maxAgeSeconds?: number) => ({
     path: '/',
@@ -158,7 +164,7 @@ export async function viewerPlugin(app: FastifyInstance, options: ViewerOptions)
       .send(layout('Not found', `<h1>Not found</h1><p>${esc(what)}</p>`));
 
   async function startSession(request: FastifyRequest, reply: FastifyReply, user: User, how: string) {
-    guard.succeeded(request.ip);
+    await guard.succeeded(request.ip);
     reply.setCookie(DEVICE_COOKIE, guard.deviceCookie(user.id), cookieOptions(request, DEVICE_TTL_SECONDS));
     // A brand-new id: whatever cookie the browser had before logging in (planted
     // or not) never becomes an authenticated session.
@@ -248,10 +254,10 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
         .header('Retry-After', String(retryAfterSeconds))
         .type('text/html; charset=utf-8')
         .send(loginPage(preId, `Too many login attempts. Try again in ${retryAfterSeconds} seconds.`));
-    const byIp = guard.checkIp(request.ip);
+    const byIp = await guard.checkIp(request.ip);
     if (!byIp.ok) return tooMany(byIp.retryAfterSeconds);
     const user = email ? await storage.getUserByEmail(email) : null;
-    const byAccount = guard.accountOpen(email);
+    const byAccount = await guard.accountOpen(email);
     // under attack, the account is open only to browsers it has logged in from before
     if (!byAccount.ok && !(user && guard.isKnownDevice(request.cookies[DEVICE_COOKIE], user.id))) {
       return tooMany(byAccount.retryAfterSeconds);
@@ -259,7 +265,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     // An unknown account costs the same scrypt run as a wrong password.
     const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
     if (!user || !matches) {
-      guard.failed(request.ip, email);
+      await guard.failed(request.ip, email);
       if (user)
         await recordUserAudit(storage, { userId: user.id, action: 'login.failed', detail: 'wrong password', ip: request.ip, at: now() });
       return reply.code(401).type('text/html; charset=utf-8').send(loginPage(preId, 'Wrong e-mail or password.'));
@@ -412,9 +418,9 @@ ${
     async (request, reply) => {
       const site = siteOf(request, request.params.site);
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-      const session = await storage.getSession(site.id, request.params.session);
+      const session = await storage.getSession(site.id, sessionIdFromPath(request.params.session));
       if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
-      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${encodeURIComponent(session.sessionId)}`;
+      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${sessionPathSegment(session.sessionId)}`;
       const token = csrfToken(secret, request.viewer!.sessionId);
       const gaps = await storage.getGaps(site.id, session.sessionId);
       // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
@@ -472,7 +478,7 @@ ${
         return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
       }
       const after = afterParam === undefined ? -1 : Number(afterParam);
-      const batches = await storage.batchesAfter(site.id, request.params.session, after, EVENTS_PAGE_BATCHES + 1);
+      const batches = await storage.batchesAfter(site.id, sessionIdFromPath(request.params.session), after, EVENTS_PAGE_BATCHES + 1);
       if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
       // logged where the recording itself is handed out (its first page), not where the page around it is
       if (after < 0) {
@@ -480,7 +486,7 @@ ${
           siteId: site.id,
           userId: request.viewer!.userId,
           action: 'session.view',
-          detail: `session ${request.params.session}`,
+          detail: `session ${sessionIdFromPath(request.params.session)}`,
           ip: request.ip,
           at: now(),
         });
@@ -499,7 +505,7 @@ ${
           break;
         }
         bytes += batch.blob.byteLength;
-        const decoded = await decodeBlob(batch.blob);
+        const decoded = makeReplayable(await decodeBlob(batch.blob));
         events.push(...decoded);
         const at = firstTimestamp(decoded);
         if (at !== null && batch.seq > previousSeq + 1) gaps.push({ at, missing: batch.seq - previousSeq - 1 });
@@ -514,13 +520,13 @@ ${
     if (!requireCsrf(request, reply)) return reply;
     const site = adminSiteOf(request, reply, request.params.site);
     if (!site) return reply;
-    const removed = await recordings.deleteSession(site.id, request.params.session);
+    const removed = await recordings.deleteSession(site.id, sessionIdFromPath(request.params.session));
     if (removed) {
       await recordAudit(storage, {
         siteId: site.id,
         userId: request.viewer!.userId,
         action: 'session.delete',
-        detail: `session ${request.params.session}`,
+        detail: `session ${sessionIdFromPath(request.params.session)}`,
         ip: request.ip,
         at: now(),
       });

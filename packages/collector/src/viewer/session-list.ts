@@ -3,6 +3,7 @@
 // only as a parameter; every recorded value (URLs, visitor ids) is escaped.
 import type { SessionQuery, SessionSort, SessionSummary } from '../storage/types';
 import { esc, formatBytes, formatDuration, formatTime } from './html';
+import { sessionPathSegment } from './session-path';
 
 const SORTS: SessionSort[] = ['start', 'duration', 'activity'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -117,7 +118,7 @@ function shortUrl(url: string | null): string {
 }
 
 export function sessionRow(siteBase: string, s: SessionSummary): string {
-  const href = `${siteBase}/sessions/${encodeURIComponent(s.sessionId)}`;
+  const href = `${siteBase}/sessions/${sessionPathSegment(s.sessionId)}`;
   const duration = s.startedAt === null || s.endedAt === null ? null : s.endedAt - s.startedAt;
   const pages =
     s.firstUrl && s.lastUrl && s.firstUrl !== s.lastUrl

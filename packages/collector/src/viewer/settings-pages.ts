@@ -450,8 +450,8 @@ ${
     const password = typeof request.body?.password === 'string' ? request.body.password.slice(0, 1024) : '';
     const exists = Boolean(await storage.getUserByEmail(found.invitation.email));
     if (exists) {
-      const byIp = ctx.loginGuard.checkIp(request.ip);
-      const byAccount = ctx.loginGuard.accountOpen(found.invitation.email);
+      const byIp = await ctx.loginGuard.checkIp(request.ip);
+      const byAccount = await ctx.loginGuard.accountOpen(found.invitation.email);
       const wait = !byIp.ok ? byIp.retryAfterSeconds : !byAccount.ok ? byAccount.retryAfterSeconds : 0;
       if (wait) {
         reply.header('Retry-After', String(wait));
@@ -467,7 +467,7 @@ ${
       ({ user } = await acceptInvitation(storage, token, password, now()));
     } catch (error) {
       if (!(error instanceof AdminError)) throw error;
-      if (exists) ctx.loginGuard.failed(request.ip, found.invitation.email);
+      if (exists) await ctx.loginGuard.failed(request.ip, found.invitation.email);
       return html(reply, 400, invitePage(preId, token, found.invitation.email, found.site.name, exists, error.message));
     }
     await recordAudit(storage, {

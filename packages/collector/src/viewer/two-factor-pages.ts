@@ -91,14 +91,14 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
       );
     }
     // the same limits as the password: a wrong code is a failed login
-    const byIp = guard.checkIp(request.ip);
+    const byIp = await guard.checkIp(request.ip);
     if (!byIp.ok)
       return ctx.tooMany(
         reply,
         byIp.retryAfterSeconds,
         codePage(preId, `Too many login attempts. Try again in ${byIp.retryAfterSeconds} seconds.`),
       );
-    const byAccount = guard.accountOpen(user.email);
+    const byAccount = await guard.accountOpen(user.email);
     if (!byAccount.ok && !guard.isKnownDevice(request.cookies[DEVICE_COOKIE], user.id)) {
       return ctx.tooMany(
         reply,
@@ -109,7 +109,7 @@ ${message ? `<p class="error" role="alert">${esc(message)}</p>` : ''}
     const code = typeof body.code === 'string' ? body.code : '';
     const result = await verifySecondFactor(storage, user.id, code, now());
     if (!result.ok) {
-      guard.failed(request.ip, user.email);
+      await guard.failed(request.ip, user.email);
       await recordUserAudit(storage, {
         userId: user.id,
         action: 'login.failed',
@@ -258,17 +258,17 @@ ${csrfInput(request)}
     const user = await storage.getUserById(userId);
     if (!user) return reply.redirect('/login', 303);
     // a stolen session must not be enough: password and code, under the login limits
-    const byIp = guard.checkIp(request.ip);
+    const byIp = await guard.checkIp(request.ip);
     if (!byIp.ok) return overview(request, reply, 429, `Too many attempts. Try again in ${byIp.retryAfterSeconds} seconds.`);
     const password = typeof request.body?.password === 'string' ? request.body.password.slice(0, 1024) : '';
     const code = typeof request.body?.code === 'string' ? request.body.code : '';
     if (!(await verifyPassword(password, user.passwordHash))) {
-      guard.failed(request.ip, user.email);
+      await guard.failed(request.ip, user.email);
       return overview(request, reply, 401, 'The password is not right. Two-factor login is still on.');
     }
     const result = await verifySecondFactor(storage, userId, code, now());
     if (!result.ok) {
-      guard.failed(request.ip, user.email);
+      await guard.failed(request.ip, user.email);
       return overview(request, reply, 401, `${refusal(result)} Two-factor login is still on.`);
     }
     await storage.disableTwoFactor(userId);

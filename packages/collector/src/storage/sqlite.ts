@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrivacyMode } from '@veil/core/engine';
+import { EXTERNAL_BLOB, deleteSessionsWithBlobs, loadBlobs, writeBatchWithBlob, type BlobStore, type StoredBatchRow } from './blob-store';
 import { gapBefore } from './gaps';
-import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, WriteResult } from './types';
 import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
@@ -149,6 +150,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TRIGGER audit_log_append_only BEFORE UPDATE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
   `,
+  // 5: recordings in an object store (--blob-store): the row keeps the object's
+  // key and an empty blob. Rows written before keep their blob inline.
+  `
+  ALTER TABLE batches ADD COLUMN blob_key TEXT;
+  `,
 ];
 
 interface SiteRow {
@@ -193,6 +199,8 @@ const SESSION_COLUMNS = `site_id, session_id, visitor_id, started_at, ended_at, 
 export interface SqliteStorageOptions {
   /** Path of the database file (created with its folder), or `:memory:`. */
   filename: string;
+  /** Where batch blobs go instead of the batches table (see blob-store.ts). */
+  blobStore?: BlobStore;
 }
 
 /**
@@ -207,6 +215,7 @@ export interface SqliteStorageOptions {
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
   const db = new Database(options.filename);
+  const { blobStore } = options;
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -222,9 +231,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       siteByName: db.prepare('SELECT * FROM sites WHERE name = ?'),
       siteByKey: db.prepare('SELECT * FROM sites WHERE key_hash = ?'),
       hasBatch: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ?'),
+      hasBatchWithKey: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ? AND blob_key = ?'),
       insertBatch: db.prepare(
-        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob, blob_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       sessionMaxSeq: db.prepare('SELECT max_seq FROM sessions WHERE site_id = ? AND session_id = ?'),
       upsertSession: db.prepare(
@@ -261,17 +271,17 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
       ),
       batchesBetween: db.prepare(
-        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob, blob_key FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
       batchesAfter: db.prepare(
-        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob, blob_key FROM batches WHERE site_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
       getSession: db.prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
     };
   }
   const st = () => (statements ??= prepare());
 
-  const write = db.transaction((b: BatchWrite): WriteResult => {
+  const write = db.transaction((b: BatchWrite, blobKey: string | null): WriteResult => {
     const s = st();
     const urls = b.urls ?? [];
     // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
@@ -285,7 +295,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       b.hasFullSnapshot ? 1 : 0,
       b.droppedBatches,
       b.droppedEvents,
-      b.blob,
+      blobKey === null ? b.blob : EXTERNAL_BLOB,
+      blobKey,
     );
     const previous = s.sessionMaxSeq.get(b.siteId, b.sessionId) as { max_seq: number } | undefined;
     const gap = gapBefore(previous ? previous.max_seq : null, b.seq, b.receivedAt);
@@ -320,17 +331,20 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       site_id: number;
       session_id: string;
     }[];
-    const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
+    const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ? RETURNING blob_key');
+    const blobKeys: string[] = [];
     const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
     const delUrls = db.prepare('DELETE FROM session_urls WHERE site_id = ? AND session_id = ?');
     const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
     for (const { site_id, session_id } of siteIdSessionIds) {
-      delBatches.run(site_id, session_id);
+      for (const { blob_key } of delBatches.all(site_id, session_id) as { blob_key: string | null }[]) {
+        if (blob_key !== null) blobKeys.push(blob_key);
+      }
       delGaps.run(site_id, session_id);
       delUrls.run(site_id, session_id);
       delSession.run(site_id, session_id);
     }
-    return siteIdSessionIds.length;
+    return { removed: siteIdSessionIds.length, blobKeys };
   });
 
   /**
@@ -339,17 +353,36 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
    * back and TRUNCATE empties it. Deletions are rare (a data-subject request,
    * the hourly purge), so each one pays for it.
    */
-  const deleteAndForget = (where: string, params: unknown[]): number => {
-    const removed = deleteSessions.immediate(where, params);
-    if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-    return removed;
-  };
+  const deleteAndForget = (where: string, params: unknown[]): Promise<number> =>
+    deleteSessionsWithBlobs(
+      blobStore,
+      async () =>
+        (
+          db
+            .prepare(
+              `SELECT blob_key FROM batches WHERE blob_key IS NOT NULL AND (site_id, session_id) IN (SELECT site_id, session_id FROM sessions WHERE ${where})`,
+            )
+            .all(...params) as { blob_key: string }[]
+        ).map((row) => row.blob_key),
+      async () => {
+        const result = deleteSessions.immediate(where, params);
+        if (result.removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+        return result;
+      },
+    );
 
-  const toBatch = (row: { seq: number; has_full_snapshot: number; dropped_batches: number; blob: Buffer }): StoredBatch => ({
+  const toBatch = (row: {
+    seq: number;
+    has_full_snapshot: number;
+    dropped_batches: number;
+    blob: Buffer;
+    blob_key: string | null;
+  }): StoredBatchRow => ({
     seq: row.seq,
     hasFullSnapshot: row.has_full_snapshot === 1,
     blob: row.blob,
     droppedBatches: row.dropped_batches,
+    blobKey: row.blob_key,
   });
 
   let closed = false;
@@ -371,10 +404,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       });
       run.immediate();
       statements = undefined;
+      await blobStore?.check();
     },
     async close() {
       if (closed) return;
       closed = true;
+      blobStore?.close();
       db.close();
     },
     async getServerSecret() {
@@ -620,22 +655,27 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async writeBatch(batch) {
       open();
-      return write.immediate(batch);
+      return writeBatchWithBlob(
+        batch,
+        blobStore,
+        async (b, blobKey) => write.immediate(b, blobKey),
+        async (b, blobKey) => st().hasBatchWithKey.get(b.siteId, b.sessionId, b.seq, blobKey) !== undefined,
+      );
     },
     async batchesForRebuild(siteId, sessionId, beforeSeq) {
       open();
       const s = st();
       const full = s.lastFull.get(siteId, sessionId, beforeSeq) as { seq: number | null };
       const from = full.seq ?? 0;
-      return (s.batchesBetween.all(siteId, sessionId, from, beforeSeq) as any[]).map(toBatch);
+      return loadBlobs((s.batchesBetween.all(siteId, sessionId, from, beforeSeq) as any[]).map(toBatch), blobStore);
     },
     async getBatches(siteId, sessionId) {
       open();
-      return (st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch);
+      return loadBlobs((st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch), blobStore);
     },
     async batchesAfter(siteId, sessionId, afterSeq, limit) {
       open();
-      return (st().batchesAfter.all(siteId, sessionId, afterSeq, limit) as any[]).map(toBatch);
+      return loadBlobs((st().batchesAfter.all(siteId, sessionId, afterSeq, limit) as any[]).map(toBatch), blobStore);
     },
     async getSession(siteId, sessionId) {
       open();

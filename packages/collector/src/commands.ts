@@ -23,7 +23,8 @@ import {
 import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
-import { isPostgresUrl, openStorage } from './storage/index';
+import { isPostgresUrl, openStorage, type OpenStorageOptions } from './storage/index';
+import { parseBlobStoreUrl } from './storage/s3';
 import type { Storage } from './storage/types';
 
 const USAGE = `Usage: veil-collector [command] [options]
@@ -46,13 +47,19 @@ Commands:
   user list                            list users, their sites and roles
   user remove <email>                  delete a user; their login sessions end
   user reset-2fa <email>               turn a user's two-factor login off (lost phone and recovery codes)
-  delete --site <name> --session <id>  delete one recorded session
+  delete --site <name> --session <id>  delete one recorded session (and its objects, with --blob-store)
   delete --site <name> --visitor <id>  delete every session of one visitor
   help                                 show this text
 
 Options for every command:
   --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}) or PostgreSQL URL;
                                        env VEIL_DATABASE_URL is used when the flag is absent
+
+Options for serve and delete:
+  --blob-store s3://<bucket>/<prefix>  keep recordings in an S3-compatible bucket, the database only their keys;
+                                       env VEIL_BLOB_STORE is used when the flag is absent. Credentials and
+                                       region: the AWS SDK's usual AWS_* environment, config files or role
+  --blob-store-endpoint <url>          an S3-compatible service (MinIO…), path-style (default: AWS_ENDPOINT_URL_S3, else AWS)
 
 Options for serve:
   --host <address>                     default ${DEFAULT_HOST}
@@ -101,8 +108,31 @@ function databaseFrom(value: string | undefined): string {
   return value ?? process.env.VEIL_DATABASE_URL ?? DEFAULT_DATABASE;
 }
 
-async function withStorage<T>(database: string, fn: (storage: Storage) => Promise<T>): Promise<T> {
-  const storage = openStorage(database);
+const BLOB_STORE_FLAGS = { 'blob-store': { type: 'string' }, 'blob-store-endpoint': { type: 'string' } } as const;
+
+/** The --blob-store options, checked here so a typo is a usage error before anything opens. */
+function blobStoreFrom(values: { 'blob-store'?: string; 'blob-store-endpoint'?: string }): OpenStorageOptions {
+  const blobStore = values['blob-store'] ?? (process.env.VEIL_BLOB_STORE || undefined);
+  const endpoint = values['blob-store-endpoint'];
+  if (endpoint !== undefined && blobStore === undefined) {
+    throw new UsageError('--blob-store-endpoint needs --blob-store s3://<bucket>/<prefix> too.');
+  }
+  if (blobStore === undefined) return {};
+  try {
+    parseBlobStoreUrl(blobStore);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (endpoint !== undefined && !/^https?:\/\/[^/]/.test(endpoint)) {
+    throw new UsageError(
+      `--blob-store-endpoint must be an http:// or https:// address, such as http://127.0.0.1:9000, got ${JSON.stringify(endpoint)}.`,
+    );
+  }
+  return { blobStore, blobStoreEndpoint: endpoint };
+}
+
+async function withStorage<T>(database: string, fn: (storage: Storage) => Promise<T>, options: OpenStorageOptions = {}): Promise<T> {
+  const storage = openStorage(database, options);
   try {
     await storage.migrate();
     return await fn(storage);
@@ -161,6 +191,7 @@ async function serve(args: string[]): Promise<void> {
     args,
     options: {
       database: { type: 'string' },
+      ...BLOB_STORE_FLAGS,
       host: { type: 'string' },
       port: { type: 'string' },
       'player-port': { type: 'string' },
@@ -218,8 +249,10 @@ async function serve(args: string[]): Promise<void> {
     trustProxy = parsed;
   }
   const database = databaseFrom(values.database);
+  const blobStore = blobStoreFrom(values);
   const collector = await createCollector({
     database,
+    ...blobStore,
     host: values.host ?? DEFAULT_HOST,
     port: port ?? DEFAULT_PORT,
     playerPort: playerPort ?? ((port ?? DEFAULT_PORT) === 0 ? 0 : (port ?? DEFAULT_PORT) + 1),
@@ -237,7 +270,8 @@ async function serve(args: string[]): Promise<void> {
   });
   const shownDb = isPostgresUrl(database) ? database.replace(/\/\/[^@/]*@/, '//…@') : database;
   const sites = await collector.storage.listSites();
-  io.out(`Veil collector running at ${collector.url}/ (database: ${shownDb}; replay player at ${collector.playerUrl})`);
+  const shownStore = blobStore.blobStore ? `; recordings in ${blobStore.blobStore}` : '';
+  io.out(`Veil collector running at ${collector.url}/ (database: ${shownDb}${shownStore}; replay player at ${collector.playerUrl})`);
   io.out(`  ingest: POST ${collector.url}/v1/ingest    viewer: ${collector.url}/login`);
   if (values['trust-proxy'] && (!publicUrl || !playerOrigin)) {
     io.err(
@@ -424,31 +458,42 @@ async function user(args: string[]): Promise<void> {
 async function remove(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { database: { type: 'string' }, site: { type: 'string' }, session: { type: 'string' }, visitor: { type: 'string' } },
+    options: {
+      database: { type: 'string' },
+      ...BLOB_STORE_FLAGS,
+      site: { type: 'string' },
+      session: { type: 'string' },
+      visitor: { type: 'string' },
+    },
   });
   if (!values.site) throw new UsageError('delete needs --site <name>, and --session <id> or --visitor <id>.');
   if (Boolean(values.session) === Boolean(values.visitor)) {
     throw new UsageError("delete needs exactly one of --session <id> (one session) or --visitor <id> (all of a visitor's sessions).");
   }
-  await withStorage(databaseFrom(values.database), async (storage) => {
-    const s = await requireSite(storage, values.site!);
-    const recordings = new Recordings(storage);
-    const count = values.session
-      ? await recordings.deleteSession(s.id, values.session)
-      : await recordings.deleteVisitor(s.id, values.visitor!);
-    if (count) {
-      await recordAudit(storage, {
-        siteId: s.id,
-        userId: null,
-        action: values.session ? 'session.delete' : 'visitor.delete',
-        detail: values.session
-          ? `session ${values.session}, from the command line`
-          : `visitor ${values.visitor}: ${count} ${count === 1 ? 'session' : 'sessions'}, from the command line`,
-        ip: null,
-      });
-    }
-    io.out(`Deleted ${count} session${count === 1 ? '' : 's'} of site ${s.name}.`);
-  });
+  const blobStore = blobStoreFrom(values);
+  await withStorage(
+    databaseFrom(values.database),
+    async (storage) => {
+      const s = await requireSite(storage, values.site!);
+      const recordings = new Recordings(storage);
+      const count = values.session
+        ? await recordings.deleteSession(s.id, values.session)
+        : await recordings.deleteVisitor(s.id, values.visitor!);
+      if (count) {
+        await recordAudit(storage, {
+          siteId: s.id,
+          userId: null,
+          action: values.session ? 'session.delete' : 'visitor.delete',
+          detail: values.session
+            ? `session ${values.session}, from the command line`
+            : `visitor ${values.visitor}: ${count} ${count === 1 ? 'session' : 'sessions'}, from the command line`,
+          ip: null,
+        });
+      }
+      io.out(`Deleted ${count} session${count === 1 ? '' : 's'} of site ${s.name}.`);
+    },
+    blobStore,
+  );
 }
 
 async function dispatch(argv: string[]): Promise<void> {

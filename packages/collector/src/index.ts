@@ -5,6 +5,10 @@ export type { SqliteStorageOptions } from './storage/sqlite';
 export { createPostgresStorage } from './storage/postgres';
 export type { PostgresStorageOptions } from './storage/postgres';
 export { openStorage, isPostgresUrl } from './storage/index';
+export type { OpenStorageOptions } from './storage/index';
+export { createS3BlobStore } from './storage/s3';
+export type { S3BlobStoreOptions } from './storage/s3';
+export type { BlobStore } from './storage/blob-store';
 export type {
   Storage,
   Site,

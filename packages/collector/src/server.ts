@@ -12,6 +12,7 @@ import type { RateLimit } from './rate-limit';
 import type { LoginGuard, LoginIpDelay } from './auth/login-guard';
 import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
+import type { BlobStore } from './storage/blob-store';
 import type { Storage } from './storage/types';
 import { viewerPlugin } from './viewer/pages';
 import { layout } from './viewer/html';
@@ -39,6 +40,14 @@ export const DEFAULT_RATE_LIMITS = {
 export interface CollectorOptions {
   /** A SQLite file path, a `postgres://` URL, or a storage object. Default `veil-collector.db`. */
   database?: string | Storage;
+  /**
+   * `s3://bucket/prefix` (or a store made with createS3BlobStore): batch blobs
+   * go to this S3-compatible bucket and the database keeps their keys (see the
+   * README). Only with a `database` string.
+   */
+  blobStore?: string | BlobStore;
+  /** The S3-compatible service's address (MinIO and the like), path-style. Default: the SDK's AWS_ENDPOINT_URL_S3, else AWS. */
+  blobStoreEndpoint?: string;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default 4180; 0 picks a free port. */
@@ -179,7 +188,13 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const now = options.now ?? Date.now;
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!(retentionDays > 0)) throw new Error(`retentionDays must be a positive number of days, got ${retentionDays}.`);
-  const storage = typeof options.database === 'object' ? options.database : openStorage(options.database ?? DEFAULT_DATABASE);
+  if (typeof options.database === 'object' && (options.blobStore !== undefined || options.blobStoreEndpoint !== undefined)) {
+    throw new Error('blobStore needs database as a path or URL: a storage object brings its own (createPostgresStorage({ blobStore })).');
+  }
+  const storage =
+    typeof options.database === 'object'
+      ? options.database
+      : openStorage(options.database ?? DEFAULT_DATABASE, { blobStore: options.blobStore, blobStoreEndpoint: options.blobStoreEndpoint });
   const ownsStorage = typeof options.database !== 'object';
   try {
     await storage.migrate();

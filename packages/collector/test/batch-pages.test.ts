@@ -1,11 +1,11 @@
 // storage.batchesAfter, the query behind events.json's pages, on both back ends.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  BACKENDS,
+  RECORDING_BACKENDS,
+  needsPostgres,
   batch,
   firstEvents,
   laterEvents,
-  pgUrl,
   send,
   startTestCollector,
   T0,
@@ -13,8 +13,8 @@ import {
   type TestCollector,
 } from './helpers';
 
-for (const backend of BACKENDS) {
-  describe.skipIf(backend === 'postgres' && !pgUrl())(`batchesAfter with ${backend}`, () => {
+for (const backend of RECORDING_BACKENDS) {
+  describe.skipIf(needsPostgres(backend))(`batchesAfter with ${backend}`, () => {
     let t: TestCollector | undefined;
     afterEach(async () => {
       await t?.close();

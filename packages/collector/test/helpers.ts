@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
 import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType } from '@veil/core/engine';
 import { addUser } from '../src/auth/users';
@@ -10,9 +11,38 @@ import { createCollector, type Collector, type CollectorOptions } from '../src/s
 import { addSite } from '../src/settings/sites';
 import { freshDatabase } from './postgres-server.mjs';
 
-export type Backend = 'sqlite' | 'postgres';
+export type Backend = 'sqlite' | 'postgres' | 'sqlite+s3' | 'postgres+s3';
 export const pgUrl = () => inject('pgUrl');
 export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
+/** The suites about recordings also run with their blobs in the test S3 server (global-setup.ts). */
+export const RECORDING_BACKENDS: Backend[] = [...BACKENDS, 'postgres+s3'];
+export const needsPostgres = (backend: Backend) => backend.startsWith('postgres') && !pgUrl();
+
+export const TEST_BUCKET = 'veil-test';
+// The collector finds these through the SDK's usual chain; s3rver's built-in account.
+process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+process.env.AWS_REGION = 'us-east-1';
+
+/** A client of the test S3 server, for looking into the bucket behind the collector's back. */
+export const testS3 = () => new S3Client({ endpoint: inject('s3Endpoint'), forcePathStyle: true, region: 'us-east-1' });
+
+/** Every object key under a prefix of the test bucket. */
+export async function bucketKeys(prefix: string): Promise<string[]> {
+  const s3 = testS3();
+  try {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: TEST_BUCKET, Prefix: prefix, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys.sort();
+  } finally {
+    s3.destroy();
+  }
+}
 
 export const ORIGIN = 'https://shop.example';
 
@@ -20,17 +50,33 @@ export const ORIGIN = 'https://shop.example';
 export const SITE_SETTINGS = { v: 1, recording: true, privacy: 'relaxed', recordInputs: true, sampleRate: 1 } as const;
 export const OTHER_ORIGIN = 'https://evil.example';
 
-/** A database for one suite: a SQLite file in a temp dir, or a fresh PostgreSQL database. */
-export async function makeDatabase(backend: Backend): Promise<{ database: string; dir: string; cleanup(): void }> {
+/**
+ * A database for one suite: a SQLite file in a temp dir, or a fresh PostgreSQL
+ * database; with `+s3`, also a fresh prefix of the test bucket (`blobPrefix`)
+ * and the options that send the collector's blobs there.
+ */
+export async function makeDatabase(backend: Backend): Promise<{
+  database: string;
+  dir: string;
+  blobPrefix: string | null;
+  storeOptions: Pick<CollectorOptions, 'blobStore' | 'blobStoreEndpoint'>;
+  cleanup(): void;
+}> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-collector-test-'));
-  const database = backend === 'sqlite' ? path.join(dir, 'veil.db') : await freshDatabase(pgUrl()!);
-  return { database, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  const database = backend.startsWith('sqlite') ? path.join(dir, 'veil.db') : await freshDatabase(pgUrl()!);
+  const blobPrefix = backend.endsWith('+s3') ? `${path.basename(dir)}/` : null;
+  const storeOptions = blobPrefix ? { blobStore: `s3://${TEST_BUCKET}/${blobPrefix}`, blobStoreEndpoint: inject('s3Endpoint') } : {};
+  return { database, dir, blobPrefix, storeOptions, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface TestCollector {
   collector: Collector;
   database: string;
   dir: string;
+  /** The prefix of the test bucket the recordings go to (`postgres+s3`), else null. */
+  blobPrefix: string | null;
+  /** What sends a collector's blobs to that prefix (empty without one): for a second instance. */
+  storeOptions: Pick<CollectorOptions, 'blobStore' | 'blobStoreEndpoint'>;
   key: string;
   siteId: number;
   /** Starts the collector again on the same database (a restart, or a second instance). */
@@ -43,7 +89,7 @@ export async function startTestCollector(
   options: { privacy?: string; origins?: string[]; collector?: Partial<CollectorOptions> } = {},
 ): Promise<TestCollector> {
   const db = await makeDatabase(backend);
-  const base: CollectorOptions = { database: db.database, listen: false, ...options.collector };
+  const base: CollectorOptions = { database: db.database, listen: false, ...db.storeOptions, ...options.collector };
   let collector = await createCollector(base);
   const { site, key } = await addSite(collector.storage, {
     name: 'shop',
@@ -54,6 +100,8 @@ export async function startTestCollector(
     collector,
     database: db.database,
     dir: db.dir,
+    blobPrefix: db.blobPrefix,
+    storeOptions: db.storeOptions,
     key,
     siteId: site.id,
     async restart(extra = {}) {

@@ -46,6 +46,37 @@ async function buildTodaysDatabase(backend: Backend, database: string) {
   }
 }
 
+/** One batch and its session row, with the columns of the first TODAY migrations only. */
+async function writeTodaysBatch(backend: Backend, database: string, siteId: number, blob: Buffer) {
+  const now = Date.now();
+  const batch = [siteId, 'old-session', 0, now, 4, true, 0, 0, blob];
+  const session = [siteId, 'old-session', 'visitor-1', T0, T0 + 3, now, now, 1, 4, blob.length, 1, 0, 0, 0, 3, 2, 1, 3];
+  const batchSql = (p: (i: number) => string) =>
+    `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
+     VALUES (${batch.map((_, i) => p(i)).join(', ')})`;
+  const sessionSql = (p: (i: number) => string) =>
+    `INSERT INTO sessions (site_id, session_id, visitor_id, started_at, ended_at, first_received_at, last_received_at,
+       batches, events, bytes, pages, max_seq, dropped_batches, dropped_events, duration, clicks, inputs, activity)
+     VALUES (${session.map((_, i) => p(i)).join(', ')})`;
+  if (backend === 'sqlite') {
+    const db = new Database(database);
+    db.prepare(batchSql(() => '?')).run(...batch.map((v) => (v === true ? 1 : v)));
+    db.prepare(sessionSql(() => '?')).run(...session);
+    db.close();
+  } else {
+    const pool = new pg.Pool({ connectionString: database, max: 1 });
+    await pool.query(
+      batchSql((i) => `$${i + 1}`),
+      batch,
+    );
+    await pool.query(
+      sessionSql((i) => `$${i + 1}`),
+      session,
+    );
+    await pool.end();
+  }
+}
+
 const open = (backend: Backend, database: string): Storage =>
   backend === 'sqlite' ? createSqliteStorage({ filename: database }) : createPostgresStorage({ connectionString: database });
 
@@ -105,37 +136,11 @@ for (const backend of BACKENDS) {
       const user = await old.createUser({ email: 'alice@example.com', passwordHash: await hashPassword(PASSWORD) });
       await old.addUserToSite(user.id, site.id, 'admin');
       await old.createLoginSession(hashSessionId('a'.repeat(43)), { userId: user.id, expiresAt: Date.now() + 3_600_000 });
-      const oldBatch = {
-        siteId: site.id,
-        sessionId: 'old-session',
-        seq: 0,
-        // set below, as an older collector left it: in sessions only (session_visitors came later)
-        visitorId: null,
-        receivedAt: Date.now(),
-        blob: gz(firstEvents()),
-        eventCount: 4,
-        firstTimestamp: T0,
-        lastTimestamp: T0 + 3,
-        pages: 1,
-        hasFullSnapshot: true,
-        droppedBatches: 0,
-        droppedEvents: 0,
-        clicks: 2,
-        inputs: 1,
-      };
-      await old.writeBatch(oldBatch);
       await old.close();
-      if (backend === 'sqlite') {
-        const raw = new Database(db.database);
-        raw.prepare("UPDATE sessions SET visitor_id = 'visitor-1'").run();
-        raw.close();
-      } else {
-        const pool = new pg.Pool({ connectionString: db.database, max: 1 });
-        await pool.query("UPDATE sessions SET visitor_id = 'visitor-1'");
-        await pool.end();
-      }
+      // its batch, as today's collector stores it (today's storage code writes columns of later migrations)
+      await writeTodaysBatch(backend, db.database, site.id, gz(firstEvents()));
 
-      // the new collector opens it: migrations 3 and 4 run in place
+      // the new collector opens it: migration 4 and the later ones run in place
       collector = await createCollector({ database: db.database, listen: false });
       const storage = collector.storage;
       expect(await storage.getSiteByName('shop')).toMatchObject({ id: site.id, origins: ['https://shop.example'], privacy: 'relaxed' });
@@ -182,8 +187,25 @@ for (const backend of BACKENDS) {
 
       // the visitor ids of sessions stored before are known to the deletion (the upgrade copied them)
       const upgraded = collector.storage;
-      await upgraded.writeBatch({ ...oldBatch, sessionId: 'other-session', visitorId: 'visitor-2' });
-      await upgraded.writeBatch({ ...oldBatch, sessionId: 'old-session', seq: 1, visitorId: 'visitor-2' });
+      const laterBatch = {
+        siteId: site.id,
+        sessionId: 'other-session',
+        seq: 0,
+        visitorId: 'visitor-2',
+        receivedAt: Date.now(),
+        blob: gz(firstEvents()),
+        eventCount: 4,
+        firstTimestamp: T0,
+        lastTimestamp: T0 + 3,
+        pages: 1,
+        hasFullSnapshot: true,
+        droppedBatches: 0,
+        droppedEvents: 0,
+        clicks: 2,
+        inputs: 1,
+      };
+      await upgraded.writeBatch(laterBatch);
+      await upgraded.writeBatch({ ...laterBatch, sessionId: 'old-session', seq: 1 });
       expect(await upgraded.deleteVisitor(site.id, 'visitor-1')).toBe(1);
       expect(await upgraded.deleteVisitor(site.id, 'visitor-2')).toBe(1);
       expect(await upgraded.getSession(site.id, 'other-session')).toBeNull();

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Pool, PoolClient } from 'pg';
 import type { PrivacyMode } from '@veil/core/engine';
+import { EXTERNAL_BLOB, deleteSessionsWithBlobs, loadBlobs, writeBatchWithBlob, type BlobStore, type StoredBatchRow } from './blob-store';
 import { gapBefore } from './gaps';
 import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, postgresDialect, sessionListSql } from './session-query';
-import type { BatchWrite, Invitation, MemberSite, SharedLoginLimits, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, MemberSite, SharedLoginLimits, Site, Storage, WriteResult } from './types';
 
 // Exported for the upgrade tests, which build a database as an older collector left it.
 export const POSTGRES_MIGRATIONS: readonly string[] = [
@@ -174,6 +175,11 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
   INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
   `,
+  // 7: recordings in an object store (--blob-store): the row keeps the object's
+  // key and an empty blob. Rows written before keep their blob inline.
+  `
+  ALTER TABLE batches ADD COLUMN blob_key TEXT;
+  `,
 ];
 
 // Any constant shared by every instance: serialises migrations across them.
@@ -221,6 +227,8 @@ export interface PostgresStorageOptions {
    * come a little later (a frozen server or a silent network). Default 15 s.
    */
   queryTimeoutMs?: number;
+  /** Where batch blobs go instead of the batches table (see blob-store.ts). */
+  blobStore?: BlobStore;
 }
 
 export const DEFAULT_POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
@@ -320,24 +328,164 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
 
   let closed = false;
   const one = async (sql: string, params: unknown[] = []) => (await pool.query(sql, params)).rows[0];
-  const toBatch = (row: any): StoredBatch => ({
+  const { blobStore } = options;
+  const toBatch = (row: any): StoredBatchRow => ({
     seq: Number(row.seq),
     hasFullSnapshot: row.has_full_snapshot,
     blob: row.blob,
     droppedBatches: Number(row.dropped_batches),
+    blobKey: row.blob_key,
   });
+  const BATCH_COLUMNS = 'seq, has_full_snapshot, dropped_batches, blob, blob_key';
 
-  async function deleteWhere(where: string, params: unknown[]): Promise<number> {
+  function deleteWhere(where: string, params: unknown[]): Promise<number> {
+    return deleteSessionsWithBlobs(
+      blobStore,
+      async () => {
+        const { rows } = await pool.query(
+          `SELECT blob_key FROM batches WHERE blob_key IS NOT NULL AND (site_id, session_id) IN (SELECT site_id, session_id FROM sessions WHERE ${where})`,
+          params,
+        );
+        return rows.map((row) => row.blob_key as string);
+      },
+      () =>
+        transaction(async (client) => {
+          const { rows } = await client.query(`DELETE FROM sessions WHERE ${where} RETURNING site_id, session_id`, params);
+          const blobKeys: string[] = [];
+          for (const row of rows) {
+            const batches = await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2 RETURNING blob_key', [
+              row.site_id,
+              row.session_id,
+            ]);
+            for (const batch of batches.rows) if (batch.blob_key !== null) blobKeys.push(batch.blob_key);
+            await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+            await client.query('DELETE FROM session_urls WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+            await client.query('DELETE FROM session_visitors WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+          }
+          return { removed: rows.length, blobKeys };
+        }),
+    );
+  }
+
+  function writeRows(b: BatchWrite, blobKey: string | null): Promise<WriteResult> {
     return transaction(async (client) => {
-      const { rows } = await client.query(`DELETE FROM sessions WHERE ${where} RETURNING site_id, session_id`, params);
-      for (const row of rows) {
-        await client.query('DELETE FROM batches WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
-        await client.query('DELETE FROM gaps WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
-        await client.query('DELETE FROM session_urls WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
-        await client.query('DELETE FROM session_visitors WHERE site_id = $1 AND session_id = $2', [row.site_id, row.session_id]);
+      // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
+      // primary key only stops an instance that raced another one to the same batch.
+      await client.query(
+        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob, blob_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          b.siteId,
+          b.sessionId,
+          b.seq,
+          b.receivedAt,
+          b.eventCount,
+          b.hasFullSnapshot,
+          b.droppedBatches,
+          b.droppedEvents,
+          blobKey === null ? b.blob : EXTERNAL_BLOB,
+          blobKey,
+        ],
+      );
+      // A placeholder row first, then a row lock: two instances writing batches
+      // of one session take turns, so the gap bookkeeping sees a settled max_seq.
+      await client.query(
+        `INSERT INTO sessions (${SESSION_COLUMNS})
+         VALUES ($1, $2, NULL, NULL, NULL, $3, $3, 0, 0, 0, 0, -1, 0, 0) ON CONFLICT DO NOTHING`,
+        [b.siteId, b.sessionId, b.receivedAt],
+      );
+      const { rows } = await client.query('SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE', [
+        b.siteId,
+        b.sessionId,
+      ]);
+      // max_seq is -1 in a placeholder row just made: nothing stored yet.
+      const gap = gapBefore(Number(rows[0].max_seq), b.seq, b.receivedAt);
+      if (gap) {
+        await client.query('INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES ($1, $2, $3, $4, $5)', [
+          b.siteId,
+          b.sessionId,
+          gap.expectedSeq,
+          gap.receivedSeq,
+          gap.receivedAt,
+        ]);
       }
-      return rows.length;
+      const urls = b.urls ?? [];
+      const first = urls[0] ?? null;
+      const last = urls[urls.length - 1] ?? null;
+      const clicks = b.clicks ?? 0;
+      const inputs = b.inputs ?? 0;
+      // every SET expression reads the row as it was before this UPDATE
+      await client.query(
+        `UPDATE sessions SET
+           visitor_id = coalesce(visitor_id, $3),
+           started_at = least(started_at, $4),
+           ended_at = greatest(ended_at, $5),
+           duration = coalesce(greatest(ended_at, $5) - least(started_at, $4), 0),
+           last_received_at = greatest(last_received_at, $6),
+           batches = batches + 1,
+           events = events + $7,
+           bytes = bytes + $8,
+           pages = pages + $9,
+           max_seq = greatest(max_seq, $10),
+           dropped_batches = dropped_batches + $11,
+           dropped_events = dropped_events + $12,
+           clicks = clicks + $13,
+           inputs = inputs + $14,
+           activity = activity + $13 + $14,
+           -- batches may arrive out of order: the earliest and latest URL win, by their time
+           first_url = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $15 ELSE first_url END,
+           first_url_at = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $16::bigint ELSE first_url_at END,
+           last_url = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $17 ELSE last_url END,
+           last_url_at = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $18::bigint ELSE last_url_at END
+         WHERE site_id = $1 AND session_id = $2`,
+        [
+          b.siteId,
+          b.sessionId,
+          b.visitorId,
+          b.firstTimestamp,
+          b.lastTimestamp,
+          b.receivedAt,
+          b.eventCount,
+          b.blob.length,
+          b.pages,
+          b.seq,
+          b.droppedBatches,
+          b.droppedEvents,
+          clicks,
+          inputs,
+          first?.url ?? null,
+          first?.at ?? null,
+          last?.url ?? null,
+          last?.at ?? null,
+        ],
+      );
+      for (const url of new Set(urls.map((u) => u.url))) {
+        await client.query('INSERT INTO session_urls (site_id, session_id, url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          b.siteId,
+          b.sessionId,
+          url,
+        ]);
+      }
+      if (b.visitorId !== null) {
+        await client.query('INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+          b.siteId,
+          b.sessionId,
+          b.visitorId,
+        ]);
+      }
+      return { gap };
     });
+  }
+
+  async function rowHasBlobKey(b: BatchWrite, blobKey: string): Promise<boolean> {
+    return Boolean(
+      await one('SELECT 1 AS ok FROM batches WHERE site_id = $1 AND session_id = $2 AND seq = $3 AND blob_key = $4', [
+        b.siteId,
+        b.sessionId,
+        b.seq,
+        blobKey,
+      ]),
+    );
   }
 
   const loginLimits: SharedLoginLimits = {
@@ -407,10 +555,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await client.query('UPDATE schema_version SET version = $1', [version]);
         await client.query('INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING', ['server_secret', randomBytes(32)]);
       });
+      await blobStore?.check();
     },
     async close() {
       if (closed) return;
       closed = true;
+      blobStore?.close();
       await pool.end();
     },
     async getServerSecret() {
@@ -618,101 +768,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
         await one('SELECT 1 AS ok FROM batches WHERE site_id = $1 AND session_id = $2 AND seq = $3', [siteId, sessionId, seq]),
       );
     },
-    async writeBatch(b: BatchWrite): Promise<WriteResult> {
-      return transaction(async (client) => {
-        // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
-        // primary key only stops an instance that raced another one to the same batch.
-        await client.query(
-          `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [b.siteId, b.sessionId, b.seq, b.receivedAt, b.eventCount, b.hasFullSnapshot, b.droppedBatches, b.droppedEvents, b.blob],
-        );
-        // A placeholder row first, then a row lock: two instances writing batches
-        // of one session take turns, so the gap bookkeeping sees a settled max_seq.
-        await client.query(
-          `INSERT INTO sessions (${SESSION_COLUMNS})
-           VALUES ($1, $2, NULL, NULL, NULL, $3, $3, 0, 0, 0, 0, -1, 0, 0) ON CONFLICT DO NOTHING`,
-          [b.siteId, b.sessionId, b.receivedAt],
-        );
-        const { rows } = await client.query('SELECT max_seq FROM sessions WHERE site_id = $1 AND session_id = $2 FOR UPDATE', [
-          b.siteId,
-          b.sessionId,
-        ]);
-        // max_seq is -1 in a placeholder row just made: nothing stored yet.
-        const gap = gapBefore(Number(rows[0].max_seq), b.seq, b.receivedAt);
-        if (gap) {
-          await client.query(
-            'INSERT INTO gaps (site_id, session_id, expected_seq, received_seq, received_at) VALUES ($1, $2, $3, $4, $5)',
-            [b.siteId, b.sessionId, gap.expectedSeq, gap.receivedSeq, gap.receivedAt],
-          );
-        }
-        const urls = b.urls ?? [];
-        const first = urls[0] ?? null;
-        const last = urls[urls.length - 1] ?? null;
-        const clicks = b.clicks ?? 0;
-        const inputs = b.inputs ?? 0;
-        // every SET expression reads the row as it was before this UPDATE
-        await client.query(
-          `UPDATE sessions SET
-             visitor_id = coalesce(visitor_id, $3),
-             started_at = least(started_at, $4),
-             ended_at = greatest(ended_at, $5),
-             duration = coalesce(greatest(ended_at, $5) - least(started_at, $4), 0),
-             last_received_at = greatest(last_received_at, $6),
-             batches = batches + 1,
-             events = events + $7,
-             bytes = bytes + $8,
-             pages = pages + $9,
-             max_seq = greatest(max_seq, $10),
-             dropped_batches = dropped_batches + $11,
-             dropped_events = dropped_events + $12,
-             clicks = clicks + $13,
-             inputs = inputs + $14,
-             activity = activity + $13 + $14,
-             -- batches may arrive out of order: the earliest and latest URL win, by their time
-             first_url = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $15 ELSE first_url END,
-             first_url_at = CASE WHEN $16::bigint IS NOT NULL AND (first_url_at IS NULL OR $16::bigint < first_url_at) THEN $16::bigint ELSE first_url_at END,
-             last_url = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $17 ELSE last_url END,
-             last_url_at = CASE WHEN $18::bigint IS NOT NULL AND (last_url_at IS NULL OR $18::bigint >= last_url_at) THEN $18::bigint ELSE last_url_at END
-           WHERE site_id = $1 AND session_id = $2`,
-          [
-            b.siteId,
-            b.sessionId,
-            b.visitorId,
-            b.firstTimestamp,
-            b.lastTimestamp,
-            b.receivedAt,
-            b.eventCount,
-            b.blob.length,
-            b.pages,
-            b.seq,
-            b.droppedBatches,
-            b.droppedEvents,
-            clicks,
-            inputs,
-            first?.url ?? null,
-            first?.at ?? null,
-            last?.url ?? null,
-            last?.at ?? null,
-          ],
-        );
-        for (const url of new Set(urls.map((u) => u.url))) {
-          await client.query('INSERT INTO session_urls (site_id, session_id, url) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-            b.siteId,
-            b.sessionId,
-            url,
-          ]);
-        }
-        if (b.visitorId !== null) {
-          await client.query('INSERT INTO session_visitors (site_id, session_id, visitor_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-            b.siteId,
-            b.sessionId,
-            b.visitorId,
-          ]);
-        }
-        return { gap };
-      });
-    },
+    writeBatch: (batch) => writeBatchWithBlob(batch, blobStore, writeRows, rowHasBlobKey),
     async batchesForRebuild(siteId, sessionId, beforeSeq) {
       const full = await one(
         'SELECT max(seq) AS seq FROM batches WHERE site_id = $1 AND session_id = $2 AND seq < $3 AND has_full_snapshot',
@@ -720,24 +776,24 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
       const from = full?.seq === null || full?.seq === undefined ? 0 : Number(full.seq);
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq',
+        `SELECT ${BATCH_COLUMNS} FROM batches WHERE site_id = $1 AND session_id = $2 AND seq >= $3 AND seq < $4 ORDER BY seq`,
         [siteId, sessionId, from, beforeSeq],
       );
-      return rows.map(toBatch);
+      return loadBlobs(rows.map(toBatch), blobStore);
     },
     async getBatches(siteId, sessionId) {
-      const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq',
-        [siteId, sessionId],
-      );
-      return rows.map(toBatch);
+      const { rows } = await pool.query(`SELECT ${BATCH_COLUMNS} FROM batches WHERE site_id = $1 AND session_id = $2 ORDER BY seq`, [
+        siteId,
+        sessionId,
+      ]);
+      return loadBlobs(rows.map(toBatch), blobStore);
     },
     async batchesAfter(siteId, sessionId, afterSeq, limit) {
       const { rows } = await pool.query(
-        'SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = $1 AND session_id = $2 AND seq > $3 ORDER BY seq LIMIT $4',
+        `SELECT ${BATCH_COLUMNS} FROM batches WHERE site_id = $1 AND session_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
         [siteId, sessionId, afterSeq, limit],
       );
-      return rows.map(toBatch);
+      return loadBlobs(rows.map(toBatch), blobStore);
     },
     async getSession(siteId, sessionId) {
       const row = await one(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = $1 AND session_id = $2`, [siteId, sessionId]);

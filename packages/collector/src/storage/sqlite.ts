@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { PrivacyMode } from '@veil/core/engine';
+import { EXTERNAL_BLOB, deleteSessionsWithBlobs, loadBlobs, writeBatchWithBlob, type BlobStore, type StoredBatchRow } from './blob-store';
 import { gapBefore } from './gaps';
-import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, StoredBatch, WriteResult } from './types';
+import type { BatchWrite, Invitation, LoginSession, MemberSite, Site, Storage, WriteResult } from './types';
 import { auditFromRow, sessionFromRow, userFromRow } from './rows';
 import { SESSION_LIST_COLUMNS, sessionListSql, sqliteDialect } from './session-query';
 
@@ -161,6 +162,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX session_visitors_by_visitor ON session_visitors (site_id, visitor_id);
   INSERT INTO session_visitors (site_id, session_id, visitor_id) SELECT site_id, session_id, visitor_id FROM sessions WHERE visitor_id IS NOT NULL;
   `,
+  // 6: recordings in an object store (--blob-store): the row keeps the object's
+  // key and an empty blob. Rows written before keep their blob inline.
+  `
+  ALTER TABLE batches ADD COLUMN blob_key TEXT;
+  `,
 ];
 
 interface SiteRow {
@@ -211,6 +217,8 @@ export interface SqliteStorageOptions {
    * fails and ingest answers 503 with Retry-After. Default 5 s.
    */
   lockWaitMs?: number;
+  /** Where batch blobs go instead of the batches table (see blob-store.ts). */
+  blobStore?: BlobStore;
 }
 
 export const DEFAULT_SQLITE_LOCK_WAIT_MS = 5_000;
@@ -258,6 +266,7 @@ function retryWhileLocked(storage: Storage, lockWaitMs: number): Storage {
 export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   if (options.filename !== ':memory:') mkdirSync(path.dirname(path.resolve(options.filename)), { recursive: true });
   const db = new Database(options.filename);
+  const { blobStore } = options;
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -279,9 +288,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       siteByName: db.prepare('SELECT * FROM sites WHERE name = ?'),
       siteByKey: db.prepare('SELECT * FROM sites WHERE key_hash = ?'),
       hasBatch: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ?'),
+      hasBatchWithKey: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ? AND blob_key = ?'),
       insertBatch: db.prepare(
-        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob, blob_key)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       sessionMaxSeq: db.prepare('SELECT max_seq FROM sessions WHERE site_id = ? AND session_id = ?'),
       upsertSession: db.prepare(
@@ -318,10 +328,10 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         `SELECT max(seq) AS seq FROM batches WHERE site_id = ? AND session_id = ? AND seq < ? AND has_full_snapshot = 1`,
       ),
       batchesBetween: db.prepare(
-        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob, blob_key FROM batches WHERE site_id = ? AND session_id = ? AND seq >= ? AND seq < ? ORDER BY seq`,
       ),
       batchesAfter: db.prepare(
-        `SELECT seq, has_full_snapshot, dropped_batches, blob FROM batches WHERE site_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+        `SELECT seq, has_full_snapshot, dropped_batches, blob, blob_key FROM batches WHERE site_id = ? AND session_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
       getSession: db.prepare(`SELECT ${SESSION_LIST_COLUMNS} FROM sessions WHERE site_id = ? AND session_id = ?`),
     };
@@ -330,7 +340,7 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
   // prepared on first use, not with the others: tests write through a schema from before it existed
   let insertVisitor: Database.Statement | undefined;
 
-  const write = db.transaction((b: BatchWrite): WriteResult => {
+  const write = db.transaction((b: BatchWrite, blobKey: string | null): WriteResult => {
     const s = st();
     const urls = b.urls ?? [];
     // No ON CONFLICT: duplicates were answered before scrubbing (recordings.ts); the
@@ -344,7 +354,8 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       b.hasFullSnapshot ? 1 : 0,
       b.droppedBatches,
       b.droppedEvents,
-      b.blob,
+      blobKey === null ? b.blob : EXTERNAL_BLOB,
+      blobKey,
     );
     const previous = s.sessionMaxSeq.get(b.siteId, b.sessionId) as { max_seq: number } | undefined;
     const gap = gapBefore(previous ? previous.max_seq : null, b.seq, b.receivedAt);
@@ -384,19 +395,22 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       site_id: number;
       session_id: string;
     }[];
-    const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ?');
+    const delBatches = db.prepare('DELETE FROM batches WHERE site_id = ? AND session_id = ? RETURNING blob_key');
+    const blobKeys: string[] = [];
     const delGaps = db.prepare('DELETE FROM gaps WHERE site_id = ? AND session_id = ?');
     const delUrls = db.prepare('DELETE FROM session_urls WHERE site_id = ? AND session_id = ?');
     const delVisitors = db.prepare('DELETE FROM session_visitors WHERE site_id = ? AND session_id = ?');
     const delSession = db.prepare('DELETE FROM sessions WHERE site_id = ? AND session_id = ?');
     for (const { site_id, session_id } of siteIdSessionIds) {
-      delBatches.run(site_id, session_id);
+      for (const { blob_key } of delBatches.all(site_id, session_id) as { blob_key: string | null }[]) {
+        if (blob_key !== null) blobKeys.push(blob_key);
+      }
       delGaps.run(site_id, session_id);
       delUrls.run(site_id, session_id);
       delVisitors.run(site_id, session_id);
       delSession.run(site_id, session_id);
     }
-    return siteIdSessionIds.length;
+    return { removed: siteIdSessionIds.length, blobKeys };
   });
 
   /**
@@ -405,17 +419,36 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
    * back and TRUNCATE empties it. Deletions are rare (a data-subject request,
    * the hourly purge), so each one pays for it.
    */
-  const deleteAndForget = (where: string, params: unknown[]): number => {
-    const removed = deleteSessions.immediate(where, params);
-    if (removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
-    return removed;
-  };
+  const deleteAndForget = (where: string, params: unknown[]): Promise<number> =>
+    deleteSessionsWithBlobs(
+      blobStore,
+      async () =>
+        (
+          db
+            .prepare(
+              `SELECT blob_key FROM batches WHERE blob_key IS NOT NULL AND (site_id, session_id) IN (SELECT site_id, session_id FROM sessions WHERE ${where})`,
+            )
+            .all(...params) as { blob_key: string }[]
+        ).map((row) => row.blob_key),
+      async () => {
+        const result = deleteSessions.immediate(where, params);
+        if (result.removed > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+        return result;
+      },
+    );
 
-  const toBatch = (row: { seq: number; has_full_snapshot: number; dropped_batches: number; blob: Buffer }): StoredBatch => ({
+  const toBatch = (row: {
+    seq: number;
+    has_full_snapshot: number;
+    dropped_batches: number;
+    blob: Buffer;
+    blob_key: string | null;
+  }): StoredBatchRow => ({
     seq: row.seq,
     hasFullSnapshot: row.has_full_snapshot === 1,
     blob: row.blob,
     droppedBatches: row.dropped_batches,
+    blobKey: row.blob_key,
   });
 
   let closed = false;
@@ -437,10 +470,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       });
       run.immediate();
       statements = undefined;
+      await blobStore?.check();
     },
     async close() {
       if (closed) return;
       closed = true;
+      blobStore?.close();
       db.close();
     },
     async getServerSecret() {
@@ -689,22 +724,27 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
     },
     async writeBatch(batch) {
       open();
-      return write.immediate(batch);
+      return writeBatchWithBlob(
+        batch,
+        blobStore,
+        async (b, blobKey) => write.immediate(b, blobKey),
+        async (b, blobKey) => st().hasBatchWithKey.get(b.siteId, b.sessionId, b.seq, blobKey) !== undefined,
+      );
     },
     async batchesForRebuild(siteId, sessionId, beforeSeq) {
       open();
       const s = st();
       const full = s.lastFull.get(siteId, sessionId, beforeSeq) as { seq: number | null };
       const from = full.seq ?? 0;
-      return (s.batchesBetween.all(siteId, sessionId, from, beforeSeq) as any[]).map(toBatch);
+      return loadBlobs((s.batchesBetween.all(siteId, sessionId, from, beforeSeq) as any[]).map(toBatch), blobStore);
     },
     async getBatches(siteId, sessionId) {
       open();
-      return (st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch);
+      return loadBlobs((st().batchesBetween.all(siteId, sessionId, 0, Number.MAX_SAFE_INTEGER) as any[]).map(toBatch), blobStore);
     },
     async batchesAfter(siteId, sessionId, afterSeq, limit) {
       open();
-      return (st().batchesAfter.all(siteId, sessionId, afterSeq, limit) as any[]).map(toBatch);
+      return loadBlobs((st().batchesAfter.all(siteId, sessionId, afterSeq, limit) as any[]).map(toBatch), blobStore);
     },
     async getSession(siteId, sessionId) {
       open();

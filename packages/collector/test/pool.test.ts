@@ -295,7 +295,10 @@ describe('a loaded ingest', () => {
     const answeredAtLogin = answered;
     expect(health).toBe(200);
     expect(login).toBe(200);
-    // the main thread answered while batches of this load were still in hand
+    // the main thread answered while batches of this load were still in hand. (With
+    // ingestWorkers: 0 this order holds too, as the main thread yields while zlib
+    // compresses; how long /healthz waits differs by an order of magnitude, which is
+    // a time and is measured, not asserted.)
     expect(answeredAtHealth).toBeLessThan(bodies.length);
     expect(answeredAtLogin).toBeLessThan(bodies.length);
 

@@ -19,8 +19,11 @@ import {
   DEFAULT_PORT,
   DEFAULT_RATE_LIMITS,
   DEFAULT_RETENTION_DAYS,
+  DEFAULT_DRAIN_SECONDS,
+  MAX_INGEST_WORKERS,
+  defaultIngestWorkers,
 } from './server';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES } from './ingest/http';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_QUEUED_BATCHES_PER_WORKER } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage, type OpenStorageOptions } from './storage/index';
@@ -74,6 +77,14 @@ Options for serve:
   --ip-rate <n>                        ingest requests per second per client IP (default ${DEFAULT_RATE_LIMITS.ip.perSecond}, bursts of 10x)
   --key-rate <n>                       ingest requests per second per site key (default ${DEFAULT_RATE_LIMITS.key.perSecond}, bursts of 5x)
   --max-batch-bytes <n>                most bytes one batch may inflate to (default ${DEFAULT_MAX_DECOMPRESSED_BYTES})
+  --ingest-workers <n>                 worker threads that parse and scrub batches, so logins, the viewer
+                                       and /healthz stay quick under load (default: one per core, here
+                                       ${defaultIngestWorkers()}; 0: on the main thread)
+  --ingest-queue <n>                   most batches in hand at once; more are answered 503 with Retry-After,
+                                       which recorders retry (default ${DEFAULT_QUEUED_BATCHES_PER_WORKER} per ingest worker)
+  --drain-seconds <n>                  on SIGTERM or SIGINT: /readyz answers 503 and new requests are refused
+                                       at once, requests in progress get this long to finish and be stored
+                                       (default ${DEFAULT_DRAIN_SECONDS}); then the collector exits 0
 `;
 
 export class UsageError extends Error {}
@@ -204,8 +215,28 @@ async function serve(args: string[]): Promise<void> {
       'ip-rate': { type: 'string' },
       'key-rate': { type: 'string' },
       'max-batch-bytes': { type: 'string' },
+      'ingest-workers': { type: 'string' },
+      'ingest-queue': { type: 'string' },
+      'drain-seconds': { type: 'string' },
     },
   });
+  const wholeNumber = (flag: string, value: string | undefined, min: number, max: number, what: string) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (${what}), got ${JSON.stringify(value)}.`);
+    }
+    return n;
+  };
+  const ingestWorkers = wholeNumber(
+    '--ingest-workers',
+    values['ingest-workers'],
+    0,
+    MAX_INGEST_WORKERS,
+    '0: parse and scrub on the main thread',
+  );
+  const ingestQueue = wholeNumber('--ingest-queue', values['ingest-queue'], 1, 1_000_000, 'batches in hand at once');
+  const drainSeconds = positiveNumber('--drain-seconds', values['drain-seconds'], true);
   const portFlag = (flag: string, value: string | undefined) => {
     const n = positiveNumber(flag, value, true);
     if (n !== undefined && (!Number.isInteger(n) || n > 65535))
@@ -260,6 +291,9 @@ async function serve(args: string[]): Promise<void> {
     publicUrl,
     retentionDays: positiveNumber('--retention-days', values['retention-days']),
     maxDecompressedBytes: maxBatchBytes,
+    ingestWorkers,
+    maxQueuedBatches: ingestQueue,
+    drainSeconds,
     tls,
     trustProxy,
     rateLimits: {
@@ -285,14 +319,25 @@ No sites yet. Create one, then a user who may see it:
   npx veil-collector user add you@example.com --site shop
 (add --database ${JSON.stringify(database)} when it is not the default)`);
   }
-  const stop = () => {
+  // The first signal drains (see --drain-seconds); a second one ends the process at once.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.err(`${signal} again: exiting without waiting for requests in progress.`);
+      process.exit(1);
+    }
+    stopping = true;
+    io.err(`${signal}: refusing new requests, letting those in progress finish (at most ${drainSeconds ?? DEFAULT_DRAIN_SECONDS} s).`);
     collector.close().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error) => {
+        io.err(`Shutting down failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 async function site(args: string[]): Promise<void> {

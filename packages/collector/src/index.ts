@@ -1,4 +1,12 @@
-export { createCollector, DEFAULT_PORT, DEFAULT_HOST, DEFAULT_DATABASE, DEFAULT_RETENTION_DAYS, DEFAULT_RATE_LIMITS } from './server';
+export {
+  createCollector,
+  DEFAULT_PORT,
+  DEFAULT_HOST,
+  DEFAULT_DATABASE,
+  DEFAULT_RETENTION_DAYS,
+  DEFAULT_RATE_LIMITS,
+  DEFAULT_DRAIN_SECONDS,
+} from './server';
 export type { Collector, CollectorOptions } from './server';
 export { createSqliteStorage } from './storage/sqlite';
 export type { SqliteStorageOptions } from './storage/sqlite';

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { ingestPlugin } from './ingest/http';
+import { DEFAULT_QUEUED_BATCHES_PER_WORKER, ingestPlugin } from './ingest/http';
+import { InProcessBatches, WorkerPoolBatches, type BatchProcessor } from './recordings/batch-processor';
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
 import type { LoginGuard, LoginIpDelay } from './auth/login-guard';
@@ -22,6 +24,11 @@ export const DEFAULT_PORT = 4180;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATABASE = 'veil-collector.db';
 export const DEFAULT_RETENTION_DAYS = 30;
+/** Seconds a shutdown waits for requests in progress before it cuts them off. */
+export const DEFAULT_DRAIN_SECONDS = 10;
+export const MAX_INGEST_WORKERS = 256;
+/** One ingest worker per core the process may use. */
+export const defaultIngestWorkers = () => os.availableParallelism();
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PURGE_EVERY_MS = 60 * 60 * 1000;
 /** A database that takes longer than this to read one row is not ready. */
@@ -91,6 +98,22 @@ export interface CollectorOptions {
   maxCachedScrubberBytes?: number;
   /** Per session, rebuilds of a scrubber for a batch that is not the next one. Default 3, then one a minute. */
   outOfOrderRebuilds?: RateLimit;
+  /**
+   * Worker threads that parse, validate, scrub and encode batches, so that a
+   * loaded ingest does not hold up logins, the viewer and /healthz. 0: all of
+   * it on the main thread. Default: os.availableParallelism().
+   */
+  ingestWorkers?: number;
+  /**
+   * Most batches in hand at once; one more is answered 503 with Retry-After
+   * (the recorder keeps it and retries). Default 16 per ingest worker (16 with none).
+   */
+  maxQueuedBatches?: number;
+  /**
+   * On close(): seconds to let requests in progress finish (a batch that got
+   * its 200 is stored) before they are cut off. Default 10.
+   */
+  drainSeconds?: number;
   logger?: boolean;
   now?: () => number;
 }
@@ -177,6 +200,26 @@ function checkTrustProxy(value: CollectorOptions['trustProxy'] | boolean): false
 }
 
 /**
+ * Closes a server and waits for the requests in progress, at most `seconds`;
+ * then cuts off what is left (its clients get no answer, so they retry).
+ */
+async function drain(app: FastifyInstance, seconds: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = app.close();
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), seconds * 1000);
+  });
+  try {
+    if ((await Promise.race([closed, late])) === 'late') {
+      app.server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Starts a collector: ingest at `/v1/ingest`, the viewer at `/`.
  *
  * @example
@@ -188,6 +231,20 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const now = options.now ?? Date.now;
   const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
   if (!(retentionDays > 0)) throw new Error(`retentionDays must be a positive number of days, got ${retentionDays}.`);
+  const ingestWorkers = options.ingestWorkers ?? defaultIngestWorkers();
+  if (!(Number.isInteger(ingestWorkers) && ingestWorkers >= 0 && ingestWorkers <= MAX_INGEST_WORKERS)) {
+    throw new Error(
+      `ingestWorkers must be a whole number from 0 (parse and scrub on the main thread) to ${MAX_INGEST_WORKERS}; got ${ingestWorkers}.`,
+    );
+  }
+  const maxQueuedBatches = options.maxQueuedBatches ?? DEFAULT_QUEUED_BATCHES_PER_WORKER * Math.max(1, ingestWorkers);
+  if (!(Number.isInteger(maxQueuedBatches) && maxQueuedBatches >= 1)) {
+    throw new Error(`maxQueuedBatches must be a whole number of batches, at least 1; got ${maxQueuedBatches}.`);
+  }
+  const drainSeconds = options.drainSeconds ?? DEFAULT_DRAIN_SECONDS;
+  if (!(drainSeconds >= 0 && Number.isFinite(drainSeconds))) {
+    throw new Error(`drainSeconds must be a number of seconds, 0 or more; got ${drainSeconds}.`);
+  }
   if (typeof options.database === 'object' && (options.blobStore !== undefined || options.blobStoreEndpoint !== undefined)) {
     throw new Error('blobStore needs database as a path or URL: a storage object brings its own (createPostgresStorage({ blobStore })).');
   }
@@ -203,12 +260,9 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     throw error;
   }
   const secret = await storage.getServerSecret();
-  const recordings = new Recordings(storage, {
-    maxCachedSessions: options.maxCachedSessions,
-    maxCachedBytes: options.maxCachedScrubberBytes,
-    outOfOrderRebuilds: options.outOfOrderRebuilds,
-    now,
-  });
+  const cacheLimits = { maxCachedSessions: options.maxCachedSessions, maxCachedBytes: options.maxCachedScrubberBytes };
+  const processor: BatchProcessor = ingestWorkers ? new WorkerPoolBatches(ingestWorkers, cacheLimits) : new InProcessBatches(cacheLimits);
+  const recordings = new Recordings(storage, { processor, outOfOrderRebuilds: options.outOfOrderRebuilds, now });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
   const tls = options.tls;
 
@@ -253,6 +307,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     maxBodyBytes: options.maxBodyBytes,
     maxDecompressedBytes: options.maxDecompressedBytes,
     maxCompressionRatio: options.maxCompressionRatio,
+    maxQueuedBatches,
     now,
     log,
   });
@@ -369,6 +424,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     if (timer) clearInterval(timer);
     await app.close().catch(() => undefined);
     await playerApp.close().catch(() => undefined);
+    await processor.close().catch(() => undefined);
     if (ownsStorage) await storage.close().catch(() => undefined);
     throw error;
   }
@@ -383,10 +439,13 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     purge,
     close: () =>
       (closing ??= (async () => {
+        // /readyz answers 503 from now on, and Fastify answers any new request 503;
+        // the listener stops taking connections, and requests in progress finish
         closingDown = true;
         if (timer) clearInterval(timer);
-        await app.close();
+        await drain(app, drainSeconds);
         await playerApp.close();
+        await processor.close();
         if (ownsStorage) await storage.close();
       })()),
   };

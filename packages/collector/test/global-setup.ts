@@ -1,6 +1,8 @@
 // One PostgreSQL server for the whole run; each suite creates its own database
 // on it. One S3-compatible server too (s3rver, from npm: no Docker, no
 // download), with one bucket; each collector that uses it takes its own prefix.
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +40,26 @@ async function startS3(project: TestProject) {
   };
 }
 
+/**
+ * The tests run the TypeScript sources, but worker threads run JavaScript:
+ * the ingest worker is built from the sources into dist/, where the server
+ * started from src/ looks for it (src/recordings/batch-processor.ts).
+ */
+async function buildIngestWorker() {
+  await build({
+    entryPoints: [fileURLToPath(new URL('../src/recordings/ingest-worker.ts', import.meta.url))],
+    outfile: fileURLToPath(new URL('../dist/ingest-worker.js', import.meta.url)),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+
 export default async function setup(project: TestProject) {
+  await buildIngestWorker();
   const stopS3 = await startS3(project);
   if (!postgresAvailable()) {
     const message = `PostgreSQL binaries not found in ${PG_BIN} (set VEIL_PG_BIN): the PostgreSQL storage tests cannot run.`;

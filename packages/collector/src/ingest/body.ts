@@ -20,6 +20,8 @@ export interface BodyLimits {
   maxCompressionRatio: number;
   /** false: a gzip body is refused before a byte of it is inflated (its key is not known yet). */
   allowGzip: boolean;
+  /** true: resolve with the inflated JSON bytes, unparsed (the ingest workers parse them). */
+  raw?: boolean;
 }
 
 /** Lets a small first chunk (a gzip header and a little) inflate past the ratio. */
@@ -74,10 +76,12 @@ export function readBody(stream: Readable, limits: BodyLimits): Promise<unknown>
     };
 
     const decode = () => {
-      const text = Buffer.concat(mode === 'gzip' ? out : head).toString('utf8');
-      if (mode === 'json' && !/^\s*\{/.test(text.slice(0, 64))) {
+      const bytes = Buffer.concat(mode === 'gzip' ? out : head);
+      if (mode === 'json' && !/^\s*\{/.test(bytes.subarray(0, 64).toString('utf8'))) {
         return finish(new HttpError(415, 'the body is neither gzip (starting with bytes 1f 8b) nor a JSON object (starting with "{")'));
       }
+      if (limits.raw) return finish(undefined, bytes);
+      const text = bytes.toString('utf8');
       try {
         finish(undefined, JSON.parse(text));
       } catch (error) {

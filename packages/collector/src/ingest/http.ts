@@ -13,7 +13,7 @@ import { allowOrigin, answerPreflight } from './cors';
 import { hashKey } from './keys';
 import { HttpError, storageUnavailable, tooManyRequests } from './refusal';
 import { remoteSettings } from '../settings/site-settings';
-import { MAX_NESTING, batchSchema, nestsDeeperThan, unknownVersion, type IngestBatch } from './schema';
+import type { Decoded } from '../recordings/batch-processor';
 
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 /**
@@ -32,6 +32,10 @@ export const DEFAULT_MAX_COMPRESSION_RATIO = 100;
  * sender sent (a beacon carries at most 64 KiB).
  */
 export const BODY_KEY_MAX_BYTES = 64 * 1024;
+/** Batches being parsed, scrubbed or stored at once, per ingest worker (or in all, on the main thread). */
+export const DEFAULT_QUEUED_BATCHES_PER_WORKER = 16;
+/** Seconds a client waits after a 503 because the collector had too many batches in hand. */
+export const BUSY_RETRY_AFTER = 2;
 
 export interface IngestOptions {
   /** For the site look-up by key and the origin checks. */
@@ -44,9 +48,19 @@ export interface IngestOptions {
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
   maxCompressionRatio?: number;
+  /**
+   * Most batches in hand at once (between their body's last byte and their
+   * answer); one more is answered 503 with Retry-After before any work.
+   */
+  maxQueuedBatches: number;
   now?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
+
+const ingestBusy = () =>
+  new HttpError(503, 'the collector has too many batches in hand; retry after the Retry-After delay', {
+    'Retry-After': String(BUSY_RETRY_AFTER),
+  });
 
 const keyMissingForLargeBody = () =>
   new HttpError(
@@ -64,6 +78,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const ipBuckets = options.ipRateLimit ? new TokenBuckets(options.ipRateLimit, now) : null;
   const keyBuckets = options.keyRateLimit ? new TokenBuckets(options.keyRateLimit, now) : null;
   const log = options.log ?? (() => undefined);
+  const maxQueued = options.maxQueuedBatches;
+  let inHand = 0;
 
   // The site of a request whose key came in the URL, found before its body is read.
   const sites = new WeakMap<FastifyRequest, Site>();
@@ -77,6 +93,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         maxDecompressedBytes: keyed ? maxDecompressed : BODY_KEY_MAX_BYTES,
         maxCompressionRatio: maxRatio,
         allowGzip: keyed,
+        raw: true,
       });
     } catch (error) {
       // a chunked body without Content-Length finds out here what onRequest could not tell
@@ -224,10 +241,9 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     });
   }
 
-  app.post<{ Body: IngestBatch }>(
+  app.post(
     '/v1/ingest',
     {
-      schema: { body: batchSchema },
       onRequest: async (request, reply) => {
         const taken = ipBuckets?.take(request.ip);
         if (taken && !taken.ok) throw tooManyRequests('from this address', taken.retryAfterSeconds);
@@ -243,28 +259,37 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         const site = await siteOf(key);
         admit(site, request, reply);
         sites.set(request, site);
-      },
-      preValidation: async (request) => {
-        const refusal = unknownVersion(request.body);
-        if (refusal) throw new HttpError(400, refusal);
-        const sessionId = (request.body as { sessionId?: unknown } | null)?.sessionId;
-        if (sessionId === '.' || sessionId === '..') {
-          // a dot segment: no URL of the viewer could name the session
-          throw new HttpError(
-            400,
-            `invalid batch: sessionId ${JSON.stringify(sessionId)} is refused; use another id (@veil/core makes random ones)`,
-          );
-        }
-        if (nestsDeeperThan(request.body, MAX_NESTING)) {
-          throw new HttpError(400, `invalid batch: it nests deeper than ${MAX_NESTING} levels of arrays and objects`);
-        }
+        // refused before its body is read: it would only wait for a place
+        if (inHand >= maxQueued) throw ingestBusy();
       },
     },
     async (request, reply) => {
       reply.header('Vary', 'Origin');
       reply.header('Cache-Control', 'no-store');
-      const batch = request.body;
-      let site = sites.get(request);
+      if (inHand >= maxQueued) throw ingestBusy();
+      inHand++;
+      try {
+        return await ingest(request, reply);
+      } finally {
+        inHand--;
+      }
+    },
+  );
+
+  async function ingest(request: FastifyRequest, reply: FastifyReply) {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    let decoded: Decoded;
+    try {
+      decoded = await recordings.decode(raw);
+    } catch (error) {
+      // a worker that died with the batch: nothing was written, and the client retries
+      log('decoding a batch failed', error);
+      throw new HttpError(503, 'the batch could not be processed; retry later', { 'Retry-After': String(BUSY_RETRY_AFTER) });
+    }
+    if (!decoded.ok) throw new HttpError(decoded.status, decoded.message);
+    const batch = decoded;
+    let site = sites.get(request);
+    try {
       if (site) {
         // a body key that names another site is a confused client, not one to store for either
         if (batch.siteKey !== undefined && batch.siteKey !== (request.query as Record<string, unknown>).siteKey) {
@@ -277,21 +302,22 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         site = await siteOf(batch.siteKey);
         admit(site, request, reply);
       }
+    } catch (error) {
+      await recordings.discard(batch.ref).catch((discardError) => log('letting go of a refused batch failed', discardError));
+      throw error;
+    }
 
-      let outcome;
-      try {
-        outcome = await recordings.store(site, batch, now());
-      } catch (error) {
-        if (error instanceof RebuildLimited) throw tooManyRequests('out of sequence for this session', error.retryAfterSeconds);
-        log('storing a batch failed', error);
-        throw storageUnavailable();
-      }
-      const settings = remoteSettings(site);
-      if (outcome.duplicate) return reply.code(200).send({ ok: true, duplicate: true, settings });
-      const { gap } = outcome;
-      return reply
-        .code(200)
-        .send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}), settings });
-    },
-  );
+    let outcome;
+    try {
+      outcome = await recordings.store(site, batch, now());
+    } catch (error) {
+      if (error instanceof RebuildLimited) throw tooManyRequests('out of sequence for this session', error.retryAfterSeconds);
+      log('storing a batch failed', error);
+      throw storageUnavailable();
+    }
+    const settings = remoteSettings(site);
+    if (outcome.duplicate) return reply.code(200).send({ ok: true, duplicate: true, settings });
+    const { gap } = outcome;
+    return reply.code(200).send({ ok: true, ...(gap ? { gap: { expected: gap.expectedSeq, received: gap.receivedSeq } } : {}), settings });
+  }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { inject } from 'vitest';
-import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType } from '@veil/core/engine';
+import { EventType, IncrementalSource, PROTOCOL_VERSION, SerializedNodeType, type RecordedEvent } from '@veil/core/engine';
 import { addUser } from '../src/auth/users';
 import { decodeBlob } from '../src/recordings/blob';
 import { createCollector, type Collector, type CollectorOptions } from '../src/server';
@@ -197,6 +197,36 @@ export function firstEvents(t = T0): Node[] {
     inputEvent(10, SECRETS.typedPassword, t + 2),
     inputEvent(11, PLAIN.search, t + 3),
   ];
+}
+
+/**
+ * Meta + a full snapshot of a page of `n` paragraphs, about 100 bytes of JSON
+ * each: a snapshot as large as a test needs. `paragraph` gives each one's text
+ * and, optionally, its title attribute.
+ */
+export function paragraphPage(
+  n: number,
+  {
+    t = T0,
+    paragraph = (i: number) => ({ text: `paragraph ${i}` }),
+  }: { t?: number; paragraph?: (i: number) => { text: string; title?: string } } = {},
+): RecordedEvent[] {
+  const paragraphs = [];
+  for (let i = 0; i < n; i++) {
+    const { text: content, title } = paragraph(i);
+    paragraphs.push(el(100 + 2 * i, 'p', title === undefined ? {} : { title }, [text(101 + 2 * i, content)]));
+  }
+  return [
+    { type: EventType.Meta, timestamp: t, data: { href: `${ORIGIN}/`, width: 1280, height: 720 } },
+    {
+      type: EventType.FullSnapshot,
+      timestamp: t + 1,
+      data: {
+        node: { type: SerializedNodeType.Document, id: 1, childNodes: [el(3, 'html', {}, [el(5, 'body', {}, paragraphs)])] },
+        initialOffset: { left: 0, top: 0 },
+      },
+    },
+  ] as unknown as RecordedEvent[];
 }
 
 /** Events for a later batch: mutations and input on nodes of the first batch's snapshot. */

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventType, PROTOCOL_VERSION, SerializedNodeType, type RecordedEvent } from '@veil/core/engine';
+import { PROTOCOL_VERSION } from '@veil/core/engine';
 import { createCollector, type CollectorOptions } from '../src/server';
 import { sessionHint, shardOf } from '../src/recordings/batch-processor';
 import { addSite } from '../src/settings/sites';
@@ -18,6 +18,7 @@ import {
   inputEvent,
   laterEvents,
   makeDatabase,
+  paragraphPage,
   send,
   storedEvents,
   textEdit,
@@ -162,42 +163,11 @@ function gatedStorage(storage: Storage) {
   };
 }
 
-/** A page of `n` paragraphs: its full snapshot is about 100 bytes a paragraph. */
-function bigPage(n: number, t = T0): RecordedEvent[] {
-  const paragraphs = [];
-  for (let i = 0; i < n; i++) {
-    paragraphs.push({
-      type: SerializedNodeType.Element,
-      id: 100 + 2 * i,
-      tagName: 'p',
-      attributes: { title: `paragraph ${i} for ${SECRETS.email}` },
-      childNodes: [{ type: SerializedNodeType.Text, id: 101 + 2 * i, textContent: `paragraph ${i}: write to ${SECRETS.email}` }],
-    });
-  }
-  return [
-    { type: EventType.Meta, timestamp: t, data: { href: `${ORIGIN}/`, width: 1280, height: 720 } },
-    {
-      type: EventType.FullSnapshot,
-      timestamp: t + 1,
-      data: {
-        node: {
-          type: SerializedNodeType.Document,
-          id: 1,
-          childNodes: [
-            {
-              type: SerializedNodeType.Element,
-              id: 3,
-              tagName: 'html',
-              attributes: {},
-              childNodes: [{ type: SerializedNodeType.Element, id: 5, tagName: 'body', attributes: {}, childNodes: paragraphs }],
-            },
-          ],
-        },
-        initialOffset: { left: 0, top: 0 },
-      },
-    },
-  ] as RecordedEvent[];
-}
+/** A page of `n` paragraphs, each with the e-mail address in its text and title. */
+const bigPage = (n: number) =>
+  paragraphPage(n, {
+    paragraph: (i) => ({ text: `paragraph ${i}: write to ${SECRETS.email}`, title: `paragraph ${i} for ${SECRETS.email}` }),
+  });
 
 async function gatedCollector(extra: Partial<CollectorOptions>) {
   const db = await makeDatabase('sqlite');

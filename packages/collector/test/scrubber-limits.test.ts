@@ -2,49 +2,15 @@
 // memory, not count, and a batch out of sequence cannot make the server
 // re-read and re-scrub a session's stored batches over and over.
 import { afterEach, describe, expect, it } from 'vitest';
-import { EventType, SerializedNodeType, type RecordedEvent } from '@veil/core/engine';
+import type { RecordedEvent } from '@veil/core/engine';
 import { Recordings, RebuildLimited } from '../src/recordings/recordings';
 import { addSite } from '../src/settings/sites';
 import { createSqliteStorage } from '../src/storage/sqlite';
 import type { Site, Storage } from '../src/storage/types';
-import { ORIGIN, T0, batch, firstEvents, inputEvent, send, startTestCollector, type TestCollector } from './helpers';
+import { ORIGIN, T0, batch, firstEvents, inputEvent, paragraphPage, send, startTestCollector, type TestCollector } from './helpers';
 
-/** Meta + a full snapshot of a page with `n` paragraphs (about 100 bytes of JSON each). */
-function bigPage(n: number, t = T0): RecordedEvent[] {
-  const paragraphs = [];
-  for (let i = 0; i < n; i++) {
-    paragraphs.push({
-      type: SerializedNodeType.Element,
-      id: 100 + 2 * i,
-      tagName: 'p',
-      attributes: {},
-      childNodes: [{ type: SerializedNodeType.Text, id: 101 + 2 * i, textContent: `paragraph ${i}` }],
-    });
-  }
-  return [
-    { type: EventType.Meta, timestamp: t, data: { href: `${ORIGIN}/`, width: 1280, height: 720 } },
-    {
-      type: EventType.FullSnapshot,
-      timestamp: t + 1,
-      data: {
-        node: {
-          type: SerializedNodeType.Document,
-          id: 1,
-          childNodes: [
-            {
-              type: SerializedNodeType.Element,
-              id: 3,
-              tagName: 'html',
-              attributes: {},
-              childNodes: [{ type: SerializedNodeType.Element, id: 5, tagName: 'body', attributes: {}, childNodes: paragraphs }],
-            },
-          ],
-        },
-        initialOffset: { left: 0, top: 0 },
-      },
-    },
-  ] as RecordedEvent[];
-}
+/** A page of `n` paragraphs (about 100 bytes of JSON each). */
+const bigPage = (n: number) => paragraphPage(n);
 
 describe('the scrubber cache is bounded by memory', () => {
   let storage: Storage;

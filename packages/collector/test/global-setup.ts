@@ -1,13 +1,12 @@
 // One PostgreSQL server for the whole run; each suite creates its own database
 // on it. One S3-compatible server too (s3rver, from npm: no Docker, no
 // download), with one bucket; each collector that uses it takes its own prefix.
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import S3rver from '@20minutes/s3rver';
 import type { TestProject } from 'vitest/node';
+import { buildIngestWorker } from '../build/ingest-worker.mjs';
 import { postgresAvailable, startPostgres, PG_BIN } from './postgres-server.mjs';
 
 declare module 'vitest' {
@@ -40,25 +39,8 @@ async function startS3(project: TestProject) {
   };
 }
 
-/**
- * The tests run the TypeScript sources, but worker threads run JavaScript:
- * the ingest worker is built from the sources into dist/, where the server
- * started from src/ looks for it (src/recordings/batch-processor.ts).
- */
-async function buildIngestWorker() {
-  await build({
-    entryPoints: [fileURLToPath(new URL('../src/recordings/ingest-worker.ts', import.meta.url))],
-    outfile: fileURLToPath(new URL('../dist/ingest-worker.js', import.meta.url)),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-}
-
 export default async function setup(project: TestProject) {
+  // the tests run the TypeScript sources; worker threads need the built worker script
   await buildIngestWorker();
   const stopS3 = await startS3(project);
   if (!postgresAvailable()) {

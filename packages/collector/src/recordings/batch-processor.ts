@@ -104,12 +104,12 @@ export interface WorkerData {
  * sources (the tests) the one built into dist/ by test/global-setup.ts.
  */
 export function ingestWorkerFile(): string {
-  for (const candidate of ['./ingest-worker.js', '../../dist/ingest-worker.js']) {
+  for (const candidate of ['./ingest-worker.cjs', '../../dist/ingest-worker.cjs']) {
     const file = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(file)) return file;
   }
   throw new Error(
-    'The ingest worker script (dist/ingest-worker.js) is missing: build the collector with `npm run build -w @veil/collector`, or pass ingestWorkers: 0 to scrub on the main thread.',
+    'The ingest worker script (dist/ingest-worker.cjs) is missing: build the collector with `npm run build -w @veil/collector`, or pass ingestWorkers: 0 to scrub on the main thread.',
   );
 }
 

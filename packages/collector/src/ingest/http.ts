@@ -162,9 +162,6 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       message = error.message;
       headers = error.headers;
       extra = error.extra;
-    } else if (error.validation) {
-      status = 400;
-      message = `invalid batch: ${error.message.replace(/^body\/?/, '')}`;
     } else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       status = 413;
       message = `the body is larger than ${maxBody} bytes; send smaller batches`;

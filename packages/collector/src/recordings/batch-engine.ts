@@ -15,9 +15,9 @@
 //            the caller stored the batch
 import Ajv from 'ajv';
 import type { PrivacyMode, RecordedEvent } from '@veil/core/engine';
-import { encodeBlobSized, decodeBlobSized } from './blob';
+import { encodeBlobSized } from './blob';
 import { ScrubberCache, type CachedScrubber } from './scrubber-cache';
-import { createSiteScrubber, fits, needsRebuild, scrubEvents } from './scrubbing';
+import { needsRebuild, scrubEvents, scrubberFor } from './scrubbing';
 import { sessionKey } from './session-lock';
 import { summarize, type BatchSummary } from './summary';
 import { MAX_NESTING, batchSchema, nestsDeeperThan, unknownVersion, type IngestBatch } from '../ingest/schema';
@@ -131,24 +131,7 @@ export class BatchEngine {
       return { needsRebuild: true };
     }
     this.parked.delete(request.ticket);
-    let session: CachedScrubber;
-    if (fits(cached, target)) session = cached!;
-    else {
-      session = {
-        scrubber: createSiteScrubber(target),
-        privacy: target.privacy,
-        recordInputs: target.recordInputs,
-        lastSeq: -1,
-        jsonBytes: 0,
-      };
-      if (rebuild) {
-        for (const blob of request.rebuildFrom!) {
-          const stored = await decodeBlobSized(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
-          session.jsonBytes += stored.jsonBytes;
-          for (const event of stored.events) session.scrubber.scrub(event);
-        }
-      }
-    }
+    const session = await scrubberFor(cached, target, request.rebuildFrom ?? []);
     const kept = scrubEvents(session.scrubber, events);
     const summary = summarize(kept);
     const { blob, jsonBytes } = await encodeBlobSized(kept);

@@ -7,7 +7,6 @@
 // delivery) or was made for other settings (mode, input recording), a fresh one is fed the stored
 // batches since the latest full snapshot.
 import { createScrubber, EventType, type PrivacyMode, type RecordedEvent, type Scrubber } from '@veil/core/engine';
-import type { Storage } from '../storage/types';
 import { decodeBlobSized } from './blob';
 import type { CachedScrubber } from './scrubber-cache';
 
@@ -34,11 +33,16 @@ export function createSiteScrubber(settings: Pick<ScrubTarget, 'privacy' | 'reco
 export const needsRebuild = (cached: CachedScrubber | undefined, target: ScrubTarget) =>
   !fits(cached, target) && target.seq > 0 && !startsFresh(target.events);
 
-/** A scrubber that has consumed every stored batch of the session before `target.seq` that it needs. */
+/**
+ * A scrubber that has consumed every stored batch of the session before
+ * `target.seq` that it needs: the cached one when it fits, else a fresh one,
+ * fed `storedBlobs` (the session's stored batches since its latest full
+ * snapshot, which the caller reads when {@link needsRebuild} says so).
+ */
 export async function scrubberFor(
   cached: CachedScrubber | undefined,
   target: ScrubTarget,
-  storage: Pick<Storage, 'batchesForRebuild'>,
+  storedBlobs: readonly Uint8Array[],
 ): Promise<CachedScrubber> {
   if (fits(cached, target)) return cached!;
   const fresh: CachedScrubber = {
@@ -49,8 +53,8 @@ export async function scrubberFor(
     jsonBytes: 0,
   };
   if (needsRebuild(cached, target)) {
-    for (const batch of await storage.batchesForRebuild(target.siteId, target.sessionId, target.seq)) {
-      const { events, jsonBytes } = await decodeBlobSized(batch.blob);
+    for (const blob of storedBlobs) {
+      const { events, jsonBytes } = await decodeBlobSized(Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
       fresh.jsonBytes += jsonBytes;
       for (const event of events) fresh.scrubber.scrub(event);
     }

@@ -55,11 +55,23 @@ export class TokenBuckets {
 
   /** What take() would answer, without taking anything. */
   peek(key: string, cost = 1): Take {
-    const bucket = this.buckets.get(key);
-    if (!bucket) return { ok: true };
-    const tokens = Math.min(this.limit.burst, bucket.tokens + ((this.now() - bucket.at) / 1000) * this.limit.perSecond);
+    const tokens = this.tokens(key);
     if (tokens >= cost) return { ok: true };
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - tokens) / this.limit.perSecond)) };
+  }
+
+  /** The tokens `key` has now (a bucket never seen is full). */
+  tokens(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (!bucket) return this.limit.burst;
+    return Math.min(this.limit.burst, bucket.tokens + ((this.now() - bucket.at) / 1000) * this.limit.perSecond);
+  }
+
+  /** Forgets the buckets that have refilled (they hold no one back); returns how many. */
+  forgetFull(): number {
+    const before = this.buckets.size;
+    for (const key of [...this.buckets.keys()]) if (this.tokens(key) >= this.limit.burst) this.buckets.delete(key);
+    return before - this.buckets.size;
   }
 
   private sweep(now: number): void {

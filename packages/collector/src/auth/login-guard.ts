@@ -8,7 +8,7 @@
 //    (a signed device cookie) is not held by it: the real user on her usual
 //    device still gets in with her password while the account is under attack.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { RateLimit, Take } from '../rate-limit';
+import { TokenBuckets, type RateLimit, type Take } from '../rate-limit';
 import type { FailureBudget, SharedLoginLimits } from '../storage/types';
 
 export const DEVICE_COOKIE = 'veil_device';
@@ -41,7 +41,10 @@ interface Failures {
  */
 export class MemoryLoginLimits implements SharedLoginLimits {
   private readonly ips = new Map<string, Failures>();
-  private readonly accounts = new Map<string, { tokens: number; at: number }>();
+  /** Each account's failure budget; made with the guard's budget on first use. */
+  private accounts: TokenBuckets | undefined;
+  /** The time the guard last passed in, never going back: the buckets' clock. */
+  private clock = 0;
 
   constructor(private readonly maxKeys = 100_000) {}
 
@@ -73,35 +76,27 @@ export class MemoryLoginLimits implements SharedLoginLimits {
   }
 
   async accountFailed(account: string, now: number, budget: FailureBudget): Promise<void> {
-    const tokens = await this.accountTokens(account, now, budget);
-    if (!this.accounts.has(account) && this.accounts.size >= this.maxKeys) this.sweepAccounts(now, budget);
-    this.accounts.delete(account);
-    this.accounts.set(account, { tokens: tokens >= 1 ? tokens - 1 : tokens, at: now });
+    this.accountBuckets(now, budget).take(account);
   }
 
-  async accountTokens(account: string, now: number, { perSecond, burst }: FailureBudget): Promise<number> {
-    const entry = this.accounts.get(account);
-    if (!entry) return burst;
-    return Math.min(burst, entry.tokens + (Math.max(0, now - entry.at) / 1000) * perSecond);
+  async accountTokens(account: string, now: number, budget: FailureBudget): Promise<number> {
+    return this.accountBuckets(now, budget).tokens(account);
   }
 
   async purge(now: number, forgetAfterMs: number, budget: FailureBudget): Promise<number> {
-    const before = this.ips.size + this.accounts.size;
+    const before = this.ips.size;
     this.sweepIps(now, forgetAfterMs, 0);
-    this.sweepAccounts(now, budget, 0);
-    return before - this.ips.size - this.accounts.size;
+    return before - this.ips.size + this.accountBuckets(now, budget).forgetFull();
+  }
+
+  private accountBuckets(now: number, budget: FailureBudget): TokenBuckets {
+    this.clock = Math.max(this.clock, now);
+    return (this.accounts ??= new TokenBuckets(budget, () => this.clock, this.maxKeys));
   }
 
   private sweepIps(now: number, forgetAfterMs: number, bound = this.maxKeys): void {
     for (const [ip, entry] of this.ips) if (entry.until <= now && now - entry.at > forgetAfterMs) this.ips.delete(ip);
     while (bound && this.ips.size >= bound) this.ips.delete(this.ips.keys().next().value!);
-  }
-
-  private sweepAccounts(now: number, { perSecond, burst }: FailureBudget, bound = this.maxKeys): void {
-    for (const [account, entry] of this.accounts) {
-      if (entry.tokens + ((now - entry.at) / 1000) * perSecond >= burst) this.accounts.delete(account);
-    }
-    while (bound && this.accounts.size >= bound) this.accounts.delete(this.accounts.keys().next().value!);
   }
 }
 

@@ -23,7 +23,7 @@ import {
   MAX_INGEST_WORKERS,
   defaultIngestWorkers,
 } from './server';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_QUEUED_BATCHES_PER_WORKER } from './ingest/http';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_QUEUED_BATCHES_PER_WORKER, DEFAULT_QUEUED_BYTES_PER_WORKER } from './ingest/http';
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage, type OpenStorageOptions } from './storage/index';
@@ -82,6 +82,8 @@ Options for serve:
                                        ${defaultIngestWorkers()}; 0: on the main thread)
   --ingest-queue <n>                   most batches in hand at once; more are answered 503 with Retry-After,
                                        which recorders retry (default ${DEFAULT_QUEUED_BATCHES_PER_WORKER} per ingest worker)
+  --ingest-queue-bytes <n>             most inflated bytes of the batches in hand at once; a batch that would go
+                                       over waits the same way (default ${DEFAULT_QUEUED_BYTES_PER_WORKER} per ingest worker)
   --drain-seconds <n>                  on SIGTERM or SIGINT: /readyz answers 503 and new requests are refused
                                        at once, requests in progress get this long to finish and be stored
                                        (default ${DEFAULT_DRAIN_SECONDS}); then the collector exits 0
@@ -217,6 +219,7 @@ async function serve(args: string[]): Promise<void> {
       'max-batch-bytes': { type: 'string' },
       'ingest-workers': { type: 'string' },
       'ingest-queue': { type: 'string' },
+      'ingest-queue-bytes': { type: 'string' },
       'drain-seconds': { type: 'string' },
     },
   });
@@ -236,6 +239,13 @@ async function serve(args: string[]): Promise<void> {
     '0: parse and scrub on the main thread',
   );
   const ingestQueue = wholeNumber('--ingest-queue', values['ingest-queue'], 1, 1_000_000, 'batches in hand at once');
+  const ingestQueueBytes = wholeNumber(
+    '--ingest-queue-bytes',
+    values['ingest-queue-bytes'],
+    64 * 1024,
+    Number.MAX_SAFE_INTEGER,
+    'inflated bytes of the batches in hand at once',
+  );
   const drainSeconds = positiveNumber('--drain-seconds', values['drain-seconds'], true);
   const portFlag = (flag: string, value: string | undefined) => {
     const n = positiveNumber(flag, value, true);
@@ -293,6 +303,7 @@ async function serve(args: string[]): Promise<void> {
     maxDecompressedBytes: maxBatchBytes,
     ingestWorkers,
     maxQueuedBatches: ingestQueue,
+    maxQueuedBytes: ingestQueueBytes,
     drainSeconds,
     tls,
     trustProxy,

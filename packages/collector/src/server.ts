@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { DEFAULT_QUEUED_BATCHES_PER_WORKER, ingestPlugin } from './ingest/http';
+import { DEFAULT_QUEUED_BATCHES_PER_WORKER, DEFAULT_QUEUED_BYTES_PER_WORKER, ingestPlugin } from './ingest/http';
 import { InProcessBatches, WorkerPoolBatches, type BatchProcessor } from './recordings/batch-processor';
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
@@ -106,9 +106,15 @@ export interface CollectorOptions {
   ingestWorkers?: number;
   /**
    * Most batches in hand at once; one more is answered 503 with Retry-After
-   * (the recorder keeps it and retries). Default 16 per ingest worker (16 with none).
+   * (the recorder keeps it and retries). Default 64 per ingest worker (64 with none).
    */
   maxQueuedBatches?: number;
+  /**
+   * Most inflated bytes of the batches in hand at once; a batch that would go
+   * over is answered 503 with Retry-After, unless none is in hand. Default
+   * 32 MiB per ingest worker (32 MiB with none).
+   */
+  maxQueuedBytes?: number;
   /**
    * On close(): seconds to let requests in progress finish (a batch that got
    * its 200 is stored) before they are cut off. Default 10.
@@ -241,6 +247,10 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   if (!(Number.isInteger(maxQueuedBatches) && maxQueuedBatches >= 1)) {
     throw new Error(`maxQueuedBatches must be a whole number of batches, at least 1; got ${maxQueuedBatches}.`);
   }
+  const maxQueuedBytes = options.maxQueuedBytes ?? DEFAULT_QUEUED_BYTES_PER_WORKER * Math.max(1, ingestWorkers);
+  if (!(Number.isInteger(maxQueuedBytes) && maxQueuedBytes >= 1)) {
+    throw new Error(`maxQueuedBytes must be a whole number of bytes, at least 1; got ${maxQueuedBytes}.`);
+  }
   const drainSeconds = options.drainSeconds ?? DEFAULT_DRAIN_SECONDS;
   if (!(drainSeconds >= 0 && Number.isFinite(drainSeconds))) {
     throw new Error(`drainSeconds must be a number of seconds, 0 or more; got ${drainSeconds}.`);
@@ -308,6 +318,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     maxDecompressedBytes: options.maxDecompressedBytes,
     maxCompressionRatio: options.maxCompressionRatio,
     maxQueuedBatches,
+    maxQueuedBytes,
     now,
     log,
   });

@@ -213,6 +213,24 @@ describe('veil-collector serve --trust-proxy', () => {
   });
 });
 
+describe('veil-collector serve, the ingest queue', () => {
+  it('refuses a queue bound that is not a whole number in range, naming the flag and the range', async () => {
+    const bytes = await run(['serve', '--ingest-queue-bytes', '1000']);
+    expect(bytes.code).toBe(2);
+    expect(bytes.err).toContain('--ingest-queue-bytes must be a whole number from 65536 to');
+    expect(bytes.err).toContain('inflated bytes of the batches in hand at once');
+    const count = await run(['serve', '--ingest-queue', '0']);
+    expect(count.code).toBe(2);
+    expect(count.err).toContain('--ingest-queue must be a whole number from 1 to 1000000 (batches in hand at once)');
+  });
+
+  it('says both bounds and their defaults in the usage', async () => {
+    const help = await run(['help']);
+    expect(help.out).toMatch(/--ingest-queue <n> +most batches in hand at once;[^]*default 64 per ingest worker/);
+    expect(help.out).toMatch(/--ingest-queue-bytes <n> +most inflated bytes[^]*default 33554432 per ingest worker/);
+  });
+});
+
 describe('veil-collector roles: user add --role, user role, user invite', () => {
   const PW = 'correct horse battery';
   it("makes a site's first user its admin and the next ones viewers unless --role says otherwise", async () => {

@@ -220,6 +220,62 @@ describe('a full ingest queue', () => {
   });
 });
 
+describe('the bytes in hand', () => {
+  const held = (sessionId: string, key: string) => batch({ siteKey: key, sessionId, seq: 0, events: bigPage(5000) });
+  const inflated = (body: unknown) => Buffer.byteLength(JSON.stringify(body));
+
+  it('refuse a batch that would take them over maxQueuedBytes, while smaller ones still fit', async () => {
+    const size = inflated(held('x', 'vk_x'));
+    const { collector, gate, key, siteId } = await gatedCollector({
+      listen: false,
+      ingestWorkers: 2,
+      maxQueuedBatches: 100,
+      // room for one large batch and a few small ones, not for two large ones
+      maxQueuedBytes: size + 20_000,
+    });
+    const first = send(collector, held('large-1', key));
+    await gate.writesWaiting(1);
+
+    const small = send(collector, batch({ siteKey: key, sessionId: 'small', seq: 0 }));
+    await gate.writesWaiting(2);
+    // a gzipped body: only its inflated size tells, after it is read
+    const second = await send(collector, held('large-2', key));
+    expect(second.statusCode, second.body).toBe(503);
+    expect(second.headers['retry-after']).toBe('2');
+    expect(second.json().error).toMatch(/retry after the Retry-After delay/);
+    // a plain one is refused from its Content-Length, before its body is read
+    const plain = await send(collector, held('large-3', key), { plain: true });
+    expect(plain.statusCode, plain.body).toBe(503);
+
+    gate.open();
+    expect((await first).statusCode).toBe(200);
+    expect((await small).statusCode).toBe(200);
+    expect(await collector.storage.getSession(siteId, 'large-2')).toBeNull();
+    const retried = await send(collector, held('large-2', key));
+    expect(retried.statusCode, retried.body).toBe(200);
+  });
+
+  it('take a batch larger than maxQueuedBytes when nothing else is in hand', async () => {
+    const { collector, gate, key, siteId } = await gatedCollector({ listen: false, ingestWorkers: 1, maxQueuedBytes: 64 * 1024 });
+    expect(inflated(held('x', key))).toBeGreaterThan(64 * 1024);
+    const alone = send(collector, held('alone', key));
+    await gate.writesWaiting(1);
+    const next = await send(collector, batch({ siteKey: key, sessionId: 'next', seq: 0 }));
+    expect(next.statusCode).toBe(503);
+    gate.open();
+    expect((await alone).statusCode).toBe(200);
+    expect(await collector.storage.getBatches(siteId, 'alone')).toHaveLength(1);
+  });
+
+  it('must be a whole number of bytes', async () => {
+    const db = await makeDatabase('sqlite');
+    open.push({ close: async () => db.cleanup() });
+    await expect(createCollector({ database: db.database, listen: false, maxQueuedBytes: 0.5 })).rejects.toThrow(
+      /^maxQueuedBytes must be a whole number of bytes, at least 1; got 0.5/,
+    );
+  });
+});
+
 /** POSTs over a real socket; resolves with the status. */
 function post(url: string, body: Buffer): Promise<number> {
   return new Promise<number>((resolve, reject) => {

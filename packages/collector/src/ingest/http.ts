@@ -32,8 +32,19 @@ export const DEFAULT_MAX_COMPRESSION_RATIO = 100;
  * sender sent (a beacon carries at most 64 KiB).
  */
 export const BODY_KEY_MAX_BYTES = 64 * 1024;
-/** Batches being parsed, scrubbed or stored at once, per ingest worker (or in all, on the main thread). */
-export const DEFAULT_QUEUED_BATCHES_PER_WORKER = 16;
+/**
+ * Batches being parsed, scrubbed or stored at once, per ingest worker (or in
+ * all, on the main thread). Memory is bounded by the bytes below; this bounds
+ * how long the last of many small batches waits for a worker.
+ */
+export const DEFAULT_QUEUED_BATCHES_PER_WORKER = 64;
+/**
+ * Inflated bytes of the batches in hand, per ingest worker (or in all, on the
+ * main thread). A worker parses one batch at a time, so this is mostly bodies
+ * waiting for their worker; the default holds two of the largest batches the
+ * default --max-batch-bytes lets in, or hundreds of ordinary ones.
+ */
+export const DEFAULT_QUEUED_BYTES_PER_WORKER = 32 * 1024 * 1024;
 /** Seconds a client waits after a 503 because the collector had too many batches in hand. */
 export const BUSY_RETRY_AFTER = 2;
 
@@ -53,6 +64,12 @@ export interface IngestOptions {
    * answer); one more is answered 503 with Retry-After before any work.
    */
   maxQueuedBatches: number;
+  /**
+   * Most inflated bytes of the batches in hand at once; a batch that would
+   * go over is answered 503 with Retry-After, unless nothing is in hand (so
+   * any batch the size limits let in is taken eventually).
+   */
+  maxQueuedBytes: number;
   now?: () => number;
   log?: (message: string, error?: unknown) => void;
 }
@@ -79,7 +96,11 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const keyBuckets = options.keyRateLimit ? new TokenBuckets(options.keyRateLimit, now) : null;
   const log = options.log ?? (() => undefined);
   const maxQueued = options.maxQueuedBatches;
+  const maxQueuedBytes = options.maxQueuedBytes;
   let inHand = 0;
+  let bytesInHand = 0;
+  /** Whether a batch of `bytes` (as far as known) finds no place now. */
+  const full = (bytes: number) => inHand >= maxQueued || (inHand > 0 && bytesInHand + bytes > maxQueuedBytes);
 
   // The site of a request whose key came in the URL, found before its body is read.
   const sites = new WeakMap<FastifyRequest, Site>();
@@ -256,19 +277,24 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         const site = await siteOf(key);
         admit(site, request, reply);
         sites.set(request, site);
-        // refused before its body is read: it would only wait for a place
-        if (inHand >= maxQueued) throw ingestBusy();
+        // refused before its body is read: it would only wait for a place (a
+        // gzipped body inflates to more than its Content-Length, never less)
+        const length = Number(request.headers['content-length']);
+        if (full(Number.isFinite(length) ? length : 0)) throw ingestBusy();
       },
     },
     async (request, reply) => {
       reply.header('Vary', 'Origin');
       reply.header('Cache-Control', 'no-store');
-      if (inHand >= maxQueued) throw ingestBusy();
+      const bytes = Buffer.isBuffer(request.body) ? request.body.length : 0;
+      if (full(bytes)) throw ingestBusy();
       inHand++;
+      bytesInHand += bytes;
       try {
         return await ingest(request, reply);
       } finally {
         inHand--;
+        bytesInHand -= bytes;
       }
     },
   );

@@ -8,6 +8,7 @@ export {
   DEFAULT_DRAIN_SECONDS,
 } from './server';
 export type { Collector, CollectorOptions } from './server';
+export type { EngineStats as IngestStats } from './recordings/batch-engine';
 export { createSqliteStorage } from './storage/sqlite';
 export type { SqliteStorageOptions } from './storage/sqlite';
 export { createPostgresStorage } from './storage/postgres';

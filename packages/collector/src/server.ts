@@ -12,6 +12,7 @@ import { InProcessBatches, WorkerPoolBatches, type BatchProcessor } from './reco
 import { createPlayerApp } from './player/app';
 import type { RateLimit } from './rate-limit';
 import type { LoginGuard, LoginIpDelay } from './auth/login-guard';
+import type { EngineStats as IngestStats } from './recordings/batch-engine';
 import { Recordings } from './recordings/recordings';
 import { openStorage } from './storage/index';
 import type { BlobStore } from './storage/blob-store';
@@ -135,6 +136,8 @@ export interface Collector {
   storage: Storage;
   /** Deletes recordings past the retention period now; returns how many sessions went. */
   purge(): Promise<number>;
+  /** What the ingest holds and has done: cached scrubbers, parked batches, where batches were scrubbed. */
+  ingestStats(): Promise<IngestStats>;
   close(): Promise<void>;
 }
 
@@ -448,6 +451,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     playerApp,
     storage,
     purge,
+    ingestStats: () => recordings.stats(),
     close: () =>
       (closing ??= (async () => {
         // /readyz answers 503 from now on, and Fastify answers any new request 503;

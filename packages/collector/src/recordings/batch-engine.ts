@@ -13,6 +13,7 @@
 //            caller sends the stored blobs to rebuild from
 //   finish   the ticket is let go; the new scrubber goes into the cache only if
 //            the caller stored the batch
+import { isMainThread } from 'node:worker_threads';
 import Ajv from 'ajv';
 import type { PrivacyMode, RecordedEvent } from '@veil/core/engine';
 import { encodeBlobSized } from './blob';
@@ -65,6 +66,9 @@ export interface EngineStats {
   cachedScrubbers: number;
   cachedScrubberBytes: number;
   parkedBatches: number;
+  /** Batches scrubbed where the event loop answers logins and /healthz (ingestWorkers: 0). */
+  scrubbedOnMainThread: number;
+  scrubbedInWorkers: number;
 }
 
 // Fastify's own validator options for the route (no coercion, nothing added or removed).
@@ -77,6 +81,7 @@ export class BatchEngine {
   /** Scrubbers that consumed a batch not yet known to be stored, by session. */
   private readonly unconfirmed = new Map<string, CachedScrubber>();
   private nextTicket = 1;
+  private scrubbed = 0;
 
   constructor(options: EngineOptions = {}) {
     this.scrubbers = new ScrubberCache(options.maxCachedSessions, options.maxCachedBytes);
@@ -133,6 +138,7 @@ export class BatchEngine {
     this.parked.delete(request.ticket);
     const session = await scrubberFor(cached, target, request.rebuildFrom ?? []);
     const kept = scrubEvents(session.scrubber, events);
+    this.scrubbed++;
     const summary = summarize(kept);
     const { blob, jsonBytes } = await encodeBlobSized(kept);
     this.unconfirmed.set(sessionKey(request.siteId, request.sessionId), {
@@ -166,7 +172,13 @@ export class BatchEngine {
   }
 
   stats(): EngineStats {
-    return { cachedScrubbers: this.scrubbers.size, cachedScrubberBytes: this.scrubbers.bytes, parkedBatches: this.parked.size };
+    return {
+      cachedScrubbers: this.scrubbers.size,
+      cachedScrubberBytes: this.scrubbers.bytes,
+      parkedBatches: this.parked.size,
+      scrubbedOnMainThread: isMainThread ? this.scrubbed : 0,
+      scrubbedInWorkers: isMainThread ? 0 : this.scrubbed,
+    };
   }
 }
 

@@ -212,6 +212,8 @@ export class WorkerPoolBatches implements BatchProcessor {
       cachedScrubbers: sum.cachedScrubbers + one.cachedScrubbers,
       cachedScrubberBytes: sum.cachedScrubberBytes + one.cachedScrubberBytes,
       parkedBatches: sum.parkedBatches + one.parkedBatches,
+      scrubbedOnMainThread: sum.scrubbedOnMainThread + one.scrubbedOnMainThread,
+      scrubbedInWorkers: sum.scrubbedInWorkers + one.scrubbedInWorkers,
     }));
   }
 

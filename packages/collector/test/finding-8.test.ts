@@ -143,6 +143,49 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('opens and deletes visitors whose ids are dot segments, and tells them from ids of spaces and dots', async () => {
+      await start();
+      const c = t!.collector;
+      const visitors = ['.', '..', ' ..', ' .', '  ..', 'plain'];
+      for (const [i, visitorId] of visitors.entries()) {
+        const answer = await send(c, batch({ siteKey: t!.key, sessionId: `s-${i}`, visitorId }));
+        expect(answer.statusCode, answer.body).toBe(200);
+      }
+      const cookie = await logIn(c, 'alice@example.com', PASSWORD);
+      const get = (url: string) => c.app.inject({ method: 'GET', url, headers: { cookie } });
+      const list = await get('/sites/shop');
+      const links = [...list.body.matchAll(/<a class="mono" href="([^"]*\/visitors\/[^"]*)">([^<]*)<\/a>/g)].map((m) => ({
+        href: m[1].replace(/&amp;/g, '&'),
+        text: m[2],
+      }));
+      expect(links.map((l) => l.text).sort()).toEqual([...visitors].sort());
+      for (const [i, visitorId] of visitors.entries()) {
+        const link = links.find((l) => l.text === visitorId)!;
+        // resolved as a browser resolves it, dot segments and all
+        const url = new URL(link.href, 'http://collector.example/sites/shop').pathname;
+        expect(url.startsWith('/sites/shop/visitors/')).toBe(true);
+        const page = await get(url);
+        expect(page.statusCode).toBe(200);
+        expect(page.body).toContain(`Visitor <span class="mono">${visitorId}</span>`);
+        // this visitor's session only
+        const sessions = [...page.body.matchAll(/href="[^"]*\/sessions\/([^"]*)"/g)].map((m) => decodeURIComponent(m[1]));
+        expect(sessions).toEqual([`s-${i}`]);
+      }
+      // the visitor page's Delete form deletes that visitor, not one whose id differs by a space
+      const page = await get(new URL(links.find((l) => l.text === '..')!.href, 'http://collector.example/sites/shop/').pathname);
+      const action = /<form class="delete" method="post" action="([^"]+)"/.exec(page.body)![1].replace(/&amp;/g, '&');
+      const deleted = await c.app.inject({
+        method: 'POST',
+        url: new URL(action, 'http://collector.example/sites/shop/').pathname,
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: csrfFrom(page.body) }).toString(),
+      });
+      expect(deleted.statusCode).toBe(200);
+      expect(deleted.body).toContain('Removed 1 session of visitor <span class="mono">..</span>');
+      expect(await c.storage.getSession(t!.siteId, 's-1')).toBeNull();
+      for (const kept of ['s-0', 's-2', 's-3', 's-4', 's-5']) expect(await c.storage.getSession(t!.siteId, kept)).not.toBeNull();
+    });
+
     it('a hand-made #document child of an iframe in a full snapshot does not reach the player (rrweb would blank the replay)', async () => {
       await start();
       const c = t!.collector;

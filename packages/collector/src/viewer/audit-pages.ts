@@ -5,7 +5,7 @@ import { AUDIT_CSV_HEADER, auditCsvRow, auditLabel, canSeeAudit, csvRow, recordA
 import type { AuditEntry } from '../storage/types';
 import { esc, formatTime, layout } from './html';
 import type { ViewerContext } from './pages';
-import { sessionPathSegment } from './session-path';
+import { idPathSegment } from './id-path';
 
 const PER_PAGE = 50;
 /** The CSV is read in pages of this many lines, so a long log is not one huge query. */
@@ -27,8 +27,7 @@ function who(entry: AuditEntry): string {
 function detail(siteBase: string, entry: AuditEntry): string {
   if (!entry.detail) return '<span class="muted">–</span>';
   const watched = entry.action === 'session.view' ? /^session (\S+)$/.exec(entry.detail) : null;
-  if (watched)
-    return `session <a class="mono" href="${esc(`${siteBase}/sessions/${sessionPathSegment(watched[1])}`)}">${esc(watched[1])}</a>`;
+  if (watched) return `session <a class="mono" href="${esc(`${siteBase}/sessions/${idPathSegment(watched[1])}`)}">${esc(watched[1])}</a>`;
   return esc(entry.detail);
 }
 

@@ -21,7 +21,7 @@ import type { RecordedEvent } from '@veil/core/engine';
 import { esc, formatBytes, formatDuration, formatTime, layout } from './html';
 import { filterForm, parseListQuery, sessionRow, sortHeader, totals } from './session-list';
 import { sortValue } from '../storage/session-query';
-import { sessionIdFromPath, sessionPathSegment } from './session-path';
+import { idFromPath, idPathSegment } from './id-path';
 import { makeReplayable } from './replay-safety';
 
 export interface ViewerOptions {
@@ -357,7 +357,7 @@ ${table}`;
     async (request, reply) => {
       const site = siteOf(request, request.params.site);
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-      const visitorId = request.params.visitor;
+      const visitorId = idFromPath(request.params.visitor);
       const sessions = await storage.visitorSessions(site.id, visitorId);
       const siteBase = `/sites/${encodeURIComponent(site.name)}`;
       const token = csrfToken(secret, request.viewer!.sessionId);
@@ -370,7 +370,7 @@ ${
 <div class="table-scroll"><table class="sessions"><thead><tr><th>Start</th><th>Duration</th><th>Pages</th><th>Activity</th><th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${sessions.map((s) => sessionRow(siteBase, s)).join('')}</tbody></table></div>
 ${
   isAdmin(site)
-    ? `<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${encodeURIComponent(visitorId)}/delete`)}">
+    ? `<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${idPathSegment(visitorId)}/delete`)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
 <button type="submit" class="danger">Delete all of this visitor's data</button> <span class="muted">for a data-subject request: removes all ${sessions.length} sessions and every batch of them, now; it cannot be undone</span>
 </form>`
@@ -389,7 +389,7 @@ ${
       if (!requireCsrf(request, reply)) return reply;
       const site = adminSiteOf(request, reply, request.params.site);
       if (!site) return reply;
-      const visitorId = request.params.visitor;
+      const visitorId = idFromPath(request.params.visitor);
       // what is about to go, counted first: the deletion itself reports sessions only
       const before = totals(await storage.visitorSessions(site.id, visitorId));
       const removed = await recordings.deleteVisitor(site.id, visitorId);
@@ -418,9 +418,9 @@ ${
     async (request, reply) => {
       const site = siteOf(request, request.params.site);
       if (!site) return notFound(reply, 'No such site, or you do not belong to it.');
-      const session = await storage.getSession(site.id, sessionIdFromPath(request.params.session));
+      const session = await storage.getSession(site.id, idFromPath(request.params.session));
       if (!session) return notFound(reply, 'No such session (it may have been deleted or expired).');
-      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${sessionPathSegment(session.sessionId)}`;
+      const base = `/sites/${encodeURIComponent(site.name)}/sessions/${idPathSegment(session.sessionId)}`;
       const token = csrfToken(secret, request.viewer!.sessionId);
       const gaps = await storage.getGaps(site.id, session.sessionId);
       // ?t=<seconds>: a deep link opens the replay at that moment (whole or decimal seconds; anything else is ignored)
@@ -433,7 +433,7 @@ ${
 <dt>duration</dt><dd>${esc(formatDuration(session.startedAt === null || session.endedAt === null ? null : session.endedAt - session.startedAt))}</dd>
 <dt>pages</dt><dd>${session.pages}</dd>
 <dt>events</dt><dd>${session.events} in ${session.batches} batches (${esc(formatBytes(session.bytes))})</dd>
-<dt>visitor</dt><dd class="mono">${session.visitorId ? `<a href="${esc(`/sites/${encodeURIComponent(site.name)}/visitors/${encodeURIComponent(session.visitorId)}`)}">${esc(session.visitorId)}</a>` : '–'}</dd>
+<dt>visitor</dt><dd class="mono">${session.visitorId ? `<a href="${esc(`/sites/${encodeURIComponent(site.name)}/visitors/${idPathSegment(session.visitorId)}`)}">${esc(session.visitorId)}</a>` : '–'}</dd>
 <dt>gaps</dt><dd>${
         gaps.length
           ? gaps
@@ -478,7 +478,7 @@ ${
         return reply.code(400).send({ error: 'after must be the sequence number of the last batch loaded (a whole number)' });
       }
       const after = afterParam === undefined ? -1 : Number(afterParam);
-      const batches = await storage.batchesAfter(site.id, sessionIdFromPath(request.params.session), after, EVENTS_PAGE_BATCHES + 1);
+      const batches = await storage.batchesAfter(site.id, idFromPath(request.params.session), after, EVENTS_PAGE_BATCHES + 1);
       if (!batches.length && after < 0) return reply.code(404).send({ error: 'no such session' });
       // logged where the recording itself is handed out (its first page), not where the page around it is
       if (after < 0) {
@@ -486,7 +486,7 @@ ${
           siteId: site.id,
           userId: request.viewer!.userId,
           action: 'session.view',
-          detail: `session ${sessionIdFromPath(request.params.session)}`,
+          detail: `session ${idFromPath(request.params.session)}`,
           ip: request.ip,
           at: now(),
         });
@@ -520,13 +520,13 @@ ${
     if (!requireCsrf(request, reply)) return reply;
     const site = adminSiteOf(request, reply, request.params.site);
     if (!site) return reply;
-    const removed = await recordings.deleteSession(site.id, sessionIdFromPath(request.params.session));
+    const removed = await recordings.deleteSession(site.id, idFromPath(request.params.session));
     if (removed) {
       await recordAudit(storage, {
         siteId: site.id,
         userId: request.viewer!.userId,
         action: 'session.delete',
-        detail: `session ${sessionIdFromPath(request.params.session)}`,
+        detail: `session ${idFromPath(request.params.session)}`,
         ip: request.ip,
         at: now(),
       });

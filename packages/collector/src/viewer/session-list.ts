@@ -3,7 +3,7 @@
 // only as a parameter; every recorded value (URLs, visitor ids) is escaped.
 import type { SessionQuery, SessionSort, SessionSummary } from '../storage/types';
 import { esc, formatBytes, formatDuration, formatTime } from './html';
-import { sessionPathSegment } from './session-path';
+import { idPathSegment } from './id-path';
 
 const SORTS: SessionSort[] = ['start', 'duration', 'activity'];
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -118,7 +118,7 @@ function shortUrl(url: string | null): string {
 }
 
 export function sessionRow(siteBase: string, s: SessionSummary): string {
-  const href = `${siteBase}/sessions/${sessionPathSegment(s.sessionId)}`;
+  const href = `${siteBase}/sessions/${idPathSegment(s.sessionId)}`;
   const duration = s.startedAt === null || s.endedAt === null ? null : s.endedAt - s.startedAt;
   const pages =
     s.firstUrl && s.lastUrl && s.firstUrl !== s.lastUrl
@@ -129,7 +129,7 @@ export function sessionRow(siteBase: string, s: SessionSummary): string {
       ? `<span class="warn">${[s.missingBatches ? `${s.missingBatches} missing` : '', s.droppedBatches ? `${s.droppedBatches} dropped` : ''].filter(Boolean).join(', ')}</span>`
       : '<span class="muted">none</span>';
   const visitor = s.visitorId
-    ? `<a class="mono" href="${esc(`${siteBase}/visitors/${encodeURIComponent(s.visitorId)}`)}">${esc(s.visitorId.length > 24 ? `${s.visitorId.slice(0, 23)}…` : s.visitorId)}</a>`
+    ? `<a class="mono" href="${esc(`${siteBase}/visitors/${idPathSegment(s.visitorId)}`)}">${esc(s.visitorId.length > 24 ? `${s.visitorId.slice(0, 23)}…` : s.visitorId)}</a>`
     : '<span class="muted">–</span>';
   return `<tr data-session="${esc(s.sessionId)}">
 <td data-label="Start"><span><a href="${esc(href)}">${esc(formatTime(s.startedAt))}</a><br><span class="sid mono muted" title="Session id (what veil-collector delete --session takes)">${esc(s.sessionId)}</span></span></td>

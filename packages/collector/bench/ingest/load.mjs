@@ -102,6 +102,7 @@ export async function ingestLoad({ instances, siteKey, plan, connections, durati
 
   // A lane: connections that share one set of visitors (all of them without affinity, one instance's with it).
   const newLane = (connectionCount) => ({
+    connections: connectionCount,
     target: connectionCount * VISITORS_PER_CONNECTION,
     ready: [],
     /** Connections waiting for a visitor to be ready. */
@@ -132,12 +133,14 @@ export async function ingestLoad({ instances, siteKey, plan, connections, durati
   // Visitors arrive one per connection at first, then one every `arrivalEvery` batches until
   // VISITORS_PER_CONNECTION per connection are in progress (and one for each that leaves):
   // all of them starting at once would make the first seconds nothing but full snapshots.
+  // A visitor waiting out a refusal does not bring another one in early: its connection waits
+  // for a visitor who is ready, so a refusal lightens the load rather than adding first batches.
   const arrivalEvery = Math.ceil(plan.steps.length / VISITORS_PER_CONNECTION);
   let running = true;
   const take = (lane) => {
     const inProgress = lane.started - lane.finished;
-    const arriving = inProgress < lane.target && lane.sent % arrivalEvery === 0;
-    if (arriving || (!lane.ready.length && inProgress < lane.target)) return arrive(lane);
+    const arriving = inProgress < lane.target && (inProgress < lane.connections || lane.sent % arrivalEvery === 0);
+    if (arriving) return arrive(lane);
     if (lane.ready.length) return lane.ready.shift();
     return new Promise((resolve) => lane.waiting.push(resolve));
   };

@@ -3,22 +3,24 @@
 //   npm run build -w @veil/core -w @veil/collector
 //   npm run bench -w @veil/collector [-- options] [-- collector flags]
 //   node packages/collector/bench/ingest.mjs [--duration 10] [--connections 10,50]
-//        [--instances 1,2] [--only sqlite|postgres] [--quick] [-- --some-serve-flag …]
+//        [--instances 1,2] [--affinity none,visitor] [--only sqlite|postgres] [--quick]
+//        [-- --some-serve-flag …]
 //
 // For SQLite, then PostgreSQL (a throw-away server, when /usr/lib/postgresql/
-// <major>/bin exists, or VEIL_PG_BIN), with one and then two instances, at
-// each connection count:
+// <major>/bin exists, or VEIL_PG_BIN), with one and then two instances (those
+// without and then with affinity), at each connection count:
 //
 // - Ingest: `veil-collector serve` processes (dist/cli.js; per-IP and per-key
 //   rate limits raised; anything after a second `--` is passed to them) take
 //   batches the real recorder sent during a visit to the shop page
 //   (bench/ingest/recording.mjs records it once in Chromium and caches it),
-//   replayed by autocannon under fresh session ids. Four times as many
-//   visitors as connections are in progress, each sending its batches in
-//   order, one at a time, over whichever connection is free: with two
-//   instances (autocannon spreads the connections over both) a visitor's
-//   batches land on either, as behind a load balancer without sticky
-//   sessions.
+//   replayed under fresh session ids by bench/ingest/load.mjs. Four times as
+//   many visitors as connections are in progress, each sending its batches
+//   in order, one at a time, over whichever connection is free, and waiting
+//   as the recorder does (Retry-After, else its backoff) before it sends a
+//   refused batch again. With two instances, affinity `none` lets a
+//   visitor's batches land on either (a load balancer without sticky
+//   sessions); `visitor` pins each visitor to one (an IP-hash balancer).
 // - The login page: GET /login 20 times a second throughout, p50/p99.
 // - RSS: the peak of each collector process (and any child process it has).
 //
@@ -34,15 +36,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PG_BIN, postgresAvailable, startPostgres } from '../test/postgres-server.mjs';
-import { BENCH_ORIGIN, seedDatabase, startCollector, watchRss } from './ingest/collectors.mjs';
+import { seedDatabase, startCollector, watchRss } from './ingest/collectors.mjs';
 import { DEFAULT_MAX_BATCH_BYTES, runHostile } from './ingest/hostile.mjs';
+import { AFFINITIES, ingestLoad } from './ingest/load.mjs';
 import { describeLogin, round, startLoginProbe } from './ingest/probe.mjs';
 import { loadRecording, replayPlan } from './ingest/recording.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DIST = path.resolve(here, '..', 'dist', 'cli.js');
-/** Visitors in progress per connection: each sends a batch, then waits for its turn again. */
-const VISITORS_PER_CONNECTION = 4;
 const LOGIN_PROBE_INTERVAL_MS = 50;
 const STORAGES = ['sqlite', 'postgres'];
 /** Each collector's output (start-up lines, warnings, errors), kept after the run; the previous run's are removed. */
@@ -51,7 +52,7 @@ const LOG_DIR = path.join(os.tmpdir(), 'veil-bench', 'logs');
 function usage(message) {
   console.error(`${message}
 Usage: node packages/collector/bench/ingest.mjs [--duration <s>] [--connections 10,50] [--instances 1,2]
-       [--only sqlite|postgres] [--quick] [-- <veil-collector serve flags>]`);
+       [--affinity ${AFFINITIES.join(',')}] [--only sqlite|postgres] [--quick] [-- <veil-collector serve flags>]`);
   process.exit(2);
 }
 
@@ -71,6 +72,7 @@ function readOptions() {
         duration: { type: 'string' },
         connections: { type: 'string', default: '10,50' },
         instances: { type: 'string', default: '1,2' },
+        affinity: { type: 'string', default: AFFINITIES.join(',') },
         only: { type: 'string' },
         quick: { type: 'boolean', default: false },
       },
@@ -87,6 +89,16 @@ function readOptions() {
     usage(`Unexpected ${JSON.stringify(positionals[0])}: flags for the collector go after --.`);
   const duration = Number(values.duration ?? (values.quick ? 5 : 10));
   if (!(duration > 0)) usage(`--duration is in seconds, a positive number; got ${JSON.stringify(values.duration)}.`);
+  const affinities = values.affinity.split(',');
+  if (!affinities.length || affinities.some((a) => !AFFINITIES.includes(a)))
+    usage(`--affinity takes ${AFFINITIES.join(' and/or ')}, separated by commas; got ${JSON.stringify(values.affinity)}.`);
+  const connections = listOption('--connections', values.connections);
+  const instances = listOption('--instances', values.instances);
+  // pinned visitors of an instance with no connection of its own would never be sent
+  if (affinities.includes('visitor') && Math.min(...connections) < Math.max(...instances))
+    usage(
+      `--affinity visitor splits the connections across the instances: give --connections at least ${Math.max(...instances)} (--instances), or --affinity none.`,
+    );
   if (values.only !== undefined && !STORAGES.includes(values.only))
     usage(`--only takes ${STORAGES.join(' or ')}, got ${JSON.stringify(values.only)}.`);
   // the hostile over-size batch must outgrow the limit the collectors were given
@@ -100,8 +112,9 @@ function readOptions() {
   return {
     duration,
     maxBatchBytes: limit === undefined ? DEFAULT_MAX_BATCH_BYTES : Number(limit),
-    connections: listOption('--connections', values.connections),
-    instances: listOption('--instances', values.instances),
+    connections,
+    instances,
+    affinities,
     storages: values.only ? [values.only] : STORAGES,
     quick: values.quick,
     collectorArgs,
@@ -111,66 +124,12 @@ function readOptions() {
 const log = (line) => console.log(line);
 const mib = (bytes) => Math.round(bytes / 1024 / 1024);
 
-/** Replays the recording from `connections` connections for `duration` seconds over the instances. */
-async function ingestLoad({ instances, siteKey, plan, connections, duration, tag }) {
-  const { default: autocannon } = await import('autocannon');
-  const idle = [];
-  let started = 0;
-  let finished = 0;
-  let sent = 0;
-  const newVisitor = () => ({ sessionId: `${tag}-${started}`, visitorId: `${tag}-visitor-${started++}`, next: 0 });
-  // Visitors arrive one per connection at first, then one every `arrivalEvery` batches until
-  // VISITORS_PER_CONNECTION per connection are in progress (and one for each that leaves):
-  // all of them starting at once would make the first seconds nothing but full snapshots.
-  const target = connections * VISITORS_PER_CONNECTION;
-  const arrivalEvery = Math.ceil(plan.steps.length / VISITORS_PER_CONNECTION);
-  const nextVisitor = () => {
-    const arriving = started - finished < target && sent % arrivalEvery === 0;
-    return (!arriving && idle.shift()) || newVisitor();
-  };
-  const result = await autocannon({
-    // connection i goes to url i modulo their number
-    url: instances.map((c) => `${c.url}/v1/ingest?siteKey=${encodeURIComponent(siteKey)}`),
-    method: 'POST',
-    connections,
-    duration,
-    timeout: 60,
-    headers: { 'content-type': 'text/plain;charset=UTF-8', origin: BENCH_ORIGIN },
-    requests: [
-      {
-        setupRequest(request, context) {
-          const visitor = nextVisitor();
-          sent++;
-          context.visitor = visitor;
-          request.body = plan.body(visitor.next, visitor.sessionId, visitor.visitorId);
-          return request;
-        },
-        // autocannon keeps `context` from a request's setup to its response
-        onResponse(status, _body, context) {
-          const visitor = context.visitor;
-          context.visitor = undefined;
-          if (!visitor) return;
-          // the recorder keeps a batch refused for now (429, 503) and sends it again
-          if (status !== 429 && status !== 503) visitor.next++;
-          if (visitor.next < plan.steps.length) idle.push(visitor);
-          else finished++;
-        },
-      },
-    ],
-  });
-  const answers = Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => `${count}× ${status}`);
-  // a batch still unanswered when the time is up counts in no latency figure: say how many
-  const unanswered = result.requests.sent - result.requests.total;
-  if (unanswered > 0) answers.push(`${unanswered} unanswered at the end`);
-  if (result.errors) answers.push(`${result.errors} errors (${result.timeouts} timeouts)`);
-  return { result, answers: answers.join(', '), started, finished };
-}
-
-async function runConfiguration({ storage, database, siteKey, plan, instanceCount, connections, options }) {
+async function runConfiguration({ storage, database, siteKey, plan, instanceCount, affinity, connections, options }) {
   const instances = [];
+  const name = `${storage}-${instanceCount}x${connections}${affinity ? `-${affinity}` : ''}`;
   try {
     for (let i = 0; i < instanceCount; i++) {
-      const logFile = path.join(LOG_DIR, `${storage}-${instanceCount}x${connections}-${i}.log`);
+      const logFile = path.join(LOG_DIR, `${name}-${i}.log`);
       instances.push(await startCollector({ database, logFile, extraArgs: options.collectorArgs }));
     }
     const probe = startLoginProbe(
@@ -179,20 +138,28 @@ async function runConfiguration({ storage, database, siteKey, plan, instanceCoun
     );
     const rss = watchRss(instances);
     const from = probe.mark();
-    const tag = `bench-${storage}-${instanceCount}x${connections}-${Date.now()}`;
-    const load = await ingestLoad({ instances, siteKey, plan, connections, duration: options.duration, tag });
+    const tag = `bench-${name}-${Date.now()}`;
+    const load = await ingestLoad({ instances, siteKey, plan, connections, duration: options.duration, affinity, tag });
     const login = await probe.stats(from);
     const peaks = rss.stop();
     probe.stop();
     return {
       storage,
       instances: instanceCount,
+      affinity: affinity ?? '–',
       connections,
       // stored, not answered: a 503 of a full queue is answered quickly and stores nothing
-      'stored/s': Math.round((load.result.statusCodeStats?.['200']?.count ?? 0) / options.duration),
-      'p50 ms': round(load.result.latency.p50),
-      'p99 ms': round(load.result.latency.p99),
+      'stored/s': Math.round(load.stored / options.duration),
+      'p50 ms': round(load.p50),
+      'p99 ms': round(load.p99),
       answers: load.answers,
+      'batches refused': load.refusedBatches,
+      // visitor-seconds spent waiting to send a refused batch again, and per wait
+      'retry waits: n, s (mean s)': load.waits
+        ? `${load.waits}, ${Math.round(load.waitedMs / 1000)} (${(load.waitedMs / load.waits / 1000).toFixed(1)})`
+        : '0',
+      // share of connection time with no visitor ready to send: the load the waits took away
+      'connections idle': `${Math.round(load.idleShare * 100)} %`,
       'visitors started / done': `${load.started} / ${load.finished}`,
       'login p50 / p99 ms (n)': describeLogin(login),
       'RSS peak MiB': peaks.map(mib).join(' + '),
@@ -214,8 +181,13 @@ async function runStorage(storage, database, { recording, options, notes }) {
       continue;
     }
     for (const connections of options.connections) {
-      log(`${storage}: ${instanceCount} instance(s), ${connections} connections, ${options.duration} s …`);
-      rows.push(await runConfiguration({ storage, database, siteKey, plan, instanceCount, connections, options }));
+      // which instance a visitor reaches makes no difference with one instance
+      for (const affinity of instanceCount > 1 ? options.affinities : [undefined]) {
+        log(
+          `${storage}: ${instanceCount} instance(s)${affinity ? `, affinity ${affinity}` : ''}, ${connections} connections, ${options.duration} s …`,
+        );
+        rows.push(await runConfiguration({ storage, database, siteKey, plan, instanceCount, affinity, connections, options }));
+      }
     }
   }
   log(`${storage}: hostile requests on one fresh instance …`);
@@ -242,7 +214,7 @@ async function main() {
   const options = readOptions();
   const [load1] = os.loadavg();
   log(
-    `Veil collector ingest benchmark: ${options.duration} s per run, connections ${options.connections.join(', ')}, instances ${options.instances.join(', ')}` +
+    `Veil collector ingest benchmark: ${options.duration} s per run, connections ${options.connections.join(', ')}, instances ${options.instances.join(', ')}, affinity ${options.affinities.join(', ')} (with several instances)` +
       `${options.collectorArgs.length ? `, collector flags: ${options.collectorArgs.join(' ')}` : ''}; Node ${process.version}, ${os.cpus().length} cores, load average ${load1.toFixed(1)}` +
       `${options.quick ? ' (--quick: a smoke run, not figures)' : ''}`,
   );

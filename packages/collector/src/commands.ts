@@ -54,16 +54,16 @@ Commands:
   delete --site <name> --session <id>  delete one recorded session (and its objects, with --blob-store)
   delete --site <name> --visitor <id>  delete every session of one visitor
   blobs sweep --database <…> --blob-store s3://<bucket>/<prefix> [--older-than <hours>] [--dry-run]
-                                       delete the objects under the prefix that no batch points to (left by
-                                       a crash between writing a batch's object and its row) and that are
-                                       older than --older-than (default ${DEFAULT_SWEEP_GRACE_HOURS}, at least 1: younger ones may
-                                       belong to a batch being written); other files under the prefix are
-                                       kept. The prefix must be this database's alone. --dry-run: only count
+                                       delete the objects under the prefix no batch points to (a crash between
+                                       writing an object and its row leaves them) once older than --older-than
+                                       hours (default ${DEFAULT_SWEEP_GRACE_HOURS}, at least 1: a younger one may belong to a batch
+                                       being written); files the collector does not write stay. The prefix
+                                       must be this database's alone. --dry-run: count, delete nothing
   help                                 show this text
 
 Options for every command:
-  --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}) or PostgreSQL URL;
-                                       env VEIL_DATABASE_URL is used when the flag is absent
+  --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}; none for blobs sweep) or
+                                       PostgreSQL URL; env VEIL_DATABASE_URL is used when the flag is absent
 
 Options for serve, delete and blobs sweep:
   --blob-store s3://<bucket>/<prefix>  keep recordings in an S3-compatible bucket, the database only their keys;

@@ -1,6 +1,6 @@
 // The commands of veil-collector, separate from the bin so tests can run them
 // in-process with their output captured.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PRIVACY_MODES } from '@veil/core/engine';
 import { AdminError } from './admin-error';
@@ -27,7 +27,8 @@ import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_QUEUED_BATCHES_PER_WORKER, DEFA
 import { normalizeOrigin } from './settings/origins';
 import { addSite, requireSite, rotateSiteKey, setSiteOrigins } from './settings/sites';
 import { isPostgresUrl, openStorage, type OpenStorageOptions } from './storage/index';
-import { parseBlobStoreUrl } from './storage/s3';
+import { createS3BlobStore, parseBlobStoreUrl } from './storage/s3';
+import { BlobSweepError, DEFAULT_SWEEP_GRACE_HOURS, sweepOrphanBlobs, type BlobSweepReport } from './storage/blob-sweep';
 import type { Storage } from './storage/types';
 
 const USAGE = `Usage: veil-collector [command] [options]
@@ -52,13 +53,19 @@ Commands:
   user reset-2fa <email>               turn a user's two-factor login off (lost phone and recovery codes)
   delete --site <name> --session <id>  delete one recorded session (and its objects, with --blob-store)
   delete --site <name> --visitor <id>  delete every session of one visitor
+  blobs sweep --database <…> --blob-store s3://<bucket>/<prefix> [--older-than <hours>] [--dry-run]
+                                       delete the objects under the prefix no batch points to (a crash between
+                                       writing an object and its row leaves them) once older than --older-than
+                                       hours (default ${DEFAULT_SWEEP_GRACE_HOURS}, at least 1: a younger one may belong to a batch
+                                       being written); files the collector does not write stay. The prefix
+                                       must be this database's alone. --dry-run: count, delete nothing
   help                                 show this text
 
 Options for every command:
-  --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}) or PostgreSQL URL;
-                                       env VEIL_DATABASE_URL is used when the flag is absent
+  --database <path|postgres://…>       SQLite file (default ./${DEFAULT_DATABASE}; none for blobs sweep) or
+                                       PostgreSQL URL; env VEIL_DATABASE_URL is used when the flag is absent
 
-Options for serve and delete:
+Options for serve, delete and blobs sweep:
   --blob-store s3://<bucket>/<prefix>  keep recordings in an S3-compatible bucket, the database only their keys;
                                        env VEIL_BLOB_STORE is used when the flag is absent. Credentials and
                                        region: the AWS SDK's usual AWS_* environment, config files or role
@@ -91,6 +98,9 @@ Options for serve:
 
 export class UsageError extends Error {}
 
+/** A failure outside the administrator's input (an object store down) whose message says all there is: no stack. Exit status 1. */
+class CommandFailed extends Error {}
+
 const DEFAULT_ORIGIN = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 
 export interface CliIo {
@@ -98,6 +108,8 @@ export interface CliIo {
   err(line: string): void;
   /** The whole of stdin (for --password-stdin). */
   readStdin(): Promise<string>;
+  /** The clock (ms) for what depends on the time (blobs sweep); default Date.now. */
+  now?: () => number;
 }
 
 const defaultIo: CliIo = {
@@ -552,6 +564,86 @@ async function remove(args: string[]): Promise<void> {
   );
 }
 
+const counted = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function sweepLines(report: BlobSweepReport, hours: number, dryRun: boolean): string[] {
+  const age = counted(hours, 'hour', 'hours');
+  return [
+    `  ${counted(report.listed, 'object', 'objects')} listed`,
+    `  ${counted(report.referenced, 'object', 'objects')} a batch points to: kept`,
+    dryRun
+      ? `  ${counted(report.orphans, 'orphan', 'orphans')} older than ${age} would be deleted (--dry-run: nothing was deleted)`
+      : `  ${counted(report.deleted, 'orphan', 'orphans')} older than ${age} deleted`,
+    `  ${counted(report.young, 'orphan', 'orphans')} younger than ${age}: kept (a batch may still be writing its row)`,
+    `  ${counted(report.foreign, 'object', 'objects')} the collector does not write (other files): kept`,
+  ];
+}
+
+async function blobs(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub !== 'sweep') throw new UsageError(`Unknown blobs command ${JSON.stringify(sub ?? '')}: use blobs sweep.`);
+  const { values } = parseArgs({
+    args: rest,
+    options: { database: { type: 'string' }, ...BLOB_STORE_FLAGS, 'older-than': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  });
+  const { blobStore: url, blobStoreEndpoint } = blobStoreFrom(values);
+  if (typeof url !== 'string') {
+    throw new UsageError('blobs sweep needs --blob-store s3://<bucket>/<prefix> (or VEIL_BLOB_STORE): the store to sweep.');
+  }
+  // Against the wrong database every object is an orphan: no default file, and no new one created.
+  const database = values.database ?? process.env.VEIL_DATABASE_URL;
+  if (database === undefined) {
+    throw new UsageError('blobs sweep needs --database (or VEIL_DATABASE_URL): the database whose batches point into the store.');
+  }
+  if (!isPostgresUrl(database) && !existsSync(database.replace(/^sqlite:/i, ''))) {
+    throw new UsageError(`--database: there is no SQLite database at ${JSON.stringify(database)}; give the collector's own.`);
+  }
+  const hours = values['older-than'] === undefined ? DEFAULT_SWEEP_GRACE_HOURS : Number(values['older-than']);
+  if (!(Number.isFinite(hours) && hours >= 1)) {
+    throw new UsageError(
+      `--older-than must be a number of hours, at least 1 (younger objects may belong to a batch being written), got ${JSON.stringify(values['older-than'])}.`,
+    );
+  }
+  const dryRun = values['dry-run'] ?? false;
+  const store = createS3BlobStore({ url, endpoint: blobStoreEndpoint });
+  try {
+    await store.check();
+  } catch (error) {
+    store.close();
+    throw new CommandFailed(`${(error as Error).message} Nothing was deleted.`);
+  }
+  // storage.close() closes the store
+  await withStorage(
+    database,
+    async (storage) => {
+      let report: BlobSweepReport;
+      let failure: BlobSweepError | undefined;
+      try {
+        report = await sweepOrphanBlobs(storage, store, { olderThanMs: hours * 3_600_000, dryRun, now: io.now });
+      } catch (error) {
+        if (!(error instanceof BlobSweepError)) throw error;
+        ({ report } = error);
+        failure = error;
+      }
+      for (const [siteId, count] of report.deletedBySite) {
+        await recordAudit(storage, {
+          siteId,
+          userId: null,
+          action: 'blobs.sweep',
+          detail: `${counted(count, 'object', 'objects')} no batch pointed to, in ${store.location}, from the command line`,
+          ip: null,
+        });
+      }
+      io.out(`${failure ? 'Partly swept' : 'Swept'} ${store.location}:`);
+      for (const line of sweepLines(report, hours, dryRun)) io.out(line);
+      if (failure) {
+        throw new CommandFailed(`${failure.message} Run the sweep again: it starts over and deletes only what is still an orphan.`);
+      }
+    },
+    { blobStore: store },
+  );
+}
+
 async function dispatch(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -565,6 +657,8 @@ async function dispatch(argv: string[]): Promise<void> {
       return user(rest);
     case 'delete':
       return remove(rest);
+    case 'blobs':
+      return blobs(rest);
     case 'help':
     case '--help':
     case '-h':
@@ -589,6 +683,10 @@ export async function main(argv: string[], withIo: CliIo = defaultIo): Promise<n
     if (error instanceof UsageError || error instanceof AdminError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`veil-collector: ${(error as Error).message}`);
       return 2;
+    }
+    if (error instanceof CommandFailed) {
+      io.err(`veil-collector: ${error.message}`);
+      return 1;
     }
     io.err(`veil-collector: ${(error as Error).stack ?? error}`);
     return 1;

@@ -17,7 +17,9 @@ export { openStorage, isPostgresUrl } from './storage/index';
 export type { OpenStorageOptions } from './storage/index';
 export { createS3BlobStore } from './storage/s3';
 export type { S3BlobStoreOptions } from './storage/s3';
-export type { BlobStore } from './storage/blob-store';
+export type { BlobStore, ListedObject } from './storage/blob-store';
+export { sweepOrphanBlobs, BlobSweepError } from './storage/blob-sweep';
+export type { BlobSweepOptions, BlobSweepReport } from './storage/blob-sweep';
 export type {
   Storage,
   Site,

@@ -1,6 +1,7 @@
 // One PostgreSQL server for the whole run; each suite creates its own database
 // on it. One S3-compatible server too (s3rver, from npm: no Docker, no
 // download), with one bucket; each collector that uses it takes its own prefix.
+import crypto from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,28 @@ declare module 'vitest' {
 
 const TEST_BUCKET = 'veil-test'; // helpers.ts names it too
 
+/**
+ * s3rver seals its ListObjectsV2 continuation tokens with single DES, which
+ * OpenSSL 3 only has in its legacy provider: any listing longer than one page
+ * fails with a 500. Triple DES with one key three times over is the same
+ * cipher, and OpenSSL 3 still has it; nothing else here asks for plain 'des'.
+ */
+function letS3rverPaginate() {
+  const { createCipheriv, createDecipheriv } = crypto;
+  const singleDes = (algorithm: string, key: crypto.CipherKey): key is Buffer =>
+    algorithm === 'des' && Buffer.isBuffer(key) && key.length === 8;
+  Object.assign(crypto, {
+    createCipheriv: (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) =>
+      singleDes(algorithm, key) ? createCipheriv('des-ede3-cbc', Buffer.concat([key, key, key]), iv) : createCipheriv(algorithm, key, iv),
+    createDecipheriv: (algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null) =>
+      singleDes(algorithm, key)
+        ? createDecipheriv('des-ede3-cbc', Buffer.concat([key, key, key]), iv)
+        : createDecipheriv(algorithm, key, iv),
+  });
+}
+
 async function startS3(project: TestProject) {
+  letS3rverPaginate();
   const directory = mkdtempSync(path.join(os.tmpdir(), 'veil-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',

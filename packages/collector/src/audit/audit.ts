@@ -15,6 +15,7 @@ export const AUDIT_LABELS: Record<string, string> = {
   'session.view': 'Watched a session',
   'session.delete': 'Deleted a session',
   'visitor.delete': "Deleted a visitor's data",
+  'blobs.sweep': 'Deleted orphaned recording objects',
   'two-factor.enable': 'Turned on two-factor login',
   'two-factor.disable': 'Turned off two-factor login',
   'two-factor.reset': 'Two-factor login reset',

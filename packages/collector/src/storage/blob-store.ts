@@ -15,7 +15,20 @@ export interface BlobStore {
   get(key: string): Promise<Buffer>;
   /** Deleting a key that is not there is no error. */
   delete(keys: string[]): Promise<void>;
+  /**
+   * Every object under the prefix, whoever wrote it, one listing page at a
+   * time (`pageSize`: at most 1000, S3's limit and default), in key order.
+   */
+  list(pageSize?: number): AsyncIterable<ListedObject[]>;
   close(): void;
+}
+
+/** One object under a store's prefix, as a listing gives it. */
+export interface ListedObject {
+  /** Relative to the prefix, like the keys the collector writes. */
+  key: string;
+  /** When the object was written (ms, the store's clock); null when the store does not say. */
+  lastModified: number | null;
 }
 
 /** A stored batch as a database row gives it: the blob inline, or the key of its object. */
@@ -31,6 +44,13 @@ export const EXTERNAL_BLOB = Buffer.alloc(0);
 // signs differently.
 const keySafe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (ch) => `~${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
+/** The batch an object's key was made for (see batchObjectKey). */
+export interface BatchObjectOwner {
+  siteId: number;
+  sessionId: string;
+  seq: number;
+}
+
 /**
  * A fresh key for one batch's object, relative to the store's prefix. The
  * random tail makes every write its own object: a batch raced by two
@@ -39,6 +59,26 @@ const keySafe = (id: string) => id.replace(/[^A-Za-z0-9_-]/g, (ch) => `~${ch.cha
  */
 export function batchObjectKey(siteId: number, sessionId: string, seq: number): string {
   return `sites/${siteId}/sessions/${keySafe(sessionId)}/${seq}-${randomBytes(6).toString('hex')}.json.gz`;
+}
+
+const BATCH_OBJECT_KEY =
+  /^sites\/([1-9][0-9]{0,9})\/sessions\/((?:[A-Za-z0-9_-]|~[0-9a-f]{2})+)\/(0|[1-9][0-9]{0,9})-[0-9a-f]{12}\.json\.gz$/;
+const MAX_INTEGER_COLUMN = 2147483647; // site ids and sequence numbers are INTEGER columns
+
+/**
+ * The batch a key names, when the key is exactly one batchObjectKey makes
+ * (the canonical spelling of a session id, numbers in range); null for any
+ * other object, which the collector did not write.
+ */
+export function parseBatchObjectKey(key: string): BatchObjectOwner | null {
+  const match = BATCH_OBJECT_KEY.exec(key);
+  if (!match) return null;
+  const siteId = Number(match[1]);
+  const seq = Number(match[3]);
+  if (siteId > MAX_INTEGER_COLUMN || seq > MAX_INTEGER_COLUMN) return null;
+  const sessionId = match[2].replace(/~([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  if (keySafe(sessionId) !== match[2]) return null;
+  return { siteId, sessionId, seq };
 }
 
 /**

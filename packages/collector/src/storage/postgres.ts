@@ -769,6 +769,16 @@ export function createPostgresStorage(options: PostgresStorageOptions): Storage 
       );
     },
     writeBatch: (batch) => writeBatchWithBlob(batch, blobStore, writeRows, rowHasBlobKey),
+    async referencedBlobKeys(objects) {
+      if (objects.length === 0) return new Set();
+      // a page of keys as four parallel arrays: one statement, each row found by primary key
+      const { rows } = await pool.query(
+        `SELECT b.blob_key FROM unnest($1::integer[], $2::text[], $3::integer[], $4::text[]) AS k(site_id, session_id, seq, blob_key)
+         JOIN batches AS b ON b.site_id = k.site_id AND b.session_id = k.session_id AND b.seq = k.seq AND b.blob_key = k.blob_key`,
+        [objects.map((o) => o.siteId), objects.map((o) => o.sessionId), objects.map((o) => o.seq), objects.map((o) => o.key)],
+      );
+      return new Set(rows.map((row) => row.blob_key as string));
+    },
     async batchesForRebuild(siteId, sessionId, beforeSeq) {
       const full = await one(
         'SELECT max(seq) AS seq FROM batches WHERE site_id = $1 AND session_id = $2 AND seq < $3 AND has_full_snapshot',

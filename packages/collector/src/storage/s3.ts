@@ -2,7 +2,10 @@ import { createRequire } from 'node:module';
 import type * as S3 from '@aws-sdk/client-s3';
 import type { BlobStore } from './blob-store';
 
-type S3Module = Pick<typeof S3, 'S3Client' | 'PutObjectCommand' | 'GetObjectCommand' | 'DeleteObjectsCommand' | 'HeadBucketCommand'>;
+type S3Module = Pick<
+  typeof S3,
+  'S3Client' | 'PutObjectCommand' | 'GetObjectCommand' | 'DeleteObjectsCommand' | 'HeadBucketCommand' | 'ListObjectsV2Command'
+>;
 
 /**
  * The AWS SDK's S3 client, `@aws-sdk/client-s3`: an optional peer dependency,
@@ -43,6 +46,7 @@ export function parseBlobStoreUrl(url: string): { bucket: string; prefix: string
 }
 
 const DELETE_AT_ONCE = 1000; // DeleteObjects' limit
+const LIST_AT_ONCE = 1000; // ListObjectsV2's limit
 
 /**
  * Batch blobs in an S3 bucket (AWS, or any S3-compatible service with an
@@ -111,6 +115,21 @@ export function createS3BlobStore(options: S3BlobStoreOptions): BlobStore {
           );
         }
       }
+    },
+    async *list(pageSize = LIST_AT_ONCE) {
+      if (!(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= LIST_AT_ONCE)) {
+        throw new Error(`pageSize must be a whole number from 1 to ${LIST_AT_ONCE}, got ${pageSize}.`);
+      }
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new driver.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, MaxKeys: pageSize, ContinuationToken: token }),
+        );
+        yield (page.Contents ?? []).flatMap(({ Key, LastModified }) =>
+          Key?.startsWith(prefix) ? [{ key: Key.slice(prefix.length), lastModified: LastModified?.getTime() ?? null }] : [],
+        );
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
     },
     close() {
       client.destroy();

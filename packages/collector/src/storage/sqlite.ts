@@ -289,6 +289,12 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
       siteByKey: db.prepare('SELECT * FROM sites WHERE key_hash = ?'),
       hasBatch: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ?'),
       hasBatchWithKey: db.prepare('SELECT 1 FROM batches WHERE site_id = ? AND session_id = ? AND seq = ? AND blob_key = ?'),
+      // one JSON array of [site_id, session_id, seq, blob_key] for a whole page: a single statement, each row found by primary key
+      referencedBlobKeys: db.prepare(
+        `SELECT b.blob_key FROM json_each(?) AS k
+         JOIN batches AS b ON b.site_id = json_extract(k.value, '$[0]') AND b.session_id = json_extract(k.value, '$[1]')
+           AND b.seq = json_extract(k.value, '$[2]') AND b.blob_key = json_extract(k.value, '$[3]')`,
+      ),
       insertBatch: db.prepare(
         `INSERT INTO batches (site_id, session_id, seq, received_at, event_count, has_full_snapshot, dropped_batches, dropped_events, blob, blob_key)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -730,6 +736,13 @@ export function createSqliteStorage(options: SqliteStorageOptions): Storage {
         async (b, blobKey) => write.immediate(b, blobKey),
         async (b, blobKey) => st().hasBatchWithKey.get(b.siteId, b.sessionId, b.seq, blobKey) !== undefined,
       );
+    },
+    async referencedBlobKeys(objects) {
+      open();
+      if (objects.length === 0) return new Set();
+      const lookup = objects.map((o) => [o.siteId, o.sessionId, o.seq, o.key]);
+      const rows = st().referencedBlobKeys.all(JSON.stringify(lookup)) as { blob_key: string }[];
+      return new Set(rows.map((row) => row.blob_key));
     },
     async batchesForRebuild(siteId, sessionId, beforeSeq) {
       open();

@@ -1,4 +1,5 @@
 import type { PrivacyMode } from '@veil/core/engine';
+import type { BatchObjectOwner } from './blob-store';
 
 /** The privacy mode a site's recordings are scrubbed with on the server: the core's {@link PrivacyMode}. */
 export type SitePrivacy = PrivacyMode;
@@ -320,6 +321,13 @@ export interface Storage {
   /** Every session of one visitor, oldest first. */
   visitorSessions(siteId: number, visitorId: string): Promise<SessionSummary[]>;
   getGaps(siteId: number, sessionId: string): Promise<GapRecord[]>;
+
+  /**
+   * Of these objects of the blob store, each with the batch its key was made
+   * for, the keys that batch's row holds. One query for the lot, by primary
+   * key: the orphan sweep asks it a listing page at a time.
+   */
+  referencedBlobKeys(objects: (BatchObjectOwner & { key: string })[]): Promise<Set<string>>;
 
   /** Deletes a session and everything recorded in it; returns how many sessions went. */
   deleteSession(siteId: number, sessionId: string): Promise<number>;

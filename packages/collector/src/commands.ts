@@ -83,6 +83,8 @@ Options for serve:
                                        addresses or ranges (10.0.0.5,10.0.0.0/8,loopback) or a hop count
   --ip-rate <n>                        ingest requests per second per client IP (default ${DEFAULT_RATE_LIMITS.ip.perSecond}, bursts of 10x)
   --key-rate <n>                       ingest requests per second per site key (default ${DEFAULT_RATE_LIMITS.key.perSecond}, bursts of 5x)
+  --ip-bytes-rate <n>                  inflated batch bytes per second per client IP (default ${DEFAULT_RATE_LIMITS.ipBytes.perSecond},
+                                       bursts of 16x; a larger batch takes a full burst)
   --max-batch-bytes <n>                most bytes one batch may inflate to (default ${DEFAULT_MAX_DECOMPRESSED_BYTES})
   --ingest-workers <n>                 worker threads that parse and scrub batches, so logins, the viewer
                                        and /healthz stay quick under load (default: one per core, here
@@ -228,6 +230,7 @@ async function serve(args: string[]): Promise<void> {
       'trust-proxy': { type: 'string' },
       'ip-rate': { type: 'string' },
       'key-rate': { type: 'string' },
+      'ip-bytes-rate': { type: 'string' },
       'max-batch-bytes': { type: 'string' },
       'ingest-workers': { type: 'string' },
       'ingest-queue': { type: 'string' },
@@ -289,6 +292,13 @@ async function serve(args: string[]): Promise<void> {
   const tls = values['tls-cert'] ? { cert: read('--tls-cert', values['tls-cert']), key: read('--tls-key', values['tls-key']!) } : undefined;
   const ipRate = positiveNumber('--ip-rate', values['ip-rate']);
   const keyRate = positiveNumber('--key-rate', values['key-rate']);
+  const ipBytesRate = wholeNumber(
+    '--ip-bytes-rate',
+    values['ip-bytes-rate'],
+    64 * 1024,
+    Number.MAX_SAFE_INTEGER,
+    'inflated batch bytes per second per client IP',
+  );
   const maxBatchBytes = positiveNumber('--max-batch-bytes', values['max-batch-bytes']);
   if (maxBatchBytes !== undefined && (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 64 * 1024)) {
     throw new UsageError(
@@ -322,6 +332,7 @@ async function serve(args: string[]): Promise<void> {
     rateLimits: {
       ...(ipRate ? { ip: { perSecond: ipRate, burst: ipRate * 10 } } : {}),
       ...(keyRate ? { key: { perSecond: keyRate, burst: keyRate * 5 } } : {}),
+      ...(ipBytesRate ? { ipBytes: { perSecond: ipBytesRate, burst: ipBytesRate * 16 } } : {}),
     },
     logger: true,
   });

@@ -39,6 +39,12 @@ export const DEFAULT_RATE_LIMITS = {
   /** A visitor's tab sends one batch every few seconds; a NAT can hide many visitors. */
   ip: { perSecond: 50, burst: 500 },
   key: { perSecond: 1000, burst: 5000 },
+  /**
+   * Inflated bytes per client IP: a visitor sends a page's snapshot (up to a
+   * few MiB) and then a trickle; 64 MiB at once covers a NAT full of page
+   * loads, 4 MiB/s after that bounds what one address makes the server parse.
+   */
+  ipBytes: { perSecond: 4 * 1024 * 1024, burst: 64 * 1024 * 1024 },
   /** 10 failures free, then waits of 1 s, 2 s, 4 s … up to an hour; a success starts over. */
   loginIpDelay: { freeFailures: 10, firstDelaySeconds: 1, maxDelaySeconds: 3600 },
   /** 5 failures at once, then one every two minutes; browsers that logged in to the account before are not held. */
@@ -85,6 +91,8 @@ export interface CollectorOptions {
   rateLimits?: {
     ip?: RateLimit | false;
     key?: RateLimit | false;
+    /** Inflated bytes per client IP (perSecond and burst in bytes). */
+    ipBytes?: RateLimit | false;
     loginIpDelay?: LoginIpDelay;
     loginAccount?: RateLimit;
   };
@@ -317,6 +325,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     recordings,
     ipRateLimit: limits.ip,
     keyRateLimit: limits.key,
+    ipBytesRateLimit: limits.ipBytes,
     maxBodyBytes: options.maxBodyBytes,
     maxDecompressedBytes: options.maxDecompressedBytes,
     maxCompressionRatio: options.maxCompressionRatio,

@@ -214,11 +214,14 @@ describe('veil-collector serve --trust-proxy', () => {
 });
 
 describe('veil-collector serve, the ingest queue', () => {
-  it('refuses a queue bound that is not a whole number in range, naming the flag and the range', async () => {
+  it('refuses a queue bound or byte budget that is not a whole number in range, naming the flag and the range', async () => {
     const bytes = await run(['serve', '--ingest-queue-bytes', '1000']);
     expect(bytes.code).toBe(2);
     expect(bytes.err).toContain('--ingest-queue-bytes must be a whole number from 65536 to');
     expect(bytes.err).toContain('inflated bytes of the batches in hand at once');
+    const budget = await run(['serve', '--ip-bytes-rate', '1.5']);
+    expect(budget.code).toBe(2);
+    expect(budget.err).toContain('--ip-bytes-rate must be a whole number from 65536 to');
     const count = await run(['serve', '--ingest-queue', '0']);
     expect(count.code).toBe(2);
     expect(count.err).toContain('--ingest-queue must be a whole number from 1 to 1000000 (batches in hand at once)');

@@ -39,7 +39,13 @@ function freePort() {
 }
 
 /** Starts one `veil-collector serve`; resolves once its output says where it listens. */
-export async function startCollector({ database, logFile, extraArgs }) {
+/**
+ * A `veil-collector serve` process. The load comes from one address with one
+ * key, so the per-IP and per-key request limits are raised; so is the per-IP
+ * byte budget, unless `byteBudget` is 'default' (the hostile requests meet it
+ * as an attacker from one address would).
+ */
+export async function startCollector({ database, logFile, extraArgs, byteBudget = 'raised' }) {
   const [port, playerPort] = [await freePort(), await freePort()];
   const log = openSync(logFile, 'a');
   const args = [
@@ -53,11 +59,11 @@ export async function startCollector({ database, logFile, extraArgs }) {
     String(port),
     '--player-port',
     String(playerPort),
-    // the load comes from one address with one key: the limits for those would refuse it
     '--ip-rate',
     '1000000',
     '--key-rate',
     '1000000',
+    ...(byteBudget === 'raised' ? ['--ip-bytes-rate', String(2 ** 40)] : []),
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });

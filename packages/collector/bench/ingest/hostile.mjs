@@ -102,7 +102,7 @@ function send(url, body) {
       const answeredMs = performance.now() - started;
       res.resume();
       res.on('end', () => {
-        answer = { status: res.statusCode, answeredMs };
+        answer = { status: res.statusCode, answeredMs, retryAfter: res.headers['retry-after'] };
         finish();
       });
     });
@@ -123,6 +123,15 @@ function send(url, body) {
 }
 
 /** Sends `count` requests, `parallel` at a time, and sums up both ends' costs. */
+/** Sends until the batch is stored, waiting out each 429 or 503 as the recorder would (setting up, not measured). */
+async function sendUntilStored(url, body) {
+  for (;;) {
+    const answer = await send(url, body);
+    if (answer.status !== 429 && answer.status !== 503) return answer;
+    await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfter ?? 1) * 1000));
+  }
+}
+
 async function burstOf({ label, instance, probe, probeCpuPerMs, count, parallel, request }) {
   const cpuBefore = cpuMsOfTree(instance.pid);
   const from = probe.mark();
@@ -240,13 +249,15 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
   );
   notes.push(
     `collector RSS ${formatBytes(rssBefore)} before the new sessions, ${formatBytes(rssOfTree(instance.pid))} after (the scrubber cache is bounded at 256 MiB estimated by default; RSS also holds garbage V8 has not collected yet)`,
+    'these requests all come from one address, which meets the per-IP byte budget as configured (default 4 MiB/s of inflated batches after a burst of 64 MiB): the new sessions past it are answered 429 with Retry-After, before their bodies are read or, at the edge, before they are parsed',
   );
 
   log('  finding 2: batches out of sequence …');
   const victims = quick ? 2 : 10;
   for (let v = 0; v < victims; v++) {
-    await send(ingest(siteKey), firstBatch(`${tag}-victim-${v}`));
-    await send(ingest(siteKey), tinyBatch(siteKey, `${tag}-victim-${v}`, 1));
+    // the new sessions above may have spent this address's byte budget: wait for it, as a visitor would
+    await sendUntilStored(ingest(siteKey), firstBatch(`${tag}-victim-${v}`));
+    await sendUntilStored(ingest(siteKey), tinyBatch(siteKey, `${tag}-victim-${v}`, 1));
   }
   // per session: a jump far ahead, then every other hole behind it (never the cached scrubber's next
   // seq); each would re-read and re-scrub the stored batches

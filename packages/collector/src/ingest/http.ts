@@ -11,7 +11,7 @@ import type { Site, Storage } from '../storage/types';
 import { readBody } from './body';
 import { allowOrigin, answerPreflight } from './cors';
 import { hashKey } from './keys';
-import { HttpError, storageUnavailable, tooManyRequests } from './refusal';
+import { HttpError, storageUnavailable, tooManyBytes, tooManyRequests } from './refusal';
 import { remoteSettings } from '../settings/site-settings';
 import type { Decoded } from '../recordings/batch-processor';
 
@@ -56,6 +56,11 @@ export interface IngestOptions {
   ipRateLimit: RateLimit | false;
   /** Per site (ingest key); `false` turns it off. */
   keyRateLimit: RateLimit | false;
+  /**
+   * Inflated bytes per client IP, in bytes per second and a burst of bytes;
+   * `false` turns it off. A batch larger than the burst takes a full bucket.
+   */
+  ipBytesRateLimit: RateLimit | false;
   maxBodyBytes?: number;
   maxDecompressedBytes?: number;
   maxCompressionRatio?: number;
@@ -94,6 +99,10 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const maxRatio = options.maxCompressionRatio ?? DEFAULT_MAX_COMPRESSION_RATIO;
   const ipBuckets = options.ipRateLimit ? new TokenBuckets(options.ipRateLimit, now) : null;
   const keyBuckets = options.keyRateLimit ? new TokenBuckets(options.keyRateLimit, now) : null;
+  const ipBytesLimit = options.ipBytesRateLimit;
+  const ipByteBuckets = ipBytesLimit ? new TokenBuckets(ipBytesLimit, now) : null;
+  /** What a body of `bytes` costs its address: never more than a full bucket, or a batch over the burst would never pass. */
+  const byteCost = (bytes: number) => (ipBytesLimit ? Math.max(1, Math.min(bytes, ipBytesLimit.burst)) : 0);
   const log = options.log ?? (() => undefined);
   const maxQueued = options.maxQueuedBatches;
   const maxQueuedBytes = options.maxQueuedBytes;
@@ -265,9 +274,12 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       onRequest: async (request, reply) => {
         const taken = ipBuckets?.take(request.ip);
         if (taken && !taken.ok) throw tooManyRequests('from this address', taken.retryAfterSeconds);
+        // an address out of bytes is refused before its body is read (it inflates to at least its Content-Length)
+        const length = Number(request.headers['content-length']);
+        const budget = ipByteBuckets?.peek(request.ip, byteCost(Number.isFinite(length) ? length : 1));
+        if (budget && !budget.ok) throw tooManyBytes(budget.retryAfterSeconds);
         const key = (request.query as Record<string, unknown>).siteKey;
         if (key === undefined) {
-          const length = Number(request.headers['content-length']);
           if (length > BODY_KEY_MAX_BYTES) throw keyMissingForLargeBody();
           return;
         }
@@ -279,7 +291,6 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
         sites.set(request, site);
         // refused before its body is read: it would only wait for a place (a
         // gzipped body inflates to more than its Content-Length, never less)
-        const length = Number(request.headers['content-length']);
         if (full(Number.isFinite(length) ? length : 0)) throw ingestBusy();
       },
     },
@@ -287,6 +298,9 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       reply.header('Vary', 'Origin');
       reply.header('Cache-Control', 'no-store');
       const bytes = Buffer.isBuffer(request.body) ? request.body.length : 0;
+      // taken before the parse and the scrub, which cost the server far more than the inflate
+      const spent = ipByteBuckets?.take(request.ip, byteCost(bytes));
+      if (spent && !spent.ok) throw tooManyBytes(spent.retryAfterSeconds);
       if (full(bytes)) throw ingestBusy();
       inHand++;
       bytesInHand += bytes;

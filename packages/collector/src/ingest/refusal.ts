@@ -28,3 +28,9 @@ export const tooManyRequests = (what: string, retryAfterSeconds: number) =>
   new HttpError(429, `too many requests ${what}; retry after the Retry-After delay`, {
     'Retry-After': String(retryAfterSeconds),
   });
+
+/** The per-address byte budget's refusal. */
+export const tooManyBytes = (retryAfterSeconds: number) =>
+  new HttpError(429, 'too many bytes of batches from this address; retry after the Retry-After delay', {
+    'Retry-After': String(retryAfterSeconds),
+  });

@@ -53,6 +53,18 @@ export class TokenBuckets {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(wait)) };
   }
 
+  /**
+   * Takes `cost` even past empty: a debt that refills before take() or
+   * peek() let anything through again. For a cost known only after the
+   * request was let in (the bytes of a body).
+   */
+  spend(key: string, cost: number): void {
+    const now = this.now();
+    const tokens = this.tokens(key);
+    if (!this.buckets.has(key) && this.buckets.size >= this.maxKeys) this.sweep(now);
+    this.buckets.set(key, { tokens: tokens - cost, at: now });
+  }
+
   /** What take() would answer, without taking anything. */
   peek(key: string, cost = 1): Take {
     const tokens = this.tokens(key);

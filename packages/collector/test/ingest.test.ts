@@ -304,29 +304,40 @@ for (const backend of RECORDING_BACKENDS) {
         expect((await send(t!.collector, batch({ siteKey: t!.key, seq: 2 }), { ip: '10.0.0.2' })).statusCode).toBe(200);
       });
 
-      it("per IP in inflated bytes: 429 once an address's byte budget is spent, before anything is parsed; another IP is unaffected", async () => {
+      it("per IP in inflated bytes: 429 before the body is read once an address's budget is spent; another IP is unaffected", async () => {
         const small = (seq: number) => batch({ siteKey: t!.key, sessionId: 'bytes', seq });
         // with a key of an ingest key's length (the budget leaves half a batch to spare anyway)
         const size = Buffer.byteLength(JSON.stringify(batch({ siteKey: 'vk_'.padEnd(35, 'x'), sessionId: 'bytes', seq: 0 })));
-        await start({ collector: { rateLimits: { ipBytes: { perSecond: 1, burst: Math.round(size * 2.5) } } } });
+        await start({ collector: { rateLimits: { ipBytes: { perSecond: 1, burst: Math.round(size * 1.5) } } } });
         const codes = [];
+        // the second batch finds half a batch left: it is let in and spends all of its bytes
         for (let seq = 0; seq < 3; seq++) codes.push((await send(t!.collector, small(seq), { ip: '10.0.2.1' })).statusCode);
         expect(codes).toEqual([200, 200, 429]);
-        const limited = await send(t!.collector, small(2), { ip: '10.0.2.1', plain: true });
+        // refused at the door: a body that is not even gzip is not read
+        const limited = await send(t!.collector, null, { ip: '10.0.2.1', key: t!.key, raw: Buffer.from('not gzip, not JSON') });
         expect(limited.statusCode).toBe(429);
         expect(limited.json().error).toMatch(/too many bytes of batches from this address/);
         expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
         expect(limited.headers['access-control-allow-origin']).toBe(ORIGIN);
         expect((await t!.collector.storage.getBatches(t!.siteId, 'bytes')).map((b) => b.seq)).toEqual([0, 1]);
-        // refused at the door: the workers never saw it
         expect(await t!.collector.ingestStats()).toMatchObject({ scrubbedInWorkers: 2 });
         expect((await send(t!.collector, small(2), { ip: '10.0.2.2' })).statusCode).toBe(200);
 
-        // a batch larger than the whole budget still passes when the budget is full, and spends all of it
+        // a batch larger than the whole budget passes when the budget is full, and leaves a debt
         const large = batch({ siteKey: t!.key, sessionId: 'large', seq: 0, events: paragraphPage(2000) });
-        expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThan(size * 2.5);
+        expect(Buffer.byteLength(JSON.stringify(large))).toBeGreaterThan(size * 1.5);
         expect((await send(t!.collector, large, { ip: '10.0.2.3' })).statusCode).toBe(200);
         expect((await send(t!.collector, batch({ siteKey: t!.key, sessionId: 'large', seq: 1 }), { ip: '10.0.2.3' })).statusCode).toBe(429);
+      });
+
+      it('per IP in inflated bytes: a body over --max-batch-bytes spends that many, so repeated bombs are refused at the door', async () => {
+        await start({ collector: { maxDecompressedBytes: 64 * 1024, rateLimits: { ipBytes: { perSecond: 0.001, burst: 3 * 64 * 1024 } } } });
+        const bomb = gzipSync(
+          Buffer.concat([Buffer.from('{"v":1,"sessionId":"s","seq":0,"events":[],"pad":"'), Buffer.alloc(1024 * 1024, 0x61)]),
+        );
+        const codes = [];
+        for (let i = 0; i < 4; i++) codes.push((await send(t!.collector, null, { ip: '10.0.2.4', key: t!.key, raw: bomb })).statusCode);
+        expect(codes).toEqual([413, 413, 413, 429]);
       });
 
       it('per key, across IPs', async () => {

@@ -249,7 +249,7 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
   );
   notes.push(
     `collector RSS ${formatBytes(rssBefore)} before the new sessions, ${formatBytes(rssOfTree(instance.pid))} after (the scrubber cache is bounded at 256 MiB estimated by default; RSS also holds garbage V8 has not collected yet)`,
-    'these requests all come from one address, which meets the per-IP byte budget as configured (default 4 MiB/s of inflated batches after a burst of 64 MiB): the new sessions past it are answered 429 with Retry-After, before their bodies are read or, at the edge, before they are parsed',
+    'these requests all come from one address, which meets the per-IP byte budget as configured (default 4 MiB/s of inflated batches after a burst of 64 MiB): once it is spent, the next requests are answered 429 with Retry-After before their bodies are read (a bomb over --max-batch-bytes spends that many bytes)',
   );
 
   log('  finding 2: batches out of sequence …');

@@ -58,7 +58,8 @@ export interface IngestOptions {
   keyRateLimit: RateLimit | false;
   /**
    * Inflated bytes per client IP, in bytes per second and a burst of bytes;
-   * `false` turns it off. A batch larger than the burst takes a full bucket.
+   * `false` turns it off. An address with any budget left is let in, and its
+   * batch spends its whole size, into debt if need be.
    */
   ipBytesRateLimit: RateLimit | false;
   maxBodyBytes?: number;
@@ -99,10 +100,7 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
   const maxRatio = options.maxCompressionRatio ?? DEFAULT_MAX_COMPRESSION_RATIO;
   const ipBuckets = options.ipRateLimit ? new TokenBuckets(options.ipRateLimit, now) : null;
   const keyBuckets = options.keyRateLimit ? new TokenBuckets(options.keyRateLimit, now) : null;
-  const ipBytesLimit = options.ipBytesRateLimit;
-  const ipByteBuckets = ipBytesLimit ? new TokenBuckets(ipBytesLimit, now) : null;
-  /** What a body of `bytes` costs its address: never more than a full bucket, or a batch over the burst would never pass. */
-  const byteCost = (bytes: number) => (ipBytesLimit ? Math.max(1, Math.min(bytes, ipBytesLimit.burst)) : 0);
+  const ipByteBuckets = options.ipBytesRateLimit ? new TokenBuckets(options.ipBytesRateLimit, now) : null;
   const log = options.log ?? (() => undefined);
   const maxQueued = options.maxQueuedBatches;
   const maxQueuedBytes = options.maxQueuedBytes;
@@ -128,6 +126,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
     } catch (error) {
       // a chunked body without Content-Length finds out here what onRequest could not tell
       if (!keyed && error instanceof HttpError && error.statusCode === 413) throw keyMissingForLargeBody();
+      // a body over the limits made the server read and inflate up to them: its sender pays for that much
+      if (error instanceof HttpError && error.statusCode === 413) ipByteBuckets?.spend(request.ip, maxDecompressed);
       throw error;
     }
   });
@@ -274,10 +274,13 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       onRequest: async (request, reply) => {
         const taken = ipBuckets?.take(request.ip);
         if (taken && !taken.ok) throw tooManyRequests('from this address', taken.retryAfterSeconds);
-        // an address out of bytes is refused before its body is read (it inflates to at least its Content-Length)
-        const length = Number(request.headers['content-length']);
-        const budget = ipByteBuckets?.peek(request.ip, byteCost(Number.isFinite(length) ? length : 1));
+        // An address out of bytes is refused before its body is read. How many bytes a
+        // body inflates to is known only once it is read, so one that is let in spends
+        // them all, into debt if need be: refusing it then would cost its inflation and
+        // its bytes on the wire, and the debt holds the address back just as long.
+        const budget = ipByteBuckets?.peek(request.ip, 1);
         if (budget && !budget.ok) throw tooManyBytes(budget.retryAfterSeconds);
+        const length = Number(request.headers['content-length']);
         const key = (request.query as Record<string, unknown>).siteKey;
         if (key === undefined) {
           if (length > BODY_KEY_MAX_BYTES) throw keyMissingForLargeBody();
@@ -298,10 +301,8 @@ export async function ingestPlugin(app: FastifyInstance, options: IngestOptions)
       reply.header('Vary', 'Origin');
       reply.header('Cache-Control', 'no-store');
       const bytes = Buffer.isBuffer(request.body) ? request.body.length : 0;
-      // taken before the parse and the scrub, which cost the server far more than the inflate
-      const spent = ipByteBuckets?.take(request.ip, byteCost(bytes));
-      if (spent && !spent.ok) throw tooManyBytes(spent.retryAfterSeconds);
       if (full(bytes)) throw ingestBusy();
+      ipByteBuckets?.spend(request.ip, bytes);
       inHand++;
       bytesInHand += bytes;
       try {

@@ -195,8 +195,7 @@ async function runStorage(storage, database, { recording, options, notes }) {
     database,
     logFile: path.join(LOG_DIR, `${storage}-hostile.log`),
     extraArgs: options.collectorArgs,
-    // an attacker's address meets the per-IP byte budget as configured
-    byteBudget: 'default',
+    hostile: true,
   });
   const probe = startLoginProbe([instance.url], LOGIN_PROBE_INTERVAL_MS);
   try {

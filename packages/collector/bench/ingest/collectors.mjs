@@ -42,10 +42,11 @@ function freePort() {
 /**
  * A `veil-collector serve` process. The load comes from one address with one
  * key, so the per-IP and per-key request limits are raised; so is the per-IP
- * byte budget, unless `byteBudget` is 'default' (the hostile requests meet it
- * as an attacker from one address would).
+ * byte budget, unless `hostile`: then the hostile requests meet it as
+ * attackers would, each from the address it names (X-Forwarded-For from the
+ * trusted loopback).
  */
-export async function startCollector({ database, logFile, extraArgs, byteBudget = 'raised' }) {
+export async function startCollector({ database, logFile, extraArgs, hostile = false }) {
   const [port, playerPort] = [await freePort(), await freePort()];
   const log = openSync(logFile, 'a');
   const args = [
@@ -63,7 +64,8 @@ export async function startCollector({ database, logFile, extraArgs, byteBudget 
     '1000000',
     '--key-rate',
     '1000000',
-    ...(byteBudget === 'raised' ? ['--ip-bytes-rate', String(2 ** 40)] : []),
+    // the hostile requests name their sender's address in X-Forwarded-For, as through a proxy
+    ...(hostile ? ['--trust-proxy', 'loopback'] : ['--ip-bytes-rate', String(2 ** 40)]),
     ...extraArgs,
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', log, log] });

@@ -85,7 +85,7 @@ function tinyBatch(siteKey, sessionId, seq) {
  * until the last of them was written (or the server closed the connection).
  * Server cost: the time until its answer.
  */
-function send(url, body) {
+function send(url, body, from) {
   return new Promise((resolve) => {
     const started = performance.now();
     let sentMs = null;
@@ -93,7 +93,13 @@ function send(url, body) {
     const req = http.request(url, {
       method: 'POST',
       agent: false,
-      headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': String(body.length), origin: BENCH_ORIGIN },
+      headers: {
+        'content-type': 'text/plain;charset=UTF-8',
+        'content-length': String(body.length),
+        origin: BENCH_ORIGIN,
+        // the collector trusts the loopback proxy (startCollector's hostile set-up): the sender's address
+        ...(from ? { 'x-forwarded-for': from } : {}),
+      },
     });
     const finish = () => {
       if (answer && sentMs !== null) resolve({ ...answer, sentMs, sentBytes: req.socket?.bytesWritten ?? 0 });
@@ -124,9 +130,9 @@ function send(url, body) {
 
 /** Sends `count` requests, `parallel` at a time, and sums up both ends' costs. */
 /** Sends until the batch is stored, waiting out each 429 or 503 as the recorder would (setting up, not measured). */
-async function sendUntilStored(url, body) {
+async function sendUntilStored(url, body, from) {
   for (;;) {
-    const answer = await send(url, body);
+    const answer = await send(url, body, from);
     if (answer.status !== 429 && answer.status !== 503) return answer;
     await new Promise((resolve) => setTimeout(resolve, Number(answer.retryAfter ?? 1) * 1000));
   }
@@ -181,6 +187,11 @@ const formatBytes = (n) =>
  */
 export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quick, log }) {
   const ingest = (key) => `${instance.url}/v1/ingest${key === undefined ? '' : `?siteKey=${encodeURIComponent(key)}`}`;
+  // Each attack comes from its own address (documentation range), so one does not spend
+  // another's per-IP budgets; the distributed one from an address per request.
+  const address = (n) => `198.51.${100 + Math.floor(n / 250)}.${1 + (n % 250)}`;
+  const [bomberWithoutKey, bomber, overSizer, snapshotter] = [0, 1, 2, 3].map(address);
+  const botnet = (i) => address(1000 + i);
   const rows = [];
   const notes = [];
 
@@ -207,7 +218,7 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
       label: `finding 1: 51 KB gzip bomb (50 MiB inflated), unknown key, ${bombs} requests 4 at a time`,
       count: bombs,
       parallel: 4,
-      request: () => send(ingest('vk_unknown'), bomb),
+      request: () => send(ingest('vk_unknown'), bomb, bomberWithoutKey),
     }),
   );
   rows.push(
@@ -215,7 +226,7 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
       label: `finding 1: the same bomb with the site's valid key, ${bombs} requests 4 at a time`,
       count: bombs,
       parallel: 4,
-      request: () => send(ingest(siteKey), bomb),
+      request: () => send(ingest(siteKey), bomb, bomber),
     }),
   );
   const over = overMaxBatchBytes(siteKey, maxBatchBytes);
@@ -225,11 +236,12 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
       label: `finding 1: valid key, words inflating past --max-batch-bytes (${formatBytes(maxBatchBytes)}, from ${formatBytes(over.length)} gzip), ${overs} requests 2 at a time`,
       count: overs,
       parallel: 2,
-      request: () => send(ingest(siteKey), over),
+      request: () => send(ingest(siteKey), over, overSizer),
     }),
   );
   notes.push(
     `the over-size batch took the sender one gzip of ${formatBytes(maxBatchBytes * 1.05)} once (reused for every request); the bomb likewise`,
+    'each attack above comes from one address, which meets the per-IP byte budget as configured (default 4 MiB/s of inflated batches after a burst of 64 MiB; a body over --max-batch-bytes spends that many): once it is spent, the address is answered 429 with Retry-After before its bodies are read',
   );
 
   log('  finding 2: new sessions with large snapshots …');
@@ -237,27 +249,35 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
   const snapshotTail = gzipSync(JSON.stringify({ v: PROTOCOL_VERSION, siteKey, events: bigPageEvents(paragraphs) }).slice(1));
   const firstBatch = (sessionId) => Buffer.concat([gzipSync(`{"sessionId":${JSON.stringify(sessionId)},"seq":0,`), snapshotTail]);
   const sessions = quick ? 20 : 200;
-  const rssBefore = rssOfTree(instance.pid);
+  const snapshotJson = formatBytes(JSON.stringify(bigPageEvents(paragraphs)).length);
   const tag = `hostile-${Date.now()}`;
   rows.push(
     await burst({
-      label: `finding 2: first batches of ${sessions} new sessions, each a ${paragraphs}-paragraph snapshot (${formatBytes(JSON.stringify(bigPageEvents(paragraphs)).length)} JSON), 4 at a time`,
+      label: `finding 2: first batches of ${sessions} new sessions from one address, each a ${paragraphs}-paragraph snapshot (${snapshotJson} JSON), 4 at a time`,
       count: sessions,
       parallel: 4,
-      request: (i) => send(ingest(siteKey), firstBatch(`${tag}-${i}`)),
+      request: (i) => send(ingest(siteKey), firstBatch(`${tag}-${i}`), snapshotter),
+    }),
+  );
+  const rssBefore = rssOfTree(instance.pid);
+  rows.push(
+    await burst({
+      label: `finding 2: the same from ${sessions} addresses, one new session each (a botnet: every one is valid work to store)`,
+      count: sessions,
+      parallel: 4,
+      request: (i) => send(ingest(siteKey), firstBatch(`${tag}-spread-${i}`), botnet(i)),
     }),
   );
   notes.push(
-    `collector RSS ${formatBytes(rssBefore)} before the new sessions, ${formatBytes(rssOfTree(instance.pid))} after (the scrubber cache is bounded at 256 MiB estimated by default; RSS also holds garbage V8 has not collected yet)`,
-    'these requests all come from one address, which meets the per-IP byte budget as configured (default 4 MiB/s of inflated batches after a burst of 64 MiB): once it is spent, the next requests are answered 429 with Retry-After before their bodies are read (a bomb over --max-batch-bytes spends that many bytes)',
+    `collector RSS ${formatBytes(rssBefore)} before the sessions from many addresses, ${formatBytes(rssOfTree(instance.pid))} after (the scrubber cache is bounded at 256 MiB estimated by default; RSS also holds garbage V8 has not collected yet)`,
   );
 
   log('  finding 2: batches out of sequence …');
   const victims = quick ? 2 : 10;
   for (let v = 0; v < victims; v++) {
-    // the new sessions above may have spent this address's byte budget: wait for it, as a visitor would
-    await sendUntilStored(ingest(siteKey), firstBatch(`${tag}-victim-${v}`));
-    await sendUntilStored(ingest(siteKey), tinyBatch(siteKey, `${tag}-victim-${v}`, 1));
+    // a session stored as a visitor would (waiting out any refusal), then attacked from another address
+    await sendUntilStored(ingest(siteKey), firstBatch(`${tag}-victim-${v}`), address(100 + v));
+    await sendUntilStored(ingest(siteKey), tinyBatch(siteKey, `${tag}-victim-${v}`, 1), address(100 + v));
   }
   // per session: a jump far ahead, then every other hole behind it (never the cached scrubber's next
   // seq); each would re-read and re-scrub the stored batches
@@ -269,7 +289,7 @@ export async function runHostile({ instance, siteKey, maxBatchBytes, probe, quic
     label: `finding 2: ${bodies.length} batches out of sequence (${perSession} per stored session with a ${paragraphs}-paragraph snapshot, ~${bodies[0].length} B each), 4 at a time`,
     count: bodies.length,
     parallel: 4,
-    request: (i) => send(ingest(siteKey), bodies[i]),
+    request: (i) => send(ingest(siteKey), bodies[i], address(200 + (i % victims))),
   });
   rows.push(outOfOrder);
   notes.push('batches out of sequence: 3 rebuilds per session are allowed at once (200), then 429 with Retry-After');

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@veil/core/engine';
 import { createCollector, type CollectorOptions } from '../src/server';
 import { sessionHint, shardOf } from '../src/recordings/batch-processor';
+import { DEFAULT_MAX_CACHED_BYTES } from '../src/recordings/scrubber-cache';
 import { addSite } from '../src/settings/sites';
 import { createSqliteStorage } from '../src/storage/sqlite';
 import type { BatchWrite, Storage } from '../src/storage/types';
@@ -103,6 +104,15 @@ describe('batches scrubbed in the worker pool', () => {
     expect(sessionHint(Buffer.from('{"v":1,"sessionId":"a\\"b"}'))).toBeUndefined();
     const shards = new Set(Array.from({ length: 64 }, (_, i) => shardOf(`session-${i}`, 4)));
     expect([...shards].sort()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('divides the scrubber budget among the workers, its default too, so it stays the process total', async () => {
+    for (const ingestWorkers of [1, 2, 4]) {
+      const t = await collectorWith({ collector: { ingestWorkers } });
+      expect((await t.collector.ingestStats()).cachedScrubberBytesLimit).toBe(DEFAULT_MAX_CACHED_BYTES);
+    }
+    const t = await collectorWith({ collector: { ingestWorkers: 2, maxCachedScrubberBytes: 64 * 1024 * 1024 } });
+    expect((await t.collector.ingestStats()).cachedScrubberBytesLimit).toBe(64 * 1024 * 1024);
   });
 
   it('refuses a pool size that is not a whole number, naming the option', async () => {

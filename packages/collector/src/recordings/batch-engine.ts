@@ -65,6 +65,8 @@ export interface FinishRequest {
 export interface EngineStats {
   cachedScrubbers: number;
   cachedScrubberBytes: number;
+  /** The budget of cachedScrubberBytes (the process's total with workers: each keeps its share). */
+  cachedScrubberBytesLimit: number;
   parkedBatches: number;
   /** Batches scrubbed where the event loop answers logins and /healthz (ingestWorkers: 0). */
   scrubbedOnMainThread: number;
@@ -175,6 +177,7 @@ export class BatchEngine {
     return {
       cachedScrubbers: this.scrubbers.size,
       cachedScrubberBytes: this.scrubbers.bytes,
+      cachedScrubberBytesLimit: this.scrubbers.bytesLimit,
       parkedBatches: this.parked.size,
       scrubbedOnMainThread: isMainThread ? this.scrubbed : 0,
       scrubbedInWorkers: isMainThread ? 0 : this.scrubbed,

@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { DEFAULT_MAX_CACHED_BYTES, DEFAULT_MAX_CACHED_SESSIONS } from './scrubber-cache';
 import type { RecordedEvent } from '@veil/core/engine';
 import {
   BatchEngine,
@@ -139,10 +140,10 @@ export class WorkerPoolBatches implements BatchProcessor {
     engine: EngineOptions,
     filename = ingestWorkerFile(),
   ) {
-    // each worker holds its share of the scrubber budget, so the option stays the process's total
+    // each worker holds its share of the scrubber budget, so the option, and its default, stays the process's total
     const share: EngineOptions = {
-      maxCachedSessions: engine.maxCachedSessions === undefined ? undefined : Math.max(1, Math.ceil(engine.maxCachedSessions / workers)),
-      maxCachedBytes: engine.maxCachedBytes === undefined ? undefined : Math.ceil(engine.maxCachedBytes / workers),
+      maxCachedSessions: Math.max(1, Math.ceil((engine.maxCachedSessions ?? DEFAULT_MAX_CACHED_SESSIONS) / workers)),
+      maxCachedBytes: Math.ceil((engine.maxCachedBytes ?? DEFAULT_MAX_CACHED_BYTES) / workers),
     };
     const workerData: WorkerData = { engine: share };
     this.shards = Array.from(
@@ -211,6 +212,7 @@ export class WorkerPoolBatches implements BatchProcessor {
     return all.reduce((sum, one) => ({
       cachedScrubbers: sum.cachedScrubbers + one.cachedScrubbers,
       cachedScrubberBytes: sum.cachedScrubberBytes + one.cachedScrubberBytes,
+      cachedScrubberBytesLimit: sum.cachedScrubberBytesLimit + one.cachedScrubberBytesLimit,
       parkedBatches: sum.parkedBatches + one.parkedBatches,
       scrubbedOnMainThread: sum.scrubbedOnMainThread + one.scrubbedOnMainThread,
       scrubbedInWorkers: sum.scrubbedInWorkers + one.scrubbedInWorkers,

@@ -53,6 +53,11 @@ export class ScrubberCache {
     return this.total;
   }
 
+  /** The most estimated memory it keeps. */
+  get bytesLimit(): number {
+    return this.maxBytes;
+  }
+
   private remove(key: string): CachedScrubber | undefined {
     const entry = this.entries.get(key);
     if (entry) {

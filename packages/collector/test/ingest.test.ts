@@ -331,7 +331,9 @@ for (const backend of RECORDING_BACKENDS) {
       });
 
       it('per IP in inflated bytes: a body over --max-batch-bytes spends that many, so repeated bombs are refused at the door', async () => {
-        await start({ collector: { maxDecompressedBytes: 64 * 1024, rateLimits: { ipBytes: { perSecond: 0.001, burst: 3 * 64 * 1024 } } } });
+        await start({
+          collector: { maxDecompressedBytes: 64 * 1024, rateLimits: { ipBytes: { perSecond: 0.001, burst: 3 * 64 * 1024 } } },
+        });
         const bomb = gzipSync(
           Buffer.concat([Buffer.from('{"v":1,"sessionId":"s","seq":0,"events":[],"pad":"'), Buffer.alloc(1024 * 1024, 0x61)]),
         );

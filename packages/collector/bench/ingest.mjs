@@ -2,7 +2,7 @@
 //
 //   npm run build -w @veil/core -w @veil/collector
 //   npm run bench -w @veil/collector [-- options] [-- collector flags]
-//   node packages/collector/bench/ingest.mjs [--duration 10] [--connections 10,50]
+//   node packages/collector/bench/ingest.mjs [--duration 30] [--connections 10,50]
 //        [--instances 1,2] [--affinity none,visitor] [--only sqlite|postgres] [--quick]
 //        [-- --some-serve-flag …]
 //
@@ -87,7 +87,9 @@ function readOptions() {
   const collectorArgs = terminator >= 0 ? args.slice(terminator + 1) : [];
   if (positionals.length !== collectorArgs.length)
     usage(`Unexpected ${JSON.stringify(positionals[0])}: flags for the collector go after --.`);
-  const duration = Number(values.duration ?? (values.quick ? 5 : 10));
+  // A visitor sends 35 batches; at 50 connections, 200 are in progress: a shorter run is
+  // mostly their first batches (full snapshots) rather than the trickle that follows.
+  const duration = Number(values.duration ?? (values.quick ? 5 : 30));
   if (!(duration > 0)) usage(`--duration is in seconds, a positive number; got ${JSON.stringify(values.duration)}.`);
   const affinities = values.affinity.split(',');
   if (!affinities.length || affinities.some((a) => !AFFINITIES.includes(a)))

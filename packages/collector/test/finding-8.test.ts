@@ -181,7 +181,10 @@ for (const backend of BACKENDS) {
         payload: new URLSearchParams({ _csrf: csrfFrom(page.body) }).toString(),
       });
       expect(deleted.statusCode).toBe(200);
-      expect(deleted.body).toContain('Removed 1 session of visitor <span class="mono">..</span>');
+      expect(deleted.body).toContain('Removed 1 session of visitor <span class="mono">..</span>: 1 batch, ');
+      // the page before said it in the singular too
+      expect(page.body).toMatch(/1 session, 1 batch, [\d.]+ (B|KiB), oldest first/);
+      expect(page.body).toContain('removes its session and every batch of it');
       expect(await c.storage.getSession(t!.siteId, 's-1')).toBeNull();
       for (const kept of ['s-0', 's-2', 's-3', 's-4', 's-5']) expect(await c.storage.getSession(t!.siteId, kept)).not.toBeNull();
     });

@@ -366,13 +366,13 @@ ${table}`;
 <h1>Visitor <span class="mono">${esc(visitorId)}</span></h1>
 ${
   sessions.length
-    ? `<p>${sessions.length} ${sessions.length === 1 ? 'session' : 'sessions'}, ${total.batches} batches, ${esc(formatBytes(total.bytes))}, oldest first.</p>
+    ? `<p>${sessions.length} ${sessions.length === 1 ? 'session' : 'sessions'}, ${total.batches} ${total.batches === 1 ? 'batch' : 'batches'}, ${esc(formatBytes(total.bytes))}, oldest first.</p>
 <div class="table-scroll"><table class="sessions"><thead><tr><th>Start</th><th>Duration</th><th>Pages</th><th>Activity</th><th>Size</th><th>Gaps</th><th>Visitor</th></tr></thead><tbody>${sessions.map((s) => sessionRow(siteBase, s)).join('')}</tbody></table></div>
 ${
   isAdmin(site)
     ? `<form class="delete" method="post" action="${esc(`${siteBase}/visitors/${idPathSegment(visitorId)}/delete`)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${esc(token)}">
-<button type="submit" class="danger">Delete all of this visitor's data</button> <span class="muted">for a data-subject request: removes all ${sessions.length} sessions and every batch of them, now; it cannot be undone</span>
+<button type="submit" class="danger">Delete all of this visitor's data</button> <span class="muted">for a data-subject request: removes ${sessions.length === 1 ? 'its session and every batch of it' : `all ${sessions.length} sessions and every batch of them`}, now; it cannot be undone</span>
 </form>`
     : '<p class="muted">An admin of this site can delete this visitor\'s data (for a data-subject request).</p>'
 }`
@@ -404,7 +404,7 @@ ${
       const siteBase = `/sites/${encodeURIComponent(site.name)}`;
       const body = `<p class="crumbs"><a href="/">Sites</a> › <a href="${esc(siteBase)}">${esc(site.name)}</a></p>
 <h1>Visitor data deleted</h1>
-<p class="done" role="status">Removed ${removed} ${removed === 1 ? 'session' : 'sessions'} of visitor <span class="mono">${esc(visitorId)}</span>: ${before.batches} batches, ${before.events} events, ${esc(formatBytes(before.bytes))}. Nothing of them is left in the database.</p>
+<p class="done" role="status">Removed ${removed} ${removed === 1 ? 'session' : 'sessions'} of visitor <span class="mono">${esc(visitorId)}</span>: ${before.batches} ${before.batches === 1 ? 'batch' : 'batches'}, ${before.events} ${before.events === 1 ? 'event' : 'events'}, ${esc(formatBytes(before.bytes))}. Nothing of them is left in the database.</p>
 <p><a href="${esc(siteBase)}">Back to the sessions</a></p>`;
       return reply.type('text/html; charset=utf-8').send(layout('Visitor data deleted', body, { nav: nav(request) }));
     },
